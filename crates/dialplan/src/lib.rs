@@ -1,0 +1,11 @@
+//! `dialplan`: Asterisk's configuration syntax, the extensions.conf model, and (later) the dialplan engine.
+//!
+//! - [`source`]: the source map and spans every item keeps;
+//! - [`diag`]: diagnostics with Asterisk's own log lines beside dialsim's explanation;
+//! - [`conf`]: the `.conf` syntax layer (independent of everything else);
+//! - [`model`]: extensions.conf — contexts, extensions, priorities, patterns and Asterisk's match order.
+
+pub mod conf;
+pub mod diag;
+pub mod model;
+pub mod source;

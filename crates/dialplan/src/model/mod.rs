@@ -1,0 +1,1 @@
+//! The extensions.conf model.
