@@ -15,6 +15,7 @@
 //!    hooks of *that channel*.
 //! 4. **Matching** ([`FeatureMatcher`]): a pure state machine on a virtual clock turning the channel's DTMF
 //!    into pass-through, swallowed digits, matched features, timeouts and digit streams to the peers.
+//!    (Before the answer, Dial's `H` has its own simpler check: [`RingingDisconnect`].)
 //!
 //! [`explain_unarmed`] and [`HookSet::shadowed`] serve the explain layer: a feature code pressed on a channel
 //! without the permission, and codes that can never fire because a shorter code shadows them.
@@ -25,6 +26,7 @@ pub mod hooks;
 pub mod load;
 pub mod matcher;
 pub mod permissions;
+pub mod ringing;
 pub mod show;
 #[cfg(test)]
 mod testutil;
@@ -40,4 +42,5 @@ pub use hooks::{
 pub use load::{load, DefaultsReason, FeaturesLoad, LoadOutcome, CODES};
 pub use matcher::{stream_timeline, DtmfAction, FeatureMatcher, StreamEdge};
 pub use permissions::{DialFeatures, FeaturePermissions, Permission};
+pub use ringing::{RingingDisconnect, RingingDtmf};
 pub use show::show_features;

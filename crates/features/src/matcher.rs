@@ -496,4 +496,31 @@ mod tests {
         );
         assert_eq!(stream_timeline(""), vec![(ms(100), StreamEdge::Done)]);
     }
+
+    #[test]
+    fn oracle_example_timing() {
+        // Real Asterisk 22: SendDTMF(#72w) on the Local ;2 half; ;1 (callee with `k`) received # 29.735-29.835,
+        // 7 30.086-30.186, 2 30.437-30.537 and the park started at 30.537/30.538. Times from 29.735.
+        let mut m = FeatureMatcher::new(park(), SECOND);
+        let mut out = Vec::new();
+        for (d, begin) in [('#', 0), ('7', 351), ('2', 702)] {
+            out.extend(m.on_dtmf_begin(d));
+            out.extend(m.on_dtmf_end(d, ms(begin + 100)));
+        }
+        assert_eq!(
+            out,
+            vec![
+                Swallow('#'),
+                Swallow('#'),
+                ArmTimer(ms(1100)),
+                Swallow('7'),
+                Swallow('7'),
+                ArmTimer(ms(1451)),
+                Swallow('2'),
+                Swallow('2'),
+                CancelTimer,
+                Feature(hook("#72", BuiltinFeature::ParkCall)),
+            ]
+        );
+    }
 }
