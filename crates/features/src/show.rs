@@ -59,6 +59,32 @@ pub fn show_features(cfg: &FeaturesConfig) -> String {
     out
 }
 
+/// `%-25s %-7s %-7s\n`. C pads by bytes, not characters, so a non-ASCII name gets fewer spaces than
+/// Rust's `{:<25}` would give it.
 fn row(out: &mut String, a: &str, b: &str, c: &str) {
-    let _ = writeln!(out, "{a:<25} {b:<7} {c:<7}");
+    pad(out, a, 25);
+    out.push(' ');
+    pad(out, b, 7);
+    out.push(' ');
+    pad(out, c, 7);
+    out.push('\n');
+}
+
+fn pad(out: &mut String, s: &str, width: usize) {
+    out.push_str(s);
+    for _ in s.len()..width {
+        out.push(' ');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_pad_by_bytes() {
+        let mut out = String::new();
+        row(&mut out, "é", "no def", "12345678");
+        assert_eq!(out, format!("é{} no def  12345678\n", " ".repeat(23)));
+    }
 }
