@@ -19,9 +19,9 @@ use crate::config::{
     group_bucket, insert_sorted_replace, ApplicationMapItem, BuiltinFeature, FeatureGroup,
     FeatureGroupItem, FeaturesConfig, General,
 };
-use dialplan::conf::{ConfFile, ConfLoad, FileStatus, Item, Section, ASTERISK_CONFIG_DIR};
+use dialplan::conf::{ConfFile, ConfLoad, FileStatus, Item, Section};
 use dialplan::diag::{Code, CodeInfo, Diagnostic, LogLevel, LogLine};
-use dialplan::source::{SourceMap, Span};
+use dialplan::source::SourceMap;
 
 /// The result of loading features.conf.
 #[derive(Clone, Debug)]
@@ -124,11 +124,15 @@ const SRC_ACO: &str = "config_options.c";
 const SRC_FEATURES: &str = "features_config.c";
 
 /// Interprets a loaded features.conf as Asterisk 22 does at startup.
+///
+/// `sources` is the map the file was read into (every span in the result points into it); the loader itself
+/// only needs the parsed file, whose items carry Asterisk's own line numbers and file names.
 pub fn load(load: &ConfLoad, sources: &SourceMap) -> FeaturesLoad {
+    let _ = sources;
     match (load.status, &load.file) {
         (FileStatus::Missing, _) | (FileStatus::Loaded, None) => defaults_missing(),
         (FileStatus::Invalid, _) => defaults_invalid(),
-        (FileStatus::Loaded, Some(file)) => Loader::new(sources).run(file),
+        (FileStatus::Loaded, Some(file)) => Loader::new(file).run(),
     }
 }
 
@@ -264,7 +268,7 @@ fn featuremap_option(name: &str) -> Option<BuiltinFeature> {
 }
 
 struct Loader<'a> {
-    sources: &'a SourceMap,
+    conf: &'a ConfFile,
     config: FeaturesConfig,
     /// Groups in the order they were created.
     groups: Vec<FeatureGroup>,
@@ -276,9 +280,9 @@ struct Loader<'a> {
 }
 
 impl<'a> Loader<'a> {
-    fn new(sources: &'a SourceMap) -> Self {
+    fn new(conf: &'a ConfFile) -> Self {
         Loader {
-            sources,
+            conf,
             config: FeaturesConfig::default(),
             groups: Vec::new(),
             diagnostics: Vec::new(),
@@ -287,7 +291,8 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn run(mut self, file: &ConfFile) -> FeaturesLoad {
+    fn run(mut self) -> FeaturesLoad {
+        let file = self.conf;
         for section in file.visible_sections() {
             self.section(section);
         }
@@ -390,9 +395,9 @@ impl<'a> Loader<'a> {
         self.diagnostics.push(diag);
     }
 
-    fn line_of(&self, item: &Item) -> (u32, String) {
-        let line = self.sources.line_col(item.span).line;
-        (line, asterisk_var_file(self.sources, item.span))
+    /// Asterisk's `lineno` and file name for an item (the file is empty for the top-level file).
+    fn line_of(&self, item: &Item) -> (u32, &'a str) {
+        item.asterisk_origin(self.conf)
     }
 
     fn unknown_option(&mut self, section: &Section, item: &Item, expected: &str) {
@@ -743,20 +748,6 @@ fn lost_settings(file: &ConfFile) -> Vec<String> {
         lost.push(format!("{groups} feature group section(s)"));
     }
     lost
-}
-
-/// The file name Asterisk's config parser records for a line: empty for the top-level file, the full path
-/// for an `#include`d one.
-fn asterisk_var_file(sources: &SourceMap, span: Span) -> String {
-    let file = sources.file(span.file);
-    if file.included_from.is_none() {
-        return String::new();
-    }
-    if file.path.is_absolute() {
-        file.path.display().to_string()
-    } else {
-        format!("{ASTERISK_CONFIG_DIR}/{}", file.path.display())
-    }
 }
 
 /// `ast_parse_arg(…, PARSE_INT32, …)`: C `strtol` with base 0 (leading whitespace, sign, `0x` hex, leading

@@ -428,3 +428,47 @@ fn invalid_file_uses_defaults() {
 fn default_show_matches_asterisk() {
     insta::assert_snapshot!(show_features(&FeaturesConfig::default()));
 }
+
+#[test]
+fn lines_of_included_files_are_named_by_full_path() {
+    let (load_, sources) = crate::testutil::conf_files(&[
+        (
+            "features.conf",
+            "[featuremap]\nparkcall => #72\n#include extra.conf\n",
+        ),
+        ("extra.conf", "[general]\n\nnope = 1\n"),
+    ]);
+    let result = load(&load_, &sources);
+    assert_eq!(
+        console(&result)[0],
+        "ERROR: config_options.c: Could not find option suitable for category 'general' named 'nope' at line 3 of /etc/asterisk/extra.conf"
+    );
+}
+
+#[test]
+fn a_file_the_parser_cannot_find_or_accept_means_defaults() {
+    let (load_, sources) = crate::testutil::conf_files(&[("other.conf", "")]);
+    assert_eq!(
+        load(&load_, &sources).outcome,
+        LoadOutcome::Defaults(DefaultsReason::Missing)
+    );
+    let (load_, sources) = conf("parkcall => #72\n[featuremap]\n");
+    assert_eq!(
+        load(&load_, &sources).outcome,
+        LoadOutcome::Defaults(DefaultsReason::Invalid)
+    );
+}
+
+#[test]
+fn inherited_template_items_count() {
+    let (result, _) = run("[base](!)\nparkcall => #72\n[featuremap](base)\nblindxfer => #1\n");
+    assert_eq!(result.outcome, LoadOutcome::Loaded);
+    assert_eq!(
+        result.config.featuremap.code(BuiltinFeature::ParkCall),
+        "#72"
+    );
+    assert_eq!(
+        result.config.featuremap.code(BuiltinFeature::BlindTransfer),
+        "#1"
+    );
+}
