@@ -4,6 +4,7 @@
 //! - [`options`]: the option names and how each reads its value, quirks included;
 //! - [`apply`]: setting one option on a lot, and what dialsim says when a value is refused;
 //! - [`load`]: the configuration framework's walk over the file, the implicit `default` lot, declining;
+//! - [`park_dial`]: the `park-dial` comeback extension and the parker's dial string;
 //! - [`show`]: the CLI's `parking show [lot]`, character for character;
 //! - [`slots`]: choosing a free space (`findslot`, preferred spaces, the `next` cursor);
 //! - [`codes`]: the diagnostic codes of this crate ([`CODES`]).
@@ -13,6 +14,7 @@ pub mod codes;
 pub mod config;
 pub mod load;
 pub mod options;
+pub mod park_dial;
 pub mod show;
 pub mod slots;
 
