@@ -86,3 +86,20 @@ pub const CODES: &[CodeInfo] = &[
         summary: "a lot has more spaces than dialsim will generate extensions for",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_in_the_parking_area() {
+        let mut seen: Vec<&str> = CODES.iter().map(|c| c.code.0).collect();
+        assert!(seen.iter().all(|c| c.starts_with("parking/")));
+        assert!(CODES
+            .iter()
+            .all(|c| !c.summary.is_empty() && !c.summary.ends_with('.')));
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), CODES.len());
+    }
+}

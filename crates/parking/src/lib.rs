@@ -4,6 +4,7 @@
 //! - [`options`]: the option names and how each reads its value, quirks included;
 //! - [`apply`]: setting one option on a lot, and what dialsim says when a value is refused;
 //! - [`load`]: the configuration framework's walk over the file, the implicit `default` lot, declining;
+//! - [`extensions`]: the lots' generated extensions and Asterisk's conflict rules;
 //! - [`park_dial`]: the `park-dial` comeback extension and the parker's dial string;
 //! - [`show`]: the CLI's `parking show [lot]`, character for character;
 //! - [`slots`]: choosing a free space (`findslot`, preferred spaces, the `next` cursor);
@@ -12,6 +13,7 @@
 pub mod apply;
 pub mod codes;
 pub mod config;
+pub mod extensions;
 pub mod load;
 pub mod options;
 pub mod park_dial;

@@ -464,6 +464,21 @@ fn same_name_sections_merge() {
 }
 
 #[test]
+fn general_sections_merge_too() {
+    let (result, _) =
+        run("[general]\nparkeddynamic => yes\n[default]\nparkext => 700\n[general]\n");
+    assert!(result
+        .config
+        .as_ref()
+        .is_some_and(|c| c.general.parkeddynamic.value));
+    let (result, _) = run("[general]\nparkeddynamic => yes\n[general]\nparkeddynamic => no\n");
+    assert!(result
+        .config
+        .as_ref()
+        .is_some_and(|c| !c.general.parkeddynamic.value));
+}
+
+#[test]
 fn templates_are_invisible() {
     let (result, _) = run("[tpl](!)\nparkext => 900\nbogus => 1\n[default]\nparkext => 700\n");
     let config = result.config.as_ref().expect("loaded");

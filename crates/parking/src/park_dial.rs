@@ -6,7 +6,9 @@
 //! name there. [res/parking/parking_bridge_features.c · parking_duration_callback;
 //! res/parking/parking_controller.c · flatten_dial_string; main/channel.c · ast_channel_name_to_dial_string]
 
-use crate::config::PARK_DIAL_CONTEXT;
+use crate::config::{BASE_REGISTRAR, PARK_DIAL_CONTEXT};
+use dialplan::diag::{LogLevel, LogLine};
+use dialplan::model::{Dialplan, NewPriority, Replace};
 
 /// The priority-1 extension of `park-dial` that calls the parker back.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +46,53 @@ pub fn park_dial_extension(parker_dial_string: &str, comebackdialtime: u32) -> P
     }
 }
 
+/// What became of a comeback extension.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParkDialOutcome {
+    /// Created, or replaced res_parking's earlier one.
+    Registered,
+    /// Something owned by another registrar (e.g. extensions.conf's `park-dial`) already answers the name;
+    /// res_parking leaves it alone (and logs only at debug level).
+    OwnedBy(String),
+}
+
+/// Puts the comeback extension into `park-dial` as res_parking does at a timeout: the context is found or
+/// created (by `res_parking`); an existing match owned by another registrar is kept; otherwise priority 1 is
+/// added, replacing res_parking's previous one. The error is Asterisk's log line when the add fails.
+pub fn register_park_dial(
+    dp: &mut Dialplan,
+    ext: &ParkDialExtension,
+) -> Result<ParkDialOutcome, LogLine> {
+    dp.find_or_create_context(ext.context, BASE_REGISTRAR);
+    if let Some(found) = dp.matches_any(ext.context, &ext.exten, 1) {
+        let registrar = found.priority.registrar();
+        if registrar != BASE_REGISTRAR {
+            return Ok(ParkDialOutcome::OwnedBy(registrar.to_string()));
+        }
+    }
+    let new = NewPriority {
+        exten: &ext.exten,
+        callerid: None,
+        priority: 1,
+        label: None,
+        app: ext.app,
+        data: &ext.data,
+        registrar: BASE_REGISTRAR,
+        source: None,
+    };
+    match dp.add_extension(ext.context, new, Replace::Yes) {
+        Ok(_) => Ok(ParkDialOutcome::Registered),
+        Err(_) => Err(LogLine::new(
+            LogLevel::Error,
+            "parking_bridge_features.c",
+            format!(
+                "Failed to create parking redial parker extension {}@{} - Dial({})",
+                ext.exten, ext.context, ext.data
+            ),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +124,54 @@ mod tests {
         assert_eq!(ext.exten, "PJSIP_alice");
         assert_eq!(ext.app, "Dial");
         assert_eq!(ext.data, "PJSIP/alice,20");
+    }
+
+    #[test]
+    fn registering_creates_then_replaces() {
+        let mut dp = Dialplan::new();
+        let first = park_dial_extension("PJSIP/alice", 30);
+        assert_eq!(
+            register_park_dial(&mut dp, &first),
+            Ok(ParkDialOutcome::Registered)
+        );
+        let again = park_dial_extension("PJSIP/alice", 20);
+        assert_eq!(
+            register_park_dial(&mut dp, &again),
+            Ok(ParkDialOutcome::Registered)
+        );
+        let ctx = dp.context("park-dial").expect("created");
+        assert_eq!(ctx.registrar(), "res_parking");
+        let found = dp
+            .matches_any("park-dial", "PJSIP_alice", 1)
+            .expect("registered");
+        assert_eq!(found.priority.app(), "Dial");
+        assert_eq!(found.priority.data(), "PJSIP/alice,20");
+        assert_eq!(found.priority.registrar(), "res_parking");
+    }
+
+    #[test]
+    fn another_registrars_extension_is_kept() {
+        let mut dp = Dialplan::new();
+        dp.find_or_create_context("park-dial", "pbx_config");
+        let user = NewPriority {
+            exten: "_PJSIP_.",
+            callerid: None,
+            priority: 1,
+            label: None,
+            app: "NoOp",
+            data: "mine",
+            registrar: "pbx_config",
+            source: None,
+        };
+        assert!(dp.add_extension("park-dial", user, Replace::No).is_ok());
+        let ext = park_dial_extension("PJSIP/alice", 30);
+        assert_eq!(
+            register_park_dial(&mut dp, &ext),
+            Ok(ParkDialOutcome::OwnedBy("pbx_config".to_string()))
+        );
+        let found = dp
+            .matches_any("park-dial", "PJSIP_alice", 1)
+            .expect("user's");
+        assert_eq!(found.priority.data(), "mine");
     }
 }

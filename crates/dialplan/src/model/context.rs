@@ -73,10 +73,6 @@ impl Priority {
         &self.registrar
     }
 
-    pub(crate) fn registrar_arc(&self) -> &Arc<str> {
-        &self.registrar
-    }
-
     /// The config line it came from, if any (pbx_config priorities; not those of other modules).
     pub fn source(&self) -> Option<Span> {
         self.source
@@ -210,7 +206,7 @@ impl Extension {
     /// Priorities in Asterisk's hash-table traversal order (most recently inserted first).
     pub(crate) fn priorities_in_table_order(&self) -> Vec<&Priority> {
         let mut v: Vec<&Priority> = self.priorities.iter().collect();
-        v.sort_by(|a, b| b.seq.cmp(&a.seq));
+        v.sort_by_key(|p| std::cmp::Reverse(p.seq));
         v
     }
 }
@@ -459,7 +455,7 @@ impl Context {
     /// Extensions in Asterisk's hash-table traversal order (most recently inserted first).
     pub(crate) fn extensions_in_table_order(&self) -> Vec<&Extension> {
         let mut v: Vec<&Extension> = self.extensions.iter().collect();
-        v.sort_by(|a, b| b.table_seq.cmp(&a.table_seq));
+        v.sort_by_key(|e| std::cmp::Reverse(e.table_seq));
         v
     }
 
@@ -555,7 +551,7 @@ impl Context {
                     .filter(|p| &*p.registrar == registrar)
                     .map(|p| (p.seq, p.number))
                     .collect();
-                prios.sort_by(|a, b| b.0.cmp(&a.0));
+                prios.sort_by_key(|p| std::cmp::Reverse(p.0));
                 for (_, number) in prios {
                     let Ok(i) = ext.priorities.binary_search_by(|p| p.number.cmp(&number)) else {
                         continue;

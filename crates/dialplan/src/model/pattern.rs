@@ -163,11 +163,6 @@ impl Pattern {
             MatchKind::NoMatch
         }
     }
-
-    /// For a literal name, the number of characters not counting `-` (`ext_cmp_exten_strlen`).
-    pub(crate) fn literal_len(&self) -> usize {
-        strlen_nofluff(self.key.as_bytes())
-    }
 }
 
 /// Number of characters of a C string, `-` not counted.

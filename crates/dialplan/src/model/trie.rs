@@ -55,7 +55,7 @@ impl Trie {
             .enumerate()
             .map(|(i, e)| (e.table_seq(), i))
             .collect();
-        order.sort_by(|a, b| b.0.cmp(&a.0));
+        order.sort_by_key(|o| std::cmp::Reverse(o.0));
         for (_, i) in order {
             t.add(&ctx.extensions()[i], i as u32);
         }
@@ -575,7 +575,6 @@ pub(crate) fn find<'a>(s: &mut Search<'a, '_, '_>, ctx: &'a Context) -> Own<'a> 
 mod tests {
     use super::super::context::{NewPriority, Replace};
     use super::super::dialplan::Dialplan;
-    use super::*;
 
     fn dp(lines: &[(&str, i32, &str)]) -> Dialplan {
         let mut dp = Dialplan::new();
