@@ -43,6 +43,17 @@ pub struct Priority {
     app_data: Box<str>,
     registrar: Arc<str>,
     source: Option<Span>,
+    location: Option<Location>,
+}
+
+/// Where Asterisk says a priority was registered from (`registrar_file` and `registrar_line`): what
+/// `dialplan show` prints as `[extensions.conf:16]`. Only priorities loaded from a file have one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file name without its folder, as Asterisk records it.
+    pub file: Arc<str>,
+    /// Asterisk's line number.
+    pub line: u32,
 }
 
 impl Priority {
@@ -76,6 +87,11 @@ impl Priority {
     /// The config line it came from, if any (pbx_config priorities; not those of other modules).
     pub fn source(&self) -> Option<Span> {
         self.source
+    }
+
+    /// The file and line `dialplan show` prints instead of the registrar.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
     }
 
     /// Insertion sequence number (larger = inserted later).
@@ -464,6 +480,7 @@ impl Context {
         &mut self,
         p: &NewPriority<'_>,
         registrar: Arc<str>,
+        location: Option<Location>,
         replace: Replace,
         seq: &mut u32,
     ) -> Result<Added, AddError> {
@@ -492,6 +509,7 @@ impl Context {
             app_data: app_data.into_boxed_str(),
             registrar,
             source: p.source,
+            location,
         };
         self.has_table = true;
         self.trie = OnceLock::new();
@@ -728,7 +746,7 @@ mod tests {
     fn extensions_are_kept_in_asterisk_order() {
         let (mut c, r, mut seq) = ctx();
         for name in ["_X.", "_XXX", "_NXX", "200", "100", "_1XX", "_X!"] {
-            c.add(&np(name, 1, "NoOp"), r.clone(), Replace::No, &mut seq)
+            c.add(&np(name, 1, "NoOp"), r.clone(), None, Replace::No, &mut seq)
                 .unwrap();
         }
         let names: Vec<&str> = c.extensions().iter().map(|e| e.name()).collect();
@@ -738,20 +756,26 @@ mod tests {
     #[test]
     fn duplicate_priority_is_refused_unless_replacing() {
         let (mut c, r, mut seq) = ctx();
-        c.add(&np("100", 1, "A"), r.clone(), Replace::No, &mut seq)
+        c.add(&np("100", 1, "A"), r.clone(), None, Replace::No, &mut seq)
             .unwrap();
         let err = c
-            .add(&np("100", 1, "B"), r.clone(), Replace::No, &mut seq)
+            .add(&np("100", 1, "B"), r.clone(), None, Replace::No, &mut seq)
             .unwrap_err();
         assert_eq!(
             err.log_line().text,
             "Unable to register extension '100' priority 1 in 'c', already in use"
         );
         let err = c
-            .add(&np("_[0-9]XX", 1, "B"), r.clone(), Replace::No, &mut seq)
+            .add(
+                &np("_[0-9]XX", 1, "B"),
+                r.clone(),
+                None,
+                Replace::No,
+                &mut seq,
+            )
             .map(|_| ())
             .and_then(|_| {
-                c.add(&np("_XXX", 1, "C"), r.clone(), Replace::No, &mut seq)
+                c.add(&np("_XXX", 1, "C"), r.clone(), None, Replace::No, &mut seq)
                     .map(|_| ())
             })
             .unwrap_err();
@@ -759,7 +783,7 @@ mod tests {
             err.log_line().text,
             "Unable to register extension '_XXX' priority 1 in 'c', already in use by aliased extension '_[0-9]XX'"
         );
-        c.add(&np("100", 1, "D"), r, Replace::Yes, &mut seq)
+        c.add(&np("100", 1, "D"), r, None, Replace::Yes, &mut seq)
             .unwrap();
         assert_eq!(c.extensions()[0].priorities()[0].app(), "D");
     }
@@ -769,10 +793,10 @@ mod tests {
         let (mut c, r, mut seq) = ctx();
         let mut a = np("100", 1, "A");
         a.label = Some("x");
-        c.add(&a, r.clone(), Replace::No, &mut seq).unwrap();
+        c.add(&a, r.clone(), None, Replace::No, &mut seq).unwrap();
         let mut b = np("100", 2, "B");
         b.label = Some("x");
-        let added = c.add(&b, r, Replace::No, &mut seq).unwrap();
+        let added = c.add(&b, r, None, Replace::No, &mut seq).unwrap();
         assert_eq!(
             added.warnings[0].text,
             "Extension '100' priority 2 in 'c', label 'x' already in use at priority 1"
@@ -783,12 +807,18 @@ mod tests {
     #[test]
     fn removing_a_registrar() {
         let (mut c, r, mut seq) = ctx();
-        c.add(&np("100", 1, "A"), r.clone(), Replace::No, &mut seq)
+        c.add(&np("100", 1, "A"), r.clone(), None, Replace::No, &mut seq)
             .unwrap();
         let other: Arc<str> = Arc::from("res_parking");
-        c.add(&np("100", 2, "B"), other.clone(), Replace::No, &mut seq)
-            .unwrap();
-        c.add(&np("700", 1, "Park"), other, Replace::No, &mut seq)
+        c.add(
+            &np("100", 2, "B"),
+            other.clone(),
+            None,
+            Replace::No,
+            &mut seq,
+        )
+        .unwrap();
+        c.add(&np("700", 1, "Park"), other, None, Replace::No, &mut seq)
             .unwrap();
         assert!(!c.remove_registrar("res_parking", &mut seq));
         assert_eq!(c.extensions().len(), 1);

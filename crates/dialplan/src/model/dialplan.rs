@@ -6,7 +6,7 @@
 //! (`ast_context_find_or_create`), so `dialplan show` lists the newest first. dialsim stores them in
 //! creation order and iterates backwards.
 
-use super::context::{AddError, Added, Context, NewPriority, Replace};
+use super::context::{AddError, Added, Context, Location, NewPriority, Replace};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -190,11 +190,24 @@ impl Dialplan {
         &mut self.contexts[i]
     }
 
-    /// `ast_add_extension2` on a context by name.
+    /// `ast_add_extension2` on a context by name, for a module's generated extension (no file location:
+    /// `dialplan show` prints the registrar).
     pub fn add_extension(
         &mut self,
         context: &str,
         priority: NewPriority<'_>,
+        replace: Replace,
+    ) -> Result<Added, AddError> {
+        self.add_extension_at(context, priority, None, replace)
+    }
+
+    /// [`Dialplan::add_extension`] with the file and line Asterisk records (`registrar_file`,
+    /// `registrar_line`).
+    pub fn add_extension_at(
+        &mut self,
+        context: &str,
+        priority: NewPriority<'_>,
+        location: Option<Location>,
         replace: Replace,
     ) -> Result<Added, AddError> {
         let registrar = self.intern(priority.registrar);
@@ -202,7 +215,7 @@ impl Dialplan {
             return Err(AddError::NoContext(context.to_string()));
         };
         let ctx = &mut self.contexts[i as usize];
-        ctx.add(&priority, registrar, replace, &mut self.seq)
+        ctx.add(&priority, registrar, location, replace, &mut self.seq)
     }
 
     /// `ast_context_destroy(NULL, registrar)`: removes every priority, include, ignore pattern and switch

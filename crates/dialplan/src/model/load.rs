@@ -9,16 +9,20 @@
 //! during the load, in order.
 //!
 //! File names in Asterisk's messages: a line of the top-level file is reported against `extensions.conf`
-//! (pbx_config passes its own relative name when the parser recorded none), a line of an `#include`d file
-//! against the included file's full path under `/etc/asterisk`.
+//! (pbx_config uses its own relative name when the parser recorded none), a line of an `#include`d file
+//! against the name the parser recorded (the full path under `/etc/asterisk`). `dialplan show` prints that
+//! name without its folder, with Asterisk's line number.
 
-use super::context::{AddError, IgnorePat, Include, NewPriority, Replace, Switch, PRIORITY_HINT};
+use super::context::{
+    AddError, IgnorePat, Include, Location, NewPriority, Replace, Switch, PRIORITY_HINT,
+};
 use super::dialplan::{Dialplan, Globals, PBX_CONFIG};
 use super::lookup::{Query, Target};
 use super::pattern::{shrink_phone_number, Mode};
-use crate::conf::{ConfFile, FileStatus, Item, Section, ASTERISK_CONFIG_DIR};
+use crate::conf::{ConfFile, FileStatus, Item, Section};
 use crate::diag::{Code, CodeInfo, Diagnostic, LogLevel, LogLine, Severity};
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{SourceMap, Span};
+use std::sync::Arc;
 
 /// The name pbx_config loads and uses in its messages for lines of the top-level file.
 pub const CONFIG_FILE: &str = "extensions.conf";
@@ -139,9 +143,11 @@ pub fn load_extensions_with(
     sources: &SourceMap,
     subst: &dyn LoadSubstitution,
 ) -> ExtensionsLoad {
+    let _ = sources;
     let mut l = Loader {
-        sources,
+        conf,
         subst,
+        files: Vec::new(),
         out: ExtensionsLoad::default(),
     };
     l.load(dialplan, conf);
@@ -197,8 +203,10 @@ pub fn ast_true(s: Option<&str>) -> bool {
 }
 
 struct Loader<'s> {
-    sources: &'s SourceMap,
+    conf: &'s ConfFile,
     subst: &'s dyn LoadSubstitution,
+    /// Interned registrar file names (`extensions.conf`, `sub.conf`).
+    files: Vec<Arc<str>>,
     out: ExtensionsLoad,
 }
 
@@ -210,10 +218,25 @@ struct Place {
 
 impl Loader<'_> {
     fn place(&self, item: &Item) -> Place {
+        let (line, file) = item.asterisk_origin(self.conf);
         Place {
-            line: self.sources.line_col(item.span).line,
-            file: asterisk_file_name(self.sources, item.span.file),
+            line,
+            file: if file.is_empty() { CONFIG_FILE } else { file }.to_string(),
         }
+    }
+
+    /// `registrar_file` / `registrar_line`: the message file name without its folder.
+    fn location(&mut self, p: &Place) -> Location {
+        let base = p.file.rsplit('/').next().unwrap_or_default();
+        let file = match self.files.iter().find(|f| ***f == *base) {
+            Some(f) => f.clone(),
+            None => {
+                let f: Arc<str> = Arc::from(base);
+                self.files.push(f.clone());
+                f
+            }
+        };
+        Location { file, line: p.line }
     }
 
     /// Records a diagnostic and logs its Asterisk lines.
@@ -670,7 +693,8 @@ impl Loader<'_> {
             registrar: PBX_CONFIG,
             source: Some(item.span),
         };
-        match local.add_extension(cxt, np, Replace::No) {
+        let location = self.location(&p);
+        match local.add_extension_at(cxt, np, Some(location), Replace::No) {
             Ok(added) => {
                 for w in added.warnings {
                     self.emit(
@@ -807,30 +831,6 @@ impl Loader<'_> {
 struct LineState {
     last_extension: String,
     last_pri: i32,
-}
-
-/// The name Asterisk prints for the file a line came from: `extensions.conf` for the top-level file,
-/// `/etc/asterisk/<path>` for an included one.
-pub fn asterisk_file_name(sources: &SourceMap, file: FileId) -> String {
-    let f = sources.file(file);
-    let Some(from) = f.included_from else {
-        return CONFIG_FILE.to_string();
-    };
-    if f.path.is_absolute() && f.path.starts_with(ASTERISK_CONFIG_DIR) {
-        return f.path.display().to_string();
-    }
-    // Find the top-level file's folder and express the path relative to it.
-    let mut top = from.file;
-    while let Some(s) = sources.file(top).included_from {
-        top = s.file;
-    }
-    let top_dir = sources.file(top).path.parent().map(|p| p.to_path_buf());
-    let rel = top_dir
-        .as_deref()
-        .and_then(|d| f.path.strip_prefix(d).ok())
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| f.basename().to_string());
-    format!("{ASTERISK_CONFIG_DIR}/{rel}")
 }
 
 /// `pbx_strsep(&s, ",")`: splits at the first `,` outside `[...]`; `\` makes the next character ordinary

@@ -123,7 +123,12 @@ fn add(
     p: &Priority,
     events: &mut Vec<MergeEvent>,
 ) {
-    match local.add_extension(name, new_priority(ext, p), Replace::No) {
+    match local.add_extension_at(
+        name,
+        new_priority(ext, p),
+        p.location().cloned(),
+        Replace::No,
+    ) {
         Ok(added) => events.extend(added.warnings.into_iter().map(MergeEvent::Log)),
         Err(err) => {
             let mut d = Diagnostic::warning(

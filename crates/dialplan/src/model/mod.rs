@@ -15,12 +15,14 @@ pub mod lookup;
 pub(crate) mod merge;
 pub mod order;
 pub mod pattern;
+#[cfg(test)]
+mod proptests;
 pub mod show;
 pub mod trie;
 
 pub use context::{
-    AddError, Added, CallerIdMatch, Context, Extension, IgnorePat, Include, NewPriority, Priority,
-    Replace, Switch, PRIORITY_HINT,
+    AddError, Added, CallerIdMatch, Context, Extension, IgnorePat, Include, Location, NewPriority,
+    Priority, Replace, Switch, PRIORITY_HINT,
 };
 pub use dialplan::{Dialplan, General, Global, Globals, Matcher, PBX_CONFIG};
 pub use load::{

@@ -11,7 +11,6 @@
 
 use super::context::{Context, Extension, Priority};
 use super::dialplan::Dialplan;
-use super::load::asterisk_file_name;
 use super::lookup::MAX_STACK;
 use super::pattern::Pattern;
 use crate::diag::{LogLevel, LogLine};
@@ -21,18 +20,20 @@ use std::fmt::Write;
 /// What `dialplan show` prints. `arg` is the command's argument (`context`, `exten@context`, `exten@`),
 /// `None` for the whole dialplan. `Err` holds what Asterisk prints when the command fails (the message and
 /// `Command 'dialplan show ...' failed.`).
+///
+/// `_sources` is not needed (priorities keep the file and line Asterisk prints); it stays for callers
+/// written against the first version of this function.
 pub fn show_dialplan(
     dp: &Dialplan,
-    sources: &SourceMap,
+    _sources: &SourceMap,
     arg: Option<&str>,
 ) -> Result<String, String> {
-    show_dialplan_logged(dp, sources, arg).0
+    show_dialplan_logged(dp, arg).0
 }
 
 /// [`show_dialplan`] plus the log lines Asterisk writes while printing (circular include warnings).
 pub fn show_dialplan_logged(
     dp: &Dialplan,
-    sources: &SourceMap,
     arg: Option<&str>,
 ) -> (Result<String, String>, Vec<LogLine>) {
     let (exten, context) = match arg {
@@ -44,7 +45,6 @@ pub fn show_dialplan_logged(
     };
     let mut s = Show {
         dp,
-        sources,
         out: String::new(),
         log: Vec::new(),
         counters: Counters::default(),
@@ -121,7 +121,6 @@ struct Counters {
 
 struct Show<'a> {
     dp: &'a Dialplan,
-    sources: &'a SourceMap,
     out: String,
     log: Vec<LogLine>,
     counters: Counters,
@@ -270,13 +269,9 @@ impl<'a> Show<'a> {
             format!("{}. {}({})", p.number(), p.app(), p.data())
         };
         let (left, what) = (pad(left, 17), pad(&what, 45));
-        match p.source() {
-            Some(span) => {
-                // The registrar file is the name in Asterisk's messages without its folder.
-                let full = asterisk_file_name(self.sources, span.file);
-                let file = full.rsplit('/').next().unwrap_or_default();
-                let line = self.sources.line_col(span).line;
-                let _ = writeln!(self.out, "  {left} {what} [{file}:{line}]");
+        match p.location() {
+            Some(loc) => {
+                let _ = writeln!(self.out, "  {left} {what} [{}:{}]", loc.file, loc.line);
             }
             None => {
                 let _ = writeln!(self.out, "  {left} {what} [{}]", p.registrar());

@@ -1,72 +1,24 @@
-//! Loader tests. Inputs are parsed by a deliberately small `.conf` reader (sections, `key = value` /
-//! `key => value`, `;` comments) so that these tests do not depend on the conf module.
+//! Loader tests, on files read by the conf module from memory.
 
 use super::*;
-use crate::conf::{Op, Section};
+use crate::conf::{load as conf_load, MemorySource};
 use crate::model::show::show_dialplan;
 use crate::model::{NewPriority, Replace};
-use std::sync::Arc;
+use std::path::Path;
 
-pub(crate) fn parse(sources: &mut SourceMap, path: &str, text: &str) -> ConfFile {
-    let file = sources.add(path.into(), Arc::from(text), None);
-    let mut conf = ConfFile::default();
-    let mut offset = 0usize;
-    for raw in text.split_inclusive('\n') {
-        let start = offset;
-        offset += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let line = match line.find(';') {
-            Some(i) => &line[..i],
-            None => line,
-        };
-        let lead = line.len() - line.trim_start().len();
-        let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        let span = Span::new(file, start + lead, start + lead + t.len());
-        if let Some(rest) = t.strip_prefix('[') {
-            let end = rest.find(']').unwrap_or(rest.len());
-            conf.sections.push(Section {
-                name: rest[..end].to_string(),
-                span,
-                is_template: rest[end..].starts_with("](!)"),
-                inherits: Vec::new(),
-                items: Vec::new(),
-            });
-            continue;
-        }
-        let eq = t.find('=').expect("test input lines need '='");
-        let (op, vstart) = if t[eq + 1..].starts_with('>') {
-            (Op::Arrow, eq + 2)
-        } else {
-            (Op::Assign, eq + 1)
-        };
-        let key = t[..eq].trim();
-        let value = t[vstart..].trim();
-        let k0 = start + lead + t.find(key).unwrap_or(0);
-        let v0 = start + lead + vstart + (t[vstart..].len() - t[vstart..].trim_start().len());
-        let item = Item {
-            key: key.to_string(),
-            value: value.to_string(),
-            op,
-            span,
-            key_span: Span::new(file, k0, k0 + key.len()),
-            value_span: Span::new(file, v0, v0 + value.len()),
-            inherited_from: None,
-        };
-        conf.sections
-            .last_mut()
-            .expect("test input needs a section first")
-            .items
-            .push(item);
+pub(crate) fn parse(sources: &mut SourceMap, files: &[(&str, &str)]) -> ConfFile {
+    let mut src = MemorySource::new();
+    for (name, text) in files {
+        src = src.with(name, text);
     }
-    conf
+    let l = conf_load(sources, &src, Path::new(files[0].0));
+    assert_eq!(l.status, FileStatus::Loaded, "{:?}", l.diagnostics);
+    l.file.expect("loaded")
 }
 
 fn load(text: &str) -> (Dialplan, SourceMap, ExtensionsLoad) {
     let mut sources = SourceMap::new();
-    let conf = parse(&mut sources, "/etc/asterisk/extensions.conf", text);
+    let conf = parse(&mut sources, &[("extensions.conf", text)]);
     let mut dp = Dialplan::new();
     let out = load_extensions_with(&mut dp, &conf, &sources, &GlobalsOnly);
     (dp, sources, out)
@@ -131,7 +83,7 @@ exten => 5555001,1,NoOp(Route to a local extension.)
 #[test]
 fn oracle_example_dialplan_show() {
     let mut sources = SourceMap::new();
-    let conf = parse(&mut sources, "/etc/asterisk/extensions.conf", ORACLE);
+    let conf = parse(&mut sources, &[("extensions.conf", ORACLE)]);
     let mut dp = Dialplan::new();
     register_parking(&mut dp);
     let out = load_extensions_with(&mut dp, &conf, &sources, &GlobalsOnly);
@@ -422,11 +374,13 @@ fn user_context_of_the_same_name_keeps_pbx_config_and_conflicts_warn() {
     let mut sources = SourceMap::new();
     let conf = parse(
         &mut sources,
-        "/etc/asterisk/extensions.conf",
-        "[parkedcalls]
+        &[(
+            "extensions.conf",
+            "[parkedcalls]
 exten => 701,1,NoOp(mine)
 exten => 701,2,NoOp(mine too)
 ",
+        )],
     );
     let mut dp = Dialplan::new();
     register_parking(&mut dp);
@@ -461,21 +415,31 @@ fn declined_and_helpers() {
 }
 
 #[test]
-fn included_file_names() {
+fn included_file_names_in_messages_and_show() {
     let mut sources = SourceMap::new();
-    let top = sources.add(
-        "/home/u/conf/extensions.conf".into(),
-        Arc::from("#include sub/more.conf\n"),
-        None,
+    let conf = parse(
+        &mut sources,
+        &[
+            (
+                "extensions.conf",
+                "[a]\nexten => 1,1,NoOp()\n#include sub/more.conf\n",
+            ),
+            (
+                "sub/more.conf",
+                "exten => 1,1,NoOp(again)\nexten => 2,1,NoOp(more)\n",
+            ),
+        ],
     );
-    let sub = sources.add(
-        "/home/u/conf/sub/more.conf".into(),
-        Arc::from("[x]\n"),
-        Some(Span::new(top, 0, 10)),
-    );
-    assert_eq!(asterisk_file_name(&sources, top), "extensions.conf");
+    let mut dp = Dialplan::new();
+    let out = load_extensions_with(&mut dp, &conf, &sources, &GlobalsOnly);
     assert_eq!(
-        asterisk_file_name(&sources, sub),
-        "/etc/asterisk/sub/more.conf"
+        asterisk_lines(&out),
+        [
+            "WARNING: pbx.c: Unable to register extension '1' priority 1 in 'a', already in use",
+            "WARNING: pbx_config.c: Unable to register extension at line 1 of /etc/asterisk/sub/more.conf",
+        ]
     );
+    let shown = show_dialplan(&dp, &sources, Some("a")).unwrap();
+    assert!(shown.contains("[more.conf:2]"), "{shown}");
+    assert!(shown.contains("[extensions.conf:2]"), "{shown}");
 }
