@@ -39,7 +39,11 @@ impl ParkingLoad {
 
 /// Processes a loaded `res_parking.conf` as res_parking's `load_module` does (up to, not including, the
 /// registration of the lots' extensions; see [`crate::extensions::register_extensions`]).
+///
+/// `sources` is the map the file was read into (every span in the result points into it); the walk itself
+/// needs only the parsed file, whose items carry Asterisk's own line numbers and file names.
 pub fn load(conf: &ConfLoad, sources: &SourceMap) -> ParkingLoad {
+    let _ = sources;
     let file = match conf.status {
         FileStatus::Missing => return refused(file_missing()),
         FileStatus::Invalid => return refused(file_invalid()),
@@ -50,7 +54,7 @@ pub fn load(conf: &ConfLoad, sources: &SourceMap) -> ParkingLoad {
 
     let mut walk = Walk::default();
     for section in file.visible_sections() {
-        if let Err(diag) = walk.section(section, sources) {
+        if let Err(diag) = walk.section(section, file) {
             return refused(*diag);
         }
     }
@@ -109,11 +113,11 @@ struct Walk {
 }
 
 impl Walk {
-    fn section(&mut self, section: &Section, sources: &SourceMap) -> Result<(), Box<Diagnostic>> {
+    fn section(&mut self, section: &Section, file: &ConfFile) -> Result<(), Box<Diagnostic>> {
         if section.name.eq_ignore_ascii_case("general") {
             for item in &section.items {
                 if !is_general_option(&item.key) {
-                    return Err(Box::new(unknown_option(section, item, sources)));
+                    return Err(Box::new(unknown_option(section, item, file)));
                 }
                 self.general.parkeddynamic = Setting {
                     value: ast_true(&item.value),
@@ -141,27 +145,21 @@ impl Walk {
         lot.sections.push(section.span);
         for item in &section.items {
             let Some(option) = LotOption::from_key(&item.key) else {
-                return Err(Box::new(unknown_option(section, item, sources)));
+                return Err(Box::new(unknown_option(section, item, file)));
             };
             if let Err(failure) = apply_lot_option(lot, option, item) {
-                return Err(Box::new(handler_failed(section, item, sources, *failure)));
+                return Err(Box::new(handler_failed(section, item, file, *failure)));
             }
         }
         Ok(())
     }
 }
 
-/// Where Asterisk says a line is: its line number, and the file name it records for variables — empty for
-/// the top-level file, the full path for an `#include`d one.
-fn var_place(item: &Item, sources: &SourceMap) -> (u32, String) {
-    let line = sources.line_col(item.span).line;
-    let file = sources.file(item.span.file);
-    let name = if file.included_from.is_some() {
-        file.path.display().to_string()
-    } else {
-        String::new()
-    };
-    (line, name)
+/// Where Asterisk says a line is: the line number and the file name it records for the variable — empty for
+/// the top-level file, the full path for an `#include`d one, the template's line for an inherited item.
+fn var_place(item: &Item, file: &ConfFile) -> (u32, String) {
+    let (line, name) = item.asterisk_origin(file);
+    (line, name.to_string())
 }
 
 fn processing_failed(category: &str) -> LogLine {
@@ -172,8 +170,8 @@ fn processing_failed(category: &str) -> LogLine {
     )
 }
 
-fn unknown_option(section: &Section, item: &Item, sources: &SourceMap) -> Diagnostic {
-    let (line, file) = var_place(item, sources);
+fn unknown_option(section: &Section, item: &Item, conf: &ConfFile) -> Diagnostic {
+    let (line, file) = var_place(item, conf);
     let key = &item.key;
     let cat = &section.name;
     let in_general = cat.eq_ignore_ascii_case("general");
@@ -236,10 +234,10 @@ fn unknown_option(section: &Section, item: &Item, sources: &SourceMap) -> Diagno
 fn handler_failed(
     section: &Section,
     item: &Item,
-    sources: &SourceMap,
+    conf: &ConfFile,
     failure: HandlerFailure,
 ) -> Diagnostic {
-    let (line, file) = var_place(item, sources);
+    let (line, file) = var_place(item, conf);
     let HandlerFailure {
         code,
         warning,

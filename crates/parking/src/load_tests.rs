@@ -1,9 +1,6 @@
 use super::*;
 use crate::config::{FeatureFlag, FindSlot, SpaceRange};
-use crate::testconf::{parse, render};
-use dialplan::conf::Op;
-use dialplan::source::Span;
-use std::sync::Arc;
+use crate::testconf::{parse, parse_files, render};
 
 fn run(text: &str) -> (ParkingLoad, SourceMap) {
     let mut sources = SourceMap::new();
@@ -487,23 +484,21 @@ fn templates_are_invisible() {
 
 #[test]
 fn missing_and_invalid_files() {
-    let sources = SourceMap::new();
-    let missing = ConfLoad {
-        status: FileStatus::Missing,
-        file: None,
-        diagnostics: Vec::new(),
-    };
+    let mut sources = SourceMap::new();
+    let missing = parse_files(&mut sources, "res_parking.conf", &[]);
+    assert_eq!(missing.status, FileStatus::Missing);
     let result = load(&missing, &sources);
     assert_declined(
         &result,
         &["ERROR: config_options.c: Unable to load config file 'res_parking.conf'"],
     );
     assert_eq!(result.diagnostics[0].code, codes::FILE_MISSING);
-    let invalid = ConfLoad {
-        status: FileStatus::Invalid,
-        file: Some(ConfFile::default()),
-        diagnostics: Vec::new(),
-    };
+    let invalid = parse(
+        &mut sources,
+        "res_parking.conf",
+        "[general\nparkext => 700\n",
+    );
+    assert_eq!(invalid.status, FileStatus::Invalid);
     let result = load(&invalid, &sources);
     assert_declined(
         &result,
@@ -515,45 +510,35 @@ fn missing_and_invalid_files() {
 #[test]
 fn included_lines_carry_the_included_file_name() {
     let mut sources = SourceMap::new();
-    let top = sources.add(
-        "/etc/asterisk/res_parking.conf".into(),
-        Arc::from("[general]\n#include lots.conf\n"),
-        None,
+    let conf = parse_files(
+        &mut sources,
+        "res_parking.conf",
+        &[
+            ("res_parking.conf", "[general]\n#include lots.conf\n"),
+            ("lots.conf", "; the lots\nparkext => 700\n"),
+        ],
     );
-    let inc = sources.add(
-        "/etc/asterisk/lots.conf".into(),
-        Arc::from("; lots\nparkext => 700\n"),
-        Some(Span::new(top, 10, 27)),
-    );
-    let item = Item {
-        key: "parkext".into(),
-        value: "700".into(),
-        op: Op::Arrow,
-        span: Span::new(inc, 7, 21),
-        key_span: Span::new(inc, 7, 14),
-        value_span: Span::new(inc, 18, 21),
-        inherited_from: None,
-    };
-    let file = ConfFile {
-        sections: vec![Section {
-            name: "general".into(),
-            span: Span::new(top, 0, 9),
-            is_template: false,
-            inherits: Vec::new(),
-            items: vec![item],
-        }],
-    };
-    let conf = ConfLoad {
-        status: FileStatus::Loaded,
-        file: Some(file),
-        diagnostics: Vec::new(),
-    };
     let result = load(&conf, &sources);
     assert_declined(
         &result,
         &[
             "ERROR: config_options.c: Could not find option suitable for category 'general' named 'parkext' at line 2 of /etc/asterisk/lots.conf",
             "ERROR: config_options.c: In res_parking.conf: Processing options for general failed",
+        ],
+    );
+}
+
+#[test]
+fn inherited_lines_name_the_template_line() {
+    let (result, _) = run(
+        "[general]\n[lot](!)\nparkext => 800\nparkpos => 9-1\n\n[sales](lot)\ncontext => sales\n",
+    );
+    assert_declined(
+        &result,
+        &[
+            "WARNING: res_parking.c: Format for parking positions is a-b, where a <= b",
+            "ERROR: config_options.c: Error parsing parkpos=9-1 at line 4 of ",
+            "ERROR: config_options.c: In res_parking.conf: Processing options for sales failed",
         ],
     );
 }

@@ -123,6 +123,8 @@ struct FileCtx {
 struct LineRef<'a> {
     bytes: &'a [u8],
     base: Base<'a>,
+    /// The whole file's text, when `base` is [`Base::At`]: sub-slices of it are `&str` without re-validation.
+    source: Option<&'a str>,
 }
 
 enum Base<'a> {
@@ -136,6 +138,16 @@ impl LineRef<'_> {
             Base::At(b) => b + i,
             Base::Table(t) => t.get(i).map_or(0, |&o| o as usize),
         }
+    }
+
+    /// The text of `a..b` as an owned string.
+    fn text(&self, a: usize, b: usize) -> String {
+        if let (Base::At(base), Some(src)) = (&self.base, self.source) {
+            if let Some(s) = src.get(base + a..base + b) {
+                return s.to_owned();
+            }
+        }
+        text_of(&self.bytes[a..b])
     }
 
     fn span(&self, file: FileId, a: usize, b: usize) -> Span {
@@ -404,10 +416,12 @@ impl Loader<'_> {
                         Kept::Slice { start, end } => Some(LineRef {
                             bytes: &bytes[start..end],
                             base: Base::At(start),
+                            source: Some(&text),
                         }),
                         Kept::Spliced { bytes, offsets } => Some(LineRef {
                             bytes,
                             base: Base::Table(offsets),
+                            source: None,
                         }),
                     };
                     for ev in std::mem::take(&mut st.comments.events) {
@@ -774,7 +788,7 @@ impl Loader<'_> {
         }
         let tolerated = kind == IncludeKind::TryInclude;
         // ast_config_internal_load: the include limit.
-        if self.include_level >= MAX_INCLUDE_LEVEL + 1 {
+        if self.include_level > MAX_INCLUDE_LEVEL {
             self.diags
                 .push(diags::include_depth(&at, target, tolerated, st.fatal));
             if !tolerated {
@@ -860,8 +874,8 @@ impl Loader<'_> {
         let (v0, v1) = trim_range(bytes, value.0, value.1);
         let file = self.origin_file(st, f);
         let item = Item {
-            key: text_of(key_bytes),
-            value: text_of(&bytes[v0..v1]),
+            key: line.text(k0, k1),
+            value: line.text(v0, v1),
             op: if op == ItemOp::Arrow {
                 Op::Arrow
             } else {

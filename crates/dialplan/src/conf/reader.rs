@@ -62,43 +62,41 @@ impl<'t> LineReader<'t> {
     /// The next piece; `lineno` is Asterisk's counter, advanced as `config_text_file_load` advances it
     /// (including the final read that finds end of file).
     pub fn next_piece(&mut self, lineno: &mut u32) -> Option<Piece> {
-        loop {
-            if self.eof {
-                return None;
-            }
-            *lineno += 1;
-            let f = self.fgets()?;
-            if f.strlen == PIECE && self.text[f.start + PIECE - 1] != b'\n' {
-                let start = f.start;
-                let mut end = f.end;
-                while let Some(g) = self.fgets() {
-                    end = g.end;
-                    if g.strlen != PIECE || self.text[g.start + PIECE - 1] == b'\n' {
-                        break;
-                    }
+        if self.eof {
+            return None;
+        }
+        *lineno += 1;
+        let f = self.fgets()?;
+        if f.strlen == PIECE && self.text[f.start + PIECE - 1] != b'\n' {
+            let start = f.start;
+            let mut end = f.end;
+            while let Some(g) = self.fgets() {
+                end = g.end;
+                if g.strlen != PIECE || self.text[g.start + PIECE - 1] == b'\n' {
+                    break;
                 }
-                return Some(Piece::TooLong {
-                    lineno: *lineno,
-                    start,
-                    end,
-                });
             }
-            let mut start = f.start;
-            let mut end = f.start + f.strlen;
-            let nul = (f.strlen < f.end - f.start && self.text[end] == 0).then_some(end);
-            if end > start && self.text[end - 1] == b'\n' {
-                end -= 1;
-            }
-            if *lineno == 1 && self.text[start..end].starts_with(BOM) {
-                start += BOM.len();
-            }
-            return Some(Piece::Line {
+            return Some(Piece::TooLong {
                 lineno: *lineno,
                 start,
                 end,
-                nul,
             });
         }
+        let mut start = f.start;
+        let mut end = f.start + f.strlen;
+        let nul = (f.strlen < f.end - f.start && self.text[end] == 0).then_some(end);
+        if end > start && self.text[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if *lineno == 1 && self.text[start..end].starts_with(BOM) {
+            start += BOM.len();
+        }
+        Some(Piece::Line {
+            lineno: *lineno,
+            start,
+            end,
+            nul,
+        })
     }
 
     fn fgets(&mut self) -> Option<Fgets> {
