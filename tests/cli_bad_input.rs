@@ -43,7 +43,11 @@ fn parking_case(res_parking: &str) -> Output {
 }
 
 fn assert_has(out: &Output, needle: &str) {
-    assert!(out.stdout.contains(needle), "missing {needle:?} in:\n{}", out.stdout);
+    assert!(
+        out.stdout.contains(needle),
+        "missing {needle:?} in:\n{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -86,7 +90,10 @@ fn conflicting_parkext_between_lots_fails_registration() {
 #[test]
 fn lot_options_under_general_refuse_res_parking_and_the_hook() {
     let out = parking_case("[general]\nparkext => 700\n");
-    assert_has(&out, "res_parking.conf:2:1: error[parking/lot-option-in-general]");
+    assert_has(
+        &out,
+        "res_parking.conf:2:1: error[parking/lot-option-in-general]",
+    );
     assert_has(&out, "error[lint/parkcall-hook-unavailable]");
 }
 
@@ -108,15 +115,24 @@ fn unknown_template_rejects_the_file() {
 #[test]
 fn include_cycle_is_reported_once_and_loading_goes_on() {
     let out = check(&[
-        ("extensions.conf", b"[a]\nexten => 1,1,NoOp()\n#include \"more.conf\"\n"),
-        ("more.conf", b"#include \"extensions.conf\"\nexten => 2,1,NoOp()\n"),
+        (
+            "extensions.conf",
+            b"[a]\nexten => 1,1,NoOp()\n#include \"more.conf\"\n",
+        ),
+        (
+            "more.conf",
+            b"#include \"extensions.conf\"\nexten => 2,1,NoOp()\n",
+        ),
     ]);
     assert_has(&out, "[conf/include-cycle]");
 }
 
 #[test]
 fn missing_include_rejects_the_file() {
-    let out = check(&[("extensions.conf", b"[a]\n#include \"nowhere.conf\"\nexten => 1,1,NoOp()\n")]);
+    let out = check(&[(
+        "extensions.conf",
+        b"[a]\n#include \"nowhere.conf\"\nexten => 1,1,NoOp()\n",
+    )]);
     assert_has(&out, "[conf/missing-include]");
     assert_eq!(out.code, 2);
 }
@@ -125,7 +141,10 @@ fn missing_include_rejects_the_file() {
 fn binary_garbage_does_not_panic() {
     let mut garbage: Vec<u8> = (0u8..=255).cycle().take(64 * 1024).collect();
     garbage.extend_from_slice(b"\n[a]\nexten => 1,1,NoOp()\n\xff\xfe\0\n");
-    let out = check(&[("extensions.conf", &garbage), ("res_parking.conf", &garbage)]);
+    let out = check(&[
+        ("extensions.conf", &garbage),
+        ("res_parking.conf", &garbage),
+    ]);
     assert!(out.code == 1 || out.code == 2);
 }
 
@@ -155,7 +174,10 @@ fn tempdir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 #[test]
 fn crlf_bom_and_tabs_read_like_plain_files() {
     let out = check(&[
-        ("extensions.conf", b"\xef\xbb\xbf[a]\r\nexten\t=>\t1,1,NoOp(x)\r\n same => n,Hangup()\r\n"),
+        (
+            "extensions.conf",
+            b"\xef\xbb\xbf[a]\r\nexten\t=>\t1,1,NoOp(x)\r\n same => n,Hangup()\r\n",
+        ),
         ("res_parking.conf", b"[default]\r\nparkext => 700\r\n"),
         ("features.conf", b"\xef\xbb\xbf[featuremap]\r\n"),
     ]);

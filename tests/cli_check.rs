@@ -27,7 +27,13 @@ fn examples_check_rich() {
 /// an unconditional `Goto`, which the unreachable-priority check rightly reports.)
 #[test]
 fn the_generated_workload_has_no_errors() {
-    let out = dialsim(&["check", "--format", "short", "--config", "tests/data/gen-dialplan"]);
+    let out = dialsim(&[
+        "check",
+        "--format",
+        "short",
+        "--config",
+        "tests/data/gen-dialplan",
+    ]);
     assert!(!out.stdout.contains("error["), "{}", out.stdout);
     assert_eq!(out.code, 1, "{}", out.stdout);
 }

@@ -34,7 +34,9 @@ fn example_1_as_printed_has_no_artefact_and_res_parking_declines() {
     assert!(lines.contains(&String::from(
         "ERROR: config_options.c: Could not find option suitable for category 'general' named 'parkext' at line 2 of "
     )), "{lines:#?}");
-    assert!(lines.contains(&String::from("ERROR: loader.c: res_parking declined to load.")));
+    assert!(lines.contains(&String::from(
+        "ERROR: loader.c: res_parking declined to load."
+    )));
 }
 
 #[test]
@@ -46,7 +48,11 @@ fn examples_2_and_3_with_the_artefact_are_rejected_file_by_file() {
             let expected = format!(
                 "WARNING: config.c: parse error: No category context for line 1 of /etc/asterisk/{file}"
             );
-            assert!(lines.contains(&expected), "example {}: {expected}\n{lines:#?}", n + 1);
+            assert!(
+                lines.contains(&expected),
+                "example {}: {expected}\n{lines:#?}",
+                n + 1
+            );
         }
         for expected in [
             "ERROR: config_options.c: Contents of res_parking.conf are invalid and cannot be parsed",
@@ -60,8 +66,16 @@ fn examples_2_and_3_with_the_artefact_are_rejected_file_by_file() {
         assert!(cfg.parking.is_none());
         assert_eq!(cfg.pbx_config, ModuleState::Declined);
         // The defaults have no parkcall code: the page's #72 is lost with the file.
-        assert_eq!(cfg.features.featuremap.code(features::BuiltinFeature::ParkCall), "");
+        assert_eq!(
+            cfg.features
+                .featuremap
+                .code(features::BuiltinFeature::ParkCall),
+            ""
+        );
         assert!(cfg.dialplan.contexts().next().is_none());
-        assert!(cfg.diagnostics.iter().any(|d| d.severity == Severity::Error));
+        assert!(cfg
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error));
     }
 }
