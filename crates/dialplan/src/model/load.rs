@@ -327,6 +327,7 @@ impl Loader<'_> {
             }
         }
         self.verify_includes(dp);
+        dp.shrink_to_fit();
         dp.general.overrideswitch = new_general.overrideswitch;
         dp.general.autofallthrough = new_general.autofallthrough;
         dp.general.extenpatternmatchnew = new_general.extenpatternmatchnew;
