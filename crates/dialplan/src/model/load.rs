@@ -76,10 +76,22 @@ pub const CODES: &[CodeInfo] = &[
     CodeInfo { code: DECLINED, summary: "extensions.conf is missing or invalid: pbx_config declines to load and there is no dialplan" },
 ];
 
-/// Load-time substitution of `${...}` and `$[...]` (`pbx_substitute_variables_helper` without a channel).
-/// The expression engine provides a full one; `None` means "cannot expand this text".
+/// What a load-time substitution can see: the globals, and for a hint's device the extension and context
+/// (Asterisk expands a hint on a dummy channel placed there).
+#[derive(Clone, Copy, Debug)]
+pub struct SubstScope<'a> {
+    pub globals: &'a Globals,
+    /// `${EXTEN}` (hints only).
+    pub exten: Option<&'a str>,
+    /// `${CONTEXT}` (hints only).
+    pub context: Option<&'a str>,
+}
+
+/// Load-time substitution of `${...}` and `$[...]` (`pbx_substitute_variables_helper` without a channel,
+/// or on the dummy channel of a hint). The expression engine provides a full one; `None` means "cannot
+/// expand this text".
 pub trait LoadSubstitution {
-    fn substitute(&self, text: &str, globals: &Globals) -> Option<String>;
+    fn substitute(&self, text: &str, scope: &SubstScope<'_>) -> Option<String>;
 }
 
 /// Expands plain `${NAME}` from the globals (unset ⇒ empty); gives up on anything else.
@@ -87,7 +99,7 @@ pub trait LoadSubstitution {
 pub struct GlobalsOnly;
 
 impl LoadSubstitution for GlobalsOnly {
-    fn substitute(&self, text: &str, globals: &Globals) -> Option<String> {
+    fn substitute(&self, text: &str, scope: &SubstScope<'_>) -> Option<String> {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(i) = rest.find('$') {
@@ -110,7 +122,12 @@ impl LoadSubstitution for GlobalsOnly {
             {
                 return None;
             }
-            out.push_str(globals.get(name).unwrap_or(""));
+            let value = match name {
+                "EXTEN" if scope.exten.is_some() => scope.exten,
+                "CONTEXT" if scope.context.is_some() => scope.context,
+                _ => scope.globals.get(name),
+            };
+            out.push_str(value.unwrap_or(""));
             rest = &body[end + 1..];
         }
         out.push_str(rest);
@@ -250,10 +267,19 @@ impl Loader<'_> {
     }
 
     fn substitute(&mut self, text: &str, globals: &Globals, span: Span) -> String {
+        let scope = SubstScope {
+            globals,
+            exten: None,
+            context: None,
+        };
+        self.substitute_in(text, &scope, span)
+    }
+
+    fn substitute_in(&mut self, text: &str, scope: &SubstScope<'_>, span: Span) -> String {
         if !text.contains('$') {
             return text.to_string();
         }
-        match self.subst.substitute(text, globals) {
+        match self.subst.substitute(text, scope) {
             Some(s) => s,
             None => {
                 self.emit(
@@ -389,12 +415,20 @@ impl Loader<'_> {
                     continue;
                 }
                 let realext = state.last_extension.clone();
-                self.extension(local, cxt, item, &realext, &item.value, &mut state);
+                self.extension(local, cxt, item, &realext, &item.value, globals, &mut state);
             } else if key.eq_ignore_ascii_case("exten") {
                 let (ext, rest) = pbx_strsep(&item.value);
                 let realext = self.substitute(ext, globals, item.value_span);
                 state.last_extension = realext.clone();
-                self.extension(local, cxt, item, &realext, rest.unwrap_or(""), &mut state);
+                self.extension(
+                    local,
+                    cxt,
+                    item,
+                    &realext,
+                    rest.unwrap_or(""),
+                    globals,
+                    &mut state,
+                );
             } else if key.eq_ignore_ascii_case("include") {
                 let value = self.substitute(&item.value, globals, item.value_span);
                 let registrar = local.intern(PBX_CONFIG);
@@ -533,6 +567,7 @@ impl Loader<'_> {
         item: &Item,
         realext: &str,
         rest: &str,
+        globals: &Globals,
         state: &mut LineState,
     ) {
         let p = self.place(item);
@@ -684,6 +719,19 @@ impl Loader<'_> {
                     )),
             );
         }
+        // A hint's device is expanded when it is added, on a dummy channel at the extension and context.
+        let hint_device;
+        let app = if ipri == PRIORITY_HINT && app.contains("${") && !name.starts_with('_') {
+            let scope = SubstScope {
+                globals,
+                exten: Some(name),
+                context: Some(cxt),
+            };
+            hint_device = self.substitute_in(app, &scope, item.value_span);
+            hint_device.as_str()
+        } else {
+            app
+        };
         let np = NewPriority {
             exten: name,
             callerid: cid.as_deref(),
@@ -891,4 +939,4 @@ fn atoi(s: &str) -> i32 {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

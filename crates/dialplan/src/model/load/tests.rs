@@ -240,6 +240,7 @@ exten => 1,1,Dial,PJSIP/a
 exten => 1,2, Set(A=(1)) x
 exten => 1,3,${APP}(x)
 exten => 1,hint,Custom:x(y)
+exten => 7,hint,PJSIP/${EXTEN}&Custom:${CONTEXT}
 exten => a b-c,1,NoOp()
 exten => _1[ 2,]/555-12 (34),1,NoOp()
 ",
@@ -256,9 +257,16 @@ exten => _1[ 2,]/555-12 (34),1,NoOp()
             ("${APP}(x)", "")
         ]
     );
-    assert_eq!(c.extensions()[1].name(), "ab-c");
-    assert!(c.extensions()[1].pattern().matches("abc"));
-    let cid = &c.extensions()[2];
+    assert_eq!(
+        c.extensions()[1].hint().map(|h| h.app()),
+        Some("PJSIP/7&Custom:c")
+    );
+    let c_names: Vec<&str> = c.extensions().iter().map(|e| e.name()).collect();
+    assert_eq!(c_names, ["1", "7", "ab-c", "_1[ 2,]"]);
+    let c_ext = |i: usize| &c.extensions()[i];
+    assert_eq!(c_ext(2).name(), "ab-c");
+    assert!(c_ext(2).pattern().matches("abc"));
+    let cid = c_ext(3);
     assert_eq!(cid.name(), "_1[ 2,]");
     assert_eq!(cid.callerid().map(|c| c.text()), Some("5551234"));
 }
