@@ -451,3 +451,20 @@ fn included_file_names_in_messages_and_show() {
     assert!(shown.contains("[more.conf:2]"), "{shown}");
     assert!(shown.contains("[extensions.conf:2]"), "{shown}");
 }
+
+#[test]
+fn codes_are_listed_once_with_their_area() {
+    let mut seen = std::collections::BTreeSet::new();
+    for c in CODES {
+        assert!(c.code.0.starts_with("ext/"), "{}", c.code);
+        assert!(seen.insert(c.code.0), "{} listed twice", c.code);
+        assert!(!c.summary.is_empty());
+    }
+    // Every code this module's source mentions is listed.
+    let src = include_str!("../load.rs");
+    for (i, _) in src.match_indices("Code(\"ext/") {
+        let rest = &src[i + 6..];
+        let code = &rest[..rest.find('"').unwrap_or(0)];
+        assert!(seen.contains(code), "{code} is not in CODES");
+    }
+}
