@@ -85,7 +85,7 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.sample_size(20);
     group.bench_function("extensions_10M", |b| {
-        b.iter(|| {
+        b.iter_with_large_drop(|| {
             let mut map = SourceMap::new();
             let l = load(&mut map, &src, Path::new("extensions.conf"));
             assert_eq!(l.status, FileStatus::Loaded);

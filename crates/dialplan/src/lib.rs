@@ -7,5 +7,6 @@
 
 pub mod conf;
 pub mod diag;
+pub mod expr;
 pub mod model;
 pub mod source;

@@ -88,13 +88,12 @@ fn matches_from(pat: &[u8], name: &[u8]) -> bool {
                         continue;
                     }
                 }
-                b'\\' if p + 1 < pat.len() => {
-                    if pat[p + 1] == name[n] {
-                        p += 2;
-                        n += 1;
-                        continue;
-                    }
+                b'\\' if p + 1 < pat.len() && pat[p + 1] == name[n] => {
+                    p += 2;
+                    n += 1;
+                    continue;
                 }
+                b'\\' if p + 1 < pat.len() => {}
                 c if c == name[n] => {
                     p += 1;
                     n += 1;
