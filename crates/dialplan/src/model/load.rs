@@ -388,6 +388,8 @@ impl Loader<'_> {
             ctx.source = Some(sec.span);
         }
         let mut state = LineState {
+            cxt,
+            globals,
             last_extension: String::new(),
             last_pri: -2,
         };
@@ -415,20 +417,12 @@ impl Loader<'_> {
                     continue;
                 }
                 let realext = state.last_extension.clone();
-                self.extension(local, cxt, item, &realext, &item.value, globals, &mut state);
+                self.extension(local, item, &realext, &item.value, &mut state);
             } else if key.eq_ignore_ascii_case("exten") {
                 let (ext, rest) = pbx_strsep(&item.value);
                 let realext = self.substitute(ext, globals, item.value_span);
                 state.last_extension = realext.clone();
-                self.extension(
-                    local,
-                    cxt,
-                    item,
-                    &realext,
-                    rest.unwrap_or(""),
-                    globals,
-                    &mut state,
-                );
+                self.extension(local, item, &realext, rest.unwrap_or(""), &mut state);
             } else if key.eq_ignore_ascii_case("include") {
                 let value = self.substitute(&item.value, globals, item.value_span);
                 let registrar = local.intern(PBX_CONFIG);
@@ -563,13 +557,12 @@ impl Loader<'_> {
     fn extension(
         &mut self,
         local: &mut Dialplan,
-        cxt: &str,
         item: &Item,
         realext: &str,
         rest: &str,
-        globals: &Globals,
-        state: &mut LineState,
+        state: &mut LineState<'_>,
     ) {
+        let (cxt, globals) = (state.cxt, state.globals);
         let p = self.place(item);
         let (name, cid) = match realext.split_once('/') {
             Some((n, c)) => (n, Some(shrink_phone_number(c))),
@@ -877,7 +870,10 @@ impl Loader<'_> {
     }
 }
 
-struct LineState {
+/// What one context's lines carry from one to the next.
+struct LineState<'a> {
+    cxt: &'a str,
+    globals: &'a Globals,
     last_extension: String,
     last_pri: i32,
 }
