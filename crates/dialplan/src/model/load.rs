@@ -802,7 +802,7 @@ impl Loader<'_> {
 
     /// `ast_findlabel_extension2` on the context being built (only that context is searched).
     fn find_label(
-        &self,
+        &mut self,
         local: &Dialplan,
         cxt: &str,
         exten: &str,
@@ -817,7 +817,12 @@ impl Loader<'_> {
             callerid: cid,
             mode: Mode::Match,
         };
-        local.lookup_in(ctx, &q).map(|f| f.priority.number())
+        let l = local.lookup_in(ctx, &q);
+        // A failed label search walks the context's includes as the context itself until the stack limit.
+        for line in l.log_lines() {
+            self.log(line);
+        }
+        l.found.map(|f| f.priority.number())
     }
 
     /// `ast_context_verify_includes` for every context, in list order.

@@ -162,10 +162,12 @@ impl Dialplan {
         s.finish(found)
     }
 
-    /// Searches one context object only (Asterisk's "bypass" form, used for labels while loading).
-    pub(crate) fn lookup_in<'a>(&'a self, ctx: &'a Context, q: &Query<'_>) -> Option<Found<'a>> {
+    /// Asterisk's "bypass" search, used for labels while loading: `ctx` is searched under every name,
+    /// including the names of its includes (each include searches `ctx` again until the stack limit).
+    pub(crate) fn lookup_in<'a>(&'a self, ctx: &'a Context, q: &Query<'_>) -> Lookup<'a> {
         let mut s = Search::new(self, q, &AllIncludesActive, Some(ctx));
-        s.find(q.context)
+        let found = s.find(q.context);
+        s.finish(found)
     }
 
     /// The priority that runs for `exten@context` (exact match; every include active).

@@ -468,3 +468,22 @@ fn codes_are_listed_once_with_their_area() {
         assert!(seen.contains(code), "{code} is not in CODES");
     }
 }
+
+#[test]
+fn unknown_label_in_a_context_with_includes_hits_the_stack_limit() {
+    let (_, _, out) = load(
+        "[c]
+include => d
+exten => 1,1,NoOp()
+exten => 1,nolabel,NoOp()
+[d]
+",
+    );
+    assert_eq!(
+        asterisk_lines(&out),
+        [
+            "WARNING: pbx.c: Maximum PBX stack (512) exceeded. Too many includes?",
+            "WARNING: pbx_config.c: Invalid priority/label 'nolabel' at line 4 of extensions.conf",
+        ]
+    );
+}
