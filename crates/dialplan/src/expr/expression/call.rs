@@ -15,16 +15,17 @@ use crate::diag::LogLevel;
 use crate::expr::cnum::prefix_bytes;
 use crate::expr::{codes, Effects, FuncError, VarContext};
 use rustc_apfloat::Round;
+use std::borrow::Cow;
 
 /// The result buffer `op_func` gives a dialplan function.
 const WORKSPACE: usize = 512;
 
-pub(crate) fn call_function(
-    name: Val,
-    mut args: Vec<Val>,
+pub(crate) fn call_function<'a>(
+    name: Val<'a>,
+    mut args: Vec<Val<'a>>,
     ctx: &mut dyn VarContext,
     fx: &mut Effects,
-) -> Val {
+) -> Val<'a> {
     let name = arg_text(&name);
     let zero = || Val::num(Num::ZERO);
     if name.is_empty()
@@ -120,12 +121,12 @@ pub(crate) fn call_function(
     if text.bytes().all(|b| b"-0123456789. \t".contains(&b)) {
         Val::num(strtold(text).0)
     } else {
-        Val::make_str(text.to_owned())
+        Val::make_str(Cow::Owned(text.to_owned()))
     }
 }
 
 /// The arguments joined with `,`, numbers printed with `%.18Lg`.
-fn compose_args(args: &[Val]) -> String {
+fn compose_args(args: &[Val<'_>]) -> String {
     let mut s = String::new();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
@@ -137,7 +138,7 @@ fn compose_args(args: &[Val]) -> String {
 }
 
 /// The expression language's own math functions; `None` for other names.
-fn builtin(name: &str, args: &mut [Val], fx: &mut Effects) -> Option<Val> {
+fn builtin<'a>(name: &str, args: &mut [Val<'a>], fx: &mut Effects) -> Option<Val<'a>> {
     let unary: Option<fn(Num) -> Num> = match name {
         "COS" => Some(|x| f64_op(x, f64::cos)),
         "SIN" => Some(|x| f64_op(x, f64::sin)),

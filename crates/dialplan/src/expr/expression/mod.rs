@@ -45,9 +45,22 @@ pub fn evaluate(expr: &str) -> ExprResult {
 ///
 /// A parse that fails before producing a value returns `0`, as Asterisk does.
 pub fn evaluate_in(expr: &str, ctx: &mut dyn VarContext, fx: &mut Effects) -> String {
+    let mut out = String::new();
+    evaluate_into(expr, ctx, fx, &mut out, usize::MAX);
+    out
+}
+
+/// Evaluates an expression, appending at most `room` bytes of its value to `out`.
+pub fn evaluate_into(
+    expr: &str,
+    ctx: &mut dyn VarContext,
+    fx: &mut Effects,
+    out: &mut String,
+    room: usize,
+) {
     match parser::parse(expr, ctx, fx) {
-        Some(v) => v.into_text(),
-        None => String::from("0"),
+        Some(v) => v.write_text(out, room),
+        None => out.push_str(super::cnum::prefix_bytes("0", room)),
     }
 }
 
