@@ -402,10 +402,9 @@ impl Regex {
         let (mut pc, mut pos) = (0usize, start);
         let mut eps_via = vec![false; n];
         let mut touched: Vec<usize> = Vec::new();
-        let (mut cur, mut prev): (
-            Option<(usize, Option<usize>)>,
-            Option<(usize, Option<usize>)>,
-        ) = (None, None);
+        // Group 1 as glibc's registers hold it: start, and end once closed; `prev` is the last non-empty one.
+        let mut cur: Option<Group1> = None;
+        let mut prev: Option<Group1> = None;
         let mut steps = n.saturating_mul(width).saturating_mul(2) + 16;
         while steps > 0 {
             steps -= 1;
@@ -650,6 +649,9 @@ impl Regex {
         None
     }
 }
+
+/// Group 1's start and, once closed, its end.
+type Group1 = (usize, Option<usize>);
 
 /// The length of group `g`'s text when it also appears at `pos`; `None` when it does not (or the group did
 /// not take part).
