@@ -15,6 +15,7 @@
 
 mod call;
 pub(crate) mod lexer;
+mod math;
 mod num;
 pub(crate) mod parser;
 mod regex;

@@ -61,6 +61,16 @@ impl Num {
         }
     }
 
+    /// The value as an x87 float.
+    pub(crate) fn to_ext(self) -> Ext {
+        self.ext()
+    }
+
+    /// A value computed as an x87 float.
+    pub(crate) fn from_ext_value(x: Ext) -> Num {
+        Num::from_ext(x)
+    }
+
     /// Keeps exact integers on the fast path.
     fn from_ext(x: Ext) -> Num {
         if x.is_finite() && !x.is_zero() {
@@ -249,57 +259,6 @@ impl Num {
         let sticky = u128::from(rem != 0);
         let value = Ext::from_u128_r((root << 1) | sticky, Round::NearestTiesToEven).value;
         Num::from_ext(scale2(value, (exp - z) / 2 - 1))
-    }
-
-    /// From a double (for the transcendental builtins, computed in `f64`).
-    pub(crate) fn from_f64(v: f64) -> Num {
-        if v.is_nan() {
-            return Num::Ext(X80::new(-Ext::qnan(None)));
-        }
-        let bits = v.to_bits();
-        let negative = bits >> 63 != 0;
-        let exp = ((bits >> 52) & 0x7ff) as i32;
-        let frac = bits & ((1u64 << 52) - 1);
-        let x = if exp == 0x7ff {
-            Ext::INFINITY
-        } else if exp == 0 {
-            scale2(Ext::from_u128(u128::from(frac)).value, -1074)
-        } else {
-            scale2(
-                Ext::from_u128(u128::from(frac | (1u64 << 52))).value,
-                exp - 1075,
-            )
-        };
-        Num::from_ext(if negative { -x } else { x })
-    }
-
-    pub(crate) fn to_f64(self) -> f64 {
-        match self {
-            Num::Int(i) => i as f64,
-            Num::Ext(x) => {
-                let x = x.get();
-                if x.is_nan() {
-                    return f64::NAN;
-                }
-                if x.is_infinite() {
-                    return if x.is_negative() {
-                        f64::NEG_INFINITY
-                    } else {
-                        f64::INFINITY
-                    };
-                }
-                if x.is_zero() {
-                    return if x.is_negative() { -0.0 } else { 0.0 };
-                }
-                let (sig, exp) = decompose(x);
-                let v = (sig as f64) * 2f64.powi(exp.clamp(-1100, 1100));
-                if x.is_negative() {
-                    -v
-                } else {
-                    v
-                }
-            }
-        }
     }
 
     /// Appends `%.18Lg`, at most `room` bytes of it, without allocating for plain integers.
