@@ -210,3 +210,15 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn codes_are_listed_once() {
+    let mut names: Vec<&str> = super::CODES.iter().map(|c| c.code.0).collect();
+    let n = names.len();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), n);
+    assert!(names
+        .iter()
+        .all(|c| c.starts_with("subst/") || c.starts_with("expr/") || c.starts_with("func/")));
+}

@@ -3,11 +3,11 @@
 //! Why hand-written and not pest: the language is defined by a flex scanner (longest match across rules,
 //! three start conditions, `yymore`/`unput` tricks around `${`) and a bison LALR(1) parser whose *default
 //! reductions* decide what a syntax error leaves behind and which tokens its message lists. A PEG describes
-//! neither faithfully, so [`lexer`] models the scanner byte by byte and [`parser`] makes the moves of bison's
+//! neither faithfully, so `lexer` models the scanner byte by byte and `parser` makes the moves of bison's
 //! automaton with an explicit stack (which also gives bison's `memory exhausted` limit instead of a stack
 //! overflow on deep nesting).
 //!
-//! - [`lexer`]: tokens; [`parser`]: precedence, reductions, errors;
+//! - `lexer`: tokens; `parser`: precedence, reductions, errors;
 //! - `value`: the operators' semantics (conversions in place, quotes, warnings);
 //! - `num`: `long double` arithmetic and `%.18Lg`;
 //! - `regex`: POSIX extended regular expressions for `:` and `=~`;

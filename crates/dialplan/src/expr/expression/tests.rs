@@ -6,6 +6,11 @@
 //! per expression: `IN\t<expr>`, then `LOG\t<level>\t<file>\t<text>` lines, then `OUT\t<value>`, with `\n`,
 //! `\t`, `\\` and `\xHH` escapes. The recording ran Asterisk's standalone build, which omits the second
 //! syntax-error line (`If you have questions…`) that a real PBX logs, so that line is compared separately.
+//!
+//! To record more: compile Asterisk's shipped `main/ast_expr2.c` (with `-DSTANDALONE` and the `HAVE_*L` math
+//! macros) and `main/ast_expr2f.c` with a small driver that calls `setlocale(LC_ALL, "C.UTF-8")`, then
+//! `ast_expr()` on each input line, printing its `ast_log` calls and result in the format above. (The C code
+//! stays out of this repository: it is Asterisk's, under the GPL.)
 
 use super::evaluate;
 use crate::diag::LogLevel;
