@@ -20,8 +20,7 @@
 //! - [`ops`]: channel operations (create, state, answer, hangup, frames, waiting);
 //! - [`pbx`]: the PBX loop; [`local`]: Local channel pairs; [`bridge`]: bridges;
 //! - [`device`]: scenario phones as far ends; [`media`]: prompts, playback and DTMF timing;
-//! - [`plan`]: the dialplan seam ([`model_plan`]: the extensions model behind it); [`subst`]: argument
-//!   substitution.
+//! - [`plan`]: the dialplan seam; [`subst`]: argument substitution.
 
 pub mod ami;
 pub mod bridge;
@@ -31,7 +30,6 @@ pub mod event;
 pub mod ext;
 pub mod local;
 pub mod media;
-pub mod model_plan;
 pub mod ops;
 pub mod pbx;
 pub mod plan;
