@@ -14,12 +14,15 @@ use std::rc::Rc;
 use std::time::Duration;
 
 /// `find_channel_parking_lot_name`: `PARKINGLOT`, else the channel's own parking lot
-/// (`CHANNEL(parkinglot)`, which no simulated channel driver sets), else `default`.
+/// (`CHANNEL(parkinglot)`), else `default`.
 pub fn channel_lot_name(engine: &Engine, chan: ChannelId) -> String {
-    match engine.get_var(chan, "PARKINGLOT") {
-        Some(name) if !name.is_empty() => name,
-        _ => crate::config::DEFAULT_LOT.to_string(),
+    if let Some(name) = engine.get_var(chan, "PARKINGLOT").filter(|n| !n.is_empty()) {
+        return name;
     }
+    engine
+        .with_chan(chan, |c| c.parkinglot.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| crate::config::DEFAULT_LOT.to_string())
 }
 
 /// Finds a lot by name for `who`. An unknown name with `parkeddynamic=yes` would make Asterisk create a
