@@ -7,8 +7,8 @@
 
 use dialplan::conf::{self, MemorySource};
 use dialplan::engine::{
-    BridgeId, ChannelId, Engine, EngineConfig, Event, EventBody, FeatureAction, FeatureOutcome, Interest,
-    LocalBoxFuture, Party, PhoneAction, PhoneActionKind, PhoneSpec, Recorder,
+    BridgeId, ChannelId, Engine, EngineConfig, Event, EventBody, FeatureAction, FeatureOutcome,
+    Interest, LocalBoxFuture, Party, PhoneAction, PhoneActionKind, PhoneSpec, Recorder,
 };
 use dialplan::model::{load_extensions, Dialplan};
 use dialplan::source::SourceMap;
@@ -49,9 +49,17 @@ impl FeatureAction for RecordPark {
         "parkcall"
     }
 
-    fn run(&self, engine: Engine, _bridge: BridgeId, chan: ChannelId) -> LocalBoxFuture<FeatureOutcome> {
+    fn run(
+        &self,
+        engine: Engine,
+        _bridge: BridgeId,
+        chan: ChannelId,
+    ) -> LocalBoxFuture<FeatureOutcome> {
         Box::pin(async move {
-            let name = engine.chan_name(chan).map(|n| n.to_string()).unwrap_or_default();
+            let name = engine
+                .chan_name(chan)
+                .map(|n| n.to_string())
+                .unwrap_or_default();
             engine.dialsim("DialsimTestPark", |f| {
                 f.push("Channel", name);
             });
@@ -126,7 +134,9 @@ fn dtmf(events: &[Event], channel: &str) -> Vec<(u64, String, String)> {
 }
 
 fn expect(rows: &[(u64, &str, &str)]) -> Vec<(u64, String, String)> {
-    rows.iter().map(|(t, n, d)| (*t, n.to_string(), d.to_string())).collect()
+    rows.iter()
+        .map(|(t, n, d)| (*t, n.to_string(), d.to_string()))
+        .collect()
 }
 
 /// (ms, code) of every DialsimDiagnostic, and (ms, channel) of every test park.
@@ -134,9 +144,10 @@ fn diagnostics(events: &[Event]) -> Vec<(u64, String)> {
     events
         .iter()
         .filter_map(|e| match &e.body {
-            EventBody::Dialsim(f) if f.name == "DialsimDiagnostic" => {
-                Some((e.time.as_millis() as u64, f.get("Code").unwrap_or("").to_string()))
-            }
+            EventBody::Dialsim(f) if f.name == "DialsimDiagnostic" => Some((
+                e.time.as_millis() as u64,
+                f.get("Code").unwrap_or("").to_string(),
+            )),
             _ => None,
         })
         .collect()
@@ -146,9 +157,10 @@ fn parks(events: &[Event]) -> Vec<(u64, String)> {
     events
         .iter()
         .filter_map(|e| match &e.body {
-            EventBody::Dialsim(f) if f.name == "DialsimTestPark" => {
-                Some((e.time.as_millis() as u64, f.get("Channel").unwrap_or("").to_string()))
-            }
+            EventBody::Dialsim(f) if f.name == "DialsimTestPark" => Some((
+                e.time.as_millis() as u64,
+                f.get("Channel").unwrap_or("").to_string(),
+            )),
             _ => None,
         })
         .collect()
@@ -241,30 +253,43 @@ fn the_wrong_side_presses_the_code_k_is_for_the_callee() {
     let ev = run("103", "#72", Parking::Loaded);
     assert!(parks(&ev).is_empty());
     assert_eq!(dtmf(&ev, BOB2).len(), 6, "all three digits pass to bob");
-    assert_eq!(diagnostics(&ev), [(1900, "features/parkcall-not-armed".to_string())]);
+    assert_eq!(
+        diagnostics(&ev),
+        [(1900, "features/parkcall-not-armed".to_string())]
+    );
     let help = ev
         .iter()
         .filter_map(|e| e.fields())
         .find(|f| f.get("Code") == Some("features/parkcall-not-armed"))
         .and_then(|f| f.get("Help").map(str::to_string))
         .expect("help");
-    assert!(help.starts_with("the channel ran a Dial without 'K'"), "{help}");
+    assert!(
+        help.starts_with("the channel ran a Dial without 'K'"),
+        "{help}"
+    );
 }
 
 #[test]
 fn no_permission_at_all() {
     let ev = run("107", "#72", Parking::Loaded);
-    assert_eq!(diagnostics(&ev), [(1900, "features/parkcall-not-armed".to_string())]);
+    assert_eq!(
+        diagnostics(&ev),
+        [(1900, "features/parkcall-not-armed".to_string())]
+    );
 }
 
 #[test]
 fn disconnect_ends_the_call() {
     let ev = run("104", "*", Parking::Loaded);
-    let (t, _) = log_text(&ev, "Spawn extension (in, 104, 1) exited non-zero").expect("Dial returned -1");
+    let (t, _) =
+        log_text(&ev, "Spawn extension (in, 104, 1) exited non-zero").expect("Dial returned -1");
     assert_eq!(t, 1200);
     let bob_gone = ev
         .iter()
-        .find(|e| e.fields().is_some_and(|f| f.name == "Hangup" && f.get("Channel") == Some(BOB2)))
+        .find(|e| {
+            e.fields()
+                .is_some_and(|f| f.name == "Hangup" && f.get("Channel") == Some(BOB2))
+        })
         .map(|e| e.time.as_millis() as u64);
     assert_eq!(bob_gone, Some(1200));
     assert!(dtmf(&ev, BOB2).is_empty());
@@ -274,7 +299,10 @@ fn disconnect_ends_the_call() {
 fn bridge_features_on_the_caller_arm_its_hooks_and_unknown_letters_warn() {
     let ev = run("105", "#72", Parking::Loaded);
     let (_, line) = log_text(&ev, "Skipping unknown feature code").expect("warning");
-    assert_eq!(line, "WARNING: features.c: Skipping unknown feature code 'z'");
+    assert_eq!(
+        line,
+        "WARNING: features.c: Skipping unknown feature code 'z'"
+    );
     assert_eq!(parks(&ev), [(1900, CALLER.to_string())]);
 }
 
@@ -297,6 +325,11 @@ fn k_without_a_parking_provider_refuses_the_join() {
         line,
         "ERROR: bridge_basic.c: Channel PJSIP/outside-00000000: Requested DTMF feature parkcall not available."
     );
-    assert_eq!(diagnostics(&ev), [(0, "features/parking-unavailable".to_string())]);
-    assert!(log_text(&ev, "Spawn extension (in, 101, 1) exited non-zero").is_some_and(|(t, _)| t == 0));
+    assert_eq!(
+        diagnostics(&ev),
+        [(0, "features/parking-unavailable".to_string())]
+    );
+    assert!(
+        log_text(&ev, "Spawn extension (in, 101, 1) exited non-zero").is_some_and(|(t, _)| t == 0)
+    );
 }

@@ -14,7 +14,13 @@ use std::time::Duration;
 fn run() -> Run {
     let sim = oracle();
     sim.run(
-        vec![Call::new(0, "outside", outside_caller(), "5555001", "from-outside")],
+        vec![Call::new(
+            0,
+            "outside",
+            outside_caller(),
+            "5555001",
+            "from-outside",
+        )],
         vec![],
         Duration::from_secs(3600),
     )
@@ -38,10 +44,16 @@ fn assert_subsequence(events: &[Event], expected: &[Expect]) {
             _ => false,
         });
         let Some(pos) = found else {
-            panic!("{name} {key}={value} not found in order after event {i}\n{}", render(events));
+            panic!(
+                "{name} {key}={value} not found in order after event {i}\n{}",
+                render(events)
+            );
         };
         let t = ms(events[i + pos].time);
-        assert!(t.abs_diff(*at) <= 10, "{name} {key}={value} at {t} ms, the oracle had {at} ms");
+        assert!(
+            t.abs_diff(*at) <= 10,
+            "{name} {key}={value} at {t} ms, the oracle had {at} ms"
+        );
         i += pos + 1;
     }
 }
@@ -88,7 +100,9 @@ fn parking_and_retrieval_follow_the_oracle_ami_order_and_times() {
 #[test]
 fn parking_event_fields() {
     let r = run();
-    let parked = find_ami(&r.events, "ParkedCall", Some(OUTSIDE)).and_then(Event::fields).expect("parked");
+    let parked = find_ami(&r.events, "ParkedCall", Some(OUTSIDE))
+        .and_then(Event::fields)
+        .expect("parked");
     let keys: Vec<&str> = parked.fields.iter().map(|(k, _)| &**k).collect();
     assert_eq!(
         keys,
@@ -119,20 +133,27 @@ fn parking_event_fields() {
     assert_eq!(parked.get("ParkeeContext"), Some("from-outside"));
     assert_eq!(parked.get("ParkeeExten"), Some("5555001"));
     assert_eq!(parked.get("ParkeePriority"), Some("2"));
-    assert_eq!(parked.get("ParkerDialString"), Some("Local/alice@parking-example"));
+    assert_eq!(
+        parked.get("ParkerDialString"),
+        Some("Local/alice@parking-example")
+    );
     assert_eq!(parked.get("Parkinglot"), Some("default"));
     assert_eq!(parked.get("ParkingSpace"), Some("701"));
     assert_eq!(parked.get("ParkingTimeout"), Some("300"));
     assert_eq!(parked.get("ParkingDuration"), Some("0"));
 
-    let unparked = find_ami(&r.events, "UnParkedCall", Some(OUTSIDE)).and_then(Event::fields).expect("unparked");
+    let unparked = find_ami(&r.events, "UnParkedCall", Some(OUTSIDE))
+        .and_then(Event::fields)
+        .expect("unparked");
     assert_eq!(unparked.get("RetrieverChannel"), Some(ALICE2));
     assert_eq!(unparked.get("RetrieverContext"), Some("parkedcalls"));
     assert_eq!(unparked.get("RetrieverExten"), Some("701"));
     assert_eq!(unparked.get("RetrieverPriority"), Some("1"));
     assert_eq!(unparked.get("ParkingTimeout"), Some("299"));
     assert_eq!(unparked.get("ParkingDuration"), Some("1"));
-    let moh = find_ami(&r.events, "MusicOnHoldStart", Some(OUTSIDE)).and_then(Event::fields).expect("moh");
+    let moh = find_ami(&r.events, "MusicOnHoldStart", Some(OUTSIDE))
+        .and_then(Event::fields)
+        .expect("moh");
     assert_eq!(moh.get("Class"), Some("default"));
 }
 
@@ -141,22 +162,67 @@ fn console_lines_and_times_follow_the_oracle() {
     let r = run();
     // (text, ms after the call started in the oracle's console log)
     let expected: Vec<(String, u64)> = [
-        ("Executing [alice@parking-example:4] SendDTMF(".to_string(), 1903),
-        (format!("Channel {OUTSIDE} left 'simple_bridge' basic-bridge"), 2806),
-        (format!("Parking '{OUTSIDE}' in 'default' at space 701"), 2806),
-        (format!("Channel {OUTSIDE} joined 'holding_bridge' parking-bridge"), 2806),
-        (format!("Started music on hold, class 'default', on channel '{OUTSIDE}'"), 2806),
-        (format!("<{ALICE1}> Playing 'digits/7.slin' (language 'en')"), 2807),
-        ("Executing [alice@parking-example:5] Goto(".to_string(), 3557),
-        ("Executing [701@parkedcalls:1] ParkedCall(".to_string(), 3557),
-        (format!("Channel {OUTSIDE} left 'holding_bridge' parking-bridge"), 3557),
+        (
+            "Executing [alice@parking-example:4] SendDTMF(".to_string(),
+            1903,
+        ),
+        (
+            format!("Channel {OUTSIDE} left 'simple_bridge' basic-bridge"),
+            2806,
+        ),
+        (
+            format!("Parking '{OUTSIDE}' in 'default' at space 701"),
+            2806,
+        ),
+        (
+            format!("Channel {OUTSIDE} joined 'holding_bridge' parking-bridge"),
+            2806,
+        ),
+        (
+            format!("Started music on hold, class 'default', on channel '{OUTSIDE}'"),
+            2806,
+        ),
+        (
+            format!("<{ALICE1}> Playing 'digits/7.slin' (language 'en')"),
+            2807,
+        ),
+        (
+            "Executing [alice@parking-example:5] Goto(".to_string(),
+            3557,
+        ),
+        (
+            "Executing [701@parkedcalls:1] ParkedCall(".to_string(),
+            3557,
+        ),
+        (
+            format!("Channel {OUTSIDE} left 'holding_bridge' parking-bridge"),
+            3557,
+        ),
         (format!("Stopped music on hold on {OUTSIDE}"), 3557),
-        (format!("<{ALICE1}> Playing 'digits/0.slin' (language 'en')"), 3625),
-        (format!("<{ALICE1}> Playing 'digits/1.slin' (language 'en')"), 4497),
-        (format!("Channel {ALICE1} left 'simple_bridge' basic-bridge"), 5406),
-        (format!("Channel {ALICE2} left 'simple_bridge' basic-bridge"), 5407),
-        ("Spawn extension (parkedcalls, 701, 1) exited non-zero".to_string(), 5407),
-        ("Spawn extension (from-outside, 5555001, 2) exited non-zero".to_string(), 5407),
+        (
+            format!("<{ALICE1}> Playing 'digits/0.slin' (language 'en')"),
+            3625,
+        ),
+        (
+            format!("<{ALICE1}> Playing 'digits/1.slin' (language 'en')"),
+            4497,
+        ),
+        (
+            format!("Channel {ALICE1} left 'simple_bridge' basic-bridge"),
+            5406,
+        ),
+        (
+            format!("Channel {ALICE2} left 'simple_bridge' basic-bridge"),
+            5407,
+        ),
+        (
+            "Spawn extension (parkedcalls, 701, 1) exited non-zero".to_string(),
+            5407,
+        ),
+        (
+            "Spawn extension (from-outside, 5555001, 2) exited non-zero".to_string(),
+            5407,
+        ),
     ]
     .into_iter()
     .collect();
@@ -172,13 +238,20 @@ fn console_lines_and_times_follow_the_oracle() {
             .position(|(_, l)| l.contains(&**text))
             .unwrap_or_else(|| panic!("'{text}' missing or out of order\n{}", console(&r.events)));
         let t = lines[from + pos].0;
-        assert!(t.abs_diff(*at) <= 10, "'{text}' at {t} ms, the oracle had {at} ms");
+        assert!(
+            t.abs_diff(*at) <= 10,
+            "'{text}' at {t} ms, the oracle had {at} ms"
+        );
         from += pos + 1;
     }
     // vm-goodbye and the Hangup after Dial never run.
     assert!(!lines.iter().any(|(_, l)| l.contains("vm-goodbye")));
     // Nothing is left parked, no explanation was needed.
-    assert!(diagnostic_codes(&r.events).is_empty(), "{:?}", diagnostic_codes(&r.events));
+    assert!(
+        diagnostic_codes(&r.events).is_empty(),
+        "{:?}",
+        diagnostic_codes(&r.events)
+    );
 }
 
 #[test]

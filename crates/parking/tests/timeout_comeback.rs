@@ -99,13 +99,21 @@ fn outside() -> Call {
 #[test]
 fn comeback_to_origin_rings_the_parker_for_comebackdialtime_then_falls_through() {
     let sim = build(EXTENSIONS_PHONE, ORACLE_FEATURES, Some(RES_PARKING_ORIGIN));
-    sim.devices(Devices::default().phone("PJSIP/alice", vec![alice_parks(), alice_does_not_answer()]));
+    sim.devices(
+        Devices::default().phone("PJSIP/alice", vec![alice_parks(), alice_does_not_answer()]),
+    );
     let r = sim.run(vec![outside()], vec![], Duration::from_secs(3600));
     let ev = &r.events;
     // alice answers at 1 s; #72 ends at 3.9 s (100 ms lead, 100 ms tones, 250 ms gaps).
-    let parked = log_time(ev, "Parking 'PJSIP/outside-00000000' in 'default' at space 701").expect("parked");
+    let parked = log_time(
+        ev,
+        "Parking 'PJSIP/outside-00000000' in 'default' at space 701",
+    )
+    .expect("parked");
     assert_eq!(ms(parked), 3900);
-    let p = find_ami(ev, "ParkedCall", None).and_then(|e| e.fields()).expect("ParkedCall");
+    let p = find_ami(ev, "ParkedCall", None)
+        .and_then(|e| e.fields())
+        .expect("ParkedCall");
     assert_eq!(p.get("ParkerDialString"), Some("PJSIP/alice"));
     // The parker hears 7-0-1 and is hung up (a dialled channel leaving its bridge).
     assert!(log_time(ev, "<PJSIP/alice-00000001> Playing 'digits/1.slin'").is_some());
@@ -120,7 +128,12 @@ fn comeback_to_origin_rings_the_parker_for_comebackdialtime_then_falls_through()
         .filter(|e| e.time == t.time)
         .filter_map(|e| e.fields())
         .filter(|f| f.name == "VarSet" && f.get("Channel") == Some("PJSIP/outside-00000000"))
-        .map(|f| (f.get("Variable").unwrap_or("").to_string(), f.get("Value").unwrap_or("").to_string()))
+        .map(|f| {
+            (
+                f.get("Variable").unwrap_or("").to_string(),
+                f.get("Value").unwrap_or("").to_string(),
+            )
+        })
         .take(5)
         .collect();
     let expect = [
@@ -140,9 +153,16 @@ fn comeback_to_origin_rings_the_parker_for_comebackdialtime_then_falls_through()
     )
     .expect("comeback dial");
     assert_eq!(ms(comeback), 303_900);
-    assert_eq!(log_time(ev, "Nobody picked up in 20000 ms").map(ms), Some(323_900));
     assert_eq!(
-        log_time(ev, "Auto fallthrough, channel 'PJSIP/outside-00000000' status is 'NOANSWER'").map(ms),
+        log_time(ev, "Nobody picked up in 20000 ms").map(ms),
+        Some(323_900)
+    );
+    assert_eq!(
+        log_time(
+            ev,
+            "Auto fallthrough, channel 'PJSIP/outside-00000000' status is 'NOANSWER'"
+        )
+        .map(ms),
         Some(323_900)
     );
     // The page's `t` never runs, and dialsim says why.
@@ -161,7 +181,10 @@ fn comeback_to_origin_with_the_local_emulation_replays_alice() {
     let ev = &r.events;
     assert_eq!(log_time(ev, "at space 701").map(ms), Some(2804));
     // alice's Wait(300) ends early: her ;1 was hung up after the announcement.
-    assert!(find_ami(ev, "Hangup", Some("Local/alice@parking-example-00000000;2")).is_some_and(|e| ms(e.time) == 5410));
+    assert!(
+        find_ami(ev, "Hangup", Some("Local/alice@parking-example-00000000;2"))
+            .is_some_and(|e| ms(e.time) == 5410)
+    );
     let t = find_ami(ev, "ParkedCallTimeOut", None).expect("timeout");
     assert_eq!(ms(t.time), 302_804);
     assert!(log_time(
@@ -171,7 +194,10 @@ fn comeback_to_origin_with_the_local_emulation_replays_alice() {
     .is_some());
     // The comeback Dial has no k: alice's #72 now reaches the caller, and dialsim explains.
     assert!(diagnostic_codes(ev).contains(&"features/parkcall-not-armed".to_string()));
-    assert_eq!(find_ami(ev, "ParkedCall", None).map(|e| ms(e.time)), Some(2804));
+    assert_eq!(
+        find_ami(ev, "ParkedCall", None).map(|e| ms(e.time)),
+        Some(2804)
+    );
     assert_eq!(ev.iter().filter(|e| e.name() == "ParkedCall").count(), 1);
     insta::assert_snapshot!(console(ev));
 }
@@ -184,19 +210,44 @@ fn comeback_context_falls_back_to_s_with_the_verbose_2_line() {
     let line = "Could not start PJSIP/outside-00000000 at parkedcallstimeout,Local_alice@parking-example,1. Using 's@parkedcallstimeout' instead.";
     let at = log_time(ev, line).expect("fallback line");
     assert_eq!(ms(at), 302_804);
-    let l = ev.iter().find_map(|e| e.log().filter(|l| l.text == line)).expect("line");
+    let l = ev
+        .iter()
+        .find_map(|e| e.log().filter(|l| l.text == line))
+        .expect("line");
     assert_eq!(l.level, dialplan::diag::LogLevel::Verbose(2));
     // The fallback lines come before the channel leaves the holding bridge.
     let left = log_time(ev, "Channel PJSIP/outside-00000000 left 'holding_bridge'").expect("left");
-    assert!(ev.iter().position(|e| e.log().is_some_and(|l| l.text == line))
-        < ev.iter().position(|e| e.time == left && e.log().is_some_and(|l| l.text.contains("left 'holding_bridge'"))));
+    assert!(
+        ev.iter()
+            .position(|e| e.log().is_some_and(|l| l.text == line))
+            < ev.iter().position(|e| e.time == left
+                && e.log()
+                    .is_some_and(|l| l.text.contains("left 'holding_bridge'")))
+    );
     assert!(log_time(ev, "Executing [s@parkedcallstimeout:1] NoOp(").is_some());
-    assert!(log_time(ev, "Executing [s@parkedcallstimeout:2] Playback(\"PJSIP/outside-00000000\", \"vm-goodbye\")").is_some());
+    assert!(log_time(
+        ev,
+        "Executing [s@parkedcallstimeout:2] Playback(\"PJSIP/outside-00000000\", \"vm-goodbye\")"
+    )
+    .is_some());
     assert!(log_time(ev, "Executing [s@parkedcallstimeout:3] Hangup(").is_some());
     // park-dial is written even with comebacktoorigin=no.
-    assert!(sim.engine.plan().exists("park-dial", "Local_alice@parking-example", 1, None));
-    let step = sim.engine.plan().step("park-dial", "Local_alice@parking-example", 1, None).map(|s| (s.app.to_string(), s.data.to_string()));
-    assert_eq!(step, Some(("Dial".to_string(), "Local/alice@parking-example,30".to_string())));
+    assert!(sim
+        .engine
+        .plan()
+        .exists("park-dial", "Local_alice@parking-example", 1, None));
+    let step = sim
+        .engine
+        .plan()
+        .step("park-dial", "Local_alice@parking-example", 1, None)
+        .map(|s| (s.app.to_string(), s.data.to_string()));
+    assert_eq!(
+        step,
+        Some((
+            "Dial".to_string(),
+            "Local/alice@parking-example,30".to_string()
+        ))
+    );
     insta::assert_snapshot!(console(ev));
 }
 
@@ -208,7 +259,11 @@ fn comeback_context_with_the_flat_extension_goes_there() {
     let ev = &r.events;
     assert!(log_time(ev, "Could not start").is_none());
     assert_eq!(
-        log_time(ev, "Executing [Local_alice@parking-example@parkedcallstimeout:1] NoOp(").map(ms),
+        log_time(
+            ev,
+            "Executing [Local_alice@parking-example@parkedcallstimeout:1] NoOp("
+        )
+        .map(ms),
         Some(302_804)
     );
 }

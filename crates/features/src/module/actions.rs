@@ -5,7 +5,9 @@ use super::codes;
 use crate::config::BuiltinFeature;
 use crate::hooks::DynamicFeature;
 use dialplan::engine::channel::cause;
-use dialplan::engine::{BridgeId, ChannelId, Engine, FeatureAction, FeatureOutcome, LocalBoxFuture};
+use dialplan::engine::{
+    BridgeId, ChannelId, Engine, FeatureAction, FeatureOutcome, LocalBoxFuture,
+};
 use std::rc::Rc;
 
 /// The action Asterisk's core runs for a builtin feature (parkcall excepted: its handler is the parking
@@ -27,7 +29,12 @@ impl FeatureAction for Disconnect {
         "disconnect"
     }
 
-    fn run(&self, engine: Engine, bridge: BridgeId, chan: ChannelId) -> LocalBoxFuture<FeatureOutcome> {
+    fn run(
+        &self,
+        engine: Engine,
+        bridge: BridgeId,
+        chan: ChannelId,
+    ) -> LocalBoxFuture<FeatureOutcome> {
         Box::pin(async move {
             engine.set_hangupcause(chan, cause::NORMAL_CLEARING);
             for other in engine.bridge_members(bridge) {
@@ -64,7 +71,12 @@ impl NotSimulated {
             BuiltinFeature::Disconnect => "Asterisk would hang up",
         };
         NotSimulated {
-            what: format!("{} ('{}', {})", feature.label(), code, feature.option_name()),
+            what: format!(
+                "{} ('{}', {})",
+                feature.label(),
+                code,
+                feature.option_name()
+            ),
             asterisk_would: asterisk_would.to_string(),
         }
     }
@@ -90,8 +102,16 @@ impl FeatureAction for NotSimulated {
         &self.what
     }
 
-    fn run(&self, engine: Engine, _bridge: BridgeId, chan: ChannelId) -> LocalBoxFuture<FeatureOutcome> {
-        let message = format!("{} matched, but dialsim does not simulate this feature yet", self.what);
+    fn run(
+        &self,
+        engine: Engine,
+        _bridge: BridgeId,
+        chan: ChannelId,
+    ) -> LocalBoxFuture<FeatureOutcome> {
+        let message = format!(
+            "{} matched, but dialsim does not simulate this feature yet",
+            self.what
+        );
         let help = format!("{}; dialsim leaves the call as it is", self.asterisk_would);
         Box::pin(async move {
             engine.explain(codes::NOT_SIMULATED, Some(chan), &message, Some(&help));

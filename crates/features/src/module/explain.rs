@@ -38,7 +38,10 @@ impl UnarmedWatch {
         let mut codes = config.featuremap.clone();
         let mut any = false;
         for feature in BuiltinFeature::ALL {
-            let armed = hooks.hooks().iter().any(|h| h.feature == Feature::Builtin(feature));
+            let armed = hooks
+                .hooks()
+                .iter()
+                .any(|h| h.feature == Feature::Builtin(feature));
             let configured = config.featuremap.span(feature).is_some();
             let code = config.featuremap.hook_code(feature).to_string();
             if armed || !configured || code.is_empty() {
@@ -61,7 +64,10 @@ impl UnarmedWatch {
     /// A digit (DTMF END) passed to the peer untouched.
     pub fn passed(&mut self, engine: &Engine, chan: ChannelId, digit: char) {
         let now = engine.now();
-        if self.last.is_some_and(|l| now.saturating_sub(l) > self.digit_timeout) {
+        if self
+            .last
+            .is_some_and(|l| now.saturating_sub(l) > self.digit_timeout)
+        {
             self.digits.clear();
         }
         self.last = Some(now);
@@ -74,7 +80,14 @@ impl UnarmedWatch {
         };
         let code = self.codes.hook_code(feature).to_string();
         self.digits.clear();
-        not_armed(engine, chan, feature, &code, self.permissions, self.handlers);
+        not_armed(
+            engine,
+            chan,
+            feature,
+            &code,
+            self.permissions,
+            self.handlers,
+        );
     }
 }
 
@@ -87,7 +100,10 @@ fn not_armed(
     permissions: FeaturePermissions,
     handlers: Handlers,
 ) {
-    let name = engine.chan_name(chan).map(|n| n.to_string()).unwrap_or_default();
+    let name = engine
+        .chan_name(chan)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let side = dial_side(engine, chan);
     let permission = feature.permission();
     let lower = permission.letter().to_ascii_lowercase();
@@ -130,8 +146,16 @@ fn not_armed(
 }
 
 /// A permitted, mapped feature has no handler: Asterisk refuses the channel's join into the basic bridge.
-pub fn join_refused(engine: &Engine, chan: ChannelId, config: &FeaturesConfig, feature: BuiltinFeature) {
-    let name = engine.chan_name(chan).map(|n| n.to_string()).unwrap_or_default();
+pub fn join_refused(
+    engine: &Engine,
+    chan: ChannelId,
+    config: &FeaturesConfig,
+    feature: BuiltinFeature,
+) {
+    let name = engine
+        .chan_name(chan)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let code = config.featuremap.hook_code(feature);
     if feature == BuiltinFeature::ParkCall {
         let message = format!(
@@ -150,7 +174,10 @@ pub fn join_refused(engine: &Engine, chan: ChannelId, config: &FeaturesConfig, f
 
 /// A hook that can never fire because a shorter code of the same channel is a prefix of its code.
 pub fn shadowed(engine: &Engine, chan: ChannelId, hook: &Hook, by: &Hook) {
-    let name = engine.chan_name(chan).map(|n| n.to_string()).unwrap_or_default();
+    let name = engine
+        .chan_name(chan)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let message = format!(
         "on '{name}' the {} code '{}' can never fire: the {} code '{}' is a prefix of it and fires first",
         feature_name(&hook.feature),

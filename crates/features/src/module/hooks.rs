@@ -48,7 +48,13 @@ impl ChannelHooks {
         }
     }
 
-    fn convert(&mut self, engine: &Engine, chan: ChannelId, actions: Vec<DtmfAction>, duration_ms: u32) -> Vec<HookAction> {
+    fn convert(
+        &mut self,
+        engine: &Engine,
+        chan: ChannelId,
+        actions: Vec<DtmfAction>,
+        duration_ms: u32,
+    ) -> Vec<HookAction> {
         let mut out = Vec::with_capacity(actions.len());
         for a in actions {
             match a {
@@ -76,7 +82,13 @@ impl DtmfHooks for ChannelHooks {
         self.convert(engine, chan, actions, 0)
     }
 
-    fn end(&mut self, engine: &Engine, chan: ChannelId, digit: char, duration_ms: u32) -> Vec<HookAction> {
+    fn end(
+        &mut self,
+        engine: &Engine,
+        chan: ChannelId,
+        digit: char,
+        duration_ms: u32,
+    ) -> Vec<HookAction> {
         let actions = self.matcher.on_dtmf_end(digit, engine.now());
         self.convert(engine, chan, actions, duration_ms)
     }

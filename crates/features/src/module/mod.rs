@@ -128,7 +128,12 @@ impl FeaturesModule {
     /// Which builtins have a handler: every one but parkcall is Asterisk's own; parkcall only once a parking
     /// provider registered it.
     pub fn handlers(&self) -> Handlers {
-        if self.inner.actions.borrow().contains_key(&BuiltinFeature::ParkCall) {
+        if self
+            .inner
+            .actions
+            .borrow()
+            .contains_key(&BuiltinFeature::ParkCall)
+        {
             Handlers::all()
         } else {
             Handlers::all().without(BuiltinFeature::ParkCall)
@@ -194,7 +199,9 @@ impl Module for FeaturesModule {
 impl BridgeFeatures for FeaturesModule {
     fn dial_letters(&self, engine: &Engine, caller: ChannelId, callee: ChannelId, letters: &str) {
         let mut df = DialFeatures::from_dial_options(letters.chars());
-        let bridge_features = engine.get_var(caller, "BRIDGE_FEATURES").unwrap_or_default();
+        let bridge_features = engine
+            .get_var(caller, "BRIDGE_FEATURES")
+            .unwrap_or_default();
         for line in df.add_bridge_features(&bridge_features) {
             engine.log_line(line);
         }

@@ -87,6 +87,8 @@ pub fn moh_stop_event(engine: &Engine, chan: ChannelId) {
 /// The verbose line of music on hold stopping on `chan`.
 pub fn moh_stop_line(engine: &Engine, chan: ChannelId) {
     if let Some(name) = engine.chan_name(chan) {
-        engine.verbose(3, "res_musiconhold.c", || format!("Stopped music on hold on {name}"));
+        engine.verbose(3, "res_musiconhold.c", || {
+            format!("Stopped music on hold on {name}")
+        });
     }
 }

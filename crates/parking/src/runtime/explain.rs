@@ -20,7 +20,12 @@ mod tests {
         ];
         assert_eq!(CODES.len(), all.len());
         for code in all {
-            assert_eq!(CODES.iter().filter(|c| c.code == code).count(), 1, "{}", code.0);
+            assert_eq!(
+                CODES.iter().filter(|c| c.code == code).count(),
+                1,
+                "{}",
+                code.0
+            );
             assert!(code.0.starts_with("parking/"));
         }
     }

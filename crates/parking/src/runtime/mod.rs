@@ -181,7 +181,10 @@ impl ParkingModule {
                 Some(ParkedCallInfo {
                     lot: lot.to_string(),
                     space,
-                    channel: engine.chan_name(*chan).map(|n| n.to_string()).unwrap_or_default(),
+                    channel: engine
+                        .chan_name(*chan)
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
                     parker_dial_string: user.parker_dial_string.clone(),
                     parked_at: user.start,
                     time_limit: user.time_limit,

@@ -22,7 +22,9 @@ use super::say::say_digits;
 use super::{codes, ParkingModule};
 use crate::config::PARK_APPLICATION;
 use dialplan::diag::LogLevel;
-use dialplan::engine::{BridgeId, ChannelId, Engine, FeatureAction, FeatureOutcome, LocalBoxFuture};
+use dialplan::engine::{
+    BridgeId, ChannelId, Engine, FeatureAction, FeatureOutcome, LocalBoxFuture,
+};
 
 /// The parkcall feature action.
 pub struct ParkCall {
@@ -34,14 +36,24 @@ impl FeatureAction for ParkCall {
         "parkcall"
     }
 
-    fn run(&self, engine: Engine, bridge: BridgeId, chan: ChannelId) -> LocalBoxFuture<FeatureOutcome> {
+    fn run(
+        &self,
+        engine: Engine,
+        bridge: BridgeId,
+        chan: ChannelId,
+    ) -> LocalBoxFuture<FeatureOutcome> {
         let module = self.module.clone();
         Box::pin(async move { park_call(&module, &engine, bridge, chan).await })
     }
 }
 
 /// `parking_park_call` + `parking_blind_transfer_park` for a two-party bridge.
-async fn park_call(module: &ParkingModule, engine: &Engine, bridge: BridgeId, parker: ChannelId) -> FeatureOutcome {
+async fn park_call(
+    module: &ParkingModule,
+    engine: &Engine,
+    bridge: BridgeId,
+    parker: ChannelId,
+) -> FeatureOutcome {
     let lot_name = channel_lot_name(engine, parker);
     let Some(lot) = find_lot(module, engine, &lot_name, parker) else {
         log_unknown_lot_for_dtmf(engine, parker, &lot_name);
@@ -49,7 +61,10 @@ async fn park_call(module: &ParkingModule, engine: &Engine, bridge: BridgeId, pa
     };
     let cfg = &module.config().lots[lot];
     let (context, parkext) = (cfg.context.value.clone(), cfg.parkext.value.clone());
-    let parker_name = engine.chan_name(parker).map(|n| n.to_string()).unwrap_or_default();
+    let parker_name = engine
+        .chan_name(parker)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     if parkext.is_empty() {
         engine.explain(
             codes::ONE_TOUCH_NO_PARKEXT,
@@ -140,7 +155,10 @@ async fn park_call(module: &ParkingModule, engine: &Engine, bridge: BridgeId, pa
         Err(()) => {
             // The peer is moved back into its bridge (it left and rejoins), and the park fails.
             engine.bridge_move(parkee, bridge);
-            let parkee_name = engine.chan_name(parkee).map(|n| n.to_string()).unwrap_or_default();
+            let parkee_name = engine
+                .chan_name(parkee)
+                .map(|n| n.to_string())
+                .unwrap_or_default();
             engine.log(LogLevel::Error, "parking_bridge_features.c", || {
                 format!("Failed to move {parkee_name} into the parking bridge.")
             });
@@ -155,7 +173,12 @@ async fn park_call(module: &ParkingModule, engine: &Engine, bridge: BridgeId, pa
         state.users.get(&parkee).cloned()
     };
     if let Some(user) = published {
-        publish(engine, ParkingEvent::Parked, &user, &module.config().lots[target].name);
+        publish(
+            engine,
+            ParkingEvent::Parked,
+            &user,
+            &module.config().lots[target].name,
+        );
     }
     if !engine.bridge_move(parkee, parking_bridge) {
         return failed(engine, parker).await;

@@ -27,7 +27,12 @@ pub fn channel_lot_name(engine: &Engine, chan: ChannelId) -> String {
 
 /// Finds a lot by name for `who`. An unknown name with `parkeddynamic=yes` would make Asterisk create a
 /// dynamic lot, which dialsim does not simulate yet (explained); the caller logs Asterisk's failure.
-pub fn find_lot(module: &ParkingModule, engine: &Engine, name: &str, who: ChannelId) -> Option<usize> {
+pub fn find_lot(
+    module: &ParkingModule,
+    engine: &Engine,
+    name: &str,
+    who: ChannelId,
+) -> Option<usize> {
     let found = module.lot_index(name);
     if found.is_none() && module.config().general.parkeddynamic.value {
         engine.explain(
@@ -58,11 +63,15 @@ pub fn lot_bridge(module: &ParkingModule, engine: &Engine, lot: usize) -> Bridge
 /// (`ATTENDEDTRANSFER` first, then `BLINDTRANSFER`), with Asterisk's verbose-4 line; `None` when neither
 /// is set.
 pub fn transfer_dial_string(engine: &Engine, parkee: ChannelId) -> Option<String> {
-    let attended = engine.get_var(parkee, "ATTENDEDTRANSFER").filter(|v| !v.is_empty());
+    let attended = engine
+        .get_var(parkee, "ATTENDEDTRANSFER")
+        .filter(|v| !v.is_empty());
     let (value, from) = match attended {
         Some(v) => (v, "ATTENDEDTRANSFER"),
         None => (
-            engine.get_var(parkee, "BLINDTRANSFER").filter(|v| !v.is_empty())?,
+            engine
+                .get_var(parkee, "BLINDTRANSFER")
+                .filter(|v| !v.is_empty())?,
             "BLINDTRANSFER",
         ),
     };
@@ -95,7 +104,11 @@ pub struct ParkRequest {
 
 /// `generate_parked_user`: picks the space and records the parked user in its lot (with its timeout).
 /// `Err` after Asterisk's log lines when no space can be had (or `PARKINGEXTEN` is bad).
-pub fn generate_parked_user(module: &ParkingModule, engine: &Engine, req: ParkRequest) -> Result<u32, ()> {
+pub fn generate_parked_user(
+    module: &ParkingModule,
+    engine: &Engine,
+    req: ParkRequest,
+) -> Result<u32, ()> {
     let cfg = &module.config().lots[req.lot];
     let policy = SlotPolicy {
         range: cfg.parkpos.value,
@@ -104,7 +117,9 @@ pub fn generate_parked_user(module: &ParkingModule, engine: &Engine, req: ParkRe
     let preferred = if req.randomize {
         Some(random_preferred(policy.range, engine.random_u64()))
     } else {
-        let value = engine.get_var(req.parkee, "PARKINGEXTEN").unwrap_or_default();
+        let value = engine
+            .get_var(req.parkee, "PARKINGEXTEN")
+            .unwrap_or_default();
         match parse_parkingexten(&value) {
             Ok(p) => p,
             Err(line) => {
@@ -127,7 +142,9 @@ pub fn generate_parked_user(module: &ParkingModule, engine: &Engine, req: ParkRe
     };
     let dial = match req.parker_dial_string {
         Some(d) => d,
-        None if !req.parker_channel_name.is_empty() => parker_dial_string(&req.parker_channel_name).to_string(),
+        None if !req.parker_channel_name.is_empty() => {
+            parker_dial_string(&req.parker_channel_name).to_string()
+        }
         None => return Err(()),
     };
     let start = engine.now();
@@ -170,7 +187,9 @@ pub fn start_idle(module: &ParkingModule, engine: &Engine, chan: ChannelId) {
     let idle = {
         let state = module.state();
         match state.users.get(&chan) {
-            Some(u) if u.resolution == Resolution::Unset && u.moh_playing.is_none() => u.idle.clone(),
+            Some(u) if u.resolution == Resolution::Unset && u.moh_playing.is_none() => {
+                u.idle.clone()
+            }
             _ => return,
         }
     };
@@ -188,7 +207,10 @@ pub fn start_idle(module: &ParkingModule, engine: &Engine, chan: ChannelId) {
 
 /// Asterisk's WARNING when a one-touch park names an unknown lot.
 pub fn log_unknown_lot_for_dtmf(engine: &Engine, parker: ChannelId, lot: &str) {
-    let name = engine.chan_name(parker).map(|n| n.to_string()).unwrap_or_default();
+    let name = engine
+        .chan_name(parker)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     engine.log(LogLevel::Warning, "parking_bridge_features.c", || {
         format!("Cannot Park {name}: lot {lot} unknown")
     });

@@ -21,9 +21,7 @@ use super::ParkingModule;
 use crate::options::scan_c_int;
 use dialplan::apps::args::{arg, parse_options, standard_args};
 use dialplan::diag::{LogLevel, LogLine};
-use dialplan::engine::{
-    App, AppResult, ChannelId, ChannelState, Engine, Exec, LeaveReason,
-};
+use dialplan::engine::{App, AppResult, ChannelId, ChannelState, Engine, Exec, LeaveReason};
 use std::time::Duration;
 
 /// The `Park` application.
@@ -103,7 +101,9 @@ pub fn parse(data: &str) -> ParkArgs {
         }
     }
     out.options = opts;
-    out.lot = Some(arg(&a, 0)).filter(|l| !l.is_empty()).map(str::to_string);
+    out.lot = Some(arg(&a, 0))
+        .filter(|l| !l.is_empty())
+        .map(str::to_string);
     out
 }
 
@@ -114,12 +114,16 @@ impl App for Park {
 
     fn exec(&self, engine: &Engine, chan: ChannelId, args: &str) -> Exec {
         let (module, engine, data) = (self.module.clone(), engine.clone(), args.to_string());
-        Exec::Pending(Box::pin(async move { park(&module, &engine, chan, &data).await }))
+        Exec::Pending(Box::pin(async move {
+            park(&module, &engine, chan, &data).await
+        }))
     }
 }
 
 async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &str) -> AppResult {
-    if engine.state(chan) != Some(ChannelState::Up) && engine.answer(chan, Duration::ZERO).await.is_err() {
+    if engine.state(chan) != Some(ChannelState::Up)
+        && engine.answer(chan, Duration::ZERO).await.is_err()
+    {
         return AppResult::Hangup;
     }
     let blind = engine.get_var(chan, "BLINDTRANSFER").unwrap_or_default();
@@ -129,7 +133,10 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
     }
     let opts = &args.options;
     let quiet = opts.silence || !blind.is_empty();
-    let lot_name = args.lot.clone().unwrap_or_else(|| channel_lot_name(engine, chan));
+    let lot_name = args
+        .lot
+        .clone()
+        .unwrap_or_else(|| channel_lot_name(engine, chan));
     let Some(lot) = find_lot(module, engine, &lot_name, chan) else {
         engine.log(LogLevel::Error, "parking_applications.c", || {
             format!("Could not find parking lot: '{lot_name}'")
@@ -140,7 +147,10 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
     let dial_string = transfer_dial_string(engine, chan);
     // The channel parks itself: the parker is whoever BLINDTRANSFER names, else the channel.
     let parker_channel_name = if blind.is_empty() {
-        engine.chan_name(chan).map(|n| n.to_string()).unwrap_or_default()
+        engine
+            .chan_name(chan)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
     } else {
         blind.clone()
     };
@@ -169,7 +179,12 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
     };
     let user = module.state().users.get(&chan).cloned();
     if let Some(user) = user {
-        publish(engine, ParkingEvent::Parked, &user, &module.config().lots[lot].name);
+        publish(
+            engine,
+            ParkingEvent::Parked,
+            &user,
+            &module.config().lots[lot].name,
+        );
     }
     if !engine.bridge_push(bridge, chan) {
         return failed(engine, chan, quiet).await;
@@ -241,7 +256,10 @@ mod tests {
     fn unknown_letters_warn() {
         let a = parse(",zs");
         assert!(a.options.silence);
-        assert_eq!(a.log[0].console(), "WARNING: app.c: Unrecognized option: 'z'");
+        assert_eq!(
+            a.log[0].console(),
+            "WARNING: app.c: Unrecognized option: 'z'"
+        );
         // Empty c() and m() count as not given.
         let a = parse(",c()m()");
         assert_eq!(a.options.comeback, None);

@@ -61,16 +61,28 @@ impl App for ParkedCall {
 
     fn exec(&self, engine: &Engine, chan: ChannelId, args: &str) -> Exec {
         let (module, engine, data) = (self.module.clone(), engine.clone(), args.to_string());
-        Exec::Pending(Box::pin(async move { parked_call(&module, &engine, chan, &data).await }))
+        Exec::Pending(Box::pin(async move {
+            parked_call(&module, &engine, chan, &data).await
+        }))
     }
 }
 
-async fn parked_call(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &str) -> AppResult {
+async fn parked_call(
+    module: &ParkingModule,
+    engine: &Engine,
+    chan: ChannelId,
+    data: &str,
+) -> AppResult {
     let args = parse(data);
-    if engine.state(chan) != Some(ChannelState::Up) && engine.answer(chan, Duration::ZERO).await.is_err() {
+    if engine.state(chan) != Some(ChannelState::Up)
+        && engine.answer(chan, Duration::ZERO).await.is_err()
+    {
         return AppResult::Hangup;
     }
-    let lot_name = args.lot.clone().unwrap_or_else(|| channel_lot_name(engine, chan));
+    let lot_name = args
+        .lot
+        .clone()
+        .unwrap_or_else(|| channel_lot_name(engine, chan));
     let Some(lot) = module.lot_index(&lot_name) else {
         engine.log(LogLevel::Error, "parking_applications.c", || {
             "Could not find the requested parking lot".to_string()
@@ -116,7 +128,12 @@ async fn parked_call(module: &ParkingModule, engine: &Engine, chan: ChannelId, d
         if user.moh_playing.is_some() {
             moh_stop_event(engine, parkee);
         }
-        publish(engine, ParkingEvent::UnParked, user, &module.config().lots[lot].name);
+        publish(
+            engine,
+            ParkingEvent::UnParked,
+            user,
+            &module.config().lots[lot].name,
+        );
     }
     if !engine.bridge_move(parkee, bridge) {
         engine.destroy_bridge(bridge);
@@ -138,7 +155,12 @@ async fn parked_call(module: &ParkingModule, engine: &Engine, chan: ChannelId, d
 
 /// `parking_lot_retrieve_parked_user`: the parked channel at `target` (the lowest occupied space when
 /// `None`), unless something else resolved it first; its space is freed now.
-fn retrieve(module: &ParkingModule, lot: usize, target: Option<u32>, retriever: ChannelId) -> Option<ChannelId> {
+fn retrieve(
+    module: &ParkingModule,
+    lot: usize,
+    target: Option<u32>,
+    retriever: ChannelId,
+) -> Option<ChannelId> {
     let mut state = module.state_mut();
     let state = &mut *state;
     let l = &mut state.lots[lot];

@@ -5,7 +5,11 @@ use dialplan::engine::{ChannelId, Engine, Interrupt};
 
 /// The prompts that say `number` digit by digit.
 pub fn digit_prompts(number: u32) -> Vec<String> {
-    number.to_string().chars().map(|d| format!("digits/{d}")).collect()
+    number
+        .to_string()
+        .chars()
+        .map(|d| format!("digits/{d}"))
+        .collect()
 }
 
 /// Plays `number` as digits to `chan`; stops early if the channel hangs up or gets an async goto.

@@ -14,7 +14,9 @@
 use super::lot::Resolution;
 use super::{codes, ParkingModule};
 use crate::config::PARK_DIAL_CONTEXT;
-use crate::park_dial::{flatten_dial_string, park_dial_extension, register_park_dial, ParkDialExtension};
+use crate::park_dial::{
+    flatten_dial_string, park_dial_extension, register_park_dial, ParkDialExtension,
+};
 use dialplan::apps::goto::{numeric_priority, parse as parse_goto};
 use dialplan::diag::LogLevel;
 use dialplan::engine::plan::TablePlan;
@@ -26,7 +28,13 @@ use tokio::sync::Notify;
 
 /// Puts a parked user's deadline into its lot's timeouts, starting the lot's timer task at the first one
 /// and waking it when the new deadline is the earliest.
-pub fn arm(module: &ParkingModule, engine: &Engine, lot: usize, chan: ChannelId, deadline: Duration) {
+pub fn arm(
+    module: &ParkingModule,
+    engine: &Engine,
+    lot: usize,
+    chan: ChannelId,
+    deadline: Duration,
+) {
     let (notify, start_task, wake) = {
         let mut state = module.state_mut();
         state.seq += 1;
@@ -104,7 +112,12 @@ fn time_is_up(module: &ParkingModule, engine: &Engine, chan: ChannelId) {
             Some(u) if u.resolution == Resolution::Unset => {
                 u.resolution = Resolution::Timeout;
                 u.timeout_key = None;
-                Some((u.lot, u.space, u.parker_dial_string.clone(), u.comeback.clone()))
+                Some((
+                    u.lot,
+                    u.space,
+                    u.parker_dial_string.clone(),
+                    u.comeback.clone(),
+                ))
             }
             _ => None,
         }
@@ -118,9 +131,16 @@ fn time_is_up(module: &ParkingModule, engine: &Engine, chan: ChannelId) {
     engine.set_var(chan, "PARKEDLOT", Some(&cfg.name));
     engine.set_var(chan, "PARKER", Some(&dial));
     engine.set_var(chan, "PARKER_FLAT", Some(&flat));
-    engine.set_var(chan, "BRIDGE_FEATURES", Some(&cfg.comeback_bridge_features()));
+    engine.set_var(
+        chan,
+        "BRIDGE_FEATURES",
+        Some(&cfg.comeback_bridge_features()),
+    );
 
-    add_park_dial(engine, &park_dial_extension(&dial, cfg.comebackdialtime.value));
+    add_park_dial(
+        engine,
+        &park_dial_extension(&dial, cfg.comebackdialtime.value),
+    );
 
     match comeback {
         Some(dest) => async_parseable_goto(engine, chan, &dest),
@@ -167,7 +187,10 @@ fn table_park_dial(table: &mut TablePlan, ext: &ParkDialExtension) {
 /// `comeback_goto`: where a timed-out call goes when Park gave no `c(…)`.
 fn comeback_goto(module: &ParkingModule, engine: &Engine, chan: ChannelId, lot: usize, flat: &str) {
     let cfg = &module.config().lots[lot];
-    let name = engine.chan_name(chan).map(|n| n.to_string()).unwrap_or_default();
+    let name = engine
+        .chan_name(chan)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let exists = |context: &str, exten: &str| engine.plan().exists(context, exten, 1, None);
     if cfg.comebacktoorigin.value {
         if exists(PARK_DIAL_CONTEXT, flat) {
@@ -207,7 +230,12 @@ fn async_parseable_goto(engine: &Engine, chan: ChannelId, dest: &str) {
         return;
     };
     let Some((cur_ctx, cur_exten, cur_prio, cid)) = engine.with_chan(chan, |c| {
-        (c.context.clone(), c.exten.clone(), c.priority, c.caller.number.clone())
+        (
+            c.context.clone(),
+            c.exten.clone(),
+            c.priority,
+            c.caller.number.clone(),
+        )
     }) else {
         return;
     };
@@ -216,7 +244,10 @@ fn async_parseable_goto(engine: &Engine, chan: ChannelId, dest: &str) {
     let priority = match numeric_priority(&args.priority) {
         Some(n) if args.mode != 0 => cur_prio + n * args.mode,
         Some(n) => n,
-        None => match engine.plan().label(&context, &exten, &args.priority, cid.as_deref()) {
+        None => match engine
+            .plan()
+            .label(&context, &exten, &args.priority, cid.as_deref())
+        {
             Some(p) => p,
             None => {
                 let p = args.priority.clone();
@@ -235,7 +266,10 @@ fn async_parseable_goto(engine: &Engine, chan: ChannelId, dest: &str) {
 fn explain_unreachable_t(engine: &Engine, chan: ChannelId) {
     let (has_t, autofallthrough) = {
         let plan = engine.plan();
-        (plan.exists(PARK_DIAL_CONTEXT, "t", 1, None), plan.autofallthrough())
+        (
+            plan.exists(PARK_DIAL_CONTEXT, "t", 1, None),
+            plan.autofallthrough(),
+        )
     };
     if !has_t || !autofallthrough {
         return;

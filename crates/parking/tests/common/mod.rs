@@ -8,8 +8,8 @@ use dialplan::conf::{self, FileStatus, MemorySource};
 use dialplan::diag::{LogLevel, LogLine};
 use dialplan::engine::event::clock_text;
 use dialplan::engine::{
-    DeviceProvider, DeviceRequest, Engine, EngineConfig, Event, EventBody, Interest, Party, PhoneSpec,
-    Recorder, Rewrite,
+    DeviceProvider, DeviceRequest, Engine, EngineConfig, Event, EventBody, Interest, Party,
+    PhoneSpec, Recorder, Rewrite,
 };
 use dialplan::model::{load_extensions, Dialplan};
 use dialplan::source::SourceMap;
@@ -89,7 +89,9 @@ pub fn build(extensions: &str, features_conf: &str, res_parking: Option<&str>) -
     let ext_file = ext.file.as_ref().expect("extensions.conf parses");
     let diags = load_extensions(&mut dp, ext_file, &sources);
     assert!(
-        diags.iter().all(|d| d.severity != dialplan::diag::Severity::Error),
+        diags
+            .iter()
+            .all(|d| d.severity != dialplan::diag::Severity::Error),
         "{diags:?}"
     );
 
@@ -142,7 +144,8 @@ impl Devices {
     }
 
     pub fn emulate(mut self, name: &str, exten_at_context: &str) -> Self {
-        self.emulated.push((name.to_string(), exten_at_context.to_string()));
+        self.emulated
+            .push((name.to_string(), exten_at_context.to_string()));
         self
     }
 }
@@ -150,11 +153,14 @@ impl Devices {
 impl DeviceProvider for Devices {
     fn rewrite(&self, _engine: &Engine, tech: &str, resource: &str) -> Option<Rewrite> {
         let key = format!("{tech}/{resource}");
-        self.emulated.iter().find(|(k, _)| *k == key).map(|(_, to)| Rewrite {
-            tech: "Local".into(),
-            resource: format!("{to}/n"),
-            note: Some(format!("the test emulates {key} by {to}")),
-        })
+        self.emulated
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, to)| Rewrite {
+                tech: "Local".into(),
+                resource: format!("{to}/n"),
+                note: Some(format!("the test emulates {key} by {to}")),
+            })
     }
 
     fn request(&self, _engine: &Engine, tech: &str, resource: &str) -> DeviceRequest {
@@ -222,7 +228,8 @@ impl Sim {
     /// Runs the calls (and CLI commands at their times) on the virtual clock until no channel is left or
     /// `until` passes.
     pub fn run(&self, calls: Vec<Call>, cli: Vec<(u64, &str)>, until: Duration) -> Run {
-        let outputs: Rc<RefCell<Vec<(Duration, String, String)>>> = Rc::new(RefCell::new(Vec::new()));
+        let outputs: Rc<RefCell<Vec<(Duration, String, String)>>> =
+            Rc::new(RefCell::new(Vec::new()));
         let e = self.engine.clone();
         let parking = self.parking.clone();
         let cli: Vec<(Duration, String)> = cli
@@ -243,7 +250,13 @@ impl Sim {
                     let e2 = e.clone();
                     e.spawn_local(async move {
                         e2.sleep_until(call.at).await;
-                        let ch = e2.new_phone_channel("PJSIP", &call.resource, call.spec, &call.context, &call.exten);
+                        let ch = e2.new_phone_channel(
+                            "PJSIP",
+                            &call.resource,
+                            call.spec,
+                            &call.context,
+                            &call.exten,
+                        );
                         for (n, v) in &call.vars {
                             e2.set_var(ch, n, Some(v));
                         }
@@ -367,7 +380,9 @@ pub fn diagnostic_codes(events: &[Event]) -> Vec<String> {
     events
         .iter()
         .filter_map(|e| match &e.body {
-            EventBody::Dialsim(f) if f.name == "DialsimDiagnostic" => f.get("Code").map(str::to_string),
+            EventBody::Dialsim(f) if f.name == "DialsimDiagnostic" => {
+                f.get("Code").map(str::to_string)
+            }
             _ => None,
         })
         .collect()
