@@ -7,8 +7,8 @@
 //! Only Answer cares when the first frame arrives; playback is an interval, heard by whoever the audio path
 //! leads to.
 
-use super::channel::{ChannelId, ChannelState, FarEnd, Frame, Interrupt};
 use super::bridge::BridgeKind;
+use super::channel::{ChannelId, ChannelState, FarEnd, Frame, Interrupt};
 use super::ops::Waited;
 use super::Engine;
 use std::collections::HashMap;
@@ -67,7 +67,9 @@ impl Prompts {
     }
 
     pub fn get(&self, name: &str) -> Option<Duration> {
-        self.table.get(name).map(|&ms| Duration::from_millis(u64::from(ms)))
+        self.table
+            .get(name)
+            .map(|&ms| Duration::from_millis(u64::from(ms)))
     }
 
     pub fn len(&self) -> usize {
@@ -104,7 +106,8 @@ impl Engine {
         match far {
             FarEnd::Device(link) => {
                 let (state, up) = self.with_chan(chan, |c| (c.state, c.answered_at))?;
-                (link.spec.media && state == ChannelState::Up).then(|| up.unwrap_or(self.now()) + FRAME)
+                (link.spec.media && state == ChannelState::Up)
+                    .then(|| up.unwrap_or(self.now()) + FRAME)
             }
             FarEnd::Local { peer, .. } => self.written_at(peer, depth + 1),
             FarEnd::None => None,
@@ -155,7 +158,9 @@ impl Engine {
                 let Some(bridge) = self.bridge_of(peer) else {
                     return;
                 };
-                let Some((kind, members)) = self.with_bridge(bridge, |b| (b.kind, b.members.clone())) else {
+                let Some((kind, members)) =
+                    self.with_bridge(bridge, |b| (b.kind, b.members.clone()))
+                else {
                     return;
                 };
                 if kind == BridgeKind::Basic {
@@ -207,9 +212,9 @@ impl Engine {
             if delay.is_zero() {
                 let queued_media = self
                     .with_chan(chan, |c| {
-                        c.queue
-                            .iter()
-                            .any(|f| matches!(f, Frame::Voice | Frame::DtmfBegin(_) | Frame::DtmfEnd(..)))
+                        c.queue.iter().any(|f| {
+                            matches!(f, Frame::Voice | Frame::DtmfBegin(_) | Frame::DtmfEnd(..))
+                        })
                     })
                     .unwrap_or(false);
                 if queued_media {
@@ -264,7 +269,10 @@ impl Engine {
                 self.log(crate::diag::LogLevel::Warning, "file.c", || {
                     format!("File {file} does not exist in any format")
                 });
-                let fmt = if self.with_chan(chan, |c| &*c.tech == "Local").unwrap_or(false) {
+                let fmt = if self
+                    .with_chan(chan, |c| &*c.tech == "Local")
+                    .unwrap_or(false)
+                {
                     "(slin)"
                 } else {
                     "(ulaw)"
@@ -276,7 +284,9 @@ impl Engine {
             }
         };
         let format = self.prompts().format.clone();
-        self.verbose(3, "file.c", || format!("<{name}> Playing '{file}.{format}' (language '{lang}')"));
+        self.verbose(3, "file.c", || {
+            format!("<{name}> Playing '{file}.{format}' (language '{lang}')")
+        });
         self.with_chan_mut(chan, |c| c.playing = Some(Rc::from(file)));
         self.media_changed();
         if self.bus().wants_dialsim() {
@@ -307,7 +317,11 @@ impl Engine {
         between: Duration,
         duration: Duration,
     ) -> Result<(), Interrupt> {
-        let between = if between.is_zero() { Duration::from_millis(100) } else { between };
+        let between = if between.is_zero() {
+            Duration::from_millis(100)
+        } else {
+            between
+        };
         let tone = duration.max(Duration::from_millis(100));
         self.sleep(chan, Duration::from_millis(100)).await?;
         for d in digits.chars() {
@@ -327,7 +341,9 @@ impl Engine {
                 }
                 other => {
                     self.log(crate::diag::LogLevel::Warning, "app.c", || {
-                        format!("Illegal DTMF character '{other}' in string. (0-9*#aAbBcCdD allowed)")
+                        format!(
+                            "Illegal DTMF character '{other}' in string. (0-9*#aAbBcCdD allowed)"
+                        )
                     });
                 }
             }

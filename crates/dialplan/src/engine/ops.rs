@@ -6,7 +6,8 @@
 
 use super::ami::{push_channel, Prefix};
 use super::channel::{
-    cause, Channel, ChannelId, ChannelState, Control, FarEnd, Frame, Interrupt, LocalHalf, Location, Party,
+    cause, Channel, ChannelId, ChannelState, Control, FarEnd, Frame, Interrupt, LocalHalf,
+    Location, Party,
 };
 use super::vars::{SetOutcome, Vars};
 use super::{Engine, Fields};
@@ -156,7 +157,10 @@ impl Engine {
     #[inline]
     pub fn with_chan_mut<R>(&self, id: ChannelId, f: impl FnOnce(&mut Channel) -> R) -> Option<R> {
         let mut chans = self.inner.chans.borrow_mut();
-        chans.get_mut(id.0 as usize).and_then(|c| c.as_deref_mut()).map(f)
+        chans
+            .get_mut(id.0 as usize)
+            .and_then(|c| c.as_deref_mut())
+            .map(f)
     }
 
     pub fn chan_name(&self, id: ChannelId) -> Option<Rc<str>> {
@@ -179,7 +183,13 @@ impl Engine {
     }
 
     /// Publishes a channel event: the channel's snapshot block, then what `extra` adds.
-    pub fn chan_event(&self, name: &'static str, class: &'static str, id: ChannelId, extra: impl FnOnce(&mut Fields)) {
+    pub fn chan_event(
+        &self,
+        name: &'static str,
+        class: &'static str,
+        id: ChannelId,
+        extra: impl FnOnce(&mut Fields),
+    ) {
         if !self.inner.bus.wants_ami() {
             return;
         }
@@ -216,7 +226,8 @@ impl Engine {
 
     /// A channel variable (no built-ins, no globals).
     pub fn chan_var(&self, id: ChannelId, name: &str) -> Option<String> {
-        self.with_chan(id, |c| c.vars.get(name).map(str::to_string)).flatten()
+        self.with_chan(id, |c| c.vars.get(name).map(str::to_string))
+            .flatten()
     }
 
     /// `pbx_builtin_getvar_helper`: the channel's variable, else the global.
@@ -341,7 +352,10 @@ impl Engine {
 
     /// Writes a frame out of `id` toward its far end: a Local half passes it to its peer; a phone takes it.
     pub fn write_frame(&self, id: ChannelId, frame: Frame) {
-        let Some(far) = self.with_chan(id, |c| (!c.dead).then(|| c.far.clone())).flatten() else {
+        let Some(far) = self
+            .with_chan(id, |c| (!c.dead).then(|| c.far.clone()))
+            .flatten()
+        else {
             return;
         };
         match far {
@@ -476,8 +490,11 @@ impl Engine {
     /// `ast_hangup`: the channel is gone. A Local half first tells its peer (cause copied; `;2`'s
     /// DIALSTATUS becomes `;1`'s CHANLOCALSTATUS); then `Hangup` is published.
     pub fn hangup(&self, id: ChannelId) {
-        let Some((far, cause, bridge)) =
-            self.with_chan(id, |c| (!c.dead).then(|| (c.far.clone(), c.hangupcause, c.bridge))).flatten()
+        let Some((far, cause, bridge)) = self
+            .with_chan(id, |c| {
+                (!c.dead).then(|| (c.far.clone(), c.hangupcause, c.bridge))
+            })
+            .flatten()
         else {
             return;
         };
@@ -539,7 +556,8 @@ impl Engine {
 
     /// The interruption pending on a channel, if any (a vanished channel counts as hung up).
     pub fn interrupt(&self, id: ChannelId) -> Option<Interrupt> {
-        self.with_chan(id, |c| c.interrupt()).unwrap_or(Some(Interrupt::Hangup))
+        self.with_chan(id, |c| c.interrupt())
+            .unwrap_or(Some(Interrupt::Hangup))
     }
 
     // ----- waiting -----
