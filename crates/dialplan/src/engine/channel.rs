@@ -260,6 +260,8 @@ pub struct Channel {
     pub media_since: Option<Duration>,
     /// Playback in progress on this channel (prompt names), for "who hears what".
     pub playing: Option<Rc<str>>,
+    /// Music on hold playing to this channel (its class).
+    pub moh: Option<Rc<str>>,
     /// Whether an `h` extension already ran for this channel.
     pub h_ran: bool,
     /// Module data attached to the channel (Asterisk's datastores), by key.

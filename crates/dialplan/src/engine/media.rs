@@ -116,15 +116,16 @@ impl Engine {
 
     /// When something starts writing audio out of `chan` (toward its far end).
     fn written_at(&self, chan: ChannelId, depth: u8) -> Option<Duration> {
-        let (playing, bridge) = self.with_chan(chan, |c| (c.playing.is_some(), c.bridge))?;
+        let (playing, bridge) =
+            self.with_chan(chan, |c| (c.playing.is_some() || c.moh.is_some(), c.bridge))?;
         if playing {
             return Some(self.now());
         }
         let bridge = bridge?;
         let (kind, members) = self.with_bridge(bridge, |b| (b.kind, b.members.clone()))?;
         if kind == BridgeKind::Holding {
-            // Music on hold is written to every member.
-            return Some(self.now());
+            // Members of a holding bridge hear only their own music on hold (checked above).
+            return None;
         }
         members
             .into_iter()
@@ -349,5 +350,40 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    // ----- music on hold -----
+
+    /// res_musiconhold starting music on a channel: verbose `Started music on hold, class '%s', on channel
+    /// '%s'` and `MusicOnHoldStart` (with `Class`).
+    pub fn moh_start(&self, chan: ChannelId, class: &str) {
+        let Some(name) = self.chan_name(chan) else {
+            return;
+        };
+        self.verbose(3, "res_musiconhold.c", || {
+            format!("Started music on hold, class '{class}', on channel '{name}'")
+        });
+        self.with_chan_mut(chan, |c| c.moh = Some(Rc::from(class)));
+        self.chan_event("MusicOnHoldStart", "call", chan, |f| {
+            f.push("Class", class.to_string());
+        });
+        self.media_changed();
+    }
+
+    /// Stops music on hold: verbose `Stopped music on hold on %s` and `MusicOnHoldStop`.
+    pub fn moh_stop(&self, chan: ChannelId) {
+        let Some((name, playing)) = self.with_chan(chan, |c| (c.name.clone(), c.moh.is_some()))
+        else {
+            return;
+        };
+        if !playing {
+            return;
+        }
+        self.with_chan_mut(chan, |c| c.moh = None);
+        self.verbose(3, "res_musiconhold.c", || {
+            format!("Stopped music on hold on {name}")
+        });
+        self.chan_event("MusicOnHoldStop", "call", chan, |_| {});
+        self.media_changed();
     }
 }

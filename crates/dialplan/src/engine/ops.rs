@@ -137,6 +137,7 @@ impl Engine {
             answered_at: None,
             media_since: None,
             playing: None,
+            moh: None,
             h_ran: false,
             datastores: BTreeMap::new(),
         };
