@@ -198,8 +198,14 @@ mod tests {
     fn line_and_column_of_offsets() {
         let mut map = SourceMap::new();
         let id = map.add("a.conf".into(), Arc::from("[a]\nx => 1\n"), None);
-        assert_eq!(map.line_col(Span::new(id, 0, 1)), LineCol { line: 1, col: 1 });
-        assert_eq!(map.line_col(Span::new(id, 6, 7)), LineCol { line: 2, col: 3 });
+        assert_eq!(
+            map.line_col(Span::new(id, 0, 1)),
+            LineCol { line: 1, col: 1 }
+        );
+        assert_eq!(
+            map.line_col(Span::new(id, 6, 7)),
+            LineCol { line: 2, col: 3 }
+        );
         assert_eq!(map.file(id).line_text(2), "x => 1");
         assert_eq!(map.file(id).basename(), "a.conf");
     }

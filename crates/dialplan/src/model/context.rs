@@ -1,0 +1,828 @@
+//! One context: its extensions in Asterisk's order, their priorities, includes, ignore patterns and
+//! switches, and the two edits Asterisk makes to them (`main/pbx.c`: `ast_add_extension2_lockopt` +
+//! `add_priority`, and the registrar-wise removal of `__ast_context_destroy`).
+//!
+//! Besides the sorted list, Asterisk keeps its extensions and priorities in hash tables whose traversal
+//! order is "most recently inserted first" (`main/hashtab.c` pushes every new bucket at the head of the
+//! traversal list). Merging a reloaded dialplan walks those tables, so the order of that walk decides which
+//! registrar a re-created context is "created by". Every extension and priority therefore carries the
+//! sequence number of its last insertion into its table ([`Extension::table_seq`], [`Priority::seq`]).
+
+use super::order::ext_cid_cmp;
+use super::pattern::{exten_display_name, exten_key, Pattern};
+use super::trie::Trie;
+use crate::diag::{LogLevel, LogLine};
+use crate::source::Span;
+use std::cmp::Ordering;
+use std::sync::{Arc, OnceLock};
+
+/// The priority number of a hint (`PRIORITY_HINT`).
+pub const PRIORITY_HINT: i32 = -1;
+
+/// Whether an added priority may replace an existing one with the same number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replace {
+    /// Fail with "already in use" (what pbx_config and res_parking's lot extensions do).
+    No,
+    /// Replace it (what res_parking's `park-dial` entries do).
+    Yes,
+}
+
+/// One priority (or the hint) of an extension.
+#[derive(Clone, Debug)]
+pub struct Priority {
+    number: i32,
+    seq: u32,
+    app_len: u32,
+    /// Index of the name this priority was added under (see [`Extension::name_of`]).
+    name_idx: u16,
+    /// Whether this priority holds its label in Asterisk's label table (the first one added does; a later
+    /// duplicate keeps the label text but is not found by it).
+    in_label_table: bool,
+    label: Option<Box<str>>,
+    app_data: Box<str>,
+    registrar: Arc<str>,
+    source: Option<Span>,
+    location: Option<Location>,
+}
+
+/// Where Asterisk says a priority was registered from (`registrar_file` and `registrar_line`): what
+/// `dialplan show` prints as `[extensions.conf:16]`. Only priorities loaded from a file have one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file name without its folder, as Asterisk records it.
+    pub file: Arc<str>,
+    /// Asterisk's line number.
+    pub line: u32,
+}
+
+impl Priority {
+    /// The priority number; [`PRIORITY_HINT`] (−1) for a hint.
+    pub fn number(&self) -> i32 {
+        self.number
+    }
+
+    pub fn is_hint(&self) -> bool {
+        self.number == PRIORITY_HINT
+    }
+
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    /// The application name (for a hint: the device string).
+    pub fn app(&self) -> &str {
+        &self.app_data[..self.app_len as usize]
+    }
+
+    /// The application data, unsubstituted.
+    pub fn data(&self) -> &str {
+        &self.app_data[self.app_len as usize..]
+    }
+
+    pub fn registrar(&self) -> &str {
+        &self.registrar
+    }
+
+    /// The config line it came from, if any (pbx_config priorities; not those of other modules).
+    pub fn source(&self) -> Option<Span> {
+        self.source
+    }
+
+    /// The file and line `dialplan show` prints instead of the registrar.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+
+    /// Insertion sequence number (larger = inserted later).
+    pub fn seq(&self) -> u32 {
+        self.seq
+    }
+
+    /// Whether a label lookup can find this priority by its label.
+    pub fn label_findable(&self) -> bool {
+        self.in_label_table && self.label.is_some()
+    }
+}
+
+/// The caller-id part of `exten => name/cid,...`.
+#[derive(Clone, Debug)]
+pub struct CallerIdMatch {
+    /// As shown by `dialplan show` (`-` removed, as Asterisk shows its match form).
+    pattern: Pattern,
+}
+
+impl CallerIdMatch {
+    /// The caller-id pattern as Asterisk stores and shows it (`cidmatch`).
+    pub fn text(&self) -> &str {
+        self.pattern.key()
+    }
+
+    pub fn pattern(&self) -> &Pattern {
+        &self.pattern
+    }
+
+    /// `matchcid`: an empty caller id matches only an empty pattern.
+    pub fn accepts(&self, callerid: Option<&str>) -> bool {
+        match callerid {
+            None | Some("") => self.pattern.key().is_empty(),
+            Some(cid) => self.pattern.matches(cid),
+        }
+    }
+}
+
+/// An extension (name, optional caller-id match) with its priorities in ascending order.
+#[derive(Clone, Debug)]
+pub struct Extension {
+    name: Box<str>,
+    /// Other names priorities were added under that Asterisk treats as the same extension.
+    aliases: Vec<Box<str>>,
+    pattern: Pattern,
+    cid: Option<Box<CallerIdMatch>>,
+    priorities: Vec<Priority>,
+    table_seq: u32,
+}
+
+impl Extension {
+    /// The name `dialplan show` prints: the name of the lowest priority.
+    pub fn name(&self) -> &str {
+        match self.priorities.first() {
+            Some(p) => self.name_of(p),
+            None => &self.name,
+        }
+    }
+
+    /// The name a priority was added under (aliases such as `555-1212` / `5551212` share an extension).
+    pub fn name_of(&self, p: &Priority) -> &str {
+        match p.name_idx {
+            0 => &self.name,
+            n => self
+                .aliases
+                .get(n as usize - 1)
+                .map_or(&*self.name, |s| &**s),
+        }
+    }
+
+    pub fn pattern(&self) -> &Pattern {
+        &self.pattern
+    }
+
+    pub fn is_pattern(&self) -> bool {
+        self.pattern.is_pattern()
+    }
+
+    pub fn callerid(&self) -> Option<&CallerIdMatch> {
+        self.cid.as_deref()
+    }
+
+    /// Priorities in ascending order (a hint, −1, first).
+    pub fn priorities(&self) -> &[Priority] {
+        &self.priorities
+    }
+
+    /// The priority with this number.
+    pub fn priority(&self, number: i32) -> Option<&Priority> {
+        self.priorities
+            .binary_search_by(|p| p.number.cmp(&number))
+            .ok()
+            .map(|i| &self.priorities[i])
+    }
+
+    /// The priority a label lookup finds (Asterisk's label table: exact, case-sensitive).
+    pub fn priority_by_label(&self, label: &str) -> Option<&Priority> {
+        self.priorities
+            .iter()
+            .find(|p| p.in_label_table && p.label.as_deref() == Some(label))
+    }
+
+    pub fn hint(&self) -> Option<&Priority> {
+        self.priority(PRIORITY_HINT)
+    }
+
+    /// Sequence number of the extension's last insertion into its context's hash table.
+    pub fn table_seq(&self) -> u32 {
+        self.table_seq
+    }
+
+    fn cid_key(&self) -> Option<&str> {
+        self.cid.as_ref().map(|c| c.pattern.key())
+    }
+
+    fn name_index(&mut self, name: &str) -> u16 {
+        if *self.name == *name {
+            return 0;
+        }
+        if let Some(i) = self.aliases.iter().position(|a| **a == *name) {
+            return (i + 1) as u16;
+        }
+        self.aliases.push(Box::from(name));
+        self.aliases.len() as u16
+    }
+
+    /// Priorities in Asterisk's hash-table traversal order (most recently inserted first).
+    pub(crate) fn priorities_in_table_order(&self) -> Vec<&Priority> {
+        let mut v: Vec<&Priority> = self.priorities.iter().collect();
+        v.sort_by_key(|p| std::cmp::Reverse(p.seq));
+        v
+    }
+}
+
+/// `include => name[,timing]`.
+#[derive(Clone, Debug)]
+pub struct Include {
+    /// The value as written (with the timing part), as `dialplan show` prints it.
+    name: Box<str>,
+    /// Length of the context-name part (before the first `|` or `,`).
+    rname_len: usize,
+    timing: Option<Box<str>>,
+    registrar: Arc<str>,
+    source: Option<Span>,
+}
+
+impl Include {
+    pub(crate) fn new(value: &str, registrar: Arc<str>, source: Option<Span>) -> Include {
+        let cut = value.find('|').or_else(|| value.find(','));
+        let (rname_len, timing) = match cut {
+            Some(i) => {
+                let t = &value[i + 1..];
+                (i, (!t.is_empty()).then(|| Box::from(t)))
+            }
+            None => (value.len(), None),
+        };
+        Include {
+            name: Box::from(value),
+            rname_len,
+            timing,
+            registrar,
+            source,
+        }
+    }
+
+    /// The whole value as written, timing included.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The included context's name.
+    pub fn context(&self) -> &str {
+        &self.name[..self.rname_len]
+    }
+
+    /// The time specification (`9:00-17:00,mon-fri,*,*`), if any; the engine decides whether it is active.
+    pub fn timing(&self) -> Option<&str> {
+        self.timing.as_deref()
+    }
+
+    pub fn registrar(&self) -> &str {
+        &self.registrar
+    }
+
+    pub fn source(&self) -> Option<Span> {
+        self.source
+    }
+}
+
+/// `ignorepat => pattern`.
+#[derive(Clone, Debug)]
+pub struct IgnorePat {
+    pub pattern: Box<str>,
+    pub registrar: Arc<str>,
+    pub source: Option<Span>,
+}
+
+/// `switch => Name/data` (also `lswitch`, `eswitch`). Kept and shown, never simulated.
+#[derive(Clone, Debug)]
+pub struct Switch {
+    pub name: Box<str>,
+    pub data: Box<str>,
+    /// `eswitch`: data substituted at each lookup.
+    pub eval: bool,
+    pub registrar: Arc<str>,
+    pub source: Option<Span>,
+}
+
+/// A context.
+#[derive(Clone, Debug)]
+pub struct Context {
+    name: Box<str>,
+    registrar: Arc<str>,
+    extensions: Vec<Extension>,
+    pub(crate) includes: Vec<Include>,
+    pub(crate) ignorepats: Vec<IgnorePat>,
+    pub(crate) switches: Vec<Switch>,
+    pub(crate) autohints: bool,
+    pub(crate) refcount: u32,
+    /// Whether Asterisk has created the extension hash table (on the first extension ever added).
+    pub(crate) has_table: bool,
+    /// The `[name]` header that created it (pbx_config contexts).
+    pub(crate) source: Option<Span>,
+    /// The new matcher's trie, built on first use and dropped by every change.
+    trie: OnceLock<Trie>,
+}
+
+/// A new priority to add: everything `ast_add_extension2` takes.
+#[derive(Clone, Copy, Debug)]
+pub struct NewPriority<'a> {
+    /// The name as written (`_NXX`, `555-1212`); spaces and fluff are handled as Asterisk does.
+    pub exten: &'a str,
+    /// The caller-id match, if any.
+    pub callerid: Option<&'a str>,
+    /// The number; [`PRIORITY_HINT`] for a hint.
+    pub priority: i32,
+    pub label: Option<&'a str>,
+    pub app: &'a str,
+    pub data: &'a str,
+    pub registrar: &'a str,
+    /// Where it came from (pbx_config); `None` for module-generated extensions.
+    pub source: Option<Span>,
+}
+
+/// Why a priority could not be added.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AddError {
+    #[error("context '{0}' does not exist")]
+    NoContext(String),
+    #[error("empty extension name in context '{0}'")]
+    EmptyName(String),
+    #[error("extension '{exten}' priority {priority} in '{context}' is already in use")]
+    InUse {
+        exten: String,
+        priority: i32,
+        context: String,
+        /// The other name when the existing priority was added under an alias.
+        aliased: Option<String>,
+    },
+}
+
+impl AddError {
+    /// The line Asterisk logs for this failure (`main/pbx.c`).
+    pub fn log_line(&self) -> LogLine {
+        match self {
+            AddError::NoContext(c) => LogLine::new(
+                LogLevel::Warning,
+                "pbx.c",
+                format!("Unable to find context '{c}'"),
+            ),
+            AddError::EmptyName(c) => LogLine::new(
+                LogLevel::Error,
+                "pbx.c",
+                format!("You have to be kidding-- add exten '' to context {c}? Figure out a name and call me back. Action ignored."),
+            ),
+            AddError::InUse {
+                exten,
+                priority,
+                context,
+                aliased: None,
+            } => LogLine::new(
+                LogLevel::Warning,
+                "pbx.c",
+                format!("Unable to register extension '{exten}' priority {priority} in '{context}', already in use"),
+            ),
+            AddError::InUse {
+                exten,
+                priority,
+                context,
+                aliased: Some(other),
+            } => LogLine::new(
+                LogLevel::Warning,
+                "pbx.c",
+                format!("Unable to register extension '{exten}' priority {priority} in '{context}', already in use by aliased extension '{other}'"),
+            ),
+        }
+    }
+}
+
+/// What a successful add reports: Asterisk's warnings about a repeated label (the label is dropped).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Added {
+    pub warnings: Vec<LogLine>,
+}
+
+impl Context {
+    pub(crate) fn new(name: &str, registrar: Arc<str>) -> Context {
+        Context {
+            name: Box::from(name),
+            registrar,
+            extensions: Vec::new(),
+            includes: Vec::new(),
+            ignorepats: Vec::new(),
+            switches: Vec::new(),
+            autohints: false,
+            refcount: 1,
+            has_table: false,
+            source: None,
+            trie: OnceLock::new(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The registrar it was created by (`[ Context 'x' created by 'y' ]`).
+    pub fn registrar(&self) -> &str {
+        &self.registrar
+    }
+
+    /// Extensions in Asterisk's order (literals first, then patterns by specificity).
+    pub fn extensions(&self) -> &[Extension] {
+        &self.extensions
+    }
+
+    /// Includes in the order written.
+    pub fn includes(&self) -> &[Include] {
+        &self.includes
+    }
+
+    pub fn ignorepats(&self) -> &[IgnorePat] {
+        &self.ignorepats
+    }
+
+    pub fn switches(&self) -> &[Switch] {
+        &self.switches
+    }
+
+    pub fn autohints(&self) -> bool {
+        self.autohints
+    }
+
+    /// The `[name]` header of the section that created it, for pbx_config contexts.
+    pub fn source(&self) -> Option<Span> {
+        self.source
+    }
+
+    /// The new matcher's trie for this context.
+    pub(crate) fn trie(&self) -> &Trie {
+        self.trie.get_or_init(|| Trie::build(self))
+    }
+
+    /// Number of literal (non-pattern) extensions; they come first in [`Context::extensions`].
+    pub(crate) fn literal_count(&self) -> usize {
+        self.extensions.partition_point(|e| !e.is_pattern())
+    }
+
+    /// The extension stored under exactly this key and caller-id key (Asterisk's root-table lookup).
+    pub(crate) fn extension_by_key(&self, key: &str, cid: Option<&str>) -> Option<&Extension> {
+        self.extensions
+            .iter()
+            .find(|e| e.pattern.key() == key && e.cid_key() == cid)
+    }
+
+    /// Extensions in Asterisk's hash-table traversal order (most recently inserted first).
+    pub(crate) fn extensions_in_table_order(&self) -> Vec<&Extension> {
+        let mut v: Vec<&Extension> = self.extensions.iter().collect();
+        v.sort_by_key(|e| std::cmp::Reverse(e.table_seq));
+        v
+    }
+
+    /// `ast_add_extension2` (without locking): inserts a priority, keeping Asterisk's order.
+    pub(crate) fn add(
+        &mut self,
+        p: &NewPriority<'_>,
+        registrar: Arc<str>,
+        location: Option<Location>,
+        replace: Replace,
+        seq: &mut u32,
+    ) -> Result<Added, AddError> {
+        if p.exten.is_empty() {
+            return Err(AddError::EmptyName(self.name.to_string()));
+        }
+        let name = exten_display_name(p.exten);
+        // Hints keep their dashes in the matching key (Asterisk skips fluff removal for them).
+        let key = if p.priority == PRIORITY_HINT {
+            name.clone()
+        } else {
+            exten_key(p.exten)
+        };
+        let cid_key = p.callerid.map(exten_key);
+        let label = p.label.filter(|l| !l.is_empty());
+        let mut app_data = String::with_capacity(p.app.len() + p.data.len());
+        app_data.push_str(p.app);
+        app_data.push_str(p.data);
+        let mut tmp = Priority {
+            number: p.priority,
+            seq: 0,
+            app_len: p.app.len() as u32,
+            name_idx: 0,
+            in_label_table: false,
+            label: label.map(Box::from),
+            app_data: app_data.into_boxed_str(),
+            registrar,
+            source: p.source,
+            location,
+        };
+        self.has_table = true;
+        self.trie = OnceLock::new();
+        let pos = self.extensions.partition_point(|e| {
+            ext_cid_cmp(e.pattern.key(), e.cid_key(), &key, cid_key.as_deref()) == Ordering::Less
+        });
+        let existing = self.extensions.get(pos).is_some_and(|e| {
+            ext_cid_cmp(e.pattern.key(), e.cid_key(), &key, cid_key.as_deref()) == Ordering::Equal
+        });
+        if existing {
+            let ctx_name = self.name.clone();
+            let ext = &mut self.extensions[pos];
+            tmp.name_idx = ext.name_index(&name);
+            return add_priority(&ctx_name, ext, tmp, &name, replace, seq);
+        }
+        *seq += 1;
+        tmp.seq = *seq;
+        tmp.in_label_table = tmp.label.is_some();
+        let cid = cid_key.map(|k| {
+            Box::new(CallerIdMatch {
+                pattern: Pattern::new(&k),
+            })
+        });
+        let ext = Extension {
+            name: name.into_boxed_str(),
+            aliases: Vec::new(),
+            pattern: Pattern::new(&key),
+            cid,
+            priorities: vec![tmp],
+            table_seq: *seq,
+        };
+        self.extensions.insert(pos, ext);
+        Ok(Added::default())
+    }
+
+    /// Removes everything a registrar owns (`__ast_context_destroy` with a registrar): ignore patterns,
+    /// includes, switches and priorities. Returns whether the context itself should now be deleted.
+    pub(crate) fn remove_registrar(&mut self, registrar: &str, seq: &mut u32) -> bool {
+        self.ignorepats.retain(|i| &*i.registrar != registrar);
+        self.includes.retain(|i| &*i.registrar != registrar);
+        self.switches.retain(|s| &*s.registrar != registrar);
+        if self.has_table {
+            self.trie = OnceLock::new();
+            // Walk in table order so that re-insertions of new heads get their sequence numbers in the order
+            // Asterisk gives them.
+            let mut order: Vec<usize> = (0..self.extensions.len()).collect();
+            order.sort_by(|&a, &b| {
+                self.extensions[b]
+                    .table_seq
+                    .cmp(&self.extensions[a].table_seq)
+            });
+            for idx in order {
+                let ext = &mut self.extensions[idx];
+                let mut prios: Vec<(u32, i32)> = ext
+                    .priorities
+                    .iter()
+                    .filter(|p| &*p.registrar == registrar)
+                    .map(|p| (p.seq, p.number))
+                    .collect();
+                prios.sort_by_key(|p| std::cmp::Reverse(p.0));
+                for (_, number) in prios {
+                    let Ok(i) = ext.priorities.binary_search_by(|p| p.number.cmp(&number)) else {
+                        continue;
+                    };
+                    ext.priorities.remove(i);
+                    if i == 0 && !ext.priorities.is_empty() {
+                        *seq += 1;
+                        ext.table_seq = *seq;
+                    }
+                }
+            }
+            self.extensions.retain(|e| !e.priorities.is_empty());
+        }
+        &*self.registrar == registrar
+            && self.refcount < 2
+            && self.extensions.is_empty()
+            && self.ignorepats.is_empty()
+            && self.includes.is_empty()
+            && self.switches.is_empty()
+    }
+
+    /// `ast_context_add_include2`: appends unless the same value (case-insensitive) is already included.
+    pub(crate) fn add_include(&mut self, include: Include) -> Result<(), Include> {
+        if self
+            .includes
+            .iter()
+            .any(|i| i.name.eq_ignore_ascii_case(&include.name))
+        {
+            return Err(include);
+        }
+        self.includes.push(include);
+        Ok(())
+    }
+
+    /// `ast_context_add_ignorepat2`: appends unless already there (case-insensitive).
+    pub(crate) fn add_ignorepat(&mut self, pat: IgnorePat) -> Result<(), IgnorePat> {
+        if self
+            .ignorepats
+            .iter()
+            .any(|i| i.pattern.eq_ignore_ascii_case(&pat.pattern))
+        {
+            return Err(pat);
+        }
+        self.ignorepats.push(pat);
+        Ok(())
+    }
+
+    /// `ast_context_add_switch2`: appends unless the same name and data are there (case-insensitive).
+    pub(crate) fn add_switch(&mut self, sw: Switch) -> Result<(), Switch> {
+        if self
+            .switches
+            .iter()
+            .any(|s| s.name.eq_ignore_ascii_case(&sw.name) && s.data.eq_ignore_ascii_case(&sw.data))
+        {
+            return Err(sw);
+        }
+        self.switches.push(sw);
+        Ok(())
+    }
+}
+
+/// `add_priority`: puts `tmp` into an existing extension's priority chain.
+fn add_priority(
+    ctx_name: &str,
+    ext: &mut Extension,
+    mut tmp: Priority,
+    tmp_name: &str,
+    replace: Replace,
+    seq: &mut u32,
+) -> Result<Added, AddError> {
+    let mut added = Added::default();
+    let mut repeated_label = false;
+    let mut pos = ext.priorities.len();
+    for (i, e) in ext.priorities.iter().enumerate() {
+        if let (Some(el), Some(tl)) = (&e.label, &tmp.label) {
+            if e.number != tmp.number && el == tl {
+                let e_name = ext.name_of(e);
+                let text = if e_name != tmp_name {
+                    format!(
+                        "Extension '{tmp_name}' priority {} in '{ctx_name}', label '{tl}' already in use at aliased extension '{e_name}' priority {}",
+                        tmp.number, e.number
+                    )
+                } else {
+                    format!(
+                        "Extension '{tmp_name}' priority {} in '{ctx_name}', label '{tl}' already in use at priority {}",
+                        tmp.number, e.number
+                    )
+                };
+                added
+                    .warnings
+                    .push(LogLine::new(LogLevel::Warning, "pbx.c", text));
+                repeated_label = true;
+            }
+        }
+        if e.number >= tmp.number {
+            pos = i;
+            break;
+        }
+    }
+    if repeated_label {
+        tmp.label = None;
+    }
+    let label_free = |ext: &Extension, label: &str| {
+        !ext.priorities
+            .iter()
+            .any(|p| p.in_label_table && p.label.as_deref() == Some(label))
+    };
+    if pos < ext.priorities.len() && ext.priorities[pos].number == tmp.number {
+        if replace == Replace::No {
+            let e_name = ext.name_of(&ext.priorities[pos]);
+            return Err(AddError::InUse {
+                exten: tmp_name.to_string(),
+                priority: tmp.number,
+                context: ctx_name.to_string(),
+                aliased: (e_name != tmp_name).then(|| e_name.to_string()),
+            });
+        }
+        // Replacement: Asterisk removes the old one's label from the table by lookup (whichever priority
+        // holds that label), then inserts the new one's.
+        if let Some(old_label) = ext.priorities[pos].label.clone() {
+            for p in ext.priorities.iter_mut() {
+                if p.in_label_table && p.label.as_deref() == Some(&*old_label) {
+                    p.in_label_table = false;
+                }
+            }
+        }
+        ext.priorities.remove(pos);
+        if let Some(l) = tmp.label.as_deref() {
+            tmp.in_label_table = label_free(ext, l);
+        }
+        *seq += 1;
+        tmp.seq = *seq;
+        if pos == 0 {
+            ext.table_seq = *seq;
+        }
+        ext.priorities.insert(pos, tmp);
+        return Ok(added);
+    }
+    if let Some(l) = tmp.label.as_deref() {
+        tmp.in_label_table = label_free(ext, l);
+    }
+    *seq += 1;
+    tmp.seq = *seq;
+    if pos == 0 {
+        ext.table_seq = *seq;
+    }
+    ext.priorities.insert(pos, tmp);
+    Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn np<'a>(exten: &'a str, priority: i32, app: &'a str) -> NewPriority<'a> {
+        NewPriority {
+            exten,
+            callerid: None,
+            priority,
+            label: None,
+            app,
+            data: "",
+            registrar: "pbx_config",
+            source: None,
+        }
+    }
+
+    fn ctx() -> (Context, Arc<str>, u32) {
+        let r: Arc<str> = Arc::from("pbx_config");
+        (Context::new("c", r.clone()), r, 0)
+    }
+
+    #[test]
+    fn extensions_are_kept_in_asterisk_order() {
+        let (mut c, r, mut seq) = ctx();
+        for name in ["_X.", "_XXX", "_NXX", "200", "100", "_1XX", "_X!"] {
+            c.add(&np(name, 1, "NoOp"), r.clone(), None, Replace::No, &mut seq)
+                .unwrap();
+        }
+        let names: Vec<&str> = c.extensions().iter().map(|e| e.name()).collect();
+        assert_eq!(names, ["100", "200", "_1XX", "_NXX", "_XXX", "_X.", "_X!"]);
+    }
+
+    #[test]
+    fn duplicate_priority_is_refused_unless_replacing() {
+        let (mut c, r, mut seq) = ctx();
+        c.add(&np("100", 1, "A"), r.clone(), None, Replace::No, &mut seq)
+            .unwrap();
+        let err = c
+            .add(&np("100", 1, "B"), r.clone(), None, Replace::No, &mut seq)
+            .unwrap_err();
+        assert_eq!(
+            err.log_line().text,
+            "Unable to register extension '100' priority 1 in 'c', already in use"
+        );
+        let err = c
+            .add(
+                &np("_[0-9]XX", 1, "B"),
+                r.clone(),
+                None,
+                Replace::No,
+                &mut seq,
+            )
+            .map(|_| ())
+            .and_then(|_| {
+                c.add(&np("_XXX", 1, "C"), r.clone(), None, Replace::No, &mut seq)
+                    .map(|_| ())
+            })
+            .unwrap_err();
+        assert_eq!(
+            err.log_line().text,
+            "Unable to register extension '_XXX' priority 1 in 'c', already in use by aliased extension '_[0-9]XX'"
+        );
+        c.add(&np("100", 1, "D"), r, None, Replace::Yes, &mut seq)
+            .unwrap();
+        assert_eq!(c.extensions()[0].priorities()[0].app(), "D");
+    }
+
+    #[test]
+    fn repeated_label_is_dropped_with_a_warning() {
+        let (mut c, r, mut seq) = ctx();
+        let mut a = np("100", 1, "A");
+        a.label = Some("x");
+        c.add(&a, r.clone(), None, Replace::No, &mut seq).unwrap();
+        let mut b = np("100", 2, "B");
+        b.label = Some("x");
+        let added = c.add(&b, r, None, Replace::No, &mut seq).unwrap();
+        assert_eq!(
+            added.warnings[0].text,
+            "Extension '100' priority 2 in 'c', label 'x' already in use at priority 1"
+        );
+        assert_eq!(c.extensions()[0].priorities()[1].label(), None);
+    }
+
+    #[test]
+    fn removing_a_registrar() {
+        let (mut c, r, mut seq) = ctx();
+        c.add(&np("100", 1, "A"), r.clone(), None, Replace::No, &mut seq)
+            .unwrap();
+        let other: Arc<str> = Arc::from("res_parking");
+        c.add(
+            &np("100", 2, "B"),
+            other.clone(),
+            None,
+            Replace::No,
+            &mut seq,
+        )
+        .unwrap();
+        c.add(&np("700", 1, "Park"), other, None, Replace::No, &mut seq)
+            .unwrap();
+        assert!(!c.remove_registrar("res_parking", &mut seq));
+        assert_eq!(c.extensions().len(), 1);
+        assert_eq!(c.extensions()[0].priorities().len(), 1);
+        assert!(c.remove_registrar("pbx_config", &mut seq));
+    }
+}

@@ -1,0 +1,273 @@
+//! Asterisk's order of extensions inside a context (`main/pbx.c`: `ext_cmp`, `ext_cmp_exten`,
+//! `ext_cmp_pattern`, `ext_cmp_pattern_pos`), which is also the legacy matcher's priority order.
+//!
+//! - Literal names come before patterns; two literals compare byte by byte as C `char` (signed), `-`
+//!   ignored.
+//! - Two patterns compare position by position. A position scores `count << 8 | lowest byte` for a
+//!   character set (a literal character is a set of one; `N`, `Z`, `X` are 8, 9, 10 digits), `0x18000` for
+//!   `.`, `0x28000` for `!`, `0x30000` for the end of the pattern and `0x40000` for a `[` with no `]`. Lower
+//!   scores sort first; equal scores compare the sets' members, lower bytes first.
+//! - Two names that compare equal are the same extension to Asterisk ("aliases": `555-1212` and `5551212`,
+//!   `_XXX` and `_[0-9]XX`).
+//! - For equal names, caller-id variants come before the plain extension, and among themselves follow
+//!   the same order applied to their caller-id patterns.
+
+use super::pattern::at;
+use std::cmp::Ordering;
+
+/// `ext_cmp`: the order of two stored keys (see [`super::pattern::exten_key`]).
+pub fn ext_cmp(left: &str, right: &str) -> Ordering {
+    let (l, r) = (left.as_bytes(), right.as_bytes());
+    let (lp, rp) = (at(l, 0) == b'_', at(r, 0) == b'_');
+    match (lp, rp) {
+        (false, true) => Ordering::Less,
+        (true, false) => Ordering::Greater,
+        (false, false) => ext_cmp_exten(l, r),
+        (true, true) => ext_cmp_pattern(&l[1..], &r[1..]),
+    }
+}
+
+/// The order of two extensions of a context: name first, then caller-id variants before the plain one.
+pub fn ext_cid_cmp(
+    left: &str,
+    left_cid: Option<&str>,
+    right: &str,
+    right_cid: Option<&str>,
+) -> Ordering {
+    match ext_cmp(left, right) {
+        Ordering::Equal => match (left_cid, right_cid) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(l), Some(r)) => ext_cmp(l, r),
+        },
+        other => other,
+    }
+}
+
+#[inline]
+fn signed(b: u8) -> i32 {
+    b as i8 as i32
+}
+
+/// `ext_cmp_exten`: literal names, `-` skipped, bytes compared as signed `char`.
+pub(crate) fn ext_cmp_exten(l: &[u8], r: &[u8]) -> Ordering {
+    let (mut i, mut j) = (0usize, 0usize);
+    loop {
+        while at(l, i) == b'-' {
+            i += 1;
+        }
+        while at(r, j) == b'-' {
+            j += 1;
+        }
+        let (a, b) = (at(l, i), at(r, j));
+        let cmp = signed(a) - signed(b);
+        if cmp != 0 {
+            return cmp.cmp(&0);
+        }
+        if a == 0 {
+            return Ordering::Equal;
+        }
+        i += 1;
+        j += 1;
+    }
+}
+
+/// `ext_cmp_exten_partial`: 0 when `r` is a prefix of `l` (dashes ignored), else the difference.
+pub(crate) fn ext_cmp_exten_partial(l: &[u8], r: &[u8]) -> i32 {
+    let (mut i, mut j) = (0usize, 0usize);
+    loop {
+        while at(l, i) == b'-' {
+            i += 1;
+        }
+        while at(r, j) == b'-' {
+            j += 1;
+        }
+        if at(r, j) == 0 {
+            return 0;
+        }
+        let cmp = signed(at(l, i)) - signed(at(r, j));
+        if cmp != 0 {
+            return cmp;
+        }
+        i += 1;
+        j += 1;
+    }
+}
+
+/// A pattern position's score and member bits (most significant bit of byte 0 = byte value 0).
+struct Pos {
+    score: i32,
+    bits: [u8; 32],
+}
+
+const SCORE_DOT: i32 = 0x18000;
+const SCORE_BANG: i32 = 0x28000;
+const SCORE_END: i32 = 0x30000;
+const SCORE_BAD_SET: i32 = 0x40000;
+
+/// Reads one position of `p` starting at `*i`; sets `*i` to `None` at the end of the pattern.
+fn pattern_pos(p: &[u8], i: &mut Option<usize>) -> Pos {
+    let mut bits = [0u8; 32];
+    let Some(mut k) = *i else {
+        return Pos {
+            score: SCORE_END,
+            bits,
+        };
+    };
+    loop {
+        let mut c = at(p, k);
+        k += 1;
+        while c == b'-' {
+            c = at(p, k);
+            k += 1;
+        }
+        let score = match c {
+            b'n' | b'N' => {
+                bits[6] = 0x3f;
+                bits[7] = 0xc0;
+                0x0800 | b'2' as i32
+            }
+            b'x' | b'X' => {
+                bits[6] = 0xff;
+                bits[7] = 0xc0;
+                0x0A00 | b'0' as i32
+            }
+            b'z' | b'Z' => {
+                bits[6] = 0x7f;
+                bits[7] = 0xc0;
+                0x0900 | b'1' as i32
+            }
+            b'.' => SCORE_DOT,
+            b'!' => SCORE_BANG,
+            0 => {
+                *i = None;
+                return Pos {
+                    score: SCORE_END,
+                    bits,
+                };
+            }
+            b'[' => {
+                let rest_end = super::pattern::c_len(p);
+                let Some(end) = p[k.min(rest_end)..rest_end]
+                    .iter()
+                    .position(|&b| b == b']')
+                    .map(|e| e + k)
+                else {
+                    *i = Some(k);
+                    return Pos {
+                        score: SCORE_BAD_SET,
+                        bits,
+                    };
+                };
+                let mut count = 0i32;
+                let mut cmin = 0xFFu8;
+                while k < end {
+                    let c1 = p[k];
+                    let c2 = if k + 2 < end && p[k + 1] == b'-' {
+                        let c2 = p[k + 2];
+                        k += 2;
+                        c2
+                    } else {
+                        c1
+                    };
+                    cmin = cmin.min(c1);
+                    for c in c1 as u16..=c2 as u16 {
+                        let c = c as u8;
+                        let mask = 1u8 << (7 - (c % 8));
+                        if bits[(c / 8) as usize] & mask == 0 {
+                            bits[(c / 8) as usize] |= mask;
+                            count += 0x100;
+                        }
+                    }
+                    k += 1;
+                }
+                k += 1; // past ']'
+                if count == 0 {
+                    // An empty set is ignored: read the next position.
+                    continue;
+                }
+                count | cmin as i32
+            }
+            other => {
+                bits[(other / 8) as usize] = 1 << (7 - (other % 8));
+                0x0100 | other as i32
+            }
+        };
+        *i = Some(k);
+        return Pos { score, bits };
+    }
+}
+
+/// `ext_cmp_pattern` on the text after the two `_`.
+pub(crate) fn ext_cmp_pattern(left: &[u8], right: &[u8]) -> Ordering {
+    let (mut li, mut ri) = (Some(0usize), Some(0usize));
+    loop {
+        let l = pattern_pos(left, &mut li);
+        let r = pattern_pos(right, &mut ri);
+        let mut cmp = (l.score - r.score).cmp(&0);
+        if cmp == Ordering::Equal {
+            // Swapped on purpose: the set holding the lower byte sorts first.
+            cmp = r.bits.cmp(&l.bits);
+        }
+        if cmp != Ordering::Equal {
+            return cmp;
+        }
+        if li.is_none() {
+            return Ordering::Equal;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lt(a: &str, b: &str) {
+        assert_eq!(ext_cmp(a, b), Ordering::Less, "{a} < {b}");
+        assert_eq!(ext_cmp(b, a), Ordering::Greater, "{b} > {a}");
+    }
+
+    #[test]
+    fn documented_examples() {
+        lt("_1X", "_X1");
+        lt("_NXX", "_XXX");
+        lt("_XX", "_X.");
+        lt("_X.", "_X!");
+        lt("999", "_1X");
+        lt("100", "101");
+        lt("_ZXX", "_XXX");
+        lt("_NXX", "_ZXX");
+        lt("_[5-9]", "_[2-8]");
+        lt("_[23]", "_[24]");
+        lt("_XX", "_X");
+        lt("_1X", "_1[]");
+    }
+
+    #[test]
+    fn aliases_compare_equal() {
+        assert_eq!(ext_cmp("_XXX", "_[0-9]XX"), Ordering::Equal);
+        assert_eq!(ext_cmp("_5XX", "_[5]XX"), Ordering::Equal);
+        assert_eq!(ext_cmp("555-1212", "5551212"), Ordering::Equal);
+        assert_eq!(ext_cmp("_1[]X", "_1X"), Ordering::Equal);
+    }
+
+    #[test]
+    fn caller_id_variants_first() {
+        assert_eq!(ext_cid_cmp("100", Some("5"), "100", None), Ordering::Less);
+        assert_eq!(
+            ext_cid_cmp("100", None, "100", Some("5")),
+            Ordering::Greater
+        );
+        assert_eq!(
+            ext_cid_cmp("100", Some("5"), "100", Some("_X")),
+            Ordering::Less
+        );
+    }
+
+    #[test]
+    fn unterminated_set_sorts_late_and_does_not_loop() {
+        lt("_1", "_[1");
+        assert_eq!(ext_cmp("_[1", "_[1"), Ordering::Equal);
+    }
+}

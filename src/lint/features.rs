@@ -1,0 +1,178 @@
+//! Feature codes nobody can use, and `Dial` arguments Asterisk refuses.
+//!
+//! A `[featuremap]` `parkcall` code only becomes a DTMF hook on a channel that a `Dial` gave `k` (callee) or
+//! `K` (caller), or whose `BRIDGE_FEATURES` holds one of them. The page's examples map `#72` and then dial
+//! without `k`: pressing `#72` then just sends the digits to the other party.
+
+use super::target::is_dynamic;
+use super::{
+    priorities_running, DIAL_WITHOUT_TECHNOLOGY, PARKCALL_HOOK_UNAVAILABLE, PARKCALL_NEVER_GRANTED,
+};
+use crate::config::LoadedConfig;
+use dialplan::diag::Diagnostic;
+use dialplan::expr::{separate_args, ArgMode};
+use features::BuiltinFeature;
+
+pub(super) fn check(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
+    check_dial_targets(config, out);
+    check_parkcall(config, out);
+}
+
+/// What the option letters of a Dial grant for parking.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Grant {
+    Nothing,
+    Park,
+    /// The options are only known at run time.
+    Unknown,
+}
+
+/// Dial's arguments as Dial splits them (targets, timeout, options, URL).
+fn dial_args(data: &str) -> Vec<String> {
+    separate_args(data, ',', ArgMode::Standard, 4)
+}
+
+fn dial_grant(data: &str) -> Grant {
+    let args = dial_args(data);
+    let Some(options) = args.get(2) else {
+        return Grant::Nothing;
+    };
+    if is_dynamic(options) {
+        return Grant::Unknown;
+    }
+    if option_letters(options).any(|c| c == 'k' || c == 'K') {
+        Grant::Park
+    } else {
+        Grant::Nothing
+    }
+}
+
+/// The option letters of an application option string, skipping parenthesised arguments (`D(…)`).
+pub(super) fn option_letters(options: &str) -> impl Iterator<Item = char> + '_ {
+    let mut depth = 0u32;
+    options.chars().filter(move |&c| match c {
+        '(' => {
+            depth += 1;
+            false
+        }
+        ')' => {
+            depth = depth.saturating_sub(1);
+            false
+        }
+        _ => depth == 0,
+    })
+}
+
+fn sets_bridge_features(data: &str) -> bool {
+    let name = data.split('=').next().unwrap_or_default().trim();
+    name.trim_start_matches('_') == "BRIDGE_FEATURES"
+}
+
+fn check_parkcall(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
+    let code = config.features.featuremap.code(BuiltinFeature::ParkCall);
+    if code.is_empty() {
+        return;
+    }
+    let dp = &config.dialplan;
+    let mut granting = Vec::new();
+    let mut unknown = false;
+    for (_, _, p) in priorities_running(dp, &["Dial"]) {
+        match dial_grant(p.data()) {
+            Grant::Park => granting.push(p),
+            Grant::Unknown => unknown = true,
+            Grant::Nothing => {}
+        }
+    }
+    let bridge_features = priorities_running(dp, &["Set", "MSet"])
+        .any(|(_, _, p)| p.data().split(',').any(sets_bridge_features));
+    let span = config.features.featuremap.span(BuiltinFeature::ParkCall);
+
+    if config.parking.is_none() {
+        for p in &granting {
+            let Some(at) = p.source() else { continue };
+            out.push(
+                Diagnostic::error(
+                    PARKCALL_HOOK_UNAVAILABLE,
+                    format!(
+                        "Dial({}) grants the parkcall code '{code}', but res_parking is not loaded",
+                        p.data()
+                    ),
+                )
+                .with_span(at)
+                .with_label("k/K arms the parkcall hook")
+                .with_help(
+                    "Asterisk cannot arm the hook without a parking provider: it logs \"Requested DTMF \
+                     feature Park Call not available\", the bridge refuses the channel and the call ends \
+                     right after it is answered; make res_parking load (fix res_parking.conf) or drop k/K",
+                ),
+            );
+        }
+    }
+    if !granting.is_empty() || unknown || bridge_features {
+        return;
+    }
+    let mut diag = Diagnostic::warning(
+        PARKCALL_NEVER_GRANTED,
+        format!("parkcall code '{code}' can never park a call: no Dial grants k or K and nothing sets BRIDGE_FEATURES"),
+    )
+    .with_label("mapped here")
+    .with_help(format!(
+        "Asterisk arms '{code}' only on a channel given k (the called party) or K (the calling party) by Dial, \
+         or through BRIDGE_FEATURES; pressing it otherwise just sends the digits to the other party. Add the \
+         letter to the Dial options, e.g. Dial(PJSIP/alice,,k)"
+    ));
+    if let Some(span) = span {
+        diag = diag.with_span(span);
+    }
+    out.push(diag);
+}
+
+fn check_dial_targets(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
+    for (_, _, p) in priorities_running(&config.dialplan, &["Dial"]) {
+        let args = dial_args(p.data());
+        let Some(targets) = args.first() else {
+            continue;
+        };
+        if is_dynamic(targets) {
+            continue;
+        }
+        let bad = targets
+            .split('&')
+            .map(str::trim)
+            .find(|t| !t.is_empty() && !t.contains('/'));
+        let (Some(bad), Some(span)) = (bad, p.source()) else {
+            continue;
+        };
+        out.push(
+            Diagnostic::warning(
+                DIAL_WITHOUT_TECHNOLOGY,
+                format!("Dial target '{bad}' is not of the form technology/resource"),
+            )
+            .with_span(span)
+            .with_label("no '/'")
+            .with_help(format!(
+                "Asterisk logs \"Dial argument takes format (technology/resource)\", sets DIALSTATUS=INVALIDARGS \
+                 and the call ends; to reach a dialplan extension use Local/{bad}@<context>"
+            )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_skip_arguments() {
+        let letters: String = option_letters("D(w123)kG(x,1)T").collect();
+        assert_eq!(letters, "DkGT");
+    }
+
+    #[test]
+    fn grants() {
+        assert!(dial_grant("Local/a@b/n,,k") == Grant::Park);
+        assert!(dial_grant("PJSIP/alice") == Grant::Nothing);
+        assert!(dial_grant("PJSIP/alice,30,${OPTS}") == Grant::Unknown);
+        assert!(dial_grant("PJSIP/alice,30,D(k)") == Grant::Nothing);
+    }
+}

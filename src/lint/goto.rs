@@ -1,0 +1,132 @@
+//! `Goto`/`GotoIf` targets that do not exist. Unlike a plain linter, this knows the contexts res_parking
+//! generates: `Goto(parkedcalls,701,1)` is valid exactly when a lot generates space 701 in `parkedcalls`.
+
+use super::target::{gotoif_branches, parse_location, Location, Priority};
+use super::{jumps, GOTO_TARGET_MISSING};
+use crate::config::LoadedConfig;
+use dialplan::diag::Diagnostic;
+
+pub(super) fn check(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
+    let dp = &config.dialplan;
+    for jump in jumps(dp) {
+        let Some(span) = jump.priority.source() else {
+            continue;
+        };
+        for arg in jump.targets {
+            let Some(loc) = parse_location(arg) else {
+                continue;
+            };
+            let context = loc.context.unwrap_or(jump.context);
+            let exten = match loc.exten {
+                Some(e) => e,
+                // Without an extension the jump stays on the dialled extension, unknown for a pattern.
+                None if jump.exten.starts_with('_') => continue,
+                None => jump.exten,
+            };
+            if let Some(problem) = problem(config, context, exten, &loc) {
+                let target = format!("{context},{exten},{}", priority_text(&loc.priority));
+                out.push(
+                    Diagnostic::warning(
+                        GOTO_TARGET_MISSING,
+                        format!(
+                            "{}({}) jumps to '{target}', {}",
+                            jump.app,
+                            jump.priority.data(),
+                            problem.what
+                        ),
+                    )
+                    .with_span(span)
+                    .with_label("target does not exist")
+                    .with_help(problem.help),
+                );
+            }
+        }
+    }
+}
+
+struct Problem {
+    what: String,
+    help: String,
+}
+
+fn priority_text(p: &Priority<'_>) -> String {
+    match p {
+        Priority::Number(n) => n.to_string(),
+        Priority::Relative(n) => format!("{n:+}"),
+        Priority::Label(l) => (*l).to_string(),
+    }
+}
+
+fn problem(
+    config: &LoadedConfig,
+    context: &str,
+    exten: &str,
+    loc: &Location<'_>,
+) -> Option<Problem> {
+    let dp = &config.dialplan;
+    let parking_note = if config.parking.is_none() {
+        " (res_parking did not load, so none of the contexts it would generate exist)"
+    } else {
+        ""
+    };
+    if dp.context(context).is_none() {
+        return Some(Problem {
+            what: format!("but there is no context '{context}'{parking_note}"),
+            help: String::from(
+                "at run time Asterisk logs \"sent to invalid extension but no invalid handler\" and ends the \
+                 call; define the context or correct the name",
+            ),
+        });
+    }
+    match loc.priority {
+        Priority::Number(n) => {
+            if dp.find(context, exten, n, None).is_some() {
+                return None;
+            }
+            if dp.find(context, exten, 1, None).is_none() {
+                return Some(Problem {
+                    what: format!("but nothing in '{context}' matches extension '{exten}'{parking_note}"),
+                    help: format!(
+                        "at run time Asterisk sends the channel to the 'i' extension of '{context}' if there \
+                         is one, else logs \"sent to invalid extension but no invalid handler\" and ends the \
+                         call"
+                    ),
+                });
+            }
+            Some(Problem {
+                what: format!("but '{exten}' in '{context}' has no priority {n}"),
+                help: String::from(
+                    "at run time the missing priority ends the call (autofallthrough); jump to a priority \
+                     that exists",
+                ),
+            })
+        }
+        Priority::Label(label) => {
+            if dp.find_label(context, exten, label, None).is_some() {
+                return None;
+            }
+            Some(Problem {
+                what: format!("but '{exten}' in '{context}' has no label '{label}'"),
+                help: format!(
+                    "at run time Asterisk logs \"Priority '{label}' must be a number > 0, or valid label\" \
+                     and the call ends; add the label with n({label}) or correct the name"
+                ),
+            })
+        }
+        Priority::Relative(_) => None,
+    }
+}
+
+/// Keeps the call's branches of a GotoIf, or the single argument of a Goto.
+pub(super) fn branches<'a>(app: &str, data: &'a str) -> Vec<&'a str> {
+    if app.eq_ignore_ascii_case("Goto") {
+        return vec![data];
+    }
+    match gotoif_branches(data) {
+        Some((a, b)) => [a, b]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect(),
+        None => Vec::new(),
+    }
+}

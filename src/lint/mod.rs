@@ -1,0 +1,113 @@
+//! Checks that `dialsim check` adds to what Asterisk itself reports at load time: the things a reader of the
+//! Call Parking page trips over. Each says what Asterisk will do at run time and how to fix it.
+//!
+//! - [`goto`]: `Goto`/`GotoIf` targets that do not exist (knowing the contexts res_parking generates);
+//! - [`reach`]: priorities that can never run after an unconditional `Goto` or `Hangup`;
+//! - [`features`]: a `parkcall` code that no `Dial` grants and no `BRIDGE_FEATURES` sets, `Dial` arguments
+//!   Asterisk refuses;
+//! - [`parking`]: a `t` extension in `park-dial` that autofallthrough makes unreachable.
+
+mod features;
+mod goto;
+mod parking;
+mod reach;
+mod target;
+
+use crate::config::LoadedConfig;
+use dialplan::diag::{Code, CodeInfo, Diagnostic};
+
+pub const GOTO_TARGET_MISSING: Code = Code("lint/goto-target-missing");
+pub const UNREACHABLE_PRIORITY: Code = Code("lint/unreachable-priority");
+pub const PARKCALL_NEVER_GRANTED: Code = Code("lint/parkcall-never-granted");
+pub const DIAL_WITHOUT_TECHNOLOGY: Code = Code("lint/dial-without-technology");
+pub const PARK_DIAL_T_UNREACHABLE: Code = Code("lint/park-dial-t-unreachable");
+pub const PARKCALL_HOOK_UNAVAILABLE: Code = Code("lint/parkcall-hook-unavailable");
+
+pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: GOTO_TARGET_MISSING,
+        summary: "a Goto/GotoIf names a context, extension, priority or label that does not exist",
+    },
+    CodeInfo {
+        code: UNREACHABLE_PRIORITY,
+        summary: "priorities after an unconditional Goto or Hangup that nothing jumps to",
+    },
+    CodeInfo {
+        code: PARKCALL_NEVER_GRANTED,
+        summary: "a parkcall code is mapped but no Dial grants k/K and no BRIDGE_FEATURES sets it",
+    },
+    CodeInfo {
+        code: PARKCALL_HOOK_UNAVAILABLE,
+        summary:
+            "a Dial grants k/K while res_parking is not loaded: the call ends right after answer",
+    },
+    CodeInfo {
+        code: DIAL_WITHOUT_TECHNOLOGY,
+        summary: "a Dial target without Tech/resource form, which Asterisk refuses (INVALIDARGS)",
+    },
+    CodeInfo {
+        code: PARK_DIAL_T_UNREACHABLE,
+        summary: "a t extension in park-dial that never runs while autofallthrough=yes",
+    },
+];
+
+/// Runs every check on a loaded configuration.
+pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    goto::check(config, &mut out);
+    reach::check(config, &mut out);
+    features::check(config, &mut out);
+    parking::check(config, &mut out);
+    out
+}
+
+/// A `Goto` or `GotoIf` priority with the location arguments it may jump to.
+struct Jump<'a> {
+    context: &'a str,
+    exten: &'a str,
+    app: &'a str,
+    priority: &'a dialplan::model::Priority,
+    targets: Vec<&'a str>,
+}
+
+/// Every `Goto`/`GotoIf` priority loaded from a file, in dialplan order.
+fn jumps(dp: &dialplan::model::Dialplan) -> impl Iterator<Item = Jump<'_>> {
+    dp.contexts().flat_map(|context| {
+        context.extensions().iter().flat_map(move |ext| {
+            ext.priorities().iter().filter_map(move |p| {
+                let app = p.app();
+                let is_jump =
+                    app.eq_ignore_ascii_case("Goto") || app.eq_ignore_ascii_case("GotoIf");
+                (is_jump && p.source().is_some()).then(|| Jump {
+                    context: context.name(),
+                    exten: ext.name(),
+                    app,
+                    priority: p,
+                    targets: goto::branches(app, p.data()),
+                })
+            })
+        })
+    })
+}
+
+/// Every priority loaded from a file running one of `apps` (names compared as Asterisk does, ignoring case).
+fn priorities_running<'a>(
+    dp: &'a dialplan::model::Dialplan,
+    apps: &'a [&'a str],
+) -> impl Iterator<
+    Item = (
+        &'a dialplan::model::Context,
+        &'a dialplan::model::Extension,
+        &'a dialplan::model::Priority,
+    ),
+> + 'a {
+    dp.contexts().flat_map(move |context| {
+        context.extensions().iter().flat_map(move |ext| {
+            ext.priorities().iter().filter_map(move |p| {
+                let hit =
+                    p.source().is_some() && apps.iter().any(|a| p.app().eq_ignore_ascii_case(a));
+                hit.then_some((context, ext, p))
+            })
+        })
+    })
+}
