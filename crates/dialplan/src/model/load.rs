@@ -22,6 +22,7 @@ use super::pattern::{shrink_phone_number, Mode};
 use crate::conf::{ConfFile, FileStatus, Item, Section};
 use crate::diag::{Code, CodeInfo, Diagnostic, LogLevel, LogLine, Severity};
 use crate::source::{SourceMap, Span};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The name pbx_config loads and uses in its messages for lines of the top-level file.
@@ -228,24 +229,25 @@ struct Loader<'s> {
 }
 
 /// Where one item is, for messages: 1-based line and the file name Asterisk prints.
-struct Place {
+struct Place<'s> {
     line: u32,
-    file: String,
+    file: &'s str,
 }
 
-impl Loader<'_> {
-    fn place(&self, item: &Item) -> Place {
+impl<'s> Loader<'s> {
+    fn place(&self, item: &Item) -> Place<'s> {
         let (line, file) = item.asterisk_origin(self.conf);
         Place {
             line,
-            file: if file.is_empty() { CONFIG_FILE } else { file }.to_string(),
+            file: if file.is_empty() { CONFIG_FILE } else { file },
         }
     }
 
     /// `registrar_file` / `registrar_line`: the message file name without its folder.
-    fn location(&mut self, p: &Place) -> Location {
+    fn location(&mut self, p: &Place<'_>) -> Location {
         let base = p.file.rsplit('/').next().unwrap_or_default();
-        let file = match self.files.iter().find(|f| ***f == *base) {
+        // Nearly every line is in the file of the line before: the newest name is checked first.
+        let file = match self.files.iter().rev().find(|f| ***f == *base) {
             Some(f) => f.clone(),
             None => {
                 let f: Arc<str> = Arc::from(base);
@@ -266,7 +268,7 @@ impl Loader<'_> {
         self.out.log.push(line);
     }
 
-    fn substitute(&mut self, text: &str, globals: &Globals, span: Span) -> String {
+    fn substitute<'t>(&mut self, text: &'t str, globals: &Globals, span: Span) -> Cow<'t, str> {
         let scope = SubstScope {
             globals,
             exten: None,
@@ -275,19 +277,24 @@ impl Loader<'_> {
         self.substitute_in(text, &scope, span)
     }
 
-    fn substitute_in(&mut self, text: &str, scope: &SubstScope<'_>, span: Span) -> String {
+    fn substitute_in<'t>(
+        &mut self,
+        text: &'t str,
+        scope: &SubstScope<'_>,
+        span: Span,
+    ) -> Cow<'t, str> {
         if !text.contains('$') {
-            return text.to_string();
+            return Cow::Borrowed(text);
         }
         match self.subst.substitute(text, scope) {
-            Some(s) => s,
+            Some(s) => Cow::Owned(s),
             None => {
                 self.emit(
                     Diagnostic::note(UNEXPANDED, format!("'{text}' is used as written"))
                         .with_span(span)
                         .with_help("Asterisk expands variables and expressions here when it loads the file; dialsim could not, so the text is kept as it is"),
                 );
-                text.to_string()
+                Cow::Borrowed(text)
             }
         }
     }
@@ -416,13 +423,18 @@ impl Loader<'_> {
                     );
                     continue;
                 }
-                let realext = state.last_extension.clone();
+                let realext = std::mem::take(&mut state.last_extension);
                 self.extension(local, item, &realext, &item.value, &mut state);
+                state.last_extension = realext;
             } else if key.eq_ignore_ascii_case("exten") {
                 let (ext, rest) = pbx_strsep(&item.value);
                 let realext = self.substitute(ext, globals, item.value_span);
-                state.last_extension = realext.clone();
-                self.extension(local, item, &realext, rest.unwrap_or(""), &mut state);
+                // The buffer is reused from line to line.
+                let mut last = std::mem::take(&mut state.last_extension);
+                last.clear();
+                last.push_str(&realext);
+                self.extension(local, item, &last, rest.unwrap_or(""), &mut state);
+                state.last_extension = last;
             } else if key.eq_ignore_ascii_case("include") {
                 let value = self.substitute(&item.value, globals, item.value_span);
                 let registrar = local.intern(PBX_CONFIG);
@@ -451,7 +463,7 @@ impl Loader<'_> {
                 let value = self.substitute(&item.value, globals, item.value_span);
                 let registrar = local.intern(PBX_CONFIG);
                 let pat = IgnorePat {
-                    pattern: value.into_boxed_str(),
+                    pattern: Box::from(&*value),
                     registrar,
                     source: Some(item.span),
                 };
@@ -503,11 +515,11 @@ impl Loader<'_> {
         let value = if item.key.eq_ignore_ascii_case("switch") {
             self.substitute(&item.value, globals, item.value_span)
         } else {
-            item.value.clone()
+            Cow::Borrowed(item.value.as_str())
         };
         let (name, data) = match value.split_once('/') {
             Some((n, d)) => (n, d),
-            None => (value.as_str(), ""),
+            None => (&*value, ""),
         };
         let registrar = local.intern(PBX_CONFIG);
         let sw = Switch {
@@ -721,7 +733,7 @@ impl Loader<'_> {
                 context: Some(cxt),
             };
             hint_device = self.substitute_in(app, &scope, item.value_span);
-            hint_device.as_str()
+            &*hint_device
         } else {
             app
         };

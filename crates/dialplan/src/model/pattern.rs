@@ -13,6 +13,7 @@
 //! starting with `_` that equals the pattern itself matches it.
 
 use super::order::ext_cmp_pattern;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Which question a match answers (Asterisk's `ext_match_t` masked to the match bits).
@@ -362,15 +363,31 @@ impl SquareTracker {
 /// The name Asterisk shows for an extension (`ext_strncpy` without fluff removal): spaces removed, except
 /// inside a pattern's `[...]`.
 pub fn exten_display_name(src: &str) -> String {
+    display_name_cow(src).into_owned()
+}
+
+/// [`exten_display_name`], borrowing `src` when nothing is removed (the usual case: no space at all).
+pub(crate) fn display_name_cow(src: &str) -> Cow<'_, str> {
+    if !src.as_bytes().contains(&b' ') {
+        return Cow::Borrowed(src);
+    }
     let mut t = SquareTracker::new(src);
-    src.chars().filter(|&c| t.keep(c, false)).collect()
+    Cow::Owned(src.chars().filter(|&c| t.keep(c, false)).collect())
 }
 
 /// The key Asterisk matches and sorts on (`ext_strncpy` with fluff removal): spaces and `-` removed, except
 /// inside a pattern's `[...]`. Hints keep their dashes (Asterisk skips fluff removal for them).
 pub fn exten_key(src: &str) -> String {
+    key_cow(src).into_owned()
+}
+
+/// [`exten_key`], borrowing `src` when nothing is removed (no space and no `-`).
+pub(crate) fn key_cow(src: &str) -> Cow<'_, str> {
+    if !src.bytes().any(|b| b == b' ' || b == b'-') {
+        return Cow::Borrowed(src);
+    }
     let mut t = SquareTracker::new(src);
-    src.chars().filter(|&c| t.keep(c, true)).collect()
+    Cow::Owned(src.chars().filter(|&c| t.keep(c, true)).collect())
 }
 
 /// `ast_shrink_phone_number`, which pbx_config applies to the caller-id part of `exten => 100/CID,...`:
