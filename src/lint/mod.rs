@@ -54,8 +54,10 @@ pub const CODES: &[CodeInfo] = &[
 /// Runs every check on a loaded configuration.
 pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    goto::check(config, &mut out);
-    reach::check(config, &mut out);
+    // Both jump checks read the same list: the dialplan is walked for it once.
+    let jumps: Vec<Jump<'_>> = jumps(&config.dialplan).collect();
+    goto::check(config, &jumps, &mut out);
+    reach::check(config, &jumps, &mut out);
     features::check(config, &mut out);
     parking::check(config, &mut out);
     out
@@ -65,9 +67,10 @@ pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
 struct Jump<'a> {
     context: &'a str,
     exten: &'a str,
+    extension: &'a dialplan::model::Extension,
     app: &'a str,
     priority: &'a dialplan::model::Priority,
-    targets: Vec<&'a str>,
+    targets: goto::Branches<'a>,
 }
 
 /// Every `Goto`/`GotoIf` priority loaded from a file, in dialplan order.
@@ -81,6 +84,7 @@ fn jumps(dp: &dialplan::model::Dialplan) -> impl Iterator<Item = Jump<'_>> {
                 (is_jump && p.source().is_some()).then(|| Jump {
                     context: context.name(),
                     exten: ext.name(),
+                    extension: ext,
                     app,
                     priority: p,
                     targets: goto::branches(app, p.data()),
