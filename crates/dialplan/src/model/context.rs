@@ -578,17 +578,26 @@ impl Context {
             .extensions
             .get(self.last_added)
             .is_some_and(|e| *e.pattern.key() == *key && e.cid_key() == cid_key.as_deref());
+        let cmp =
+            |e: &Extension| ext_cid_cmp(e.pattern.key(), e.cid_key(), &key, cid_key.as_deref());
         let (pos, existing) = if hinted {
             (self.last_added, true)
         } else {
-            let pos = self.extensions.partition_point(|e| {
-                ext_cid_cmp(e.pattern.key(), e.cid_key(), &key, cid_key.as_deref())
-                    == Ordering::Less
-            });
-            let existing = self.extensions.get(pos).is_some_and(|e| {
-                ext_cid_cmp(e.pattern.key(), e.cid_key(), &key, cid_key.as_deref())
-                    == Ordering::Equal
-            });
+            // Files often list extensions in order: one that sorts after the last goes at the end.
+            let after_last = self
+                .extensions
+                .last()
+                .is_none_or(|e| cmp(e) == Ordering::Less);
+            let pos = if after_last {
+                self.extensions.len()
+            } else {
+                self.extensions
+                    .partition_point(|e| cmp(e) == Ordering::Less)
+            };
+            let existing = self
+                .extensions
+                .get(pos)
+                .is_some_and(|e| cmp(e) == Ordering::Equal);
             (pos, existing)
         };
         self.last_added = pos;

@@ -302,25 +302,26 @@ fn compile(p: &[u8]) -> Vec<Elem> {
 
 /// The bytes a set's contents accept, following the matcher's loop: at each position, `a-b` (when two more
 /// characters remain before `]`) is an inclusive range compared as C `char` (signed), else one character.
+/// The items are read the same way whatever byte is tested, so the set is the union of its items (NUL, which
+/// ends a C string, is never a member).
 fn set_members(body: &[u8]) -> ByteSet {
     let mut set = ByteSet([0; 4]);
-    for d in 1..=255u8 {
-        let ds = d as i8;
-        let mut j = 0usize;
-        while j < body.len() {
-            if j + 2 < body.len() && body[j + 1] == b'-' {
-                if ds >= body[j] as i8 && ds <= body[j + 2] as i8 {
+    let mut j = 0usize;
+    while j < body.len() {
+        if j + 2 < body.len() && body[j + 1] == b'-' {
+            let (lo, hi) = (body[j] as i8, body[j + 2] as i8);
+            for v in lo as i16..=hi as i16 {
+                let d = v as i8 as u8;
+                if d != 0 {
                     set.insert(d);
-                    break;
                 }
-                j += 3;
-            } else {
-                if d == body[j] {
-                    set.insert(d);
-                    break;
-                }
-                j += 1;
             }
+            j += 3;
+        } else {
+            if body[j] != 0 {
+                set.insert(body[j]);
+            }
+            j += 1;
         }
     }
     set
