@@ -11,12 +11,14 @@ use super::{
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::expr::{separate_args, ArgMode};
+use dialplan::model::Priority;
 use features::BuiltinFeature;
 use std::borrow::Cow;
 
-pub(super) fn check(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
-    check_dial_targets(config, out);
-    check_parkcall(config, out);
+/// `dials`: every `Dial` priority loaded from a file, in dialplan order.
+pub(super) fn check(config: &LoadedConfig, dials: &[&Priority], out: &mut Vec<Diagnostic>) {
+    check_dial_targets(dials, out);
+    check_parkcall(config, dials, out);
 }
 
 /// What the option letters of a Dial grant for parking.
@@ -31,19 +33,17 @@ enum Grant {
 /// Dial's arguments as Dial splits them (targets, timeout, options, URL); `arg(i)` is argument `i`.
 struct DialArgs<'a> {
     data: &'a str,
-    /// Where each of the first three arguments ends when the data has no quote or backslash (then the
-    /// arguments are plain slices of it); `None` when [`separate_args`] has to unquote.
+    /// Where each of the first three arguments starts and ends when they hold no quote or backslash (then
+    /// they are plain slices of the data); `None` when [`separate_args`] has to unquote.
     plain: Option<[Option<(usize, usize)>; 3]>,
 }
 
 impl<'a> DialArgs<'a> {
     fn new(data: &'a str) -> Self {
         let b = data.as_bytes();
-        if b.contains(&b'"') || b.contains(&b'\\') {
-            return DialArgs { data, plain: None };
-        }
         // The splitting rule of `separate_args` without quotes or escapes: a `,` outside `(...)` and
-        // `[...]` ends an argument (a stray `)` or `]` is ignored).
+        // `[...]` ends an argument (a stray `)` or `]` is ignored). What follows the third argument does
+        // not change the first three.
         let mut found = [None; 3];
         if !b.is_empty() {
             let (mut paren, mut bracket) = (0u32, 0u32);
@@ -55,6 +55,7 @@ impl<'a> DialArgs<'a> {
                     b')' => paren = paren.saturating_sub(1),
                     b'[' => bracket += 1,
                     b']' => bracket = bracket.saturating_sub(1),
+                    b'"' | b'\\' => return DialArgs { data, plain: None },
                     b',' if paren == 0 && bracket == 0 => {
                         found[n] = Some((start, i));
                         n += 1;
@@ -128,7 +129,7 @@ fn sets_bridge_features(data: &str) -> bool {
     name.trim_start_matches('_') == "BRIDGE_FEATURES"
 }
 
-fn check_parkcall(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
+fn check_parkcall(config: &LoadedConfig, dials: &[&Priority], out: &mut Vec<Diagnostic>) {
     let code = config.features.featuremap.code(BuiltinFeature::ParkCall);
     if code.is_empty() {
         return;
@@ -136,7 +137,7 @@ fn check_parkcall(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
     let dp = &config.dialplan;
     let mut granting = Vec::new();
     let mut unknown = false;
-    for (_, _, p) in priorities_running(dp, &["Dial"]) {
+    for &p in dials {
         match dial_grant(p.data()) {
             Grant::Park => granting.push(p),
             Grant::Unknown => unknown = true,
@@ -144,7 +145,7 @@ fn check_parkcall(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
         }
     }
     let bridge_features = priorities_running(dp, &["Set", "MSet"])
-        .any(|(_, _, p)| p.data().split(',').any(sets_bridge_features));
+        .any(|p| p.data().split(',').any(sets_bridge_features));
     let span = config.features.featuremap.span(BuiltinFeature::ParkCall);
 
     if config.parking.is_none() {
@@ -187,8 +188,8 @@ fn check_parkcall(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
     out.push(diag);
 }
 
-fn check_dial_targets(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
-    for (_, _, p) in priorities_running(&config.dialplan, &["Dial"]) {
+fn check_dial_targets(dials: &[&Priority], out: &mut Vec<Diagnostic>) {
+    for &p in dials {
         let Some(targets) = DialArgs::new(p.data()).arg(0) else {
             continue;
         };

@@ -49,7 +49,7 @@ fn check_extension<'a>(
         let by_fall = i > 0
             && reachable[i - 1]
             && prios[i - 1].number() + 1 == p.number()
-            && falls_through(prios[i - 1]);
+            && targets.falls_through(prios[i - 1]);
         reachable[i] =
             p.number() == 1 || by_fall || targets.hits(context, ext, p.number(), p.label());
     }
@@ -59,7 +59,7 @@ fn check_extension<'a>(
         let starts_dead_run = !reachable[i]
             && reachable[i - 1]
             && prev.number() + 1 == prios[i].number()
-            && !falls_through(prev);
+            && !targets.falls_through(prev);
         if !starts_dead_run {
             i += 1;
             continue;
@@ -105,18 +105,6 @@ fn check_extension<'a>(
     }
 }
 
-/// Whether the dialplan goes on to the next priority after this one (when it returns 0).
-fn falls_through(p: &Priority) -> bool {
-    let app = p.app();
-    if app.eq_ignore_ascii_case("Goto") || app.eq_ignore_ascii_case("Hangup") {
-        return false;
-    }
-    if app.eq_ignore_ascii_case("GotoIf") {
-        return super::goto::branches(app, p.data()).len() < 2;
-    }
-    true
-}
-
 /// A small fast hasher for the target sets (FxHash's multiply-rotate); the sets are only looked up, never
 /// iterated into output.
 #[derive(Clone, Copy, Default)]
@@ -149,6 +137,14 @@ struct Targets<'a> {
     by_context: HashMap<&'a str, ContextTargets<'a>, Fx>,
     dynamic_contexts: HashSet<&'a str, Fx>,
     any_dynamic_context: bool,
+    /// How many branches each `GotoIf` loaded from a file jumps by, keyed by the priority's address (read
+    /// once in the jump list rather than again for every priority).
+    gotoif_branches: HashMap<usize, usize, Fx>,
+}
+
+/// The key of a priority in [`Targets::gotoif_branches`].
+fn address(p: &Priority) -> usize {
+    p as *const Priority as usize
 }
 
 /// The jumps into one context: (extension, priority) and (extension, label).
@@ -164,8 +160,13 @@ impl<'a> Targets<'a> {
             by_context: HashMap::default(),
             dynamic_contexts: HashSet::default(),
             any_dynamic_context: false,
+            gotoif_branches: HashMap::default(),
         };
         for jump in jumps {
+            if !jump.app.eq_ignore_ascii_case("Goto") {
+                t.gotoif_branches
+                    .insert(address(jump.priority), jump.targets.len());
+            }
             for arg in jump.targets.iter() {
                 if is_dynamic(arg) {
                     t.note_dynamic(arg, jump.context);
@@ -205,6 +206,23 @@ impl<'a> Targets<'a> {
             }
         } else {
             self.dynamic_contexts.insert(current);
+        }
+    }
+
+    /// Whether the dialplan goes on to the next priority after this one (when it returns 0).
+    fn falls_through(&self, p: &Priority) -> bool {
+        let app = p.app();
+        match app.len() {
+            4 if app.eq_ignore_ascii_case("Goto") => false,
+            6 if app.eq_ignore_ascii_case("Hangup") => false,
+            6 if app.eq_ignore_ascii_case("GotoIf") => {
+                let n = match self.gotoif_branches.get(&address(p)) {
+                    Some(&n) => n,
+                    None => super::goto::branches(app, p.data()).len(),
+                };
+                n < 2
+            }
+            _ => true,
         }
     }
 
