@@ -84,6 +84,12 @@ impl SourceFile {
         }
     }
 
+    /// The byte offset where 1-based line `line` starts (`None` past the last line).
+    pub fn line_start(&self, line: u32) -> Option<usize> {
+        let idx = line.checked_sub(1)? as usize;
+        self.line_starts.get(idx).map(|&o| o as usize)
+    }
+
     /// The text of 1-based line `line`, without its line terminator.
     pub fn line_text(&self, line: u32) -> &str {
         let idx = line.saturating_sub(1) as usize;
