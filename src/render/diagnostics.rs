@@ -7,6 +7,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     NamedSource, SourceCode, SourceSpan, SpanContents,
 };
+use std::collections::HashMap;
 use std::fmt;
 
 /// Whether rendered output may use colour and Unicode drawing (only on a terminal).
@@ -18,54 +19,105 @@ pub enum Style {
 
 /// Renders one diagnostic with its source line, caret, help and Asterisk's own log lines.
 pub fn render_rich(diag: &Diagnostic, sources: &SourceMap, style: Style) -> String {
-    render_rich_in(diag, sources, style, &mut Windows::default())
-}
-
-fn render_rich_in(
-    diag: &Diagnostic,
-    sources: &SourceMap,
-    style: Style,
-    windows: &mut Windows,
-) -> String {
-    let report = Report::new(diag, sources, windows);
-    let theme = match style {
-        Style::Plain => GraphicalTheme::unicode_nocolor(),
-        Style::Terminal => GraphicalTheme::unicode(),
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(110);
-    let mut out = String::new();
-    if handler.render_report(&mut out, &report).is_err() {
-        out = diag.short(sources);
-    }
-    // Asterisk's own lines go after the report, never wrapped: they must stay verbatim.
-    if !diag.asterisk.is_empty() {
-        out.push_str("  Asterisk 22 logs:\n");
-        for line in &diag.asterisk {
-            out.push_str("    ");
-            out.push_str(&line.console());
-            out.push('\n');
-        }
-    }
-    out
+    Renderer::new(style).render(diag, sources)
 }
 
 /// Renders a list of diagnostics in the chosen format, one block (or line) each.
 pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> String {
     let mut out = String::new();
-    let mut windows = Windows::default();
+    let mut rich = match format {
+        Format::Rich(style) => Some(Renderer::new(style)),
+        Format::Short => None,
+    };
     for d in diags {
-        match format {
-            Format::Short => {
-                out.push_str(&d.short(sources));
-                out.push('\n');
-            }
-            Format::Rich(style) => {
-                out.push_str(&render_rich_in(d, sources, style, &mut windows));
+        match &mut rich {
+            None => out.push_str(&d.short(sources)),
+            Some(r) => out.push_str(&r.render(d, sources)),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Rich rendering of many diagnostics: one miette handler, windows into the files, and each distinct help
+/// text wrapped once (many diagnostics share their help, and wrapping is most of miette's work).
+struct Renderer {
+    handler: GraphicalReportHandler,
+    windows: Windows,
+    /// Help text → the footer miette writes for it (`None`: it could not be told apart, render whole).
+    footers: HashMap<String, Option<String>>,
+}
+
+impl Renderer {
+    fn new(style: Style) -> Self {
+        let theme = match style {
+            Style::Plain => GraphicalTheme::unicode_nocolor(),
+            Style::Terminal => GraphicalTheme::unicode(),
+        };
+        Renderer {
+            handler: GraphicalReportHandler::new_themed(theme).with_width(110),
+            windows: Windows::default(),
+            footers: HashMap::new(),
+        }
+    }
+
+    fn render(&mut self, diag: &Diagnostic, sources: &SourceMap) -> String {
+        let mut report = Report::new(diag, sources, &mut self.windows);
+        // miette writes the help last (after the snippet, with nothing after it for these reports), and it
+        // depends on the help text alone: the report is rendered without it and the footer appended.
+        let footer = match report.help.take() {
+            Some(help) => match self.footer(&help) {
+                Some(f) => Some(f),
+                None => {
+                    report.help = Some(help);
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut out = String::new();
+        if self.handler.render_report(&mut out, &report).is_err() {
+            out = diag.short(sources);
+        } else if let Some(f) = footer {
+            out.push_str(&f);
+        }
+        // Asterisk's own lines go after the report, never wrapped: they must stay verbatim.
+        if !diag.asterisk.is_empty() {
+            out.push_str("  Asterisk 22 logs:\n");
+            for line in &diag.asterisk {
+                out.push_str("    ");
+                out.push_str(&line.console());
                 out.push('\n');
             }
         }
+        out
     }
-    out
+
+    /// What miette writes for `help`: a report with it minus the same report without it.
+    fn footer(&mut self, help: &str) -> Option<String> {
+        if let Some(f) = self.footers.get(help) {
+            return f.clone();
+        }
+        let mut probe = Report {
+            code: String::from("probe"),
+            severity: Severity::Note,
+            message: String::from("probe"),
+            help: Some(help.to_string()),
+            source: None,
+            label: None,
+        };
+        let mut with = String::new();
+        let mut without = String::new();
+        let rendered = self.handler.render_report(&mut with, &probe).is_ok() && {
+            probe.help = None;
+            self.handler.render_report(&mut without, &probe).is_ok()
+        };
+        let footer = rendered
+            .then(|| with.strip_prefix(&without).map(str::to_string))
+            .flatten();
+        self.footers.insert(help.to_string(), footer.clone());
+        footer
+    }
 }
 
 /// How `check` and the other commands print diagnostics.
@@ -283,11 +335,15 @@ mod tests {
                 .with_label("here")
                 .with_help("a help");
             let windowed = render_rich(&d, &sources, Style::Plain);
-            let mut whole = Windows {
-                has_cr: vec![Some(true)],
-            };
-            let expected = render_rich_in(&d, &sources, Style::Plain, &mut whole);
+            let mut whole = Renderer::new(Style::Plain);
+            whole.windows.has_cr = vec![Some(true)];
+            let expected = whole.render(&d, &sources);
             assert_eq!(windowed, expected, "span {a}..{b}");
+            // The footer of a help text is cut out once and reused; with the help rendered in place the
+            // report is the same.
+            let mut plain = Renderer::new(Style::Plain);
+            plain.footers.insert(String::from("a help"), None);
+            assert_eq!(plain.render(&d, &sources), expected, "span {a}..{b}");
         }
     }
 }
