@@ -166,6 +166,7 @@ pub fn load_extensions_with(
         conf,
         subst,
         files: Vec::new(),
+        last_file: None,
         out: ExtensionsLoad::default(),
     };
     l.load(dialplan, conf);
@@ -225,6 +226,8 @@ struct Loader<'s> {
     subst: &'s dyn LoadSubstitution,
     /// Interned registrar file names (`extensions.conf`, `sub.conf`).
     files: Vec<Arc<str>>,
+    /// The message file name of the last [`Loader::location`] and the short name made of it.
+    last_file: Option<(&'s str, Arc<str>)>,
     out: ExtensionsLoad,
 }
 
@@ -244,7 +247,22 @@ impl<'s> Loader<'s> {
     }
 
     /// `registrar_file` / `registrar_line`: the message file name without its folder.
-    fn location(&mut self, p: &Place<'_>) -> Location {
+    fn location(&mut self, p: &Place<'s>) -> Location {
+        // Consecutive lines name the same file (the very same text): its short name is reused.
+        if let Some((name, file)) = &self.last_file {
+            if std::ptr::eq(*name, p.file) {
+                return Location {
+                    file: file.clone(),
+                    line: p.line,
+                };
+            }
+        }
+        let location = self.location_of(p);
+        self.last_file = Some((p.file, location.file.clone()));
+        location
+    }
+
+    fn location_of(&mut self, p: &Place<'_>) -> Location {
         let base = match p.file.as_bytes().iter().rposition(|&b| b == b'/') {
             Some(i) => &p.file[i + 1..],
             None => p.file,
