@@ -1,7 +1,7 @@
 //! `Goto`/`GotoIf` targets that do not exist. Unlike a plain linter, this knows the contexts res_parking
 //! generates: `Goto(parkedcalls,701,1)` is valid exactly when a lot generates space 701 in `parkedcalls`.
 
-use super::target::{gotoif_branches, parse_location, Location, Priority};
+use super::target::{gotoif_branches, Location, Priority};
 use super::{Jump, GOTO_TARGET_MISSING};
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
@@ -13,8 +13,8 @@ pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Dia
         let Some(span) = jump.priority.source() else {
             continue;
         };
-        for arg in jump.targets.iter() {
-            let Some(loc) = parse_location(arg) else {
+        for loc in jump.locations.iter().take(jump.targets.len()) {
+            let Some(loc) = loc else {
                 continue;
             };
             let context = loc.context.unwrap_or(jump.context);
@@ -27,10 +27,10 @@ pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Dia
             // Most jumps stay in their own extension (`GotoIf(...?done)`): when it has the target itself, a
             // lookup would find it there (the legacy matcher tries every literal of that name, the plain one
             // included), so the search is skipped.
-            if legacy && context == jump.context && exten == jump.exten && own_target(jump, &loc) {
+            if legacy && context == jump.context && exten == jump.exten && own_target(jump, loc) {
                 continue;
             }
-            if let Some(problem) = problem(config, context, exten, &loc) {
+            if let Some(problem) = problem(config, context, exten, loc) {
                 let target = format!("{context},{exten},{}", priority_text(&loc.priority));
                 out.push(
                     Diagnostic::warning(

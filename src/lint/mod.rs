@@ -71,6 +71,8 @@ struct Jump<'a> {
     app: &'a str,
     priority: &'a dialplan::model::Priority,
     targets: goto::Branches<'a>,
+    /// Each target read as a location (`None`: dynamic or not a location), read once for both checks.
+    locations: [Option<target::Location<'a>>; 2],
 }
 
 /// The priorities loaded from a file that the checks look at, in dialplan order.
@@ -118,14 +120,22 @@ impl<'a> Scan<'a> {
                     }
                     let app = p.app();
                     match App::of(app) {
-                        App::Goto | App::GotoIf => scan.jumps.push(Jump {
-                            context: context.name(),
-                            exten: ext.name(),
-                            extension: ext,
-                            app,
-                            priority: p,
-                            targets: goto::branches(app, p.data()),
-                        }),
+                        App::Goto | App::GotoIf => {
+                            let targets = goto::branches(app, p.data());
+                            let mut locations = [None, None];
+                            for (slot, arg) in locations.iter_mut().zip(targets.iter()) {
+                                *slot = target::parse_location(arg);
+                            }
+                            scan.jumps.push(Jump {
+                                context: context.name(),
+                                exten: ext.name(),
+                                extension: ext,
+                                app,
+                                priority: p,
+                                targets,
+                                locations,
+                            })
+                        }
                         App::Dial => scan.dials.push(p),
                         App::Hangup | App::Other => {}
                     }

@@ -1,7 +1,7 @@
 //! Priorities that can never run: after an unconditional `Goto` or `Hangup` (or a `GotoIf` whose both
 //! branches jump), with nothing jumping to them.
 
-use super::target::{self, is_dynamic, parse_location};
+use super::target::{self, is_dynamic};
 use super::{Jump, UNREACHABLE_PRIORITY};
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
@@ -167,12 +167,12 @@ impl<'a> Targets<'a> {
                 t.gotoif_branches
                     .insert(address(jump.priority), jump.targets.len());
             }
-            for arg in jump.targets.iter() {
+            for (arg, loc) in jump.targets.iter().zip(&jump.locations) {
                 if is_dynamic(arg) {
                     t.note_dynamic(arg, jump.context);
                     continue;
                 }
-                let Some(loc) = parse_location(arg) else {
+                let Some(loc) = loc else {
                     continue;
                 };
                 let context = loc.context.unwrap_or(jump.context);
