@@ -196,8 +196,13 @@ mod tests {
         assert_eq!(parse(""), Err(ParseError::Empty));
         let a = parse("5").unwrap();
         assert_eq!(
-            (a.context, a.exten, a.priority, a.mode),
+            (a.context, a.exten, a.priority.as_str(), a.mode),
             (None, None, "5", 0)
+        );
+        let r = parse_ref("ctx,s,lbl").unwrap();
+        assert_eq!(
+            (r.context, r.exten, r.priority),
+            (Some("ctx"), Some("s"), "lbl")
         );
         let a = parse("s,1").unwrap();
         assert_eq!(
