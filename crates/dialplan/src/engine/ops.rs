@@ -511,7 +511,18 @@ impl Engine {
                         self.set_var(peer, "CHANLOCALSTATUS", Some(&status));
                     }
                 }
-                self.queue_hangup(peer, Some(cause));
+                // `;1` going away while nothing takes care of `;2` (its PBX never started): Asterisk hangs
+                // `;2` up itself; otherwise `;2`'s owner reads a hangup.
+                let orphan = half == LocalHalf::One
+                    && self
+                        .with_chan(peer, |c| !c.in_pbx && c.bridge.is_none())
+                        .unwrap_or(false);
+                if orphan {
+                    self.set_hangupcause(peer, cause);
+                    self.hangup(peer);
+                } else {
+                    self.queue_hangup(peer, Some(cause));
+                }
             }
             FarEnd::Device(link) => link.hung_up(self, id),
             FarEnd::None => {}
