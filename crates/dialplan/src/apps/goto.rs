@@ -13,21 +13,12 @@ pub struct Goto;
 
 /// A parsed location.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Args {
-    pub context: Option<String>,
-    pub exten: Option<String>,
-    /// The priority text after a `+`/`-` sign.
-    pub priority: String,
-    /// 1 for `+N`, −1 for `-N`, 0 for absolute.
-    pub mode: i32,
-}
-
-/// [`Args`] borrowing the argument text (the PBX loop's allocation-free path).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ArgsRef<'a> {
+pub struct Args<'a> {
     pub context: Option<&'a str>,
     pub exten: Option<&'a str>,
+    /// The priority text after a `+`/`-` sign.
     pub priority: &'a str,
+    /// 1 for `+N`, −1 for `-N`, 0 for absolute.
     pub mode: i32,
 }
 
@@ -38,17 +29,7 @@ pub enum ParseError {
     Empty,
 }
 
-pub fn parse(data: &str) -> Result<Args, ParseError> {
-    parse_ref(data).map(|a| Args {
-        context: a.context.map(str::to_string),
-        exten: a.exten.map(str::to_string),
-        priority: a.priority.to_string(),
-        mode: a.mode,
-    })
-}
-
-/// [`parse`] without copying.
-pub fn parse_ref(data: &str) -> Result<ArgsRef<'_>, ParseError> {
+pub fn parse(data: &str) -> Result<Args<'_>, ParseError> {
     if data.is_empty() {
         return Err(ParseError::Empty);
     }
@@ -68,7 +49,7 @@ pub fn parse_ref(data: &str) -> Result<ArgsRef<'_>, ParseError> {
     } else {
         (0, pri)
     };
-    Ok(ArgsRef {
+    Ok(Args {
         context: context.filter(|c| !c.is_empty()),
         exten: exten.filter(|e| !e.is_empty()),
         priority: pri,
@@ -100,7 +81,7 @@ pub enum GotoError {
 
 /// `ast_parseable_goto` in its synchronous form; an error after Asterisk's warning.
 pub fn explicit(engine: &Engine, chan: ChannelId, data: &str) -> Result<(), GotoError> {
-    let args = match parse_ref(data) {
+    let args = match parse(data) {
         Ok(a) => a,
         Err(ParseError::Empty) => {
             engine.log(LogLevel::Warning, "pbx.c", || {
@@ -196,24 +177,16 @@ mod tests {
         assert_eq!(parse(""), Err(ParseError::Empty));
         let a = parse("5").unwrap();
         assert_eq!(
-            (a.context, a.exten, a.priority.as_str(), a.mode),
+            (a.context, a.exten, a.priority, a.mode),
             (None, None, "5", 0)
         );
-        let r = parse_ref("ctx,s,lbl").unwrap();
-        assert_eq!(
-            (r.context, r.exten, r.priority),
-            (Some("ctx"), Some("s"), "lbl")
-        );
         let a = parse("s,1").unwrap();
-        assert_eq!(
-            (a.context, a.exten.as_deref(), a.priority.as_str()),
-            (None, Some("s"), "1")
-        );
+        assert_eq!((a.context, a.exten, a.priority), (None, Some("s"), "1"));
         let a = parse("parkedcalls,701,1").unwrap();
-        assert_eq!(a.context.as_deref(), Some("parkedcalls"));
-        assert_eq!(a.exten.as_deref(), Some("701"));
+        assert_eq!(a.context, Some("parkedcalls"));
+        assert_eq!(a.exten, Some("701"));
         let a = parse("+2").unwrap();
-        assert_eq!((a.priority.as_str(), a.mode), ("2", 1));
+        assert_eq!((a.priority, a.mode), ("2", 1));
         let a = parse(",foo,1").unwrap();
         assert_eq!(a.context, None);
     }
