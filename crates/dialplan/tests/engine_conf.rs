@@ -187,7 +187,11 @@ fn dial_outcomes() {
         ("undeclared", "PJSIP/carol", Devices(vec![], vec![])),
         ("invalid args", "alice", Devices(vec![], vec![])),
         ("local busy", "Local/s@alice", Devices(vec![], vec![])),
-        ("local to a missing extension", "Local/nobody@alice", Devices(vec![], vec![])),
+        (
+            "local to a missing extension",
+            "Local/nobody@alice",
+            Devices(vec![], vec![]),
+        ),
         (
             "answers then hangs up",
             "PJSIP/bob",
@@ -203,7 +207,10 @@ fn dial_outcomes() {
         let events = dial(target, devs);
         // Every call ends: no channel is left over (the run would otherwise last until its 1 h limit).
         let last = events.last().map(|e| e.time).unwrap_or_default();
-        assert!(last < Duration::from_secs(60), "{title}: still running at {last:?}");
+        assert!(
+            last < Duration::from_secs(60),
+            "{title}: still running at {last:?}"
+        );
         out.push_str(&console(&events));
     }
     insta::assert_snapshot!(out);
