@@ -264,6 +264,10 @@ pub struct Channel {
     pub moh: Option<Rc<str>>,
     /// Whether an `h` extension already ran for this channel.
     pub h_ran: bool,
+    /// The caller id as last published, when the caller id was changed without publishing a snapshot
+    /// (a Local half's caller set from its peer's connected line): events that reuse the cached snapshot
+    /// show this one until the next snapshot publish, which also raises `NewCallerid`.
+    pub stale_caller: Option<Party>,
     /// Module data attached to the channel (Asterisk's datastores), by key.
     pub datastores: BTreeMap<&'static str, Box<dyn Any>>,
 }

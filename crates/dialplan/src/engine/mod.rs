@@ -33,6 +33,7 @@
 pub mod ami;
 pub mod bridge;
 pub mod channel;
+pub mod colp;
 pub mod device;
 pub mod event;
 pub mod ext;

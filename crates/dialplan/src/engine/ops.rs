@@ -139,6 +139,7 @@ impl Engine {
             playing: None,
             moh: None,
             h_ran: false,
+            stale_caller: None,
             datastores: BTreeMap::new(),
         };
         self.inner.chans.borrow_mut().push(Some(Box::new(ch)));
@@ -193,6 +194,9 @@ impl Engine {
     ) {
         if !self.inner.bus.wants_ami() {
             return;
+        }
+        if super::colp::publishes_snapshot(name) {
+            self.publish_stale_caller(id);
         }
         let chans = self.inner.chans.borrow();
         let Some(ch) = chans.get(id.0 as usize).and_then(|c| c.as_deref()) else {
@@ -499,6 +503,10 @@ impl Engine {
         else {
             return;
         };
+        let local_peer = match &far {
+            FarEnd::Local { peer, .. } => Some(*peer),
+            _ => None,
+        };
         if let Some(b) = bridge {
             self.bridge_remove_dead(b, id);
         }
@@ -546,6 +554,8 @@ impl Engine {
                 self.inner.idle.notify_waiters();
             }
         }
+        let live_peer = local_peer.filter(|&p| self.is_alive(p));
+        self.channel_destroyed(id, live_peer);
     }
 
     // ----- async goto -----

@@ -150,6 +150,8 @@ async fn parked_call(
         let _ = engine.play(chan, &tone).await;
     }
     if engine.bridge_push(bridge, chan) {
+        // The retriever's join does not skip the connected-line exchange (Dial's bridge does).
+        engine.bridge_connected_line_update(bridge);
         engine.bridge_run(chan).await;
     } else {
         engine.bridge_kick(parkee);
