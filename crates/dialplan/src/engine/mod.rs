@@ -42,6 +42,7 @@ pub mod media;
 pub mod ops;
 pub mod pbx;
 pub mod plan;
+pub mod sounds;
 pub mod subst;
 pub mod vars;
 
