@@ -619,12 +619,12 @@ impl Engine {
             match a {
                 HookAction::PassBegin(d) => {
                     for p in self.peers(bridge, chan) {
-                        self.write_frame(p, Frame::DtmfBegin(d));
+                        self.write_dtmf_frame(p, Frame::DtmfBegin(d));
                     }
                 }
                 HookAction::PassEnd(d, ms) => {
                     for p in self.peers(bridge, chan) {
-                        self.write_frame(p, Frame::DtmfEnd(d, ms));
+                        self.write_dtmf_frame(p, Frame::DtmfEnd(d, ms));
                     }
                 }
                 HookAction::FlushToPeers(digits) => {

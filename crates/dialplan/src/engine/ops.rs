@@ -370,6 +370,34 @@ impl Engine {
         }
     }
 
+    /// `ast_write` of a DTMF frame (a bridge passing a digit through to a member): `DTMFBegin`/`DTMFEnd`
+    /// with direction Sent on `id`, then the digit goes out. Digits sent by SendDTMF or a feature flush
+    /// (`ast_senddigit`, not `ast_write`) publish nothing on the sending side; use [`Engine::write_frame`].
+    pub fn write_dtmf_frame(&self, id: ChannelId, frame: Frame) {
+        if !self.is_alive(id) {
+            return;
+        }
+        match &frame {
+            Frame::DtmfBegin(d) => {
+                let d = *d;
+                self.chan_event("DTMFBegin", "dtmf", id, |f| {
+                    f.push("Digit", d.to_string());
+                    f.push("Direction", "Sent");
+                });
+            }
+            Frame::DtmfEnd(d, ms) => {
+                let (d, ms) = (*d, *ms);
+                self.chan_event("DTMFEnd", "dtmf", id, |f| {
+                    f.push("Digit", d.to_string());
+                    f.push("DurationMs", ms.to_string());
+                    f.push("Direction", "Sent");
+                });
+            }
+            _ => {}
+        }
+        self.write_frame(id, frame);
+    }
+
     /// A frame arrives on `id` from its far end. DTMF is published as Asterisk's reader does
     /// (`DTMFBegin`/`DTMFEnd`, direction Received); the frame is queued when someone reads the channel.
     pub fn deliver(&self, id: ChannelId, frame: Frame) {
