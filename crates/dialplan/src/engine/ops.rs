@@ -140,6 +140,7 @@ impl Engine {
             moh: None,
             h_ran: false,
             stale_caller: None,
+            newexten_app: None,
             datastores: BTreeMap::new(),
         };
         self.inner.chans.borrow_mut().push(Some(Box::new(ch)));
