@@ -1,0 +1,204 @@
+//! Argument helpers shared by the applications: Asterisk's standard argument splitting
+//! (`main/app.c · __ast_app_separate_args`), its time-length parser and option letters.
+
+/// `AST_STANDARD_APP_ARGS` with `max` declared arguments: splits on `,` outside `(...)`, `[...]` and
+/// `"..."`; quotes are removed and `\x` yields `x` — except in the last declared argument, which gets the
+/// rest of the text untouched.
+pub fn standard_args(data: &str, max: usize) -> Vec<String> {
+    separate(data, ',', max)
+}
+
+/// `__ast_app_separate_args(buf, delim, remove_chars = 1, array, max)`.
+pub fn separate(data: &str, delim: char, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    if data.is_empty() || max == 0 {
+        return out;
+    }
+    let chars: Vec<char> = data.chars().collect();
+    let mut i = 0;
+    let (mut paren, mut bracket, mut quote) = (0u32, 0u32, false);
+    let mut ended_on_delim = false;
+    while i < chars.len() && out.len() < max - 1 {
+        let mut cur = String::new();
+        ended_on_delim = false;
+        while i < chars.len() {
+            let c = chars[i];
+            match c {
+                '(' => {
+                    paren += 1;
+                    cur.push(c);
+                }
+                ')' => {
+                    paren = paren.saturating_sub(1);
+                    cur.push(c);
+                }
+                '[' => {
+                    bracket += 1;
+                    cur.push(c);
+                }
+                ']' => {
+                    bracket = bracket.saturating_sub(1);
+                    cur.push(c);
+                }
+                '"' if delim != '"' => quote = !quote,
+                '\\' => {
+                    i += 1;
+                    if let Some(&n) = chars.get(i) {
+                        cur.push(n);
+                    }
+                }
+                c if c == delim && paren == 0 && bracket == 0 && !quote => {
+                    i += 1;
+                    ended_on_delim = true;
+                    break;
+                }
+                c => cur.push(c),
+            }
+            i += 1;
+        }
+        out.push(cur);
+    }
+    if i < chars.len() || ended_on_delim {
+        out.push(chars[i..].iter().collect());
+    }
+    out
+}
+
+/// The argument at `i`, or `""`.
+pub fn arg(args: &[String], i: usize) -> &str {
+    args.get(i).map_or("", String::as_str)
+}
+
+/// `ast_app_parse_timelen` with a default unit: a number (decimals allowed) with an optional unit suffix
+/// `ms`, `s`, `m`, `h`. `None` when it does not parse or is negative.
+pub fn parse_timelen(text: &str, default_unit_ms: f64) -> Option<f64> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" => default_unit_ms,
+        "ms" | "msec" => 1.0,
+        "s" | "sec" => 1000.0,
+        "m" | "min" => 60_000.0,
+        "h" | "hour" => 3_600_000.0,
+        _ => return None,
+    };
+    let ms = n * factor;
+    (ms >= 0.0).then_some(ms)
+}
+
+/// `sscanf("%30lf")`-like: the leading decimal number of `text` (after blanks), if any.
+pub fn leading_f64(text: &str) -> Option<f64> {
+    let t = text.trim_start();
+    let mut end = 0;
+    let b = t.as_bytes();
+    if end < b.len() && (b[end] == b'+' || b[end] == b'-') {
+        end += 1;
+    }
+    let digits_start = end;
+    while end < b.len() && b[end].is_ascii_digit() {
+        end += 1;
+    }
+    if end < b.len() && b[end] == b'.' {
+        end += 1;
+        while end < b.len() && b[end].is_ascii_digit() {
+            end += 1;
+        }
+    }
+    if end == digits_start || (end == digits_start + 1 && b.get(digits_start) == Some(&b'.')) {
+        return None;
+    }
+    t[..end].parse().ok()
+}
+
+/// `atoi`-like: the leading integer, 0 when there is none.
+pub fn atoi(text: &str) -> i64 {
+    let t = text.trim_start();
+    let b = t.as_bytes();
+    let mut end = 0;
+    if end < b.len() && (b[end] == b'+' || b[end] == b'-') {
+        end += 1;
+    }
+    while end < b.len() && b[end].is_ascii_digit() {
+        end += 1;
+    }
+    t[..end].parse().unwrap_or(0)
+}
+
+/// Option letters with optional parenthesised arguments (`ast_app_parse_options`): `k`, `D(123:456)`.
+pub fn parse_options(text: &str) -> Vec<(char, Option<String>)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        if chars.get(i) == Some(&'(') {
+            let mut depth = 1;
+            let start = i + 1;
+            let mut j = start;
+            while j < chars.len() {
+                match chars[j] {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            out.push((c, Some(chars[start..j.min(chars.len())].iter().collect())));
+            i = j + 1;
+        } else {
+            out.push((c, None));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_asterisk() {
+        assert_eq!(standard_args("a,b,c", 4), ["a", "b", "c"]);
+        assert_eq!(standard_args("a,b,", 4), ["a", "b", ""]);
+        assert_eq!(standard_args("a,(b,c),d", 4), ["a", "(b,c)", "d"]);
+        assert_eq!(standard_args("\"x,y\",z", 4), ["x,y", "z"]);
+        assert_eq!(standard_args("a\\,b,c", 4), ["a,b", "c"]);
+        // The last declared argument keeps the rest verbatim.
+        assert_eq!(standard_args("a,b,\"c\",d", 2), ["a", "b,\"c\",d"]);
+        assert!(standard_args("", 3).is_empty());
+    }
+
+    #[test]
+    fn timelens() {
+        assert_eq!(parse_timelen("250", 1.0), Some(250.0));
+        assert_eq!(parse_timelen("2s", 1.0), Some(2000.0));
+        assert_eq!(parse_timelen("1.5", 1000.0), Some(1500.0));
+        assert_eq!(parse_timelen("x", 1.0), None);
+    }
+
+    #[test]
+    fn options() {
+        assert_eq!(
+            parse_options("kD(1:2)g"),
+            [('k', None), ('D', Some("1:2".to_string())), ('g', None)]
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(leading_f64(" 2.5abc"), Some(2.5));
+        assert_eq!(leading_f64("abc"), None);
+        assert_eq!(atoi("12x"), 12);
+        assert_eq!(atoi("x"), 0);
+    }
+}

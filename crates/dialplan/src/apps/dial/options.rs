@@ -1,0 +1,185 @@
+//! Dial's argument parsing: destinations, timeouts and option letters, testable without a channel.
+
+use super::super::args::{arg, leading_f64, parse_options, standard_args};
+use std::time::Duration;
+
+/// One `tech/resource` item as written (trimmed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Peer {
+    pub tech: String,
+    /// Everything after the first `/` (the resource and any options, e.g. `alice@ctx/n`).
+    pub number: String,
+}
+
+impl Peer {
+    /// `tech/number`, Asterisk's "interface" (the `Called` line).
+    pub fn interface(&self) -> String {
+        format!("{}/{}", self.tech, self.number)
+    }
+}
+
+/// A timeout as Dial reads it: `None` = forever.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    pub answer: Option<Duration>,
+    pub progress: Option<Duration>,
+    /// Asterisk's warnings about unreadable values, in order.
+    pub warnings: Vec<String>,
+}
+
+/// Dial's options that the simulation acts on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Every letter with its argument, in the order written.
+    pub all: Vec<(char, Option<String>)>,
+    /// The feature letters (`t T h H k K x X w W`) in the order written.
+    pub features: String,
+    /// `g`: go on in the dialplan when the callee hangs up.
+    pub go_on: bool,
+    /// `D(called[:calling[:progress]])`.
+    pub dtmf_called: Option<String>,
+    pub dtmf_calling: Option<String>,
+    /// `G(context^exten^priority)` with `^` turned into `,`.
+    pub goto: Option<String>,
+    /// `A(called[:calling])`.
+    pub announce: Option<String>,
+    /// `r`: ringing indication to the caller.
+    pub ringback: bool,
+    /// `m`: music on hold to the caller.
+    pub music: bool,
+}
+
+/// Parsed arguments of `Dial(peers[,timeout[,options[,URL]]])`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Args {
+    /// Every non-empty item; an item without `/` is an error only when Dial reaches it.
+    pub items: Vec<String>,
+    pub timeout_text: String,
+    pub options: Options,
+    pub url: Option<String>,
+}
+
+pub fn parse(data: &str) -> Args {
+    let a = standard_args(data, 4);
+    let items = arg(&a, 0)
+        .split('&')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    Args {
+        items,
+        timeout_text: arg(&a, 1).to_string(),
+        options: parse_dial_options(arg(&a, 2)),
+        url: Some(arg(&a, 3)).filter(|u| !u.is_empty()).map(str::to_string),
+    }
+}
+
+/// Splits an item at its first `/`; `None` when there is no resource.
+pub fn split_item(item: &str) -> Option<Peer> {
+    let (tech, number) = item.split_once('/')?;
+    if number.is_empty() {
+        return None;
+    }
+    Some(Peer {
+        tech: tech.to_string(),
+        number: number.to_string(),
+    })
+}
+
+pub fn parse_dial_options(text: &str) -> Options {
+    let mut o = Options {
+        all: parse_options(text),
+        ..Options::default()
+    };
+    for (c, a) in o.all.clone() {
+        match c {
+            't' | 'T' | 'h' | 'H' | 'k' | 'K' | 'x' | 'X' | 'w' | 'W' => o.features.push(c),
+            'g' => o.go_on = true,
+            'r' => o.ringback = true,
+            'm' => o.music = true,
+            'D' => {
+                let a = a.unwrap_or_default();
+                let mut parts = a.split(':');
+                o.dtmf_called = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
+                o.dtmf_calling = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
+            }
+            'G' => o.goto = a.map(|g| g.replace('^', ",")),
+            'A' => o.announce = a,
+            _ => {}
+        }
+    }
+    o
+}
+
+/// The `timeout` argument: `answer[^progress]` in seconds (decimals allowed).
+pub fn parse_timeouts(text: &str) -> Timeouts {
+    let mut t = Timeouts {
+        answer: None,
+        progress: None,
+        warnings: Vec::new(),
+    };
+    if text.is_empty() {
+        return t;
+    }
+    let (ans, prog) = match text.split_once('^') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    if !ans.is_empty() {
+        match leading_f64(ans) {
+            Some(s) if s > 0.0 => t.answer = Some(Duration::from_millis((s * 1000.0) as u64)),
+            _ => t
+                .warnings
+                .push(format!("Invalid answer timeout specified: '{ans}'. Setting timeout to infinite")),
+        }
+    }
+    if let Some(p) = prog.filter(|p| !p.is_empty()) {
+        match leading_f64(p) {
+            Some(s) if s > 0.0 => t.progress = Some(Duration::from_millis((s * 1000.0) as u64)),
+            _ => t
+                .warnings
+                .push(format!("Invalid progress timeout specified: '{p}'. Setting timeout to infinite")),
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_items_and_options() {
+        let a = parse("Local/alice@parking-example/n,,k");
+        assert_eq!(a.items, ["Local/alice@parking-example/n"]);
+        assert_eq!(a.options.features, "k");
+        let p = split_item(&a.items[0]).unwrap();
+        assert_eq!(p.tech, "Local");
+        assert_eq!(p.number, "alice@parking-example/n");
+        assert_eq!(p.interface(), "Local/alice@parking-example/n");
+        let a = parse(" PJSIP/a & & PJSIP/b ,20,tTgD(12:34)");
+        assert_eq!(a.items, ["PJSIP/a", "PJSIP/b"]);
+        assert_eq!(a.options.features, "tT");
+        assert!(a.options.go_on);
+        assert_eq!(a.options.dtmf_called.as_deref(), Some("12"));
+        assert_eq!(a.options.dtmf_calling.as_deref(), Some("34"));
+        assert!(split_item("alice").is_none());
+        assert!(split_item("PJSIP/").is_none());
+        let a = parse("PJSIP/a,,G(ctx^s^1)");
+        assert_eq!(a.options.goto.as_deref(), Some("ctx,s,1"));
+    }
+
+    #[test]
+    fn timeouts() {
+        let t = parse_timeouts("20");
+        assert_eq!(t.answer, Some(Duration::from_secs(20)));
+        let t = parse_timeouts("1.5^3");
+        assert_eq!(t.answer, Some(Duration::from_millis(1500)));
+        assert_eq!(t.progress, Some(Duration::from_secs(3)));
+        let t = parse_timeouts("0");
+        assert_eq!(t.answer, None);
+        assert_eq!(t.warnings, ["Invalid answer timeout specified: '0'. Setting timeout to infinite"]);
+        assert_eq!(parse_timeouts("").answer, None);
+    }
+}

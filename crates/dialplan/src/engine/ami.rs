@@ -1,0 +1,69 @@
+//! AMI event shapes: the channel snapshot block every channel event carries, with Asterisk 22's field names
+//! and order (`main/manager_channels.c · ast_manager_build_channel_state_string_prefix`), and the bridge
+//! snapshot block (`main/manager_bridges.c · ast_manager_build_bridge_state_string_prefix`).
+
+use super::bridge::Bridge;
+use super::channel::Channel;
+use super::event::Fields;
+use std::borrow::Cow;
+
+/// The prefix of a channel snapshot block (`Dest`, `Parkee`, …); `""` for the event's own channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prefix(pub &'static str);
+
+impl Prefix {
+    pub const NONE: Prefix = Prefix("");
+    pub const DEST: Prefix = Prefix("Dest");
+    pub const PARKEE: Prefix = Prefix("Parkee");
+    pub const RETRIEVER: Prefix = Prefix("Retriever");
+    pub const LOCAL_ONE: Prefix = Prefix("LocalOne");
+    pub const LOCAL_TWO: Prefix = Prefix("LocalTwo");
+
+    fn key(self, key: &'static str) -> Cow<'static, str> {
+        if self.0.is_empty() {
+            Cow::Borrowed(key)
+        } else {
+            Cow::Owned(format!("{}{key}", self.0))
+        }
+    }
+}
+
+/// Appends a channel's snapshot block: `Channel`, `ChannelState`, `ChannelStateDesc`, `CallerIDNum`,
+/// `CallerIDName`, `ConnectedLineNum`, `ConnectedLineName`, `Language`, `AccountCode`, `Context`, `Exten`,
+/// `Priority`, `Uniqueid`, `Linkedid`.
+pub fn push_channel(f: &mut Fields, prefix: Prefix, ch: &Channel) {
+    f.push(prefix.key("Channel"), &*ch.name);
+    f.push(prefix.key("ChannelState"), ch.state.number_text());
+    f.push(prefix.key("ChannelStateDesc"), ch.state.desc());
+    f.push(prefix.key("CallerIDNum"), ch.caller.number_or_unknown());
+    f.push(prefix.key("CallerIDName"), ch.caller.name_or_unknown());
+    f.push(prefix.key("ConnectedLineNum"), ch.connected.number_or_unknown());
+    f.push(prefix.key("ConnectedLineName"), ch.connected.name_or_unknown());
+    f.push(prefix.key("Language"), ch.language.as_str());
+    f.push(prefix.key("AccountCode"), ch.accountcode.as_str());
+    f.push(prefix.key("Context"), ch.context.as_str());
+    f.push(prefix.key("Exten"), ch.exten.as_str());
+    f.push(prefix.key("Priority"), ch.priority.to_string());
+    f.push(prefix.key("Uniqueid"), &*ch.uniqueid);
+    f.push(prefix.key("Linkedid"), &*ch.linkedid);
+}
+
+/// Appends a bridge's snapshot block: `BridgeUniqueid`, `BridgeType`, `BridgeTechnology`, `BridgeCreator`,
+/// `BridgeName`, `BridgeNumChannels`, `BridgeVideoSourceMode`.
+pub fn push_bridge(f: &mut Fields, b: &Bridge) {
+    f.push("BridgeUniqueid", &*b.uniqueid);
+    f.push("BridgeType", b.kind.class());
+    f.push("BridgeTechnology", b.kind.tech());
+    f.push("BridgeCreator", or_unknown(&b.creator));
+    f.push("BridgeName", or_unknown(&b.name));
+    f.push("BridgeNumChannels", b.members.len().to_string());
+    f.push("BridgeVideoSourceMode", "none");
+}
+
+fn or_unknown(s: &str) -> &str {
+    if s.is_empty() {
+        "<unknown>"
+    } else {
+        s
+    }
+}

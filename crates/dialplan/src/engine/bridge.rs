@@ -1,0 +1,596 @@
+//! Bridges: the basic two-party bridge (tech `simple_bridge`, class `basic`) that Dial makes, and holding
+//! bridges (tech `holding_bridge`, class `parking`) that the parking module uses.
+//!
+//! A channel in a bridge is serviced by a task running [`Engine::bridge_run`]: the Dial caller's own PBX task,
+//! or, for a channel imparted into the bridge (Dial's callee), a task of its own. That loop reads the
+//! channel's frames, passes DTMF through the channel's feature hooks ([`super::ext::DtmfHooks`], from the
+//! features module) and writes what passes out of the other members; it leaves when the channel hangs up,
+//! gets an async goto, is kicked, or the bridge dissolves. A channel can be moved from one bridge to another
+//! ([`Engine::bridge_move`]) without its loop ending (parking, retrieval).
+//!
+//! Events and log lines follow Asterisk (`main/bridge.c`, `main/bridge_channel.c`): `BridgeCreate`,
+//! `BridgeEnter` + `Channel %s joined '%s' %s-bridge <%s>`, `BridgeLeave` + `Channel %s left …`,
+//! `BridgeDestroy`; `BRIDGEPEER` is set on both members of a two-party bridge and cleared as Asterisk
+//! clears it; `BLINDTRANSFER`/`ATTENDEDTRANSFER` are cleared on every join.
+
+use super::ami::{push_bridge, push_channel, Prefix};
+use super::channel::{ChannelId, Frame, Interrupt, Location};
+use super::ext::{BridgeDelegate, DtmfHooks, FeatureOutcome, HookAction};
+use super::ops::Waited;
+use super::Engine;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// A bridge's handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BridgeId(pub u32);
+
+/// The kinds of bridge the simulation has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BridgeKind {
+    /// Two-party basic bridge: tech `simple_bridge`, class `basic`; dissolves when a member hangs up.
+    Basic,
+    /// Holding bridge: tech `holding_bridge`, class `parking`; members hear music on hold, never each other.
+    Holding,
+}
+
+impl BridgeKind {
+    pub fn tech(self) -> &'static str {
+        match self {
+            BridgeKind::Basic => "simple_bridge",
+            BridgeKind::Holding => "holding_bridge",
+        }
+    }
+
+    pub fn class(self) -> &'static str {
+        match self {
+            BridgeKind::Basic => "basic",
+            BridgeKind::Holding => "parking",
+        }
+    }
+}
+
+/// Why a channel left a bridge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaveReason {
+    /// The channel hung up.
+    Hangup,
+    /// An async goto took it out (parking timeout, redirect).
+    AsyncGoto,
+    /// It was kicked out (`ast_bridge_kick`, a refused join).
+    Kicked,
+    /// The bridge dissolved (the other party hung up).
+    Dissolved,
+    /// A feature action on the channel asked it to leave (e.g. the parker after one-touch parking).
+    Feature,
+}
+
+/// One bridge.
+pub struct Bridge {
+    pub id: BridgeId,
+    pub uniqueid: Rc<str>,
+    pub kind: BridgeKind,
+    /// `BridgeCreator` (empty: `<unknown>`).
+    pub creator: String,
+    /// `BridgeName` (empty: `<unknown>`).
+    pub name: String,
+    /// Members in join order.
+    pub members: Vec<ChannelId>,
+    pub delegate: Option<Rc<dyn BridgeDelegate>>,
+    /// Destroy (with `BridgeDestroy`) when the last member leaves.
+    pub destroy_when_empty: bool,
+}
+
+/// A request to a member's bridge loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Request {
+    Kick,
+    Dissolved,
+}
+
+/// Per-member state kept while a channel is in a bridge.
+struct Member {
+    hooks: Option<Box<dyn DtmfHooks>>,
+    timer: Option<Duration>,
+    request: Option<Request>,
+}
+
+#[derive(Default)]
+pub(crate) struct Bridges {
+    list: BTreeMap<u32, Bridge>,
+    members: BTreeMap<ChannelId, Member>,
+    next: u32,
+}
+
+impl Engine {
+    /// Creates a bridge and publishes `BridgeCreate`.
+    pub fn create_bridge(
+        &self,
+        kind: BridgeKind,
+        creator: &str,
+        name: &str,
+        delegate: Option<Rc<dyn BridgeDelegate>>,
+    ) -> BridgeId {
+        let uniqueid: Rc<str> = Rc::from(self.random_uuid());
+        let id = {
+            let mut b = self.inner.bridges.borrow_mut();
+            let id = BridgeId(b.next);
+            b.next += 1;
+            b.list.insert(
+                id.0,
+                Bridge {
+                    id,
+                    uniqueid,
+                    kind,
+                    creator: creator.to_string(),
+                    name: name.to_string(),
+                    members: Vec::new(),
+                    delegate,
+                    destroy_when_empty: kind == BridgeKind::Basic,
+                },
+            );
+            id
+        };
+        self.bridge_event("BridgeCreate", id, None);
+        id
+    }
+
+    /// Reads a bridge.
+    pub fn with_bridge<R>(&self, id: BridgeId, f: impl FnOnce(&Bridge) -> R) -> Option<R> {
+        self.inner.bridges.borrow().list.get(&id.0).map(f)
+    }
+
+    /// The bridge a channel is in.
+    pub fn bridge_of(&self, chan: ChannelId) -> Option<BridgeId> {
+        self.with_chan(chan, |c| c.bridge).flatten()
+    }
+
+    pub fn bridge_members(&self, id: BridgeId) -> Vec<ChannelId> {
+        self.with_bridge(id, |b| b.members.clone()).unwrap_or_default()
+    }
+
+    /// Destroys a bridge (publishes `BridgeDestroy`); its members are kicked first.
+    pub fn destroy_bridge(&self, id: BridgeId) {
+        for m in self.bridge_members(id) {
+            self.bridge_kick(m);
+        }
+        let exists = self.with_bridge(id, |_| ()).is_some();
+        if exists {
+            self.bridge_event("BridgeDestroy", id, None);
+            self.inner.bridges.borrow_mut().list.remove(&id.0);
+        }
+    }
+
+    fn bridge_event(&self, name: &'static str, id: BridgeId, chan: Option<ChannelId>) {
+        if !self.bus().wants_ami() {
+            return;
+        }
+        let bridges = self.inner.bridges.borrow();
+        let Some(b) = bridges.list.get(&id.0) else {
+            return;
+        };
+        let chans = self.inner.chans.borrow();
+        self.ami(name, "call", |f| {
+            push_bridge(f, b);
+            if let Some(c) = chan.and_then(|c| chans.get(c.0 as usize)).and_then(|c| c.as_deref()) {
+                push_channel(f, Prefix::NONE, c);
+            }
+        });
+    }
+
+    /// Puts `chan` into bridge `id` (Asterisk's push): arms its features (basic bridges), publishes
+    /// `BridgeEnter` and the `joined` line, clears the transfer variables and sets `BRIDGEPEER`. `false`
+    /// when the features module refused the channel (it is then not in the bridge).
+    pub fn bridge_push(&self, id: BridgeId, chan: ChannelId) -> bool {
+        let Some((kind, delegate)) = self.with_bridge(id, |b| (b.kind, b.delegate.clone())) else {
+            return false;
+        };
+        let mut hooks = None;
+        if kind == BridgeKind::Basic {
+            if let Some(features) = self.bridge_features() {
+                match features.join(self, id, chan) {
+                    Ok(h) => hooks = h,
+                    Err(refused) => {
+                        for l in refused.log {
+                            self.log_line(l);
+                        }
+                        return false;
+                    }
+                }
+            }
+        }
+        if let Some(d) = &delegate {
+            d.entering(self, id, chan);
+        }
+        self.with_chan_mut(chan, |c| c.bridge = Some(id));
+        {
+            let mut b = self.inner.bridges.borrow_mut();
+            if let Some(br) = b.list.get_mut(&id.0) {
+                br.members.push(chan);
+            }
+            b.members.insert(
+                chan,
+                Member {
+                    hooks,
+                    timer: None,
+                    request: None,
+                },
+            );
+        }
+        self.bridge_event("BridgeEnter", id, Some(chan));
+        self.joined_line(id, chan, "joined");
+        for var in ["BLINDTRANSFER", "ATTENDEDTRANSFER"] {
+            if self.chan_var(chan, var).is_some() {
+                self.set_var(chan, var, None);
+            }
+        }
+        self.set_peer_vars(id);
+        if let Some(d) = &delegate {
+            d.entered(self, id, chan);
+        }
+        self.media_changed();
+        true
+    }
+
+    fn joined_line(&self, id: BridgeId, chan: ChannelId, verb: &'static str) {
+        if !self.bus().wants_log(crate::diag::LogLevel::Verbose(3)) {
+            return;
+        }
+        let name = self.chan_name(chan).unwrap_or_else(|| Rc::from(""));
+        if let Some((tech, class, uid)) = self.with_bridge(id, |b| (b.kind.tech(), b.kind.class(), b.uniqueid.clone())) {
+            self.verbose(3, "bridge_channel.c", || {
+                format!("Channel {name} {verb} '{tech}' {class}-bridge <{uid}>")
+            });
+        }
+    }
+
+    /// `BRIDGEPEER` after a membership change: two members name each other; a holding bridge clears it.
+    fn set_peer_vars(&self, id: BridgeId) {
+        let Some((kind, members)) = self.with_bridge(id, |b| (b.kind, b.members.clone())) else {
+            return;
+        };
+        match kind {
+            BridgeKind::Holding => {
+                for m in members {
+                    self.set_var(m, "BRIDGEPEER", None);
+                }
+            }
+            BridgeKind::Basic if members.len() == 2 => {
+                let n0 = self.chan_name(members[0]).unwrap_or_else(|| Rc::from(""));
+                let n1 = self.chan_name(members[1]).unwrap_or_else(|| Rc::from(""));
+                self.set_var(members[0], "BRIDGEPEER", Some(&n1));
+                self.set_var(members[1], "BRIDGEPEER", Some(&n0));
+            }
+            BridgeKind::Basic if members.len() > 2 => {
+                for &m in &members {
+                    let others: Vec<String> = members
+                        .iter()
+                        .filter(|&&o| o != m)
+                        .filter_map(|&o| self.chan_name(o).map(|n| n.to_string()))
+                        .collect();
+                    self.set_var(m, "BRIDGEPEER", Some(&others.join(",")));
+                }
+            }
+            BridgeKind::Basic => {}
+        }
+    }
+
+    /// Takes `chan` out of its bridge (Asterisk's pull). `moving`: the channel goes straight into another
+    /// bridge, so its variables stay. Publishes `BridgeLeave` and the `left` line; an empty basic bridge is
+    /// destroyed; a hangup dissolves a basic bridge (the others are kicked).
+    fn bridge_pull(&self, chan: ChannelId, why: LeaveReason, moving: bool) -> Option<BridgeId> {
+        let id = self.bridge_of(chan)?;
+        let (kind, members, delegate) = self.with_bridge(id, |b| (b.kind, b.members.clone(), b.delegate.clone()))?;
+        let mut hooks = None;
+        if let Some(m) = self.inner.bridges.borrow_mut().members.remove(&chan) {
+            hooks = m.hooks;
+        }
+        if let Some(mut h) = hooks {
+            let actions = h.leave(self, chan);
+            self.apply_hook_actions_sync(id, chan, actions);
+        }
+        if !moving && kind == BridgeKind::Basic {
+            if self.chan_var(chan, "BRIDGEPEER").is_some() {
+                self.set_var(chan, "BRIDGEPEER", None);
+            }
+            if members.len() == 2 {
+                if let Some(&other) = members.iter().find(|&&m| m != chan) {
+                    if self.chan_var(other, "BRIDGEPEER").is_some() {
+                        self.set_var(other, "BRIDGEPEER", None);
+                    }
+                }
+            }
+        }
+        if let Some(b) = self.inner.bridges.borrow_mut().list.get_mut(&id.0) {
+            b.members.retain(|&m| m != chan);
+        }
+        self.with_chan_mut(chan, |c| c.bridge = None);
+        self.bridge_event("BridgeLeave", id, Some(chan));
+        self.joined_line(id, chan, "left");
+        if let Some(d) = &delegate {
+            d.left(self, id, chan, why);
+        }
+        let remaining = self.bridge_members(id);
+        if kind == BridgeKind::Basic && why == LeaveReason::Hangup {
+            for m in &remaining {
+                self.request(*m, Request::Dissolved);
+            }
+        }
+        let destroy = self.with_bridge(id, |b| b.destroy_when_empty).unwrap_or(false);
+        if remaining.is_empty() && destroy {
+            self.bridge_event("BridgeDestroy", id, None);
+            self.inner.bridges.borrow_mut().list.remove(&id.0);
+        }
+        self.media_changed();
+        Some(id)
+    }
+
+    /// A channel hung up while in a bridge without its loop noticing first.
+    pub(crate) fn bridge_remove_dead(&self, _bridge: BridgeId, chan: ChannelId) {
+        self.bridge_pull(chan, LeaveReason::Hangup, false);
+    }
+
+    fn request(&self, chan: ChannelId, req: Request) {
+        if let Some(m) = self.inner.bridges.borrow_mut().members.get_mut(&chan) {
+            m.request = Some(req);
+        }
+        self.wake(chan);
+    }
+
+    /// Asks a channel to leave its bridge (`ast_bridge_kick`); its bridge loop returns
+    /// [`LeaveReason::Kicked`].
+    pub fn bridge_kick(&self, chan: ChannelId) {
+        self.request(chan, Request::Kick);
+    }
+
+    /// Moves a channel from its bridge into `to` at once (`ast_bridge_move`); its bridge loop goes on in the
+    /// new bridge. `false` if the push into `to` was refused (the channel is then back in no bridge and
+    /// its loop leaves as kicked).
+    pub fn bridge_move(&self, chan: ChannelId, to: BridgeId) -> bool {
+        if self.bridge_of(chan).is_some() {
+            self.bridge_pull(chan, LeaveReason::Kicked, true);
+        }
+        let ok = self.bridge_push(to, chan);
+        if !ok {
+            self.with_chan_mut(chan, |c| c.notify.notify_one());
+        }
+        ok
+    }
+
+    /// Imparts `chan` into bridge `id`: pushed now, serviced by its own task; when it leaves, it starts a
+    /// PBX at a pending goto, or is hung up (Asterisk's after-bridge behaviour for a dialled channel).
+    pub fn bridge_impart(&self, id: BridgeId, chan: ChannelId) -> bool {
+        // The imparted channel gets a waker of its own (it was its dialler's while dialling).
+        self.set_notify(chan, Rc::new(tokio::sync::Notify::new()));
+        if !self.bridge_push(id, chan) {
+            return false;
+        }
+        let engine = self.clone();
+        self.spawn_local(async move {
+            let why = engine.bridge_run(chan).await;
+            engine.after_bridge(chan, why);
+        });
+        true
+    }
+
+    /// What happens to a channel without a PBX when it leaves its bridge.
+    pub fn after_bridge(&self, chan: ChannelId, _why: LeaveReason) {
+        let goto = self.with_chan_mut(chan, |c| c.pending_goto.take()).flatten();
+        match goto {
+            Some(loc) if self.is_alive(chan) && self.interrupt(chan) != Some(Interrupt::Hangup) => {
+                self.set_location(chan, &loc.context, &loc.exten, loc.priority);
+                self.spawn_pbx(chan);
+            }
+            _ => {
+                if self.hangupcause(chan) == 0 {
+                    self.set_hangupcause(chan, super::channel::cause::NORMAL_CLEARING);
+                }
+                self.hangup(chan);
+            }
+        }
+    }
+
+    /// Services a channel that is in a bridge until it leaves; returns why.
+    pub async fn bridge_run(&self, chan: ChannelId) -> LeaveReason {
+        loop {
+            let Some(bridge) = self.bridge_of(chan) else {
+                return self.leave_reason_outside(chan);
+            };
+            if let Some(i) = self.interrupt(chan) {
+                let why = match i {
+                    Interrupt::Hangup => LeaveReason::Hangup,
+                    Interrupt::AsyncGoto | Interrupt::Bridge => LeaveReason::AsyncGoto,
+                };
+                self.bridge_pull(chan, why, false);
+                return why;
+            }
+            let req = self
+                .inner
+                .bridges
+                .borrow_mut()
+                .members
+                .get_mut(&chan)
+                .and_then(|m| m.request.take());
+            if let Some(r) = req {
+                let why = match r {
+                    Request::Kick => LeaveReason::Kicked,
+                    Request::Dissolved => LeaveReason::Dissolved,
+                };
+                self.bridge_pull(chan, why, false);
+                return why;
+            }
+            if let Some(frame) = self.read_frame(chan) {
+                if let Some(outcome) = self.bridge_frame(bridge, chan, frame).await {
+                    if outcome == FeatureOutcome::Leave {
+                        self.bridge_pull(chan, LeaveReason::Feature, false);
+                        return LeaveReason::Feature;
+                    }
+                }
+                continue;
+            }
+            let timer = self.member_timer(chan);
+            if self.wait(chan, timer).await == Waited::Timeout {
+                if let Some(t) = timer {
+                    if t <= self.now() {
+                        self.set_member_timer(chan, None);
+                        let actions = self.with_hooks(chan, |h, e| h.timer(e, chan));
+                        if let Some(outcome) = self.apply_hook_actions(bridge, chan, actions).await {
+                            if outcome == FeatureOutcome::Leave {
+                                self.bridge_pull(chan, LeaveReason::Feature, false);
+                                return LeaveReason::Feature;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn leave_reason_outside(&self, chan: ChannelId) -> LeaveReason {
+        match self.interrupt(chan) {
+            Some(Interrupt::Hangup) => LeaveReason::Hangup,
+            Some(_) => LeaveReason::AsyncGoto,
+            None => LeaveReason::Kicked,
+        }
+    }
+
+    fn member_timer(&self, chan: ChannelId) -> Option<Duration> {
+        self.inner.bridges.borrow().members.get(&chan).and_then(|m| m.timer)
+    }
+
+    fn set_member_timer(&self, chan: ChannelId, t: Option<Duration>) {
+        if let Some(m) = self.inner.bridges.borrow_mut().members.get_mut(&chan) {
+            m.timer = t;
+        }
+    }
+
+    /// Runs `f` on the member's hooks (taken out of the table meanwhile); no hooks ⇒ no actions.
+    fn with_hooks(
+        &self,
+        chan: ChannelId,
+        f: impl FnOnce(&mut dyn DtmfHooks, &Engine) -> Vec<HookAction>,
+    ) -> Vec<HookAction> {
+        let hooks = self
+            .inner
+            .bridges
+            .borrow_mut()
+            .members
+            .get_mut(&chan)
+            .and_then(|m| m.hooks.take());
+        let Some(mut hooks) = hooks else {
+            return Vec::new();
+        };
+        let actions = f(hooks.as_mut(), self);
+        if let Some(m) = self.inner.bridges.borrow_mut().members.get_mut(&chan) {
+            if m.hooks.is_none() {
+                m.hooks = Some(hooks);
+            }
+        }
+        actions
+    }
+
+    fn has_hooks(&self, chan: ChannelId) -> bool {
+        self.inner
+            .bridges
+            .borrow()
+            .members
+            .get(&chan)
+            .is_some_and(|m| m.hooks.is_some())
+    }
+
+    /// One frame read from a bridged channel.
+    async fn bridge_frame(&self, bridge: BridgeId, chan: ChannelId, frame: Frame) -> Option<FeatureOutcome> {
+        let actions = match frame {
+            Frame::DtmfBegin(d) if self.has_hooks(chan) => self.with_hooks(chan, |h, e| h.begin(e, chan, d)),
+            Frame::DtmfBegin(d) => vec![HookAction::PassBegin(d)],
+            Frame::DtmfEnd(d, ms) if self.has_hooks(chan) => self.with_hooks(chan, |h, e| h.end(e, chan, d, ms)),
+            Frame::DtmfEnd(d, ms) => vec![HookAction::PassEnd(d, ms)],
+            Frame::Voice | Frame::Control(_) => return None,
+        };
+        self.apply_hook_actions(bridge, chan, actions).await
+    }
+
+    fn peers(&self, bridge: BridgeId, chan: ChannelId) -> Vec<ChannelId> {
+        let kind = self.with_bridge(bridge, |b| b.kind);
+        if kind != Some(BridgeKind::Basic) {
+            // Members of a holding bridge hear only their music.
+            return Vec::new();
+        }
+        self.bridge_members(bridge).into_iter().filter(|&m| m != chan).collect()
+    }
+
+    /// Carries out hook actions that need no waiting (used when a channel leaves).
+    fn apply_hook_actions_sync(&self, bridge: BridgeId, chan: ChannelId, actions: Vec<HookAction>) {
+        for a in actions {
+            match a {
+                HookAction::PassBegin(d) => {
+                    for p in self.peers(bridge, chan) {
+                        self.write_frame(p, Frame::DtmfBegin(d));
+                    }
+                }
+                HookAction::PassEnd(d, ms) => {
+                    for p in self.peers(bridge, chan) {
+                        self.write_frame(p, Frame::DtmfEnd(d, ms));
+                    }
+                }
+                HookAction::FlushToPeers(digits) => {
+                    for p in self.peers(bridge, chan) {
+                        self.stream_dtmf_out(p, &digits);
+                    }
+                }
+                HookAction::ArmTimer(t) => self.set_member_timer(chan, Some(t)),
+                HookAction::CancelTimer => self.set_member_timer(chan, None),
+                HookAction::Swallow | HookAction::Run(_) => {}
+            }
+        }
+    }
+
+    async fn apply_hook_actions(
+        &self,
+        bridge: BridgeId,
+        chan: ChannelId,
+        actions: Vec<HookAction>,
+    ) -> Option<FeatureOutcome> {
+        let mut outcome = None;
+        let mut sync = Vec::new();
+        for a in actions {
+            match a {
+                HookAction::Run(action) => {
+                    self.apply_hook_actions_sync(bridge, chan, std::mem::take(&mut sync));
+                    let o = action.run(self.clone(), bridge, chan).await;
+                    if o == FeatureOutcome::Leave {
+                        outcome = Some(o);
+                    }
+                }
+                other => sync.push(other),
+            }
+        }
+        self.apply_hook_actions_sync(bridge, chan, sync);
+        outcome
+    }
+
+    /// Streams DTMF out of `chan` as a bridge does when it flushes collected digits to a peer
+    /// (`ast_dtmf_stream` defaults: 100 ms silence, then per digit 100 ms tone and 100 ms gap).
+    pub fn stream_dtmf_out(&self, chan: ChannelId, digits: &str) {
+        let engine = self.clone();
+        let digits: Vec<char> = digits.chars().collect();
+        self.spawn_local(async move {
+            let start = engine.now();
+            let mut t = start + Duration::from_millis(100);
+            for d in digits {
+                engine.sleep_until(t).await;
+                engine.write_frame(chan, Frame::DtmfBegin(d));
+                t += Duration::from_millis(100);
+                engine.sleep_until(t).await;
+                engine.write_frame(chan, Frame::DtmfEnd(d, 100));
+                t += Duration::from_millis(100);
+            }
+        });
+    }
+
+    /// Where a channel that got an async goto while in a bridge resumes (used by tests).
+    pub fn pending_goto(&self, chan: ChannelId) -> Option<Location> {
+        self.with_chan(chan, |c| c.pending_goto.clone()).flatten()
+    }
+}

@@ -1,0 +1,190 @@
+//! Local channel pairs (`main/core_local.c`, `main/core_unreal.c`).
+//!
+//! `Local/exten@context[/options]` gives a pair `Local/exten@context-NNNNNNNN;1` (state Down, returned to
+//! the requester) and `;2` (state Ring), numbered by one counter shared by every pair. Calling `;1` copies
+//! its caller id (crossed over), language, music class and **all** variables to `;2`, publishes
+//! `LocalBridge`, and starts a PBX on `;2` at `exten@context`. Frames written to one half are received by
+//! the other (answer, ringing, DTMF, audio); hanging up one half hangs up the other with the same cause, and
+//! `;2`'s `DIALSTATUS` becomes `;1`'s `CHANLOCALSTATUS` (see [`Engine::hangup`]).
+//!
+//! **Divergence:** Asterisk optimizes a pair without `/n` away once both halves sit in bridges. dialsim never
+//! does: every pair behaves as if `/n` had been given (the `LocalBridge` event still reports
+//! `LocalOptimization: Yes` for such a pair, as Asterisk would announce it).
+
+use super::ami::{push_channel, Prefix};
+use super::channel::{ChannelId, ChannelState, FarEnd, LocalHalf, Party};
+use super::ops::NewChannel;
+use super::Engine;
+use crate::diag::LogLevel;
+use std::rc::Rc;
+
+/// A parsed Local destination.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalDest {
+    pub exten: String,
+    pub context: String,
+    /// `/n`: no optimization.
+    pub no_optimize: bool,
+}
+
+impl LocalDest {
+    /// Parses `exten[@context][/options]` (options after the **last** `/`; no context ⇒ `default`).
+    pub fn parse(resource: &str) -> LocalDest {
+        let (base, opts) = match resource.rfind('/') {
+            Some(i) => (&resource[..i], &resource[i + 1..]),
+            None => (resource, ""),
+        };
+        let (exten, context) = match base.find('@') {
+            Some(i) => (&base[..i], &base[i + 1..]),
+            None => (base, ""),
+        };
+        LocalDest {
+            exten: exten.to_string(),
+            context: if context.is_empty() { "default".to_string() } else { context.to_string() },
+            no_optimize: opts.contains('n'),
+        }
+    }
+
+    /// `exten@context`, the name part.
+    pub fn name(&self) -> String {
+        format!("{}@{}", self.exten, self.context)
+    }
+}
+
+impl Engine {
+    /// Requests a Local pair; returns (`;1`, `;2`). Publishes `Newchannel` for both.
+    pub fn request_local(&self, resource: &str, linkedid: Option<Rc<str>>) -> (ChannelId, ChannelId) {
+        let dest = LocalDest::parse(resource);
+        let n = self.next_local_number();
+        let base = format!("Local/{}-{n:08x}", dest.name());
+        let mk = |suffix: &str, state: ChannelState| {
+            let mut nc = NewChannel::new(format!("{base};{suffix}"), "Local", state);
+            nc.context = dest.context.clone();
+            nc.exten = dest.exten.clone();
+            nc.linkedid = linkedid.clone();
+            nc
+        };
+        let one = self.create_channel(mk("1", ChannelState::Down));
+        let two = self.create_channel(mk("2", ChannelState::Ring));
+        self.with_chan_mut(one, |c| {
+            c.far = FarEnd::Local {
+                peer: two,
+                half: LocalHalf::One,
+                no_optimize: dest.no_optimize,
+            }
+        });
+        self.with_chan_mut(two, |c| {
+            c.far = FarEnd::Local {
+                peer: one,
+                half: LocalHalf::Two,
+                no_optimize: dest.no_optimize,
+            }
+        });
+        (one, two)
+    }
+
+    /// `local_call`: sets `;2` up from `;1` and starts its PBX. `Err` (with Asterisk's NOTICE) when
+    /// `exten@context` does not exist.
+    pub fn call_local(&self, one: ChannelId) -> Result<(), ()> {
+        let Some((two, no_opt)) = self
+            .with_chan(one, |c| match c.far {
+                FarEnd::Local { peer, no_optimize, .. } => Some((peer, no_optimize)),
+                _ => None,
+            })
+            .flatten()
+        else {
+            return Err(());
+        };
+        self.unreal_call_setup(one, two);
+        let (context, exten, cid) = self
+            .with_chan(two, |c| (c.context.clone(), c.exten.clone(), c.caller.number.clone()))
+            .ok_or(())?;
+        if !self.plan().exists(&context, &exten, 1, cid.as_deref()) {
+            self.log(LogLevel::Notice, "core_local.c", || {
+                format!("No such extension/context {exten}@{context} while calling Local channel")
+            });
+            return Err(());
+        }
+        if self.bus().wants_ami() {
+            let chans = self.inner.chans.borrow();
+            let c1 = chans.get(one.0 as usize).and_then(|c| c.as_deref());
+            let c2 = chans.get(two.0 as usize).and_then(|c| c.as_deref());
+            if let (Some(c1), Some(c2)) = (c1, c2) {
+                self.ami("LocalBridge", "call", |f| {
+                    push_channel(f, Prefix::LOCAL_ONE, c1);
+                    push_channel(f, Prefix::LOCAL_TWO, c2);
+                    f.push("Context", context.clone());
+                    f.push("Exten", exten.clone());
+                    f.push("LocalOptimization", if no_opt { "No" } else { "Yes" });
+                });
+            }
+        }
+        self.spawn_pbx(two);
+        Ok(())
+    }
+
+    /// `ast_unreal_call_setup`: caller id and connected line cross over, language, music class and
+    /// account code follow, every variable is copied (with `VarSet`), then one snapshot update.
+    fn unreal_call_setup(&self, one: ChannelId, two: ChannelId) {
+        let Some((caller, connected, lang, moh, acct, vars)) = self.with_chan(one, |c| {
+            (
+                c.caller.clone(),
+                c.connected.clone(),
+                c.language.clone(),
+                c.musicclass.clone(),
+                c.accountcode.clone(),
+                c.vars.iter().cloned().collect::<Vec<_>>(),
+            )
+        }) else {
+            return;
+        };
+        self.with_chan_mut(two, |c| {
+            c.caller = Party {
+                number: connected.number.clone(),
+                name: connected.name.clone(),
+            };
+            c.connected = caller.clone();
+            c.language = lang;
+            c.musicclass = moh;
+            c.accountcode = acct;
+        });
+        // `iter` lists newest first; Asterisk appends in that order, so the copy keeps the order.
+        for v in vars {
+            let (name, value) = (v.full_name.clone(), v.value.clone());
+            self.with_chan_mut(two, |c| c.vars.push_inherited(v));
+            self.chan_event("VarSet", "dialplan", two, |f| {
+                f.push("Variable", name.to_string());
+                f.push("Value", value.to_string());
+            });
+        }
+        let (cid_changed, conn_changed) = (
+            caller != Party::default() || connected != Party::default(),
+            caller != Party::default(),
+        );
+        if cid_changed {
+            self.chan_event("NewCallerid", "call", two, |f| {
+                f.push("CID-CallingPres", "0 (Presentation Allowed, Not Screened)");
+            });
+        }
+        if conn_changed || cid_changed {
+            self.chan_event("NewConnectedLine", "call", two, |_| {});
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_destinations() {
+        let d = LocalDest::parse("alice@parking-example/n");
+        assert_eq!(d.exten, "alice");
+        assert_eq!(d.context, "parking-example");
+        assert!(d.no_optimize);
+        assert_eq!(d.name(), "alice@parking-example");
+        let d = LocalDest::parse("100");
+        assert_eq!(d.context, "default");
+        assert!(!d.no_optimize);
+    }
+}

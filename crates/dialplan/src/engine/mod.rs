@@ -1,0 +1,450 @@
+//! The run-time engine: calls running through the dialplan on a virtual clock, as Asterisk 22 runs them.
+//!
+//! An [`Engine`] value owns everything of one simulation (no globals): the dialplan (through the [`Plan`]
+//! seam), the registries (applications, devices, bridge features), the channels, the bridges, the event bus
+//! and the clock. It is a cheap, cloneable handle (`Rc`) that every task of the run holds.
+//!
+//! **Time.** A run happens inside [`Engine::block_on`]: a tokio current-thread runtime on a *paused* clock,
+//! with a `LocalSet`. Timers fire in order, time jumps when every task waits, and nothing reads the wall
+//! clock, so two runs of the same input produce byte-identical events. Every `select!` is `biased;`.
+//! tokio's timer wheel has a resolution of 1 ms; every duration the engine uses is a whole number of
+//! milliseconds, so no rounding happens.
+//!
+//! **Tasks.** A channel that runs a PBX is a task ([`Engine::spawn_pbx`]); a channel imparted into a bridge
+//! (Dial's callee) gets its own bridge task. Everything else (frames crossing a Local pair, state changes,
+//! events) happens synchronously inside the task that causes it, so cause and effect keep their order.
+//!
+//! Modules:
+//! - [`event`]: the event bus; [`ami`]: AMI field blocks;
+//! - [`channel`], [`vars`]: channels and variables; [`ext`]: the extension-point traits;
+//! - [`ops`]: channel operations (create, state, answer, hangup, frames, waiting);
+//! - [`pbx`]: the PBX loop; [`local`]: Local channel pairs; [`bridge`]: bridges;
+//! - [`device`]: scenario phones as far ends; [`media`]: prompts, playback and DTMF timing;
+//! - [`plan`]: the dialplan seam; [`subst`]: argument substitution.
+
+pub mod ami;
+pub mod bridge;
+pub mod channel;
+pub mod device;
+pub mod event;
+pub mod ext;
+pub mod local;
+pub mod media;
+pub mod ops;
+pub mod pbx;
+pub mod plan;
+pub mod subst;
+mod subst_impl;
+pub mod vars;
+
+pub use bridge::{BridgeId, BridgeKind, LeaveReason};
+pub use channel::{Channel, ChannelId, ChannelState, Control, Frame, Interrupt, Location, Party};
+pub use event::{Event, EventBody, EventBus, Fields, Interest, Recorder, Subscriber};
+pub use ext::{
+    App, AppResult, BridgeDelegate, BridgeFeatures, DeviceProvider, DeviceRequest, DtmfHooks, Exec,
+    FeatureAction, FeatureOutcome, HookAction, JoinRefused, LocalBoxFuture, Module, PhoneAction,
+    PhoneActionKind, PhoneSpec, Rewrite,
+};
+pub use plan::{Plan, Step, TablePlan};
+
+use crate::diag::{Code, CodeInfo, LogLevel, LogLine};
+use bridge::Bridges;
+use media::Prompts;
+use std::cell::{Cell, Ref, RefCell, RefMut};
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::rc::Rc;
+use std::time::Duration;
+use tokio::time::Instant;
+use vars::Vars;
+
+/// Options of one engine.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Unique ids are `<epoch + whole virtual seconds>.<n>`.
+    pub epoch: i64,
+    /// Priorities one run may execute before it is stopped (a runaway `Goto` loop).
+    pub max_steps: u64,
+    /// Seed for everything random (bridge ids).
+    pub seed: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            epoch: 1_700_000_000,
+            max_steps: 100_000_000,
+            seed: 1,
+        }
+    }
+}
+
+/// Diagnostic codes the engine emits (as `DialsimDiagnostic` events).
+pub mod codes {
+    use crate::diag::Code;
+    pub const MAX_STEPS: Code = Code("run/max-steps");
+    pub const UNDECLARED_DEVICE: Code = Code("run/undeclared-device");
+    pub const UNKNOWN_PROMPT: Code = Code("run/unknown-prompt-duration");
+    pub const DIAL_REWRITE: Code = Code("run/dial-rewrite");
+}
+
+/// Every code the engine emits.
+pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: codes::MAX_STEPS,
+        summary: "the run executed more priorities than `max_steps` allows; the channel is hung up",
+    },
+    CodeInfo {
+        code: codes::UNDECLARED_DEVICE,
+        summary: "a dialled technology/resource is not declared in the scenario; the dial fails as CHANUNAVAIL",
+    },
+    CodeInfo {
+        code: codes::UNKNOWN_PROMPT,
+        summary: "a prompt's duration is unknown (not in the catalogue); a default length is used",
+    },
+    CodeInfo {
+        code: codes::DIAL_REWRITE,
+        summary: "an emulated device was dialled: the dial string was rewritten to its Local channel",
+    },
+];
+
+/// The engine handle.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Rc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: EngineConfig,
+    pub(crate) plan: RefCell<Box<dyn Plan>>,
+    apps: RefCell<AppRegistry>,
+    pub(crate) devices: RefCell<Option<Rc<dyn DeviceProvider>>>,
+    pub(crate) features: RefCell<Option<Rc<dyn BridgeFeatures>>>,
+    pub(crate) chans: RefCell<Vec<Option<Box<Channel>>>>,
+    pub(crate) live: Cell<usize>,
+    pub(crate) bridges: RefCell<Bridges>,
+    pub(crate) bus: EventBus,
+    pub(crate) globals: RefCell<Vars>,
+    pub(crate) counters: RefCell<Counters>,
+    pub(crate) start: Cell<Option<Instant>>,
+    pub(crate) steps: Cell<u64>,
+    pub(crate) prompts: RefCell<Prompts>,
+    /// Woken when the last channel goes away.
+    pub(crate) idle: tokio::sync::Notify,
+    pub(crate) media_waiters: RefCell<Vec<ChannelId>>,
+}
+
+#[derive(Default)]
+pub(crate) struct Counters {
+    /// Per technology family (`PJSIP`), the next channel number.
+    pub(crate) tech: BTreeMap<String, u32>,
+    /// All Local/unreal pairs share one counter.
+    pub(crate) local: u32,
+    /// The `<n>` of unique ids.
+    pub(crate) unique: u32,
+    /// The PRNG state for bridge ids.
+    pub(crate) rng: u64,
+}
+
+/// Applications by name, looked up case-insensitively, with a cache by exact spelling so the PBX loop
+/// does not allocate.
+#[derive(Default)]
+struct AppRegistry {
+    by_lower: BTreeMap<String, Rc<dyn App>>,
+    cache: HashMap<Box<str>, Option<Rc<dyn App>>>,
+}
+
+impl AppRegistry {
+    fn register(&mut self, app: Rc<dyn App>) {
+        self.by_lower.insert(app.name().to_ascii_lowercase(), app);
+        self.cache.clear();
+    }
+
+    fn find(&mut self, name: &str) -> Option<Rc<dyn App>> {
+        if let Some(hit) = self.cache.get(name) {
+            return hit.clone();
+        }
+        let found = self.by_lower.get(&name.to_ascii_lowercase()).cloned();
+        self.cache.insert(name.into(), found.clone());
+        found
+    }
+}
+
+impl Engine {
+    /// A new engine running `plan`, with the built-in applications registered.
+    pub fn new(config: EngineConfig, plan: Box<dyn Plan>) -> Engine {
+        let mut globals = Vars::new();
+        for (name, value) in plan.initial_globals() {
+            globals.set(&name, Some(&value));
+        }
+        let seed = config.seed;
+        let engine = Engine {
+            inner: Rc::new(Inner {
+                config,
+                plan: RefCell::new(plan),
+                apps: RefCell::new(AppRegistry::default()),
+                devices: RefCell::new(None),
+                features: RefCell::new(None),
+                chans: RefCell::new(Vec::new()),
+                live: Cell::new(0),
+                bridges: RefCell::new(Bridges::default()),
+                bus: EventBus::new(),
+                globals: RefCell::new(globals),
+                counters: RefCell::new(Counters {
+                    rng: seed ^ 0x9E37_79B9_7F4A_7C15,
+                    ..Counters::default()
+                }),
+                start: Cell::new(None),
+                steps: Cell::new(0),
+                prompts: RefCell::new(Prompts::builtin()),
+                idle: tokio::sync::Notify::new(),
+                media_waiters: RefCell::new(Vec::new()),
+            }),
+        };
+        crate::apps::register_builtin(&engine);
+        engine
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.inner.config
+    }
+
+    /// Runs `fut` to completion on a paused-clock, current-thread runtime with a `LocalSet`, the way every
+    /// simulation runs. Time starts at 0 when `fut` starts.
+    pub fn block_on<F: Future>(&self, fut: F) -> std::io::Result<F::Output> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()?;
+        let local = tokio::task::LocalSet::new();
+        let out = local.block_on(&rt, async {
+            self.start_clock();
+            fut.await
+        });
+        Ok(out)
+    }
+
+    /// Sets time 0 to now (called by [`Engine::block_on`]; call it yourself when you drive the runtime).
+    pub fn start_clock(&self) {
+        self.inner.start.set(Some(Instant::now()));
+    }
+
+    /// Virtual time since the start of the run.
+    pub fn now(&self) -> Duration {
+        match self.inner.start.get() {
+            Some(s) => Instant::now().saturating_duration_since(s),
+            None => Duration::ZERO,
+        }
+    }
+
+    /// The tokio instant of a virtual time.
+    pub fn instant(&self, t: Duration) -> Instant {
+        match self.inner.start.get() {
+            Some(s) => s + t,
+            None => Instant::now() + t,
+        }
+    }
+
+    // ----- registries -----
+
+    /// Registers (or replaces) an application.
+    pub fn register_app(&self, app: Rc<dyn App>) {
+        self.inner.apps.borrow_mut().register(app);
+    }
+
+    /// The application registered under `name` (case-insensitive).
+    pub fn find_app(&self, name: &str) -> Option<Rc<dyn App>> {
+        self.inner.apps.borrow_mut().find(name)
+    }
+
+    pub fn set_device_provider(&self, provider: Rc<dyn DeviceProvider>) {
+        *self.inner.devices.borrow_mut() = Some(provider);
+    }
+
+    pub fn device_provider(&self) -> Option<Rc<dyn DeviceProvider>> {
+        self.inner.devices.borrow().clone()
+    }
+
+    pub fn set_bridge_features(&self, features: Rc<dyn BridgeFeatures>) {
+        *self.inner.features.borrow_mut() = Some(features);
+    }
+
+    pub fn bridge_features(&self) -> Option<Rc<dyn BridgeFeatures>> {
+        self.inner.features.borrow().clone()
+    }
+
+    /// Loads a module; on failure its log lines are published and the engine goes on without it.
+    pub fn load_module(&self, module: &dyn Module) -> bool {
+        match module.load(self) {
+            Ok(()) => true,
+            Err(lines) => {
+                for l in lines {
+                    self.log_line(l);
+                }
+                false
+            }
+        }
+    }
+
+    /// The dialplan (read).
+    pub fn plan(&self) -> Ref<'_, Box<dyn Plan>> {
+        self.inner.plan.borrow()
+    }
+
+    /// The dialplan (write), for modules that add extensions at run time. Never hold it across `.await`.
+    pub fn plan_mut(&self) -> RefMut<'_, Box<dyn Plan>> {
+        self.inner.plan.borrow_mut()
+    }
+
+    /// Replaces the prompt catalogue (e.g. with durations read from a sounds folder).
+    pub fn set_prompts(&self, prompts: Prompts) {
+        *self.inner.prompts.borrow_mut() = prompts;
+    }
+
+    pub fn prompts(&self) -> Ref<'_, Prompts> {
+        self.inner.prompts.borrow()
+    }
+
+    // ----- events -----
+
+    pub fn subscribe(&self, sub: Box<dyn Subscriber>) {
+        self.inner.bus.subscribe(sub);
+    }
+
+    pub fn bus(&self) -> &EventBus {
+        &self.inner.bus
+    }
+
+    /// Publishes a log line.
+    pub fn log_line(&self, line: LogLine) {
+        if self.inner.bus.wants_log(line.level) {
+            self.inner.bus.publish(Event {
+                time: self.now(),
+                body: EventBody::Log(line),
+            });
+        }
+    }
+
+    /// Publishes a log line whose text is only built when someone listens.
+    #[inline]
+    pub fn log(&self, level: LogLevel, source: &'static str, text: impl FnOnce() -> String) {
+        if self.inner.bus.wants_log(level) {
+            self.inner.bus.publish(Event {
+                time: self.now(),
+                body: EventBody::Log(LogLine::new(level, source, text())),
+            });
+        }
+    }
+
+    /// `ast_verb(level, …)`.
+    #[inline]
+    pub fn verbose(&self, level: u8, source: &'static str, text: impl FnOnce() -> String) {
+        self.log(LogLevel::Verbose(level), source, text);
+    }
+
+    /// Publishes an AMI event built by `build` (only called when someone listens).
+    #[inline]
+    pub fn ami(&self, name: &'static str, class: &'static str, build: impl FnOnce(&mut Fields)) {
+        if self.inner.bus.wants_ami() {
+            let mut f = Fields::new(name, class);
+            build(&mut f);
+            self.inner.bus.publish(Event {
+                time: self.now(),
+                body: EventBody::Ami(f),
+            });
+        }
+    }
+
+    /// Publishes a `Dialsim…` event built by `build` (only called when someone listens).
+    #[inline]
+    pub fn dialsim(&self, name: &'static str, build: impl FnOnce(&mut Fields)) {
+        if self.inner.bus.wants_dialsim() {
+            let mut f = Fields::new(name, "dialsim");
+            build(&mut f);
+            self.inner.bus.publish(Event {
+                time: self.now(),
+                body: EventBody::Dialsim(f),
+            });
+        }
+    }
+
+    /// dialsim's explanation of something that happened (`DialsimDiagnostic`).
+    pub fn explain(&self, code: Code, chan: Option<ChannelId>, message: &str, help: Option<&str>) {
+        let name = chan.and_then(|c| self.chan_name(c));
+        self.dialsim("DialsimDiagnostic", |f| {
+            f.push("Code", code.0);
+            if let Some(n) = name {
+                f.push("Channel", &*n);
+            }
+            f.push("Message", message);
+            if let Some(h) = help {
+                f.push("Help", h);
+            }
+        });
+    }
+
+    // ----- bookkeeping -----
+
+    /// Channels not yet hung up.
+    pub fn live_channels(&self) -> usize {
+        self.inner.live.get()
+    }
+
+    /// The ids of the channels not yet hung up, oldest first.
+    pub fn channel_ids(&self) -> Vec<ChannelId> {
+        self.inner
+            .chans
+            .borrow()
+            .iter()
+            .flatten()
+            .filter(|c| !c.dead)
+            .map(|c| c.id)
+            .collect()
+    }
+
+    /// Priorities executed so far.
+    pub fn steps(&self) -> u64 {
+        self.inner.steps.get()
+    }
+
+    /// Waits until no channel is left.
+    pub async fn until_idle(&self) {
+        while self.inner.live.get() > 0 {
+            self.inner.idle.notified().await;
+        }
+    }
+
+    /// Waits until no channel is left or `limit` (virtual time) is reached; `true` if idle.
+    pub async fn run_until(&self, limit: Duration) -> bool {
+        let deadline = self.instant(limit);
+        tokio::select! {
+            biased;
+            _ = self.until_idle() => true,
+            _ = tokio::time::sleep_until(deadline) => self.inner.live.get() == 0,
+        }
+    }
+
+    /// A deterministic pseudo-random 64-bit number (splitmix64 over the seed).
+    pub fn random_u64(&self) -> u64 {
+        let mut c = self.inner.counters.borrow_mut();
+        c.rng = c.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = c.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A UUID-shaped id (version 4 layout), deterministic from the seed.
+    pub fn random_uuid(&self) -> String {
+        let a = self.random_u64();
+        let b = self.random_u64();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0x0fff,
+            ((b >> 48) & 0x3fff) | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+}

@@ -1,0 +1,602 @@
+//! Channel operations: creation and naming, variables, state, caller id, answer, indications, frames,
+//! hangup, async goto, and the waiting primitives apps are built on.
+//!
+//! Everything here is synchronous except the waits; it runs inside the task that causes it, so events come
+//! out in cause-and-effect order (Asterisk's order where its threads are ordered by the same causality).
+
+use super::ami::{push_channel, Prefix};
+use super::channel::{
+    cause, Channel, ChannelId, ChannelState, Control, FarEnd, Frame, Interrupt, LocalHalf, Location, Party,
+};
+use super::vars::{SetOutcome, Vars};
+use super::{Engine, Fields};
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// What a new channel starts as.
+pub struct NewChannel {
+    /// The full name (`PJSIP/alice-00000001`); see [`Engine::next_channel_name`].
+    pub name: String,
+    pub tech: Rc<str>,
+    pub state: ChannelState,
+    pub context: String,
+    pub exten: String,
+    pub priority: i32,
+    pub caller: Party,
+    pub connected: Party,
+    /// The linked id of the call it belongs to; `None`: its own unique id.
+    pub linkedid: Option<Rc<str>>,
+    pub far: FarEnd,
+    pub language: String,
+    pub musicclass: String,
+}
+
+impl NewChannel {
+    pub fn new(name: String, tech: &str, state: ChannelState) -> Self {
+        NewChannel {
+            name,
+            tech: Rc::from(tech),
+            state,
+            context: String::from("default"),
+            exten: String::from("s"),
+            priority: 1,
+            caller: Party::default(),
+            connected: Party::default(),
+            linkedid: None,
+            far: FarEnd::None,
+            language: String::from("en"),
+            musicclass: String::new(),
+        }
+    }
+}
+
+/// The result of one wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waited {
+    /// Something happened to the channel (a frame, a hangup, a goto, a bridge request), or a spurious wake.
+    Woken,
+    /// The deadline passed.
+    Timeout,
+}
+
+impl Engine {
+    // ----- naming -----
+
+    /// The next name for a channel of technology family `tech` to `resource`: `PJSIP/alice-00000001` (one
+    /// counter per technology, 8 lower-case hex digits from 0).
+    pub fn next_channel_name(&self, tech: &str, resource: &str) -> String {
+        let mut c = self.inner.counters.borrow_mut();
+        let n = c.tech.entry(tech.to_ascii_lowercase()).or_insert(0);
+        let name = format!("{tech}/{resource}-{:08x}", *n);
+        *n = n.wrapping_add(1);
+        name
+    }
+
+    /// The next Local pair number (one counter for every Local pair).
+    pub(crate) fn next_local_number(&self) -> u32 {
+        let mut c = self.inner.counters.borrow_mut();
+        let n = c.local;
+        c.local = c.local.wrapping_add(1);
+        n
+    }
+
+    fn next_uniqueid(&self) -> Rc<str> {
+        let n = {
+            let mut c = self.inner.counters.borrow_mut();
+            let n = c.unique;
+            c.unique = c.unique.wrapping_add(1);
+            n
+        };
+        let secs = self.inner.config.epoch + self.now().as_secs() as i64;
+        Rc::from(format!("{secs}.{n}"))
+    }
+
+    // ----- the channel table -----
+
+    /// Creates a channel and publishes `Newchannel`.
+    pub fn create_channel(&self, spec: NewChannel) -> ChannelId {
+        let uniqueid = self.next_uniqueid();
+        let linkedid = spec.linkedid.unwrap_or_else(|| uniqueid.clone());
+        let id = {
+            let chans = self.inner.chans.borrow();
+            ChannelId(chans.len() as u32)
+        };
+        let ch = Channel {
+            id,
+            name: Rc::from(spec.name),
+            tech: spec.tech,
+            uniqueid,
+            linkedid,
+            state: spec.state,
+            caller: spec.caller,
+            connected: spec.connected,
+            language: spec.language,
+            accountcode: String::new(),
+            musicclass: spec.musicclass,
+            context: spec.context,
+            exten: spec.exten,
+            priority: spec.priority,
+            appl: Rc::from(""),
+            data: Rc::from(""),
+            vars: Vars::new(),
+            hangupcause: 0,
+            softhangup: false,
+            dead: false,
+            pending_goto: None,
+            in_pbx: false,
+            bridge: None,
+            far: spec.far,
+            queue: VecDeque::new(),
+            reading: false,
+            notify: Rc::new(Notify::new()),
+            created: self.now(),
+            answered_at: None,
+            media_since: None,
+            playing: None,
+            h_ran: false,
+            datastores: BTreeMap::new(),
+        };
+        self.inner.chans.borrow_mut().push(Some(Box::new(ch)));
+        self.inner.live.set(self.inner.live.get() + 1);
+        self.chan_event("Newchannel", "call", id, |_| {});
+        id
+    }
+
+    /// Reads a channel. `None` when it no longer exists.
+    #[inline]
+    pub fn with_chan<R>(&self, id: ChannelId, f: impl FnOnce(&Channel) -> R) -> Option<R> {
+        let chans = self.inner.chans.borrow();
+        chans.get(id.0 as usize).and_then(|c| c.as_deref()).map(f)
+    }
+
+    /// Changes a channel. Publish events *after* the closure returns.
+    #[inline]
+    pub fn with_chan_mut<R>(&self, id: ChannelId, f: impl FnOnce(&mut Channel) -> R) -> Option<R> {
+        let mut chans = self.inner.chans.borrow_mut();
+        chans.get_mut(id.0 as usize).and_then(|c| c.as_deref_mut()).map(f)
+    }
+
+    pub fn chan_name(&self, id: ChannelId) -> Option<Rc<str>> {
+        self.with_chan(id, |c| c.name.clone())
+    }
+
+    /// Finds a live channel by name.
+    pub fn find_channel(&self, name: &str) -> Option<ChannelId> {
+        self.inner
+            .chans
+            .borrow()
+            .iter()
+            .flatten()
+            .find(|c| !c.dead && &*c.name == name)
+            .map(|c| c.id)
+    }
+
+    pub fn is_alive(&self, id: ChannelId) -> bool {
+        self.with_chan(id, |c| !c.dead).unwrap_or(false)
+    }
+
+    /// Publishes a channel event: the channel's snapshot block, then what `extra` adds.
+    pub fn chan_event(&self, name: &'static str, class: &'static str, id: ChannelId, extra: impl FnOnce(&mut Fields)) {
+        if !self.inner.bus.wants_ami() {
+            return;
+        }
+        let chans = self.inner.chans.borrow();
+        let Some(ch) = chans.get(id.0 as usize).and_then(|c| c.as_deref()) else {
+            return;
+        };
+        self.ami(name, class, |f| {
+            push_channel(f, Prefix::NONE, ch);
+            extra(f);
+        });
+    }
+
+    /// Appends `id`'s snapshot block with `prefix` (for modules building their own events).
+    pub fn push_snapshot(&self, f: &mut Fields, prefix: Prefix, id: ChannelId) {
+        self.with_chan(id, |c| push_channel(f, prefix, c));
+    }
+
+    // ----- variables -----
+
+    /// `pbx_builtin_setvar_helper` on a channel: stores (or with `None` deletes) and publishes `VarSet`.
+    pub fn set_var(&self, id: ChannelId, name: &str, value: Option<&str>) {
+        let outcome = self.with_chan_mut(id, |c| c.vars.set(name, value));
+        let shown = match outcome {
+            Some(SetOutcome::Stored) => value.unwrap_or(""),
+            Some(SetOutcome::DeletedNonEmpty) => "",
+            _ => return,
+        };
+        self.chan_event("VarSet", "dialplan", id, |f| {
+            f.push("Variable", name.to_string());
+            f.push("Value", shown.to_string());
+        });
+    }
+
+    /// A channel variable (no built-ins, no globals).
+    pub fn chan_var(&self, id: ChannelId, name: &str) -> Option<String> {
+        self.with_chan(id, |c| c.vars.get(name).map(str::to_string)).flatten()
+    }
+
+    /// `pbx_builtin_getvar_helper`: the channel's variable, else the global.
+    pub fn get_var(&self, id: ChannelId, name: &str) -> Option<String> {
+        self.chan_var(id, name).or_else(|| self.global(name))
+    }
+
+    pub fn global(&self, name: &str) -> Option<String> {
+        self.inner.globals.borrow().get(name).map(str::to_string)
+    }
+
+    /// Sets a global variable: verbose-2 `Setting global variable '%s' to '%s'` and a channel-less
+    /// `VarSet`.
+    pub fn set_global(&self, name: &str, value: Option<&str>) {
+        let outcome = self.inner.globals.borrow_mut().set(name, value);
+        if let Some(v) = value {
+            self.verbose(2, "pbx_variables.c", || {
+                format!("Setting global variable '{name}' to '{v}'")
+            });
+        }
+        let shown = match outcome {
+            SetOutcome::Stored => value.unwrap_or(""),
+            SetOutcome::DeletedNonEmpty => "",
+            SetOutcome::Nothing => return,
+        };
+        self.ami("VarSet", "dialplan", |f| {
+            f.push("Variable", name.to_string());
+            f.push("Value", shown.to_string());
+        });
+    }
+
+    /// `ast_channel_inherit_variables`: copies `_X` (as `X`) and `__X` from parent to child, with `VarSet`.
+    pub fn inherit_variables(&self, parent: ChannelId, child: ChannelId) {
+        let Some(vars) = self.with_chan(parent, |c| c.vars.inheritable()) else {
+            return;
+        };
+        for v in vars {
+            let (name, value) = (v.full_name.clone(), v.value.clone());
+            self.with_chan_mut(child, |c| c.vars.push_inherited(v));
+            self.chan_event("VarSet", "dialplan", child, |f| {
+                f.push("Variable", name.to_string());
+                f.push("Value", value.to_string());
+            });
+        }
+    }
+
+    // ----- state, caller id -----
+
+    /// `ast_setstate`: publishes `Newstate` when the state changes.
+    pub fn set_state(&self, id: ChannelId, state: ChannelState) {
+        let changed = self
+            .with_chan_mut(id, |c| {
+                let changed = c.state != state;
+                c.state = state;
+                if state == ChannelState::Up && c.answered_at.is_none() {
+                    c.answered_at = Some(self.now());
+                }
+                changed
+            })
+            .unwrap_or(false);
+        if changed {
+            self.chan_event("Newstate", "call", id, |_| {});
+            if state == ChannelState::Up {
+                self.on_channel_up(id);
+            }
+        }
+    }
+
+    pub fn state(&self, id: ChannelId) -> Option<ChannelState> {
+        self.with_chan(id, |c| c.state)
+    }
+
+    /// Sets the caller id and publishes `NewCallerid`.
+    pub fn set_caller(&self, id: ChannelId, party: Party) {
+        self.with_chan_mut(id, |c| c.caller = party);
+        self.chan_event("NewCallerid", "call", id, |f| {
+            f.push("CID-CallingPres", "0 (Presentation Allowed, Not Screened)");
+        });
+    }
+
+    /// Sets the connected line and publishes `NewConnectedLine`.
+    pub fn set_connected(&self, id: ChannelId, party: Party) {
+        self.with_chan_mut(id, |c| c.connected = party);
+        self.chan_event("NewConnectedLine", "call", id, |_| {});
+    }
+
+    /// Sets the dialplan position without running anything.
+    pub fn set_location(&self, id: ChannelId, context: &str, exten: &str, priority: i32) {
+        self.with_chan_mut(id, |c| {
+            if c.context != context {
+                c.context.clear();
+                c.context.push_str(context);
+            }
+            if c.exten != exten {
+                c.exten.clear();
+                c.exten.push_str(exten);
+            }
+            c.priority = priority;
+        });
+    }
+
+    // ----- answer, indications, frames -----
+
+    /// `ast_raw_answer`: the channel goes Up; a Local half tells its peer (which reads an ANSWER).
+    pub fn raw_answer(&self, id: ChannelId) {
+        let Some((state, far)) = self.with_chan(id, |c| (c.state, c.far.clone())) else {
+            return;
+        };
+        if state == ChannelState::Up {
+            return;
+        }
+        self.set_state(id, ChannelState::Up);
+        if let FarEnd::Local { peer, .. } = far {
+            self.deliver(peer, Frame::Control(Control::Answer));
+        }
+    }
+
+    /// `ast_indicate`: a control frame written out of the channel toward its far end.
+    pub fn indicate(&self, id: ChannelId, control: Control) {
+        self.write_frame(id, Frame::Control(control));
+    }
+
+    /// Writes a frame out of `id` toward its far end: a Local half passes it to its peer; a phone takes it.
+    pub fn write_frame(&self, id: ChannelId, frame: Frame) {
+        let Some(far) = self.with_chan(id, |c| (!c.dead).then(|| c.far.clone())).flatten() else {
+            return;
+        };
+        match far {
+            FarEnd::Local { peer, .. } => self.deliver(peer, frame),
+            FarEnd::Device(link) => link.receive(self, id, &frame),
+            FarEnd::None => {}
+        }
+    }
+
+    /// A frame arrives on `id` from its far end. DTMF is published as Asterisk's reader does
+    /// (`DTMFBegin`/`DTMFEnd`, direction Received); the frame is queued when someone reads the channel.
+    pub fn deliver(&self, id: ChannelId, frame: Frame) {
+        if !self.is_alive(id) {
+            return;
+        }
+        match &frame {
+            Frame::DtmfBegin(d) => {
+                let d = *d;
+                self.chan_event("DTMFBegin", "dtmf", id, |f| {
+                    f.push("Digit", d.to_string());
+                    f.push("Direction", "Received");
+                });
+            }
+            Frame::DtmfEnd(d, ms) => {
+                let (d, ms) = (*d, *ms);
+                self.chan_event("DTMFEnd", "dtmf", id, |f| {
+                    f.push("Digit", d.to_string());
+                    f.push("DurationMs", ms.to_string());
+                    f.push("Direction", "Received");
+                });
+            }
+            Frame::Control(Control::Hangup) => {
+                self.queue_hangup(id, None);
+                return;
+            }
+            _ => {}
+        }
+        self.with_chan_mut(id, |c| {
+            if c.reading || c.bridge.is_some() {
+                c.queue.push_back(frame);
+                c.notify.notify_one();
+            }
+        });
+    }
+
+    /// Reads the next queued frame. ANSWER marks the channel Up, as `__ast_read` does.
+    pub fn read_frame(&self, id: ChannelId) -> Option<Frame> {
+        let f = self.with_chan_mut(id, |c| c.queue.pop_front()).flatten()?;
+        if f == Frame::Control(Control::Answer) {
+            self.set_state(id, ChannelState::Up);
+        }
+        Some(f)
+    }
+
+    /// Marks whether someone reads this channel's frames (unread frames are dropped on arrival).
+    pub fn set_reading(&self, id: ChannelId, reading: bool) {
+        self.with_chan_mut(id, |c| {
+            c.reading = reading;
+            if !reading && c.bridge.is_none() {
+                c.queue.clear();
+            }
+        });
+    }
+
+    /// Wakes the task servicing `id`.
+    pub fn wake(&self, id: ChannelId) {
+        self.with_chan(id, |c| c.notify.notify_one());
+    }
+
+    /// The notifier of the task servicing `id` (Dial points its callees at its own).
+    pub fn set_notify(&self, id: ChannelId, notify: Rc<Notify>) {
+        self.with_chan_mut(id, |c| c.notify = notify);
+    }
+
+    pub fn notify_of(&self, id: ChannelId) -> Option<Rc<Notify>> {
+        self.with_chan(id, |c| c.notify.clone())
+    }
+
+    // ----- hangup -----
+
+    /// `ast_queue_hangup_with_cause`: the far end hung up. Publishes `HangupRequest`; the channel's reader
+    /// sees a hangup.
+    pub fn queue_hangup(&self, id: ChannelId, cause: Option<i32>) {
+        let alive = self
+            .with_chan_mut(id, |c| {
+                if c.dead {
+                    return false;
+                }
+                if let Some(cause) = cause {
+                    c.hangupcause = cause;
+                }
+                c.softhangup = true;
+                c.notify.notify_one();
+                true
+            })
+            .unwrap_or(false);
+        if alive {
+            let shown = cause.unwrap_or_else(|| self.with_chan(id, |c| c.hangupcause).unwrap_or(0));
+            self.chan_event("HangupRequest", "call", id, |f| {
+                f.push("Cause", shown.to_string());
+            });
+        }
+    }
+
+    /// `ast_softhangup`: ask the channel to hang up; publishes `SoftHangupRequest` with its cause.
+    pub fn soft_hangup(&self, id: ChannelId) {
+        let cause = self
+            .with_chan_mut(id, |c| {
+                if c.dead {
+                    return None;
+                }
+                c.softhangup = true;
+                c.notify.notify_one();
+                Some(c.hangupcause)
+            })
+            .flatten();
+        if let Some(cause) = cause {
+            self.chan_event("SoftHangupRequest", "call", id, |f| {
+                f.push("Cause", cause.to_string());
+            });
+        }
+    }
+
+    pub fn set_hangupcause(&self, id: ChannelId, cause: i32) {
+        self.with_chan_mut(id, |c| c.hangupcause = cause);
+    }
+
+    pub fn hangupcause(&self, id: ChannelId) -> i32 {
+        self.with_chan(id, |c| c.hangupcause).unwrap_or(0)
+    }
+
+    /// `ast_hangup`: the channel is gone. A Local half first tells its peer (cause copied; `;2`'s
+    /// DIALSTATUS becomes `;1`'s CHANLOCALSTATUS); then `Hangup` is published.
+    pub fn hangup(&self, id: ChannelId) {
+        let Some((far, cause, bridge)) =
+            self.with_chan(id, |c| (!c.dead).then(|| (c.far.clone(), c.hangupcause, c.bridge))).flatten()
+        else {
+            return;
+        };
+        if let Some(b) = bridge {
+            self.bridge_remove_dead(b, id);
+        }
+        match far {
+            FarEnd::Local { peer, half, .. } => {
+                self.with_chan_mut(id, |c| c.far = FarEnd::None);
+                self.with_chan_mut(peer, |c| c.far = FarEnd::None);
+                if half == LocalHalf::Two {
+                    if let Some(status) = self.chan_var(id, "DIALSTATUS") {
+                        self.set_var(peer, "CHANLOCALSTATUS", Some(&status));
+                    }
+                }
+                self.queue_hangup(peer, Some(cause));
+            }
+            FarEnd::Device(link) => link.hung_up(self, id),
+            FarEnd::None => {}
+        }
+        let cause = self.with_chan(id, |c| c.hangupcause).unwrap_or(cause);
+        self.chan_event("Hangup", "call", id, |f| {
+            f.push("Cause", cause.to_string());
+            f.push("Cause-txt", cause::text(cause));
+        });
+        let freed = self.with_chan_mut(id, |c| {
+            c.dead = true;
+            c.queue.clear();
+            c.notify.notify_one();
+        });
+        if freed.is_some() {
+            // Free the channel's memory; its slot stays so ids are never reused.
+            self.inner.chans.borrow_mut()[id.0 as usize] = None;
+            let live = self.inner.live.get().saturating_sub(1);
+            self.inner.live.set(live);
+            if live == 0 {
+                self.inner.idle.notify_waiters();
+            }
+        }
+    }
+
+    // ----- async goto -----
+
+    /// `ast_async_goto`: a channel in an application or a bridge leaves it and its PBX continues at `loc`
+    /// (the application returns 0); a channel without a PBX gets one there.
+    pub fn async_goto(&self, id: ChannelId, loc: Location) {
+        let in_pbx = self
+            .with_chan_mut(id, |c| {
+                c.pending_goto = Some(loc.clone());
+                c.notify.notify_one();
+                c.in_pbx
+            })
+            .unwrap_or(true);
+        if !in_pbx {
+            // Without a PBX the goto is its start location; whoever holds the channel (a bridge task)
+            // starts the PBX when it lets go (see the bridge loop).
+        }
+    }
+
+    /// The interruption pending on a channel, if any (a vanished channel counts as hung up).
+    pub fn interrupt(&self, id: ChannelId) -> Option<Interrupt> {
+        self.with_chan(id, |c| c.interrupt()).unwrap_or(Some(Interrupt::Hangup))
+    }
+
+    // ----- waiting -----
+
+    /// Waits until the task servicing `id` is woken or the deadline (virtual time) passes.
+    pub async fn wait(&self, id: ChannelId, deadline: Option<Duration>) -> Waited {
+        let Some(notify) = self.notify_of(id) else {
+            return Waited::Woken;
+        };
+        match deadline {
+            None => {
+                notify.notified().await;
+                Waited::Woken
+            }
+            Some(t) => {
+                if t <= self.now() {
+                    return Waited::Timeout;
+                }
+                let at = self.instant(t);
+                tokio::select! {
+                    biased;
+                    _ = notify.notified() => Waited::Woken,
+                    _ = tokio::time::sleep_until(at) => Waited::Timeout,
+                }
+            }
+        }
+    }
+
+    /// Sleeps for `dur` on `id` (`ast_safe_sleep`): frames are read and dropped; a hangup or async goto
+    /// ends the sleep early.
+    pub async fn sleep(&self, id: ChannelId, dur: Duration) -> Result<(), Interrupt> {
+        let deadline = self.now() + dur;
+        loop {
+            if let Some(i) = self.interrupt(id) {
+                return Err(i);
+            }
+            while self.read_frame(id).is_some() {}
+            if self.wait(id, Some(deadline)).await == Waited::Timeout {
+                return match self.interrupt(id) {
+                    Some(i) => Err(i),
+                    None => Ok(()),
+                };
+            }
+        }
+    }
+
+    /// Sleeps until `deadline` (virtual time) regardless of the channel (a timer).
+    pub async fn sleep_until(&self, deadline: Duration) {
+        if deadline > self.now() {
+            tokio::time::sleep_until(self.instant(deadline)).await;
+        }
+    }
+
+    /// Spawns a task on the run's `LocalSet`.
+    pub fn spawn_local<F>(&self, fut: F)
+    where
+        F: std::future::Future<Output = ()> + 'static,
+    {
+        tokio::task::spawn_local(fut);
+    }
+}

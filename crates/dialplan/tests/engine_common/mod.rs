@@ -1,0 +1,97 @@
+//! Helpers shared by the engine tests: run a call on the virtual clock and render what happened.
+#![allow(dead_code)]
+
+use dialplan::engine::event::clock_text;
+use dialplan::engine::{Engine, EngineConfig, Event, EventBody, Interest, Party, PhoneSpec, Plan, Recorder};
+use std::time::Duration;
+
+/// The oracle example's dialplan (first example as the page's prose intends).
+pub fn oracle_plan() -> dialplan::engine::TablePlan {
+    let mut p = dialplan::engine::TablePlan::new();
+    p.add("parking-example", "alice", 1, "NoOp", "Handles calls to alice.")
+        .add("parking-example", "alice", 2, "Answer", "")
+        .add("parking-example", "alice", 3, "Playback", "hello-world")
+        .add("parking-example", "alice", 4, "SendDTMF", "#72w")
+        .add("parking-example", "alice", 5, "Goto", "parkedcalls,701,1")
+        .add("parking-example", "alice", 6, "Playback", "vm-goodbye")
+        .add("parking-example", "alice", 7, "Hangup", "")
+        .add("from-outside", "5555001", 1, "NoOp", "Route to a local extension.")
+        .add("from-outside", "5555001", 2, "Dial", "Local/alice@parking-example/n,,k")
+        .add("from-outside", "5555001", 3, "Hangup", "");
+    p.globals.push(("5001".into(), "alice".into()));
+    p
+}
+
+/// A caller phone without media (like the oracle's Local caller).
+pub fn outside_caller() -> PhoneSpec {
+    PhoneSpec {
+        callerid: Some(Party::parse("\"Outside Caller\" <5550100>")),
+        media: false,
+        ..PhoneSpec::default()
+    }
+}
+
+/// Runs one call from `PJSIP/<from>` to `exten@context` and returns every event.
+pub fn run_call(plan: Box<dyn Plan>, config: EngineConfig, from: &str, spec: PhoneSpec, context: &str, exten: &str) -> Vec<Event> {
+    let engine = Engine::new(config, plan);
+    let (rec, events) = Recorder::new(Interest::all());
+    engine.subscribe(Box::new(rec));
+    let e = engine.clone();
+    let (context, exten, from) = (context.to_string(), exten.to_string(), from.to_string());
+    engine
+        .block_on(async move {
+            let ch = e.new_phone_channel("PJSIP", &from, spec, &context, &exten);
+            e.spawn_pbx(ch);
+            e.run_until(Duration::from_secs(3600)).await;
+        })
+        .expect("runtime");
+    let out = events.borrow().clone();
+    out
+}
+
+/// Renders events as text lines: log lines as the console shows them, AMI and Dialsim events as
+/// `Name key=value …` for a few key fields.
+pub fn render(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        let t = clock_text(e.time);
+        match &e.body {
+            EventBody::Log(l) => s.push_str(&format!("[{t}] {}\n", l.console())),
+            EventBody::Ami(f) | EventBody::Dialsim(f) => {
+                let mut line = format!("[{t}] {}", f.name);
+                for key in ["Channel", "DestChannel", "Variable", "Value", "Digit", "DialStatus", "BridgeNumChannels", "Cause", "Prompt", "HeardBy", "Message"] {
+                    if let Some(v) = f.get(key) {
+                        line.push_str(&format!(" {key}={v}"));
+                    }
+                }
+                s.push_str(&line);
+                s.push('\n');
+            }
+        }
+    }
+    s
+}
+
+/// Log lines only.
+pub fn console(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        if let EventBody::Log(l) = &e.body {
+            s.push_str(&format!("[{}] {}\n", clock_text(e.time), l.console()));
+        }
+    }
+    s
+}
+
+/// The time of the first event matching `pred`.
+pub fn time_of(events: &[Event], pred: impl Fn(&Event) -> bool) -> Option<Duration> {
+    events.iter().find(|e| pred(e)).map(|e| e.time)
+}
+
+pub fn is_ami(e: &Event, name: &str, channel: &str) -> bool {
+    matches!(&e.body, EventBody::Ami(f) if f.name == name && f.get("Channel") == Some(channel))
+}
+
+pub fn log_contains(e: &Event, text: &str) -> bool {
+    matches!(&e.body, EventBody::Log(l) if l.text.contains(text))
+}
