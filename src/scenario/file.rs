@@ -231,9 +231,11 @@ impl<'de> Deserialize<'de> for OrderedVars {
                 f.write_str("a table of variables, e.g. { __PARKINGLOT = \"default\" }")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedVars, A::Error> {
+                // toml hands the table over sorted by key; the values' spans give back the written order.
                 let mut out = Vec::new();
-                while let Some((k, v)) = map.next_entry::<String, toml::Value>()? {
-                    let text = match v {
+                while let Some((k, v)) = map.next_entry::<String, Spanned<toml::Value>>()? {
+                    let at = v.span().start;
+                    let text = match v.into_inner() {
                         toml::Value::String(s) => s,
                         toml::Value::Integer(i) => i.to_string(),
                         toml::Value::Float(x) => x.to_string(),
@@ -244,9 +246,10 @@ impl<'de> Deserialize<'de> for OrderedVars {
                             )))
                         }
                     };
-                    out.push((k, text));
+                    out.push((at, k, text));
                 }
-                Ok(OrderedVars(out))
+                out.sort_by_key(|(at, _, _)| *at);
+                Ok(OrderedVars(out.into_iter().map(|(_, k, v)| (k, v)).collect()))
             }
         }
         d.deserialize_map(V)

@@ -15,7 +15,7 @@ fn err(text: &str) -> String {
     }
 }
 
-const FULL: &str = r#"description = "Basic call parking and retrieval"
+const FULL: &str = r##"description = "Basic call parking and retrieval"
 config = "."
 until = "1h"
 start = "2026-01-05T09:00:00"
@@ -52,7 +52,7 @@ variables = { __PARKINGLOT = "default", COUNT = 3 }
 [[actions]]
 at = "10s"
 cli = "parking show default"
-"#;
+"##;
 
 #[test]
 fn the_issue_example_parses() {
