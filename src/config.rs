@@ -90,7 +90,15 @@ impl LoadedConfig {
                 ModuleState::Running
             }
             FileStatus::Missing | FileStatus::Invalid => {
-                diagnostics.extend(model::load::declined(extensions_conf.status));
+                if let Some(mut declined) = model::load::declined(extensions_conf.status) {
+                    // The loader's summary line comes once, before the first module that declined.
+                    if parking.is_some() {
+                        declined
+                            .asterisk
+                            .insert(0, model::load::some_modules_failed());
+                    }
+                    diagnostics.push(declined);
+                }
                 ModuleState::Declined
             }
         };

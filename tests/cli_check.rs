@@ -21,3 +21,19 @@ fn examples_check_rich() {
         insta::assert_snapshot!(format!("check_rich__{}", snapshot_name(&folder)), text);
     }
 }
+
+/// The synthetic workload real Asterisk's load speed was measured on (`../shared/bench/gen_dialplan.py
+/// --contexts 40`, committed) is a valid dialplan: no errors. (Its `_X.` extensions do keep a `Hangup` after
+/// an unconditional `Goto`, which the unreachable-priority check rightly reports.)
+#[test]
+fn the_generated_workload_has_no_errors() {
+    let out = dialsim(&[
+        "check",
+        "--format",
+        "short",
+        "--config",
+        "tests/data/gen-dialplan",
+    ]);
+    assert!(!out.stdout.contains("error["), "{}", out.stdout);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+}

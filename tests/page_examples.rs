@@ -2,35 +2,18 @@
 //! page (a copy of it lives in `tests/data/call-parking.md`), minus the `truetext1` rendering artefact that
 //! precedes the first section header of some blocks.
 
+mod common;
+
+use common::page_blocks;
 use std::fs;
 use std::path::Path;
 
-const PAGE: &str = include_str!("data/call-parking.md");
 const EXAMPLES: [&str; 3] = [
     "01-basic-retrieval",
     "02-timeout-comeback",
     "03-timeout-custom",
 ];
 const FILES: [&str; 3] = ["res_parking.conf", "features.conf", "extensions.conf"];
-
-/// The page's code blocks in order: the text between a line "```" and the next line "```".
-fn page_blocks() -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
-    for line in PAGE.split_inclusive('\n') {
-        let fence = line.trim_end_matches('\n') == "```";
-        match (&mut current, fence) {
-            (None, true) => current = Some(String::new()),
-            (Some(block), true) => {
-                blocks.push(std::mem::take(block));
-                current = None;
-            }
-            (Some(block), false) => block.push_str(line),
-            (None, false) => {}
-        }
-    }
-    blocks
-}
 
 #[test]
 fn the_page_has_three_examples_of_three_files() {

@@ -10,14 +10,7 @@ use super::{
 };
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
-// Interim: Dial's arguments split on commas until the expression module's `separate_args` is merged.
-#[derive(Clone, Copy)]
-enum ArgMode {
-    Standard,
-}
-fn separate_args(data: &str, _delim: char, _mode: ArgMode, max: usize) -> Vec<String> {
-    data.splitn(max, ',').map(String::from).collect()
-}
+use dialplan::expr::{separate_args, ArgMode};
 use features::BuiltinFeature;
 
 pub(super) fn check(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {

@@ -6,7 +6,7 @@ use super::{jumps, UNREACHABLE_PRIORITY};
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::model::{Dialplan, Extension, Priority};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub(super) fn check(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
     let dp = &config.dialplan;
@@ -96,19 +96,24 @@ fn falls_through(p: &Priority) -> bool {
     true
 }
 
-/// Every literal jump target in the dialplan, and where a dynamic jump could land anywhere.
+/// Every literal jump target in the dialplan, by target context, and where a dynamic jump could land.
 struct Targets {
-    numbers: HashSet<(String, String, i32)>,
-    labels: HashSet<(String, String, String)>,
+    by_context: HashMap<String, ContextTargets>,
     dynamic_contexts: HashSet<String>,
     any_dynamic_context: bool,
+}
+
+/// The jumps into one context: (extension, priority) and (extension, label).
+#[derive(Default)]
+struct ContextTargets {
+    numbers: HashSet<(String, i32)>,
+    labels: HashSet<(String, String)>,
 }
 
 impl Targets {
     fn collect(dp: &Dialplan) -> Self {
         let mut t = Targets {
-            numbers: HashSet::new(),
-            labels: HashSet::new(),
+            by_context: HashMap::new(),
             dynamic_contexts: HashSet::new(),
             any_dynamic_context: false,
         };
@@ -123,16 +128,16 @@ impl Targets {
                 };
                 let context = loc.context.unwrap_or(jump.context).to_string();
                 let exten = loc.exten.unwrap_or(jump.exten).to_string();
+                let into = t.by_context.entry(context).or_default();
                 match loc.priority {
                     target::Priority::Number(n) => {
-                        t.numbers.insert((context, exten, n));
+                        into.numbers.insert((exten, n));
                     }
                     target::Priority::Label(l) => {
-                        t.labels.insert((context, exten, l.to_string()));
+                        into.labels.insert((exten, l.to_string()));
                     }
                     target::Priority::Relative(n) => {
-                        let from = jump.priority.number();
-                        t.numbers.insert((context, exten, from + n));
+                        into.numbers.insert((exten, jump.priority.number() + n));
                     }
                 }
             }
@@ -154,15 +159,18 @@ impl Targets {
     }
 
     fn hits(&self, context: &str, ext: &Extension, number: i32, label: Option<&str>) -> bool {
-        let matches_ext =
-            |e: &str| e == ext.name() || (ext.is_pattern() && ext.pattern().matches(e));
-        self.numbers
+        let Some(into) = self.by_context.get(context) else {
+            return false;
+        };
+        if !ext.is_pattern() {
+            let name = ext.name().to_string();
+            return into.numbers.contains(&(name.clone(), number))
+                || label.is_some_and(|l| into.labels.contains(&(name, l.to_string())));
+        }
+        let matches_ext = |e: &str| e == ext.name() || ext.pattern().matches(e);
+        into.numbers
             .iter()
-            .any(|(c, e, n)| c == context && *n == number && matches_ext(e))
-            || label.is_some_and(|l| {
-                self.labels
-                    .iter()
-                    .any(|(c, e, ll)| c == context && ll == l && matches_ext(e))
-            })
+            .any(|(e, n)| *n == number && matches_ext(e))
+            || label.is_some_and(|l| into.labels.iter().any(|(e, ll)| ll == l && matches_ext(e)))
     }
 }

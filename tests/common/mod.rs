@@ -62,3 +62,26 @@ pub fn snapshot_name(folder: &str) -> String {
         .trim_start_matches("dialplan-examples/")
         .replace('/', "__")
 }
+
+/// The "Call Parking" page, as copied into the repository.
+pub const PAGE: &str = include_str!("../data/call-parking.md");
+
+/// The page's code blocks in order: the text between a line "```" and the next line "```" (three examples of
+/// res_parking.conf, features.conf, extensions.conf each).
+pub fn page_blocks() -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in PAGE.split_inclusive('\n') {
+        let fence = line.trim_end_matches('\n') == "```";
+        match (&mut current, fence) {
+            (None, true) => current = Some(String::new()),
+            (Some(block), true) => {
+                blocks.push(std::mem::take(block));
+                current = None;
+            }
+            (Some(block), false) => block.push_str(line),
+            (None, false) => {}
+        }
+    }
+    blocks
+}

@@ -106,7 +106,7 @@ fn workload() -> MemorySource {
 /// Net bytes allocated (and not freed) since the region started.
 fn net(region: &Region<'_, System>) -> isize {
     let c = region.change();
-    c.bytes_allocated as isize - c.bytes_deallocated as isize + c.bytes_reallocated
+    c.bytes_allocated as isize - c.bytes_deallocated as isize
 }
 
 fn load_all(src: &MemorySource) -> (Dialplan, SourceMap) {

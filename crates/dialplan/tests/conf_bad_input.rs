@@ -509,3 +509,36 @@ proptest! {
         }
     }
 }
+
+/// Every diagnostic of a file full of mistakes, as a reader sees them: the short line, the help, and
+/// Asterisk's own console lines.
+#[test]
+fn rendered_diagnostics_snapshot() {
+    let text = "\
+; the wiki's mistake, and more
+[default]
+parkext => 700
+truetext1[general]
+[general] (!)
+[lot](!, tpl)
+\\ bad
+= novalue
+#tryinclude missing.conf
+#exec /usr/bin/date
+#inclde typo.conf
+x = 1 ;-- open block
+";
+    let (l, map) = one(text);
+    let mut out = format!("status: {:?}\n", l.status);
+    for d in &l.diagnostics {
+        out.push_str(&d.short(&map));
+        out.push('\n');
+        if let Some(h) = &d.help {
+            out.push_str(&format!("  help: {h}\n"));
+        }
+        for a in &d.asterisk {
+            out.push_str(&format!("  asterisk: {}\n", a.console()));
+        }
+    }
+    insta::assert_snapshot!(out);
+}

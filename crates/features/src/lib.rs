@@ -17,6 +17,9 @@
 //!    into pass-through, swallowed digits, matched features, timeouts and digit streams to the peers.
 //!    (Before the answer, Dial's `H` has its own simpler check: [`RingingDisconnect`].)
 //!
+//! 5. **Run time** ([`module`]): [`FeaturesModule`] plugs all of this into the dialplan engine (permissions
+//!    from Dial, hooks on joining a basic bridge, the actions matched codes run, explanations).
+//!
 //! [`explain_unarmed`] and [`HookSet::shadowed`] serve the explain layer: a feature code pressed on a channel
 //! without the permission, and codes that can never fire because a shorter code shadows them.
 
@@ -25,6 +28,7 @@ pub mod config;
 pub mod hooks;
 pub mod load;
 pub mod matcher;
+pub mod module;
 pub mod permissions;
 pub mod ringing;
 pub mod show;
@@ -41,6 +45,7 @@ pub use hooks::{
 };
 pub use load::{load, DefaultsReason, FeaturesLoad, LoadOutcome, CODES};
 pub use matcher::{stream_timeline, DtmfAction, FeatureMatcher, StreamEdge};
+pub use module::FeaturesModule;
 pub use permissions::{DialFeatures, FeaturePermissions, Permission};
 pub use ringing::{RingingDisconnect, RingingDtmf};
 pub use show::show_features;

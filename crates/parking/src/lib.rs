@@ -8,6 +8,7 @@
 //! - [`park_dial`]: the `park-dial` comeback extension and the parker's dial string;
 //! - [`show`]: the CLI's `parking show [lot]`, character for character;
 //! - [`slots`]: choosing a free space (`findslot`, preferred spaces, the `next` cursor);
+//! - [`runtime`]: res_parking while calls run (lots, Park/ParkedCall, one-touch parking, timeouts);
 //! - [`codes`]: the diagnostic codes of this crate ([`CODES`]).
 
 pub mod apply;
@@ -17,6 +18,7 @@ pub mod extensions;
 pub mod load;
 pub mod options;
 pub mod park_dial;
+pub mod runtime;
 pub mod show;
 pub mod slots;
 
@@ -32,3 +34,4 @@ pub use load::{declined, load, ParkingLoad};
 pub use park_dial::{park_dial_extension, register_park_dial, ParkDialExtension, ParkDialOutcome};
 pub use show::{LotMode, LotView, ParkedCallView, PARKING_SHOW_UNAVAILABLE};
 pub use slots::{find_space, SlotCursor, SlotOutcome, SlotPolicy};
+pub use runtime::ParkingModule;

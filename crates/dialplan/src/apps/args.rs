@@ -10,58 +10,7 @@ pub fn standard_args(data: &str, max: usize) -> Vec<String> {
 
 /// `__ast_app_separate_args(buf, delim, remove_chars = 1, array, max)`.
 pub fn separate(data: &str, delim: char, max: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    if data.is_empty() || max == 0 {
-        return out;
-    }
-    let chars: Vec<char> = data.chars().collect();
-    let mut i = 0;
-    let (mut paren, mut bracket, mut quote) = (0u32, 0u32, false);
-    let mut ended_on_delim = false;
-    while i < chars.len() && out.len() < max - 1 {
-        let mut cur = String::new();
-        ended_on_delim = false;
-        while i < chars.len() {
-            let c = chars[i];
-            match c {
-                '(' => {
-                    paren += 1;
-                    cur.push(c);
-                }
-                ')' => {
-                    paren = paren.saturating_sub(1);
-                    cur.push(c);
-                }
-                '[' => {
-                    bracket += 1;
-                    cur.push(c);
-                }
-                ']' => {
-                    bracket = bracket.saturating_sub(1);
-                    cur.push(c);
-                }
-                '"' if delim != '"' => quote = !quote,
-                '\\' => {
-                    i += 1;
-                    if let Some(&n) = chars.get(i) {
-                        cur.push(n);
-                    }
-                }
-                c if c == delim && paren == 0 && bracket == 0 && !quote => {
-                    i += 1;
-                    ended_on_delim = true;
-                    break;
-                }
-                c => cur.push(c),
-            }
-            i += 1;
-        }
-        out.push(cur);
-    }
-    if i < chars.len() || ended_on_delim {
-        out.push(chars[i..].iter().collect());
-    }
-    out
+    crate::expr::separate_args(data, delim, crate::expr::ArgMode::Standard, max)
 }
 
 /// The argument at `i`, or `""`.

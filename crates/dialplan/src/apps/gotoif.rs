@@ -38,21 +38,8 @@ pub fn parse(data: &str) -> Option<Args> {
     })
 }
 
-/// `pbx_checkcondition`.
-pub fn check_condition(text: &str) -> bool {
-    if text.is_empty() {
-        return false;
-    }
-    let t = text.trim_start();
-    let end = t
-        .char_indices()
-        .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && (c == '+' || c == '-'))))
-        .map_or(t.len(), |(i, _)| i);
-    match t[..end].parse::<i64>() {
-        Ok(n) => n != 0,
-        Err(_) => true,
-    }
-}
+/// `pbx_checkcondition` (from [`crate::expr`]).
+pub use crate::expr::check_condition;
 
 impl App for GotoIf {
     fn name(&self) -> &'static str {

@@ -137,12 +137,15 @@ pub fn no_closing_paren(at: &At, text: &str, fatal: Fatal) -> Diagnostic {
 }
 
 pub fn unknown_template(at: &At, section: &str, base: &str, fatal: Fatal) -> Diagnostic {
-    let mut fix = format!("define '[{base}]' above this section, or fix the name");
-    if base != base.trim() {
-        fix.push_str(
-            "; options are not trimmed: '(!, tpl)' names ' tpl' — write them without spaces, '(!,tpl)'",
-        );
-    }
+    let trimmed = base.trim();
+    let fix = if trimmed != base && !trimmed.is_empty() {
+        format!(
+            "options are not trimmed, so this names '{base}', not '{trimmed}'; remove the blanks around the \
+             commas and parentheses"
+        )
+    } else {
+        format!("define '[{base}]' above this section, or fix the name")
+    };
     let d = Diagnostic::error(
         UNKNOWN_TEMPLATE,
         format!("section '{section}' inherits from '{base}', which is not defined above it"),

@@ -1054,4 +1054,81 @@ mod tests {
             (1, "/etc/asterisk/inc.conf".to_string())
         );
     }
+
+    #[test]
+    fn header_option_combinations() {
+        // `(+,tpl)`: add to the existing section, then copy the template's items after its own.
+        let (l, _) = one("[tpl](!)\nt=1\n[a]\na=1\n[a](+,tpl)\nb=2\n");
+        let f = file(&l);
+        assert_eq!(f.sections.len(), 2);
+        assert_eq!(
+            items(&f.sections[1]),
+            kv(&[("a", "1"), ("t", "1"), ("b", "2")])
+        );
+        // `(!,+)`: the existing section becomes a template.
+        let (l, _) = one("[a]\na=1\n[a](!,+)\n");
+        assert!(file(&l).sections[0].is_template);
+        assert_eq!(file(&l).visible_sections().count(), 0);
+        // `()` inherits from the first section of all (an empty name matches any).
+        let (l, _) = one("[first]\nf=1\n[b]()\n");
+        assert_eq!(l.status, FileStatus::Loaded);
+        assert_eq!(items(&file(&l).sections[1]), kv(&[("f", "1")]));
+        // Repeated plain headers are separate sections.
+        let (l, _) = one("[a]\nx=1\n[a]\nx=2\n");
+        assert_eq!(file(&l).sections.len(), 2);
+        // Inheritance copies what the base has at that moment, its own inherited items included.
+        let (l, _) = one("[t1](!)\na=1\n[t2](!,t1)\nb=2\n[c](t2)\n[t1](+)\nlate=1\n");
+        assert_eq!(l.status, FileStatus::Invalid);
+        let f = file(&l);
+        assert_eq!(items(&f.sections[2]), kv(&[("a", "1"), ("b", "2")]));
+        assert_eq!(f.sections[2].items[0].inherited_from.as_deref(), Some("t2"));
+    }
+
+    #[test]
+    fn long_section_names_are_cut() {
+        let long = "n".repeat(100);
+        let (l, _) = one(&format!("[{long}]\nx=1\n[b]({long})\n"));
+        let f = file(&l);
+        assert_eq!(f.sections[0].name.len(), 79);
+        // The cut name no longer matches the full one.
+        assert_eq!(l.status, FileStatus::Invalid);
+        assert!(l
+            .diagnostics
+            .iter()
+            .any(|d| d.code == diags::LONG_SECTION_NAME));
+    }
+
+    #[test]
+    fn append_filter() {
+        let (l, _) = one("[a]\ntype=x\n[a]\ntype=y\n[a](+type=y)\nz=1\n");
+        let f = file(&l);
+        assert_eq!(l.status, FileStatus::Loaded);
+        assert_eq!(items(&f.sections[1]), kv(&[("type", "y"), ("z", "1")]));
+        let (l, _) = one("[a]\ntype=x\n[a](+type=^x$)\n");
+        assert_eq!(l.status, FileStatus::Invalid);
+        assert!(l
+            .diagnostics
+            .iter()
+            .any(|d| d.code == diags::UNSUPPORTED_FILTER));
+    }
+
+    #[test]
+    fn included_file_rejected_keeps_what_came_before() {
+        let src = MemorySource::new()
+            .with("top.conf", "[a]\n#include bad.conf\nafter=1\n")
+            .with("bad.conf", "[b]\nb1=1\n[c](nope)\nc1=1\n");
+        let (l, _) = run(&src, "top.conf");
+        assert_eq!(l.status, FileStatus::Loaded);
+        let f = file(&l);
+        // `[c]` is discarded with the rest of bad.conf; top.conf goes on in `[a]`.
+        assert_eq!(
+            f.sections
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(items(&f.sections[0]), kv(&[("after", "1")]));
+        assert_eq!(items(&f.sections[1]), kv(&[("b1", "1")]));
+    }
 }

@@ -9,7 +9,7 @@
 //! [`Comments`] removes `;` comments, `\;` escapes and nestable `;-- --;` blocks with the exact algorithm of
 //! `config_text_file_load`, including its corner cases (a stray `--;` drives the nesting counter negative).
 
-use memchr::{memchr, memchr2};
+use memchr::memchr;
 
 /// Size of Asterisk's line buffer (`char buf[8192]`): `fgets` reads at most one byte less.
 pub const LINE_BUF: usize = 8192;
@@ -41,6 +41,8 @@ pub struct LineReader<'t> {
     text: &'t [u8],
     pos: usize,
     eof: bool,
+    /// The next NUL byte at or after `pos` (or the end): NULs are rare, so one scan serves many lines.
+    next_nul: usize,
 }
 
 /// One `fgets` result: the piece `start..end` and the C string length of it.
@@ -56,6 +58,7 @@ impl<'t> LineReader<'t> {
             text,
             pos: 0,
             eof: false,
+            next_nul: memchr(0, text).unwrap_or(text.len()),
         }
     }
 
@@ -107,14 +110,11 @@ impl<'t> LineReader<'t> {
             return None;
         }
         let window = &self.text[start..window_end];
-        let (end, strlen) = match memchr2(b'\n', 0, window) {
-            Some(i) if window[i] == b'\n' => (start + i + 1, i + 1),
-            Some(i) => {
-                let end = memchr(b'\n', &window[i..]).map_or(window_end, |j| start + i + j + 1);
-                (end, i)
-            }
-            None => (window_end, window.len()),
-        };
+        if self.next_nul < start {
+            self.next_nul = memchr(0, &self.text[start..]).map_or(self.text.len(), |i| start + i);
+        }
+        let end = memchr(b'\n', window).map_or(window_end, |i| start + i + 1);
+        let strlen = self.next_nul.min(end) - start;
         // fgets notices end of file only when it tries to read past it.
         if end == window_end && self.text[end - 1] != b'\n' && end - start < PIECE {
             self.eof = true;
@@ -155,11 +155,14 @@ pub struct Comments {
     pub events: Vec<CommentEvent>,
 }
 
-/// Scratch space for lines that need splicing, reused from line to line.
+/// Scratch space for lines that need splicing, reused from line to line; and the position of the next `;`
+/// in the file, so that lines without one cost no scan of their own. One `Splice` serves one file's text.
 #[derive(Debug, Default)]
 pub struct Splice {
     buf: Vec<u8>,
     offs: Vec<u32>,
+    /// `(from, at)`: the first `;` at or after `from` is at `at` (`usize::MAX`: none).
+    next_semi: Option<(usize, usize)>,
 }
 
 impl Default for Comments {
@@ -194,8 +197,17 @@ impl Comments {
         splice: &'b mut Splice,
     ) -> Kept<'b> {
         let line = &text[start..end];
+        let semi = match splice.next_semi {
+            Some((from, at)) if from <= start && (at >= start || at == usize::MAX) => at,
+            _ => {
+                let at = memchr(b';', &text[start..]).map_or(usize::MAX, |i| start + i);
+                splice.next_semi = Some((start, at));
+                at
+            }
+        };
+        let first = (semi < end).then(|| semi - start);
         // Fast paths: no `;` at all, or a first `;` that is a plain comment outside any block.
-        match memchr(b';', line) {
+        match first {
             None if self.depth == 0 => return Kept::Slice { start, end },
             None => return Kept::Nothing,
             Some(p) if self.depth == 0 && is_plain(line, p) => {
@@ -217,7 +229,7 @@ impl Comments {
         lineno: u32,
         splice: &'b mut Splice,
     ) -> Kept<'b> {
-        let Splice { buf, offs } = splice;
+        let Splice { buf, offs, .. } = splice;
         buf.clear();
         offs.clear();
         buf.extend_from_slice(line);
@@ -417,9 +429,10 @@ mod tests {
 
     fn strip_all(lines: &[&str]) -> (Vec<Option<String>>, Comments) {
         let mut c = Comments::default();
-        let mut sp = Splice::default();
         let mut out = Vec::new();
         for (i, l) in lines.iter().enumerate() {
+            // Each line is its own text here, and a Splice belongs to one text.
+            let mut sp = Splice::default();
             let text = l.as_bytes();
             let kept = match c.strip(text, 0, text.len(), i as u32 + 1, &mut sp) {
                 Kept::Nothing => None,
@@ -472,6 +485,37 @@ mod tests {
                 assert_eq!(offsets, &[0, 1, 9, 10, 11]);
             }
             _ => panic!("expected a spliced line"),
+        }
+    }
+
+    fn kept_text(text: &[u8], k: Kept) -> Option<Vec<u8>> {
+        match k {
+            Kept::Nothing => None,
+            Kept::Slice { start, end } => Some(text[start..end].to_vec()),
+            Kept::Spliced { bytes, .. } => Some(bytes.to_vec()),
+        }
+    }
+
+    proptest::proptest! {
+        /// The fast paths (and the `;` position cache) answer exactly what the step-by-step algorithm does.
+        #[test]
+        fn fast_paths_equal_the_full_algorithm(
+            text in proptest::collection::vec(
+                proptest::sample::select(b";-\\ a\n".to_vec()), 0..200)
+        ) {
+            let mut fast = Comments::default();
+            let mut slow = Comments::default();
+            let mut sp_fast = Splice::default();
+            let mut sp_slow = Splice::default();
+            let mut reader = LineReader::new(&text);
+            let mut lineno = 0;
+            while let Some(Piece::Line { lineno: n, start, end, .. }) = reader.next_piece(&mut lineno) {
+                let a = kept_text(&text, fast.strip(&text, start, end, n, &mut sp_fast));
+                let b = kept_text(&text, slow.strip_slow(&text[start..end], start, n, &mut sp_slow));
+                proptest::prop_assert_eq!(a, b);
+                proptest::prop_assert_eq!(fast.depth, slow.depth);
+                proptest::prop_assert_eq!(&fast.events, &slow.events);
+            }
         }
     }
 }

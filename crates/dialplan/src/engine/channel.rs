@@ -223,6 +223,8 @@ pub struct Channel {
     pub language: String,
     pub accountcode: String,
     pub musicclass: String,
+    /// `CHANNEL(parkinglot)` (set by some channel drivers and by `Set(CHANNEL(parkinglot)=…)`).
+    pub parkinglot: String,
     pub context: String,
     pub exten: String,
     pub priority: i32,

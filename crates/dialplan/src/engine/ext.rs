@@ -171,8 +171,9 @@ pub trait FeatureAction {
 
 /// The features module's side of bridging.
 pub trait BridgeFeatures {
-    /// Dial was answered: record the feature letters (`t T h H k K x X w W`, in the order written) as
-    /// permissions of the caller (upper case) and the callee (lower case).
+    /// Dial was answered: record the feature letters (`t T h H k K x X w W`, in the order written; possibly
+    /// none) as permissions of the caller (upper case) and the callee (lower case), plus the caller's
+    /// `BRIDGE_FEATURES`. Called for every answered Dial, before the bridge is made.
     fn dial_letters(&self, engine: &Engine, caller: ChannelId, callee: ChannelId, letters: &str);
 
     /// A channel is joining a basic bridge: its hooks (`None`: none), or a refusal.

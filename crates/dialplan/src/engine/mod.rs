@@ -34,7 +34,6 @@ pub mod ops;
 pub mod pbx;
 pub mod plan;
 pub mod subst;
-mod subst_impl;
 pub mod vars;
 
 pub use bridge::{BridgeId, BridgeKind, LeaveReason};
@@ -129,6 +128,7 @@ pub(crate) struct Inner {
     pub(crate) start: Cell<Option<Instant>>,
     pub(crate) steps: Cell<u64>,
     pub(crate) prompts: RefCell<Prompts>,
+    pub(crate) functions: RefCell<crate::expr::FunctionRegistry>,
     /// Woken when the last channel goes away.
     pub(crate) idle: tokio::sync::Notify,
     pub(crate) media_waiters: RefCell<Vec<ChannelId>>,
@@ -197,6 +197,7 @@ impl Engine {
                 start: Cell::new(None),
                 steps: Cell::new(0),
                 prompts: RefCell::new(Prompts::builtin()),
+                functions: RefCell::new(crate::expr::FunctionRegistry::with_builtins()),
                 idle: tokio::sync::Notify::new(),
                 media_waiters: RefCell::new(Vec::new()),
             }),

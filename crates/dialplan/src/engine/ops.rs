@@ -115,6 +115,7 @@ impl Engine {
             language: spec.language,
             accountcode: String::new(),
             musicclass: spec.musicclass,
+            parkinglot: String::new(),
             context: spec.context,
             exten: spec.exten,
             priority: spec.priority,

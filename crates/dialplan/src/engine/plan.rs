@@ -151,6 +151,12 @@ impl Plan for TablePlan {
             .map(|r| r.priority)
     }
 
+    fn match_more(&self, context: &str, exten: &str, _: Option<&str>) -> bool {
+        self.rows
+            .iter()
+            .any(|r| r.context == context && r.exten.len() > exten.len() && r.exten.starts_with(exten))
+    }
+
     fn has_context(&self, context: &str) -> bool {
         self.rows.iter().any(|r| r.context == context)
     }
@@ -161,6 +167,57 @@ impl Plan for TablePlan {
 
     fn initial_globals(&self) -> Vec<(String, String)> {
         self.globals.clone()
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The extensions model is the real dialplan. Includes with a time specification are all taken as active
+/// (dialsim does not yet evaluate `include => ctx,times` against the virtual clock).
+impl Plan for crate::model::Dialplan {
+    fn step(&self, context: &str, exten: &str, priority: i32, callerid: Option<&str>) -> Option<Step<'_>> {
+        self.find(context, exten, priority, callerid).map(|f| Step {
+            app: f.priority.app(),
+            data: f.priority.data(),
+        })
+    }
+
+    fn label(&self, context: &str, exten: &str, label: &str, callerid: Option<&str>) -> Option<i32> {
+        self.find_label(context, exten, label, callerid)
+            .map(|f| f.priority.number())
+    }
+
+    fn exists(&self, context: &str, exten: &str, priority: i32, callerid: Option<&str>) -> bool {
+        crate::model::Dialplan::exists(self, context, exten, priority, callerid)
+    }
+
+    fn match_more(&self, context: &str, exten: &str, callerid: Option<&str>) -> bool {
+        crate::model::Dialplan::match_more(self, context, exten, 1, callerid)
+    }
+
+    fn has_context(&self, context: &str) -> bool {
+        self.context(context).is_some()
+    }
+
+    fn autofallthrough(&self) -> bool {
+        self.general.autofallthrough
+    }
+
+    fn initial_globals(&self) -> Vec<(String, String)> {
+        // Stored newest first; replay oldest first so the engine's list ends in the same order.
+        let mut g: Vec<(String, String)> = self
+            .globals
+            .iter()
+            .map(|g| (g.name.clone(), g.value.clone()))
+            .collect();
+        g.reverse();
+        g
     }
 
     fn as_any_mut(&mut self) -> &mut dyn Any {

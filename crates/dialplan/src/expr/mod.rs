@@ -7,7 +7,7 @@
 //!   warning (`main/pbx_variables.c`);
 //! - [`expression`]: the `$[...]` language: lexer, LR parser, operators, `long double` arithmetic, POSIX regex
 //!   (`main/ast_expr2.fl`, `main/ast_expr2.y`);
-//! - [`functions`]: the [`Function`](functions::Function) trait, the [`FunctionRegistry`](functions::FunctionRegistry)
+//! - [`functions`]: the [`Function`] trait, the [`FunctionRegistry`]
 //!   and the built-in functions, one file each;
 //! - [`args`]: the standard application argument splitting (`main/app.c`);
 //! - [`cond`]: the dialplan truth rule (`pbx_checkcondition`).
@@ -16,7 +16,7 @@
 //! them, for the engine to render as console lines.
 //!
 //! [`VarContext`] is the seam to the engine: it answers variable look-ups and dialplan function calls for one
-//! channel. Functions are plugged in through a [`FunctionRegistry`](functions::FunctionRegistry) that the
+//! channel. Functions are plugged in through a [`FunctionRegistry`] that the
 //! engine's context delegates to.
 
 pub mod args;
@@ -123,7 +123,7 @@ pub enum FuncError {
 /// `${_X}` asks for `_X`, which Asterisk never finds because it stores `Set(_X=1)` as `X`.
 ///
 /// `call_function`/`write_function` run dialplan functions; an engine usually delegates them to a
-/// [`FunctionRegistry`](functions::FunctionRegistry), passing itself as the context. The remaining methods
+/// [`FunctionRegistry`], passing itself as the context. The remaining methods
 /// are the channel state that the built-in functions read and write.
 pub trait VarContext {
     /// The value of a variable, or `None` when it is unset.

@@ -17,7 +17,7 @@
 //! variable's value or a function's result 4095.
 
 use super::cnum::{prefix_bytes, scan_offset_length};
-use super::expression::evaluate_in;
+use super::expression::evaluate_into;
 use super::functions::Direction;
 use super::{codes, Effects, FuncError, LogEntry, VarContext};
 use crate::diag::LogLevel;
@@ -165,18 +165,21 @@ impl Scan<'_, '_> {
         let mut brackets = 1;
         let mut needsub = false;
         while brackets > 0 && vare < b.len() {
-            let next = b.get(vare + 1).copied();
-            if b[vare] == b'$' && next == Some(open) {
-                needsub = true;
+            let c = b[vare];
+            if c == b'$' {
+                let next = b.get(vare + 1).copied();
+                if next == Some(open) {
+                    needsub = true;
+                    brackets += 1;
+                    vare += 1;
+                } else if next == Some(other) {
+                    needsub = true;
+                    vare += 1;
+                }
+            } else if c == open {
                 brackets += 1;
-                vare += 1;
-            } else if b[vare] == open {
-                brackets += 1;
-            } else if b[vare] == close {
+            } else if c == close {
                 brackets -= 1;
-            } else if b[vare] == b'$' && next == Some(other) {
-                needsub = true;
-                vare += 1;
             }
             vare += 1;
         }
@@ -238,15 +241,11 @@ impl Scan<'_, '_> {
         let raw = &input[start..start + len];
         let substituted = self.inner(raw, needsub);
         let expr = substituted.as_deref().unwrap_or(raw);
-        let value = evaluate_in(expr, self.ctx, self.fx);
         // The result is written into the remaining space with its terminating NUL.
         let room = self.count.saturating_sub(1);
-        let part = prefix_bytes(&value, room);
-        self.out.push_str(part);
-        self.count -= part.len();
-        if part.len() < value.len() {
-            self.count = 0;
-        }
+        let before = self.out.len();
+        evaluate_into(expr, self.ctx, self.fx, self.out, room);
+        self.count -= self.out.len() - before;
         end
     }
 }
@@ -299,8 +298,11 @@ fn substring(value: &str, offset: i32, length: i32) -> std::borrow::Cow<'_, str>
     } else {
         lr
     };
-    let bytes = &value.as_bytes()[offset as usize..end as usize];
-    String::from_utf8_lossy(bytes)
+    match value.get(offset as usize..end as usize) {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        // A cut inside a multi-byte character: C copies the bytes; the broken character is replaced here.
+        None => String::from_utf8_lossy(&value.as_bytes()[offset as usize..end as usize]),
+    }
 }
 
 /// `func_args`: splits `NAME(args)` at the first `(` and the last `)`.

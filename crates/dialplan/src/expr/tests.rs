@@ -152,6 +152,25 @@ fn recursion_stops_at_fifteen() {
 }
 
 #[test]
+fn deep_nesting_is_bounded() {
+    let mut c = TestCtx::new().var("X", "x");
+    for open in ["${", "$["] {
+        let input = format!("{}X{}", open.repeat(10_000), "}".repeat(10_000));
+        let r = substitute(&input, &mut c);
+        assert!(r
+            .warnings
+            .iter()
+            .any(|w| w.code == super::codes::RECURSION_DEPTH));
+    }
+    let regex = format!("$[a : \"{}a{}\"]", "(".repeat(10_000), ")".repeat(10_000));
+    let r = substitute(&regex, &mut c);
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.line.text == "regcomp() error : Memory exhausted"));
+}
+
+#[test]
 fn buffer_limits() {
     let long = "x".repeat(5000);
     let mut c = TestCtx::new().var("LONG", &long);
@@ -190,4 +209,16 @@ mod properties {
             let _ = substitute(&s, &mut TestCtx::new().var("X", "x"));
         }
     }
+}
+
+#[test]
+fn codes_are_listed_once() {
+    let mut names: Vec<&str> = super::CODES.iter().map(|c| c.code.0).collect();
+    let n = names.len();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), n);
+    assert!(names
+        .iter()
+        .all(|c| c.starts_with("subst/") || c.starts_with("expr/") || c.starts_with("func/")));
 }

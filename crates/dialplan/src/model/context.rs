@@ -8,7 +8,7 @@
 //! registrar a re-created context is "created by". Every extension and priority therefore carries the
 //! sequence number of its last insertion into its table ([`Extension::table_seq`], [`Priority::seq`]).
 
-use super::order::ext_cid_cmp;
+use super::order::{ext_cid_cmp, ext_cmp_exten};
 use super::pattern::{exten_display_name, exten_key, Pattern};
 use super::trie::Trie;
 use crate::diag::{LogLevel, LogLine};
@@ -318,6 +318,9 @@ pub struct Context {
     pub(crate) source: Option<Span>,
     /// The new matcher's trie, built on first use and dropped by every change.
     trie: OnceLock<Trie>,
+    /// For each literal extension (they come first), its name's first 8 characters packed so that integer
+    /// order is Asterisk's order ([`literal_prefix`]): exact lookups binary-search this array.
+    lit_prefix: Vec<u64>,
 }
 
 /// A new priority to add: everything `ast_add_extension2` takes.
@@ -412,6 +415,7 @@ impl Context {
             has_table: false,
             source: None,
             trie: OnceLock::new(),
+            lit_prefix: Vec::new(),
         }
     }
 
@@ -456,9 +460,59 @@ impl Context {
         self.trie.get_or_init(|| Trie::build(self))
     }
 
+    /// The literal extensions that `data` names exactly (one run of equal names, caller-id variants
+    /// first), found by binary search.
+    pub(crate) fn literal_matches(&self, data: &[u8]) -> &[Extension] {
+        let want = literal_prefix(data);
+        let cmp = |i: usize| -> Ordering {
+            let p = self.lit_prefix[i];
+            if p != want {
+                return p.cmp(&want);
+            }
+            if p & 0xFF == 128 {
+                // Both names end within the packed characters.
+                return Ordering::Equal;
+            }
+            ext_cmp_exten(self.extensions[i].pattern.key().as_bytes(), data)
+        };
+        let n = self.lit_prefix.len();
+        let (mut lo, mut hi) = (0usize, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if cmp(mid) == Ordering::Less {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let mut end = lo;
+        while end < n && cmp(end) == Ordering::Equal {
+            end += 1;
+        }
+        &self.extensions[lo..end]
+    }
+
     /// Number of literal (non-pattern) extensions; they come first in [`Context::extensions`].
     pub(crate) fn literal_count(&self) -> usize {
-        self.extensions.partition_point(|e| !e.is_pattern())
+        self.lit_prefix.len()
+    }
+
+    /// Gives back the spare capacity of every list (after a load, when growth is over).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.extensions.shrink_to_fit();
+        self.lit_prefix.shrink_to_fit();
+        for e in &mut self.extensions {
+            e.priorities.shrink_to_fit();
+        }
+    }
+
+    fn rebuild_prefixes(&mut self) {
+        self.lit_prefix = self
+            .extensions
+            .iter()
+            .take_while(|e| !e.is_pattern())
+            .map(|e| literal_prefix(e.pattern.key().as_bytes()))
+            .collect();
     }
 
     /// The extension stored under exactly this key and caller-id key (Asterisk's root-table lookup).
@@ -541,6 +595,10 @@ impl Context {
             priorities: vec![tmp],
             table_seq: *seq,
         };
+        if !ext.is_pattern() {
+            self.lit_prefix
+                .insert(pos, literal_prefix(ext.pattern.key().as_bytes()));
+        }
         self.extensions.insert(pos, ext);
         Ok(Added::default())
     }
@@ -582,6 +640,7 @@ impl Context {
                 }
             }
             self.extensions.retain(|e| !e.priorities.is_empty());
+            self.rebuild_prefixes();
         }
         &*self.registrar == registrar
             && self.refcount < 2
@@ -629,6 +688,33 @@ impl Context {
         self.switches.push(sw);
         Ok(())
     }
+}
+
+/// A literal name's first 8 characters (`-` skipped) packed big-endian, each mapped from C's signed `char`
+/// to 0..=255 and the end of the name to 128 (C's 0), so that comparing two packed values compares the
+/// names as `ext_cmp_exten` does — exactly when either name ends within 8 characters (the low byte is then
+/// 128, see [`Context::literal_matches`]), else as far as those 8 characters go.
+pub(crate) fn literal_prefix(s: &[u8]) -> u64 {
+    let mut v = 0u64;
+    let mut n = 0;
+    let mut i = 0;
+    while n < 8 {
+        let b = match s.get(i) {
+            Some(0) | None => 0,
+            Some(b'-') => {
+                i += 1;
+                continue;
+            }
+            Some(&b) => b,
+        };
+        let mapped = (b as i8 as i16 + 128) as u64;
+        v = (v << 8) | mapped;
+        n += 1;
+        if b != 0 {
+            i += 1;
+        }
+    }
+    v
 }
 
 /// `add_priority`: puts `tmp` into an existing extension's priority chain.

@@ -8,7 +8,34 @@
 
 use super::context::{AddError, Added, Context, Location, NewPriority, Replace};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
+
+/// A small fast hasher for context names (FxHash's multiply-rotate). Only lookups use the map; nothing
+/// iterates it, so output never depends on its order.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type NameMap = HashMap<Box<str>, u32, BuildHasherDefault<NameHasher>>;
 
 /// The registrar of everything extensions.conf creates.
 pub const PBX_CONFIG: &str = "pbx_config";
@@ -122,7 +149,7 @@ impl Globals {
 pub struct Dialplan {
     /// Creation order; Asterisk's list order is the reverse.
     contexts: Vec<Context>,
-    index: HashMap<Box<str>, u32>,
+    index: NameMap,
     registrars: Vec<Arc<str>>,
     /// Insertion counter shared by every hash-table insertion (see [`super::context`]).
     pub(crate) seq: u32,
@@ -258,6 +285,14 @@ impl Dialplan {
             .enumerate()
             .map(|(i, c)| (Box::from(c.name()), i as u32))
             .collect();
+    }
+
+    /// Gives back spare list capacity everywhere (done after a load).
+    pub fn shrink_to_fit(&mut self) {
+        for c in &mut self.contexts {
+            c.shrink_to_fit();
+        }
+        self.contexts.shrink_to_fit();
     }
 
     /// Total number of priorities (hints included) in all contexts.

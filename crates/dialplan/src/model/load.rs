@@ -76,10 +76,22 @@ pub const CODES: &[CodeInfo] = &[
     CodeInfo { code: DECLINED, summary: "extensions.conf is missing or invalid: pbx_config declines to load and there is no dialplan" },
 ];
 
-/// Load-time substitution of `${...}` and `$[...]` (`pbx_substitute_variables_helper` without a channel).
-/// The expression engine provides a full one; `None` means "cannot expand this text".
+/// What a load-time substitution can see: the globals, and for a hint's device the extension and context
+/// (Asterisk expands a hint on a dummy channel placed there).
+#[derive(Clone, Copy, Debug)]
+pub struct SubstScope<'a> {
+    pub globals: &'a Globals,
+    /// `${EXTEN}` (hints only).
+    pub exten: Option<&'a str>,
+    /// `${CONTEXT}` (hints only).
+    pub context: Option<&'a str>,
+}
+
+/// Load-time substitution of `${...}` and `$[...]` (`pbx_substitute_variables_helper` without a channel,
+/// or on the dummy channel of a hint). The expression engine provides a full one; `None` means "cannot
+/// expand this text".
 pub trait LoadSubstitution {
-    fn substitute(&self, text: &str, globals: &Globals) -> Option<String>;
+    fn substitute(&self, text: &str, scope: &SubstScope<'_>) -> Option<String>;
 }
 
 /// Expands plain `${NAME}` from the globals (unset ⇒ empty); gives up on anything else.
@@ -87,7 +99,7 @@ pub trait LoadSubstitution {
 pub struct GlobalsOnly;
 
 impl LoadSubstitution for GlobalsOnly {
-    fn substitute(&self, text: &str, globals: &Globals) -> Option<String> {
+    fn substitute(&self, text: &str, scope: &SubstScope<'_>) -> Option<String> {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(i) = rest.find('$') {
@@ -110,7 +122,12 @@ impl LoadSubstitution for GlobalsOnly {
             {
                 return None;
             }
-            out.push_str(globals.get(name).unwrap_or(""));
+            let value = match name {
+                "EXTEN" if scope.exten.is_some() => scope.exten,
+                "CONTEXT" if scope.context.is_some() => scope.context,
+                _ => scope.globals.get(name),
+            };
+            out.push_str(value.unwrap_or(""));
             rest = &body[end + 1..];
         }
         out.push_str(rest);
@@ -250,10 +267,19 @@ impl Loader<'_> {
     }
 
     fn substitute(&mut self, text: &str, globals: &Globals, span: Span) -> String {
+        let scope = SubstScope {
+            globals,
+            exten: None,
+            context: None,
+        };
+        self.substitute_in(text, &scope, span)
+    }
+
+    fn substitute_in(&mut self, text: &str, scope: &SubstScope<'_>, span: Span) -> String {
         if !text.contains('$') {
             return text.to_string();
         }
-        match self.subst.substitute(text, globals) {
+        match self.subst.substitute(text, scope) {
             Some(s) => s,
             None => {
                 self.emit(
@@ -327,6 +353,7 @@ impl Loader<'_> {
             }
         }
         self.verify_includes(dp);
+        dp.shrink_to_fit();
         dp.general.overrideswitch = new_general.overrideswitch;
         dp.general.autofallthrough = new_general.autofallthrough;
         dp.general.extenpatternmatchnew = new_general.extenpatternmatchnew;
@@ -361,6 +388,8 @@ impl Loader<'_> {
             ctx.source = Some(sec.span);
         }
         let mut state = LineState {
+            cxt,
+            globals,
             last_extension: String::new(),
             last_pri: -2,
         };
@@ -388,12 +417,12 @@ impl Loader<'_> {
                     continue;
                 }
                 let realext = state.last_extension.clone();
-                self.extension(local, cxt, item, &realext, &item.value, &mut state);
+                self.extension(local, item, &realext, &item.value, &mut state);
             } else if key.eq_ignore_ascii_case("exten") {
                 let (ext, rest) = pbx_strsep(&item.value);
                 let realext = self.substitute(ext, globals, item.value_span);
                 state.last_extension = realext.clone();
-                self.extension(local, cxt, item, &realext, rest.unwrap_or(""), &mut state);
+                self.extension(local, item, &realext, rest.unwrap_or(""), &mut state);
             } else if key.eq_ignore_ascii_case("include") {
                 let value = self.substitute(&item.value, globals, item.value_span);
                 let registrar = local.intern(PBX_CONFIG);
@@ -528,12 +557,12 @@ impl Loader<'_> {
     fn extension(
         &mut self,
         local: &mut Dialplan,
-        cxt: &str,
         item: &Item,
         realext: &str,
         rest: &str,
-        state: &mut LineState,
+        state: &mut LineState<'_>,
     ) {
+        let (cxt, globals) = (state.cxt, state.globals);
         let p = self.place(item);
         let (name, cid) = match realext.split_once('/') {
             Some((n, c)) => (n, Some(shrink_phone_number(c))),
@@ -683,6 +712,19 @@ impl Loader<'_> {
                     )),
             );
         }
+        // A hint's device is expanded when it is added, on a dummy channel at the extension and context.
+        let hint_device;
+        let app = if ipri == PRIORITY_HINT && app.contains("${") && !name.starts_with('_') {
+            let scope = SubstScope {
+                globals,
+                exten: Some(name),
+                context: Some(cxt),
+            };
+            hint_device = self.substitute_in(app, &scope, item.value_span);
+            hint_device.as_str()
+        } else {
+            app
+        };
         let np = NewPriority {
             exten: name,
             callerid: cid.as_deref(),
@@ -760,7 +802,7 @@ impl Loader<'_> {
 
     /// `ast_findlabel_extension2` on the context being built (only that context is searched).
     fn find_label(
-        &self,
+        &mut self,
         local: &Dialplan,
         cxt: &str,
         exten: &str,
@@ -775,7 +817,12 @@ impl Loader<'_> {
             callerid: cid,
             mode: Mode::Match,
         };
-        local.lookup_in(ctx, &q).map(|f| f.priority.number())
+        let l = local.lookup_in(ctx, &q);
+        // A failed label search walks the context's includes as the context itself until the stack limit.
+        for line in l.log_lines() {
+            self.log(line);
+        }
+        l.found.map(|f| f.priority.number())
     }
 
     /// `ast_context_verify_includes` for every context, in list order.
@@ -828,7 +875,10 @@ impl Loader<'_> {
     }
 }
 
-struct LineState {
+/// What one context's lines carry from one to the next.
+struct LineState<'a> {
+    cxt: &'a str,
+    globals: &'a Globals,
     last_extension: String,
     last_pri: i32,
 }
@@ -890,4 +940,4 @@ fn atoi(s: &str) -> i32 {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

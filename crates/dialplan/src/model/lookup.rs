@@ -15,12 +15,32 @@
 //! (dialsim loads no switch module), and the search goes on as Asterisk's does when a switch is missing.
 
 use super::context::{Context, Extension, Include, Priority};
+use super::dialplan::NameHasher;
 use super::dialplan::{Dialplan, Matcher};
-use super::order::ext_cmp_exten;
 use super::pattern::{Mode, Outcome};
 use crate::diag::{LogLevel, LogLine};
-use smallvec::SmallVec;
-use std::cmp::Ordering;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// A context name compared as Asterisk's include stack compares them (`strcasecmp`).
+#[derive(Clone, Copy, Debug)]
+struct Caseless<'a>(&'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+    }
+}
 
 /// `AST_PBX_MAX_STACK` (builds without `LOW_MEMORY`): contexts one lookup may visit.
 pub const MAX_STACK: usize = 512;
@@ -142,10 +162,12 @@ impl Dialplan {
         s.finish(found)
     }
 
-    /// Searches one context object only (Asterisk's "bypass" form, used for labels while loading).
-    pub(crate) fn lookup_in<'a>(&'a self, ctx: &'a Context, q: &Query<'_>) -> Option<Found<'a>> {
+    /// Asterisk's "bypass" search, used for labels while loading: `ctx` is searched under every name,
+    /// including the names of its includes (each include searches `ctx` again until the stack limit).
+    pub(crate) fn lookup_in<'a>(&'a self, ctx: &'a Context, q: &Query<'_>) -> Lookup<'a> {
         let mut s = Search::new(self, q, &AllIncludesActive, Some(ctx));
-        s.find(q.context)
+        let found = s.find(q.context);
+        s.finish(found)
     }
 
     /// The priority that runs for `exten@context` (exact match; every include active).
@@ -244,7 +266,10 @@ pub(crate) struct Search<'a, 'q, 'f> {
     q: &'q Query<'q>,
     filter: &'f dyn IncludeFilter,
     bypass: Option<&'a Context>,
-    stack: SmallVec<[&'a str; 16]>,
+    /// Contexts searched so far (`incstack`); allocated only when a search goes into includes.
+    stack: Vec<&'a str>,
+    /// The same names in a set once the stack is deep (Asterisk compares with every entry; same answer).
+    visited: Option<HashSet<Caseless<'a>, BuildHasherDefault<NameHasher>>>,
     status: Status,
     missing_switches: Vec<&'a str>,
     stack_exceeded: u32,
@@ -262,7 +287,8 @@ impl<'a, 'q, 'f> Search<'a, 'q, 'f> {
             q,
             filter,
             bypass,
-            stack: SmallVec::new(),
+            stack: Vec::new(),
+            visited: None,
             status: Status::NoContext,
             missing_switches: Vec::new(),
             stack_exceeded: 0,
@@ -289,7 +315,11 @@ impl<'a, 'q, 'f> Search<'a, 'q, 'f> {
             self.stack_exceeded += 1;
             return None;
         }
-        if self.stack.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+        let seen = match &self.visited {
+            Some(set) => set.contains(&Caseless(name)),
+            None => self.stack.iter().any(|s| s.eq_ignore_ascii_case(name)),
+        };
+        if seen {
             return None;
         }
         let ctx = match self.bypass {
@@ -313,7 +343,7 @@ impl<'a, 'q, 'f> Search<'a, 'q, 'f> {
         for sw in &ctx.switches {
             self.missing_switches.push(&sw.name);
         }
-        self.stack.push(ctx.name());
+        self.push_visited(ctx.name());
         for inc in ctx.includes() {
             if self.filter.active(inc) {
                 if let Some(f) = self.find(inc.context()) {
@@ -322,6 +352,19 @@ impl<'a, 'q, 'f> Search<'a, 'q, 'f> {
             }
         }
         None
+    }
+
+    fn push_visited(&mut self, name: &'a str) {
+        self.stack.push(name);
+        match &mut self.visited {
+            Some(set) => {
+                set.insert(Caseless(name));
+            }
+            None if self.stack.len() >= 16 => {
+                self.visited = Some(self.stack.iter().map(|s| Caseless(s)).collect());
+            }
+            None => {}
+        }
     }
 
     /// Looks for the wanted priority or label in one matching extension.
@@ -359,16 +402,10 @@ impl<'a, 'q, 'f> Search<'a, 'q, 'f> {
         let mode = self.q.mode;
         let (lits, rest): (&'a [Extension], &'a [Extension]) = if mode == Mode::Match {
             // Exact matches among literals are one run of equal names in the sorted list.
-            let n = ctx.literal_count();
-            let lits = &exts[..n];
-            let data = exten.as_bytes();
-            let lo = lits.partition_point(|e| {
-                ext_cmp_exten(e.pattern().key().as_bytes(), data) == Ordering::Less
-            });
-            let len = lits[lo..].partition_point(|e| {
-                ext_cmp_exten(e.pattern().key().as_bytes(), data) == Ordering::Equal
-            });
-            (&lits[lo..lo + len], &exts[n..])
+            (
+                ctx.literal_matches(exten.as_bytes()),
+                &exts[ctx.literal_count()..],
+            )
         } else {
             (&exts[..0], exts)
         };

@@ -86,7 +86,7 @@ fn context_merge(
                             callerid: Some(""),
                             mode: Mode::Match,
                         };
-                        local.lookup_in(newctx, &q).is_some()
+                        local.lookup_in(newctx, &q).found.is_some()
                     });
                     if matched {
                         add(local, name, ext, p, events);

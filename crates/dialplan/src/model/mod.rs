@@ -27,7 +27,7 @@ pub use context::{
 pub use dialplan::{Dialplan, General, Global, Globals, Matcher, PBX_CONFIG};
 pub use load::{
     declined, load_extensions, load_extensions_with, reload_extensions, ExtensionsLoad,
-    GlobalsOnly, LoadSubstitution, CODES,
+    GlobalsOnly, LoadSubstitution, SubstScope, CODES,
 };
 pub use lookup::{
     AllIncludesActive, Found, IncludeFilter, Lookup, Query, Status, Target, MAX_STACK,

@@ -362,3 +362,29 @@ fn set_min(body: &[u8]) -> u8 {
     }
     min
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// With a single extension there is nothing to choose between, so the new matcher agrees with the
+    /// legacy one (for data that neither starts with `-` nor is empty, where the trie's reading differs).
+    #[test]
+    fn trie_agrees_with_legacy_on_one_extension(
+        (elems, end) in gen_pattern(),
+        data in data_strategy().prop_filter("trie edge cases", |d| !d.is_empty() && !d.starts_with('-')),
+        literal in any::<bool>(),
+    ) {
+        let name = if literal { strip_dashes(&data).into_iter().collect() } else { render(&elems, end) };
+        prop_assume!(!name.is_empty());
+        let mut dp = Dialplan::new();
+        dp.find_or_create_context("c", "t");
+        let _ = dp.add_extension("c", NewPriority {
+            exten: &name, callerid: None, priority: 1, label: None,
+            app: "A", data: "", registrar: "t", source: None,
+        }, Replace::No);
+        let legacy = dp.find("c", &data, 1, None).is_some();
+        dp.general.extenpatternmatchnew = true;
+        let trie = dp.find("c", &data, 1, None).is_some();
+        prop_assert_eq!(trie, legacy, "{} vs {:?}", name, data);
+    }
+}

@@ -289,3 +289,6 @@ fn pad(s: &str, width: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

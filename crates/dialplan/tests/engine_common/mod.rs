@@ -95,3 +95,75 @@ pub fn is_ami(e: &Event, name: &str, channel: &str) -> bool {
 pub fn log_contains(e: &Event, text: &str) -> bool {
     matches!(&e.body, EventBody::Log(l) if l.text.contains(text))
 }
+
+/// Loads `text` as extensions.conf through the real parser and model.
+pub fn plan_from_conf(text: &str) -> Box<dyn Plan> {
+    use dialplan::conf::{load, FileStatus, MemorySource};
+    use dialplan::source::SourceMap;
+    let mut sources = SourceMap::new();
+    let src = MemorySource::new().with("extensions.conf", text);
+    let l = load(&mut sources, &src, std::path::Path::new("extensions.conf"));
+    assert_eq!(l.status, FileStatus::Loaded);
+    let conf = l.file.expect("loaded");
+    let mut dp = dialplan::model::Dialplan::new();
+    let diags = dialplan::model::load_extensions(&mut dp, &conf, &sources);
+    assert!(diags.iter().all(|d| d.severity != dialplan::diag::Severity::Error), "{diags:?}");
+    Box::new(dp)
+}
+
+/// A device provider for tests: `PJSIP/<name>` devices with fixed specs; anything else is undeclared.
+pub struct Devices(pub Vec<(String, PhoneSpec)>, pub Vec<(String, String)>);
+
+impl dialplan::engine::DeviceProvider for Devices {
+    fn rewrite(&self, _engine: &Engine, tech: &str, resource: &str) -> Option<dialplan::engine::Rewrite> {
+        let key = format!("{tech}/{resource}");
+        self.1.iter().find(|(k, _)| *k == key).map(|(_, to)| dialplan::engine::Rewrite {
+            tech: "Local".into(),
+            resource: format!("{to}/n"),
+            note: Some(format!("the scenario emulates {key} by {to}")),
+        })
+    }
+
+    fn request(&self, _engine: &Engine, tech: &str, resource: &str) -> dialplan::engine::DeviceRequest {
+        let key = format!("{tech}/{resource}");
+        match self.0.iter().find(|(k, _)| *k == key) {
+            Some((_, spec)) => dialplan::engine::DeviceRequest::Phone(spec.clone()),
+            None => dialplan::engine::DeviceRequest::Unavailable {
+                cause: 3,
+                log: vec![dialplan::diag::LogLine::new(
+                    dialplan::diag::LogLevel::Error,
+                    "chan_pjsip.c",
+                    format!("Unable to create PJSIP channel - endpoint '{resource}' was not found"),
+                )],
+                explain: Some(format!("device '{key}' is not declared in the scenario")),
+            },
+        }
+    }
+}
+
+/// Runs one call with a device provider.
+pub fn run_with_devices(
+    plan: Box<dyn Plan>,
+    config: EngineConfig,
+    devices: Devices,
+    from: &str,
+    spec: PhoneSpec,
+    context: &str,
+    exten: &str,
+) -> Vec<Event> {
+    let engine = Engine::new(config, plan);
+    engine.set_device_provider(std::rc::Rc::new(devices));
+    let (rec, events) = Recorder::new(Interest::all());
+    engine.subscribe(Box::new(rec));
+    let e = engine.clone();
+    let (context, exten, from) = (context.to_string(), exten.to_string(), from.to_string());
+    engine
+        .block_on(async move {
+            let ch = e.new_phone_channel("PJSIP", &from, spec, &context, &exten);
+            e.spawn_pbx(ch);
+            e.run_until(Duration::from_secs(3600)).await;
+        })
+        .expect("runtime");
+    let out = events.borrow().clone();
+    out
+}

@@ -247,10 +247,10 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         }
         return finish(&engine, chan, &mut Vec::new(), status, AppResult::Hangup, false);
     }
+    // Always called, even without letters: the features module also reads `BRIDGE_FEATURES` on the caller
+    // (`pre_bridge_setup` does that for every bridged Dial).
     if let Some(features) = engine.bridge_features() {
-        if !args.options.features.is_empty() {
-            features.dial_letters(&engine, chan, peer, &args.options.features);
-        }
+        features.dial_letters(&engine, chan, peer, &args.options.features);
     }
     let why = bridge_call(&engine, chan, peer).await;
     // end_bridge_callback

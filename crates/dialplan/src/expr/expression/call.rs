@@ -5,26 +5,27 @@
 //! into one string for a dialplan function (which gets a 512-byte result buffer); a result made only of
 //! `-0123456789.`, space and tab is a number.
 //!
-//! Known divergence: the transcendental builtins (`COS`, `EXP`, `LOG`, `POW`, …) are computed in `f64` and
-//! may differ from Asterisk's `long double` results in the last of the 18 printed digits. `ABS`, `FLOOR`,
-//! `CEIL`, `ROUND`, `RINT`, `TRUNC`, `SQRT` and `REMAINDER` are exact.
+//! `ABS`, `FLOOR`, `CEIL`, `ROUND`, `RINT`, `TRUNC`, `SQRT` and `REMAINDER` are exact; the transcendental ones
+//! are in [`super::math`].
 
+use super::math;
 use super::num::{strtold, Num};
 use super::value::{arg_number, arg_text, Val, SRC_Y};
 use crate::diag::LogLevel;
 use crate::expr::cnum::prefix_bytes;
 use crate::expr::{codes, Effects, FuncError, VarContext};
 use rustc_apfloat::Round;
+use std::borrow::Cow;
 
 /// The result buffer `op_func` gives a dialplan function.
 const WORKSPACE: usize = 512;
 
-pub(crate) fn call_function(
-    name: Val,
-    mut args: Vec<Val>,
+pub(crate) fn call_function<'a>(
+    name: Val<'a>,
+    mut args: Vec<Val<'a>>,
     ctx: &mut dyn VarContext,
     fx: &mut Effects,
-) -> Val {
+) -> Val<'a> {
     let name = arg_text(&name);
     let zero = || Val::num(Num::ZERO);
     if name.is_empty()
@@ -120,12 +121,12 @@ pub(crate) fn call_function(
     if text.bytes().all(|b| b"-0123456789. \t".contains(&b)) {
         Val::num(strtold(text).0)
     } else {
-        Val::make_str(text.to_owned())
+        Val::make_str(Cow::Owned(text.to_owned()))
     }
 }
 
 /// The arguments joined with `,`, numbers printed with `%.18Lg`.
-fn compose_args(args: &[Val]) -> String {
+fn compose_args(args: &[Val<'_>]) -> String {
     let mut s = String::new();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
@@ -137,31 +138,19 @@ fn compose_args(args: &[Val]) -> String {
 }
 
 /// The expression language's own math functions; `None` for other names.
-fn builtin(name: &str, args: &mut [Val], fx: &mut Effects) -> Option<Val> {
+fn builtin<'a>(name: &str, args: &mut [Val<'a>], fx: &mut Effects) -> Option<Val<'a>> {
     let unary: Option<fn(Num) -> Num> = match name {
-        "COS" => Some(|x| f64_op(x, f64::cos)),
-        "SIN" => Some(|x| f64_op(x, f64::sin)),
-        "TAN" => Some(|x| f64_op(x, f64::tan)),
-        "ACOS" => Some(|x| f64_op(x, f64::acos)),
-        "ASIN" => Some(|x| f64_op(x, f64::asin)),
-        "ATAN" => Some(|x| f64_op(x, f64::atan)),
         "SQRT" => Some(Num::sqrt),
         "FLOOR" => Some(|x| x.round(Round::TowardNegative)),
         "CEIL" => Some(|x| x.round(Round::TowardPositive)),
         "ROUND" => Some(|x| x.round(Round::NearestTiesToAway)),
         "RINT" => Some(|x| x.round(Round::NearestTiesToEven)),
         "TRUNC" => Some(|x| x.round(Round::TowardZero)),
-        "EXP" => Some(|x| f64_op(x, f64::exp)),
-        "EXP2" => Some(|x| f64_op(x, f64::exp2)),
-        "EXP10" => Some(|x| f64_op(x, |v| 10f64.powf(v))),
-        "LOG" => Some(|x| f64_op(x, f64::ln)),
-        "LOG2" => Some(|x| f64_op(x, f64::log2)),
-        "LOG10" => Some(|x| f64_op(x, f64::log10)),
         "ABS" => Some(Num::abs),
-        _ => None,
+        other => math::unary(other),
     };
     let binary: Option<fn(Num, Num) -> Num> = match name {
-        "ATAN2" => Some(|y, x| Num::from_f64(y.to_f64().atan2(x.to_f64()))),
+        "ATAN2" => Some(math::atan2),
         "POW" => Some(pow),
         "REMAINDER" => Some(Num::ieee_rem),
         _ => None,
@@ -195,13 +184,9 @@ fn wrong_args(name: &str, fx: &mut Effects) {
     );
 }
 
-fn f64_op(x: Num, f: fn(f64) -> f64) -> Num {
-    Num::from_f64(f(x.to_f64()))
-}
-
-/// `powl`: exact for integer powers whose result fits, else computed in `f64`.
+/// `powl`: exact for integer powers whose result fits, else in quad precision.
 fn pow(x: Num, y: Num) -> Num {
-    if let Num::Int(e) = y {
+    if let (Num::Int(_), Num::Int(e)) = (x, y) {
         if (0..=64).contains(&e) {
             let mut r = Num::Int(1);
             for _ in 0..e {
@@ -212,5 +197,5 @@ fn pow(x: Num, y: Num) -> Num {
             }
         }
     }
-    Num::from_f64(x.to_f64().powf(y.to_f64()))
+    math::pow(x, y)
 }

@@ -15,6 +15,7 @@
 //!   (flex echoes it to the process's standard output, which is not a log line).
 
 use super::value::Val;
+use std::borrow::Cow;
 
 /// The token kinds, in the order of Asterisk's token numbers (`yytname`), which is the order bison lists
 /// expected tokens in its error messages.
@@ -82,10 +83,10 @@ impl Kind {
 /// One token: its kind, where its text starts (the column of the caret in a syntax error) and, for a
 /// [`Kind::Token`], its value.
 #[derive(Debug)]
-pub(crate) struct Tok {
+pub(crate) struct Tok<'a> {
     pub kind: Kind,
     pub start: usize,
-    pub val: Option<Val>,
+    pub val: Option<Val<'a>>,
 }
 
 pub(crate) struct Lexer<'a> {
@@ -140,7 +141,7 @@ impl<'a> Lexer<'a> {
         self.src.get(i).copied()
     }
 
-    fn op(&mut self, kind: Kind, len: usize) -> Tok {
+    fn op(&mut self, kind: Kind, len: usize) -> Tok<'a> {
         let start = self.pos;
         self.pos += len;
         Tok {
@@ -153,14 +154,14 @@ impl<'a> Lexer<'a> {
     /// A token's text. Token boundaries fall on ASCII bytes or the end, except where a token ends inside a
     /// multi-byte character (impossible: bytes ≥ 0x80 all belong to tokens), so slicing is safe; the fallback
     /// keeps it panic-free regardless.
-    fn slice(&self, from: usize, to: usize) -> String {
-        self.text
-            .get(from..to)
-            .map(str::to_owned)
-            .unwrap_or_else(|| String::from_utf8_lossy(&self.src[from.min(to)..to]).into_owned())
+    fn slice(&self, from: usize, to: usize) -> Cow<'a, str> {
+        match self.text.get(from..to) {
+            Some(s) => Cow::Borrowed(s),
+            None => String::from_utf8_lossy(&self.src[from.min(to)..to]),
+        }
     }
 
-    fn token(&self, start: usize, end: usize, numeric: bool) -> Tok {
+    fn token(&self, start: usize, end: usize, numeric: bool) -> Tok<'a> {
         let s = self.slice(start, end);
         Tok {
             kind: Kind::Token,
@@ -169,7 +170,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    pub(crate) fn next_token(&mut self) -> Tok {
+    pub(crate) fn next_token(&mut self) -> Tok<'a> {
         loop {
             let Some(c) = self.at(self.pos) else {
                 return Tok {
@@ -298,7 +299,7 @@ impl<'a> Lexer<'a> {
 
     /// Inside `${`: gathers up to the matching `}`, then the trailing text. `None` when the input ends first
     /// (flex then ends the scan and the gathered text is lost).
-    fn variable(&mut self, start: usize) -> Option<Tok> {
+    fn variable(&mut self, start: usize) -> Option<Tok<'a>> {
         let mut curly: i32 = 0;
         loop {
             // <var>: up to the next brace.

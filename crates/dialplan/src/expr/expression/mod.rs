@@ -3,11 +3,11 @@
 //! Why hand-written and not pest: the language is defined by a flex scanner (longest match across rules,
 //! three start conditions, `yymore`/`unput` tricks around `${`) and a bison LALR(1) parser whose *default
 //! reductions* decide what a syntax error leaves behind and which tokens its message lists. A PEG describes
-//! neither faithfully, so [`lexer`] models the scanner byte by byte and [`parser`] makes the moves of bison's
+//! neither faithfully, so `lexer` models the scanner byte by byte and `parser` makes the moves of bison's
 //! automaton with an explicit stack (which also gives bison's `memory exhausted` limit instead of a stack
 //! overflow on deep nesting).
 //!
-//! - [`lexer`]: tokens; [`parser`]: precedence, reductions, errors;
+//! - `lexer`: tokens; `parser`: precedence, reductions, errors;
 //! - `value`: the operators' semantics (conversions in place, quotes, warnings);
 //! - `num`: `long double` arithmetic and `%.18Lg`;
 //! - `regex`: POSIX extended regular expressions for `:` and `=~`;
@@ -15,6 +15,7 @@
 
 mod call;
 pub(crate) mod lexer;
+mod math;
 mod num;
 pub(crate) mod parser;
 mod regex;
@@ -45,9 +46,22 @@ pub fn evaluate(expr: &str) -> ExprResult {
 ///
 /// A parse that fails before producing a value returns `0`, as Asterisk does.
 pub fn evaluate_in(expr: &str, ctx: &mut dyn VarContext, fx: &mut Effects) -> String {
+    let mut out = String::new();
+    evaluate_into(expr, ctx, fx, &mut out, usize::MAX);
+    out
+}
+
+/// Evaluates an expression, appending at most `room` bytes of its value to `out`.
+pub fn evaluate_into(
+    expr: &str,
+    ctx: &mut dyn VarContext,
+    fx: &mut Effects,
+    out: &mut String,
+    room: usize,
+) {
     match parser::parse(expr, ctx, fx) {
-        Some(v) => v.into_text(),
-        None => String::from("0"),
+        Some(v) => v.write_text(out, room),
+        None => out.push_str(super::cnum::prefix_bytes("0", room)),
     }
 }
 

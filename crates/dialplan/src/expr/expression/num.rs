@@ -16,7 +16,29 @@ pub(crate) enum Num {
     /// An integer, exactly representable (every `i64` is), never negative zero.
     Int(i64),
     /// Any other value, including `-0`, fractions, huge values, infinities and NaN.
-    Ext(Ext),
+    Ext(X80),
+}
+
+/// The 80 bits of an x87 value, stored compactly (an apfloat value is three times larger and values are
+/// moved around a lot while parsing).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct X80 {
+    significand: u64,
+    sign_exponent: u16,
+}
+
+impl X80 {
+    fn new(x: Ext) -> X80 {
+        let bits = x.to_bits();
+        X80 {
+            significand: bits as u64,
+            sign_exponent: (bits >> 64) as u16,
+        }
+    }
+
+    fn get(self) -> Ext {
+        Ext::from_bits((u128::from(self.sign_exponent) << 64) | u128::from(self.significand))
+    }
 }
 
 /// Integers below this print as plain digits under `%.18Lg`.
@@ -35,8 +57,18 @@ impl Num {
     fn ext(self) -> Ext {
         match self {
             Num::Int(i) => Ext::from_i128(i128::from(i)).value,
-            Num::Ext(x) => x,
+            Num::Ext(x) => x.get(),
         }
+    }
+
+    /// The value as an x87 float.
+    pub(crate) fn to_ext(self) -> Ext {
+        self.ext()
+    }
+
+    /// A value computed as an x87 float.
+    pub(crate) fn from_ext_value(x: Ext) -> Num {
+        Num::from_ext(x)
     }
 
     /// Keeps exact integers on the fast path.
@@ -52,28 +84,36 @@ impl Num {
         } else if x.is_zero() && !x.is_negative() {
             return Num::Int(0);
         }
-        Num::Ext(x)
+        Num::Ext(X80::new(x))
     }
 
     /// x87 produces its "real indefinite" NaN (sign bit set, printed `-nan`) for invalid operations.
     fn from_status(r: rustc_apfloat::StatusAnd<Ext>) -> Num {
         if r.value.is_nan() && r.status.contains(Status::INVALID_OP) {
-            return Num::Ext(-Ext::qnan(None));
+            return Num::Ext(X80::new(-Ext::qnan(None)));
         }
         Num::from_ext(r.value)
+    }
+
+    /// On the exact-integer fast path (arithmetic there never overflows).
+    pub(crate) fn is_int(self) -> bool {
+        matches!(self, Num::Int(_))
     }
 
     pub(crate) fn is_zero(self) -> bool {
         match self {
             Num::Int(i) => i == 0,
-            Num::Ext(x) => x.is_zero(),
+            Num::Ext(x) => x.get().is_zero(),
         }
     }
 
     pub(crate) fn is_negative_strict(self) -> bool {
         match self {
             Num::Int(i) => i < 0,
-            Num::Ext(x) => x.is_negative() && !x.is_zero() && !x.is_nan(),
+            Num::Ext(x) => {
+                let x = x.get();
+                x.is_negative() && !x.is_zero() && !x.is_nan()
+            }
         }
     }
 
@@ -151,7 +191,7 @@ impl Num {
                 }
             }
         }
-        Num::Ext(-self.ext())
+        Num::Ext(X80::new(-self.ext()))
     }
 
     pub(crate) fn abs(self) -> Num {
@@ -166,7 +206,7 @@ impl Num {
     pub(crate) fn round(self, mode: Round) -> Num {
         match self {
             Num::Int(_) => self,
-            Num::Ext(x) => Num::from_ext(x.round_to_integral(mode).value),
+            Num::Ext(x) => Num::from_ext(x.get().round_to_integral(mode).value),
         }
     }
 
@@ -182,7 +222,7 @@ impl Num {
             return self;
         }
         if x.is_negative() {
-            return Num::Ext(-Ext::qnan(None));
+            return Num::Ext(X80::new(-Ext::qnan(None)));
         }
         let (sig, exp) = decompose(x);
         // sqrt(sig * 2^exp) = sqrt(sig * 2^z) * 2^((exp - z) / 2), with z making the integer root 66 bits long
@@ -221,54 +261,33 @@ impl Num {
         Num::from_ext(scale2(value, (exp - z) / 2 - 1))
     }
 
-    /// From a double (for the transcendental builtins, computed in `f64`).
-    pub(crate) fn from_f64(v: f64) -> Num {
-        if v.is_nan() {
-            return Num::Ext(-Ext::qnan(None));
-        }
-        let bits = v.to_bits();
-        let negative = bits >> 63 != 0;
-        let exp = ((bits >> 52) & 0x7ff) as i32;
-        let frac = bits & ((1u64 << 52) - 1);
-        let x = if exp == 0x7ff {
-            Ext::INFINITY
-        } else if exp == 0 {
-            scale2(Ext::from_u128(u128::from(frac)).value, -1074)
-        } else {
-            scale2(
-                Ext::from_u128(u128::from(frac | (1u64 << 52))).value,
-                exp - 1075,
-            )
-        };
-        Num::from_ext(if negative { -x } else { x })
-    }
-
-    pub(crate) fn to_f64(self) -> f64 {
-        match self {
-            Num::Int(i) => i as f64,
-            Num::Ext(x) => {
-                if x.is_nan() {
-                    return f64::NAN;
+    /// Appends `%.18Lg`, at most `room` bytes of it, without allocating for plain integers.
+    pub(crate) fn write(self, out: &mut String, room: usize) {
+        if let Num::Int(i) = self {
+            if i.unsigned_abs() < PLAIN_LIMIT {
+                let mut buf = [0u8; 20];
+                let mut pos = buf.len();
+                let mut v = i.unsigned_abs();
+                loop {
+                    pos -= 1;
+                    buf[pos] = b'0' + (v % 10) as u8;
+                    v /= 10;
+                    if v == 0 {
+                        break;
+                    }
                 }
-                if x.is_infinite() {
-                    return if x.is_negative() {
-                        f64::NEG_INFINITY
-                    } else {
-                        f64::INFINITY
-                    };
+                if i < 0 {
+                    pos -= 1;
+                    buf[pos] = b'-';
                 }
-                if x.is_zero() {
-                    return if x.is_negative() { -0.0 } else { 0.0 };
-                }
-                let (sig, exp) = decompose(x);
-                let v = (sig as f64) * 2f64.powi(exp.clamp(-1100, 1100));
-                if x.is_negative() {
-                    -v
-                } else {
-                    v
-                }
+                let digits = &buf[pos..];
+                let n = digits.len().min(room);
+                out.extend(digits[..n].iter().map(|&b| char::from(b)));
+                return;
             }
         }
+        let s = self.format();
+        out.push_str(crate::expr::cnum::prefix_bytes(&s, room));
     }
 
     /// `%.18Lg`.
@@ -447,6 +466,11 @@ impl BigDec {
 /// decimal point. Returns the value and whether `errno` would be `ERANGE` (overflow or underflow).
 pub(crate) fn strtold(s: &str) -> (Num, bool) {
     let b = s.as_bytes();
+    // The common case: a short run of digits.
+    if !b.is_empty() && b.len() <= 18 && b.iter().all(u8::is_ascii_digit) {
+        let v = b.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
+        return (Num::Int(v), false);
+    }
     let mut i = 0;
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
         i += 1;
@@ -477,10 +501,12 @@ pub(crate) fn strtold(s: &str) -> (Num, bool) {
     let trimmed_int = int_part.trim_start_matches('0');
     let frac_zero = frac_part.bytes().all(|c| c == b'0');
     if frac_zero && trimmed_int.len() <= 18 {
-        let v: i64 = trimmed_int.parse().unwrap_or(0);
+        let v = trimmed_int
+            .bytes()
+            .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
         if negative {
             if v == 0 {
-                return (Num::Ext(-Ext::ZERO), false);
+                return (Num::Ext(X80::new(-Ext::ZERO)), false);
             }
             return (Num::Int(-v), false);
         }

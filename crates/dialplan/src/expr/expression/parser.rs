@@ -25,6 +25,8 @@ use super::regex::Anchor;
 use super::value::{self, Cmp, Val};
 use crate::diag::LogLevel;
 use crate::expr::{codes, Effects, VarContext};
+use smallvec::SmallVec;
+use std::borrow::Cow;
 
 /// bison's `YYMAXDEPTH`: the parse fails when its state stack reaches this size.
 const MAX_DEPTH: usize = 10_000;
@@ -97,13 +99,13 @@ enum Unary {
 }
 
 #[derive(Debug)]
-enum Sym {
-    Expr(Val),
+enum Sym<'a> {
+    Expr(Val<'a>),
     /// A token not yet known to be a value or a function name.
-    Token(Val),
+    Token(Val<'a>),
     /// `NAME (`: two grammar symbols.
-    FuncOpen(Val),
-    Args(Vec<Val>),
+    FuncOpen(Val<'a>),
+    Args(Vec<Val<'a>>),
     Comma,
     Bin(Bin),
     Unary(Unary),
@@ -112,7 +114,7 @@ enum Sym {
     ColonColon,
 }
 
-impl Sym {
+impl Sym<'_> {
     fn size(&self) -> usize {
         match self {
             Sym::FuncOpen(_) => 2,
@@ -131,8 +133,8 @@ const EXPECT_MANY: &[Kind] = &[];
 struct Parser<'a, 'c> {
     input: &'a str,
     lexer: Lexer<'a>,
-    la: Tok,
-    stack: Vec<Sym>,
+    la: Tok<'a>,
+    stack: SmallVec<[Sym<'a>; 16]>,
     /// Grammar symbols on the stack (bison's state stack holds one more).
     depth: usize,
     ctx: &'c mut dyn VarContext,
@@ -140,14 +142,18 @@ struct Parser<'a, 'c> {
 }
 
 /// What the parse produced: `None` when it failed before reaching a result (Asterisk then returns `0`).
-pub(crate) fn parse(input: &str, ctx: &mut dyn VarContext, fx: &mut Effects) -> Option<Val> {
+pub(crate) fn parse<'a>(
+    input: &'a str,
+    ctx: &mut dyn VarContext,
+    fx: &mut Effects,
+) -> Option<Val<'a>> {
     let mut lexer = Lexer::new(input);
     let la = lexer.next_token();
     let mut p = Parser {
         input,
         lexer,
         la,
-        stack: Vec::new(),
+        stack: SmallVec::new(),
         depth: 0,
         ctx,
         fx,
@@ -155,38 +161,38 @@ pub(crate) fn parse(input: &str, ctx: &mut dyn VarContext, fx: &mut Effects) -> 
     p.run()
 }
 
-enum Step {
+enum Step<'a> {
     Continue,
-    Done(Option<Val>),
+    Done(Option<Val<'a>>),
 }
 
-impl Parser<'_, '_> {
+impl<'a> Parser<'a, '_> {
     fn advance(&mut self) {
         self.la = self.lexer.next_token();
     }
 
     /// Pushes a symbol; `false` when bison's stack would be exhausted.
-    fn push(&mut self, sym: Sym) -> bool {
+    fn push(&mut self, sym: Sym<'a>) -> bool {
         self.depth += sym.size();
         self.stack.push(sym);
         self.depth + 1 < MAX_DEPTH
     }
 
-    fn pop(&mut self) -> Option<Sym> {
+    fn pop(&mut self) -> Option<Sym<'a>> {
         let sym = self.stack.pop()?;
         self.depth -= sym.size();
         Some(sym)
     }
 
-    fn pop_expr(&mut self) -> Val {
+    fn pop_expr(&mut self) -> Val<'a> {
         match self.pop() {
             Some(Sym::Expr(v)) => v,
-            _ => Val::Str(String::new()),
+            _ => Val::Str(Cow::Borrowed("")),
         }
     }
 
     /// Shifts the lookahead as `sym`.
-    fn shift(&mut self, sym: Sym) -> Step {
+    fn shift(&mut self, sym: Sym<'a>) -> Step<'a> {
         if self.push(sym) {
             self.advance();
             Step::Continue
@@ -207,19 +213,19 @@ impl Parser<'_, '_> {
     }
 
     /// bison's stack is full: the caret points at the token just shifted.
-    fn exhausted(&mut self) -> Step {
+    fn exhausted(&mut self) -> Step<'a> {
         let column = self.la.start;
         self.error("memory exhausted", column);
         Step::Done(None)
     }
 
     /// Replaces the top of the stack by an expression (a reduction never grows the stack).
-    fn reduced(&mut self, v: Val) -> Step {
+    fn reduced(&mut self, v: Val<'a>) -> Step<'a> {
         self.push(Sym::Expr(v));
         Step::Continue
     }
 
-    fn run(&mut self) -> Option<Val> {
+    fn run(&mut self) -> Option<Val<'a>> {
         loop {
             if let Step::Done(v) = self.step() {
                 return v;
@@ -227,7 +233,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn step(&mut self) -> Step {
+    fn step(&mut self) -> Step<'a> {
         match self.stack.last() {
             None
             | Some(Sym::Bin(_))
@@ -253,23 +259,34 @@ impl Parser<'_, '_> {
     }
 
     /// A state expecting an operand.
-    fn operand(&mut self) -> Step {
+    fn operand(&mut self) -> Step<'a> {
         match self.la.kind {
             Kind::Token => {
-                let v = self.la.val.take().unwrap_or(Val::Str(String::new()));
-                self.shift(Sym::Token(v))
+                let v = self.la.val.take().unwrap_or(Val::Str(Cow::Borrowed("")));
+                if !self.push(Sym::Token(v)) {
+                    return self.exhausted();
+                }
+                self.advance();
+                // With the next token known, `expr: TOKEN` is reduced at once unless a `(` makes the token a
+                // function name (bison reads the same lookahead before deciding).
+                if self.la.kind != Kind::Lp {
+                    if let Some(Sym::Token(v)) = self.stack.pop() {
+                        self.stack.push(Sym::Expr(v));
+                    }
+                }
+                Step::Continue
             }
             Kind::Lp => self.shift(Sym::LParen),
             Kind::Minus => self.shift(Sym::Unary(Unary::Neg)),
             Kind::Compl => self.shift(Sym::Unary(Unary::Not)),
             _ => match self.stack.last() {
                 // `start: /* empty */`
-                None => self.accept(Val::Str(String::new())),
+                None => self.accept(Val::Str(Cow::Borrowed(""))),
                 // `arglist: arglist ','` — an empty argument.
                 Some(Sym::Comma) => {
                     self.pop();
                     if let Some(Sym::Args(args)) = self.stack.last_mut() {
-                        args.push(Val::Str(String::new()));
+                        args.push(Val::Str(Cow::Borrowed("")));
                     }
                     Step::Continue
                 }
@@ -282,14 +299,14 @@ impl Parser<'_, '_> {
     }
 
     /// The result is known; only the end may follow.
-    fn accept(&mut self, v: Val) -> Step {
+    fn accept(&mut self, v: Val<'a>) -> Step<'a> {
         if self.la.kind != Kind::End {
             self.syntax_error(EXPECT_END);
         }
         Step::Done(Some(v))
     }
 
-    fn after_expr(&mut self) -> Step {
+    fn after_expr(&mut self) -> Step<'a> {
         let la = self.la.kind;
         let la_bin = Bin::from_kind(la);
         let below = self.stack.len().checked_sub(2).map(|i| &self.stack[i]);
@@ -386,7 +403,7 @@ impl Parser<'_, '_> {
     }
 
     /// `NAME ( arglist .`
-    fn after_args(&mut self) -> Step {
+    fn after_args(&mut self) -> Step<'a> {
         match self.la.kind {
             Kind::Comma => self.shift(Sym::Comma),
             Kind::Rp => {
@@ -399,7 +416,7 @@ impl Parser<'_, '_> {
                 };
                 let name = match self.pop() {
                     Some(Sym::FuncOpen(n)) => n,
-                    _ => Val::Str(String::new()),
+                    _ => Val::Str(Cow::Borrowed("")),
                 };
                 let v = call_function(name, args, self.ctx, self.fx);
                 self.reduced(v)
@@ -412,7 +429,7 @@ impl Parser<'_, '_> {
     }
 
     /// Shifts the lookahead operator (binary, `?`).
-    fn shift_operator(&mut self) -> Step {
+    fn shift_operator(&mut self) -> Step<'a> {
         let sym = match Bin::from_kind(self.la.kind) {
             Some(b) => Sym::Bin(b),
             None => Sym::Cond,
@@ -420,7 +437,7 @@ impl Parser<'_, '_> {
         self.shift(sym)
     }
 
-    fn binary(&mut self, op: Bin, a: Val, b: Val) -> Val {
+    fn binary(&mut self, op: Bin, a: Val<'a>, b: Val<'a>) -> Val<'a> {
         let fx = &mut *self.fx;
         match op {
             Bin::Or => value::op_or(a, b, fx),

@@ -8,10 +8,16 @@
 //! - the parser follows glibc's grammar and reports glibc's error messages (`Invalid preceding regular
 //!   expression`, `Unmatched ( or \(`, …);
 //! - the overall match is found with a set-based NFA simulation (leftmost, then longest), linear in the text;
-//! - the first group is then reconstructed as glibc does: among the paths that produce that overall match,
-//!   the first in priority order (earlier alternative first, loops greedy), by backtracking with a memo of
-//!   failed (instruction, position) pairs, so it stays polynomial;
-//! - back-references disable the memo and run with a step budget.
+//! - the first group is then reconstructed as glibc's `set_regs` does: knowing which (instruction, position)
+//!   pairs can still complete the match, a walk from the start takes at each choice the first viable
+//!   alternative in glibc's order (left to right, an empty alternative last, loops greedy), leaves a loop
+//!   re-entered without progress, and keeps an optional group's earlier text over an empty iteration;
+//! - back-references make that table unusable: such patterns are searched by backtracking within a step
+//!   budget.
+//!
+//! Known divergence: glibc attaches anchors (`^`, `$`, `\b`, …) to the following NFA nodes and ends the
+//! group-1 walk at one particular accepting node; with an empty alternative next to a group and an anchor
+//! (`()\b|`) it may report no group where dialsim reports an empty one. The overall match is the same.
 //!
 //! Matching is on characters (Asterisk runs in the C.UTF-8 locale, where `.` is one UTF-8 character); the
 //! offsets reported are bytes, as C's are.
@@ -79,7 +85,7 @@ const MAX_NESTING: usize = 200;
 const MAX_PROGRAM: usize = 100_000;
 /// Steps allowed to a search with back-references.
 const BACKREF_BUDGET: usize = 1_000_000;
-/// Largest memo (instructions × text positions) for reconstructing group 1.
+/// Largest table (instructions × text positions) for reconstructing group 1.
 const MAX_MEMO: usize = 16_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,7 +203,13 @@ enum Inst {
     /// Try the first target, then the second.
     Split(usize, usize),
     Jmp(usize),
-    Save(usize),
+    /// Records a group boundary: slot `2g` opens group `g`, `2g + 1` closes it; `opt` marks a group that is
+    /// itself the operand of an optional repetition (`(…)*`, `(…)?`), which changes how glibc records an
+    /// empty iteration.
+    Save {
+        slot: usize,
+        opt: bool,
+    },
     BackRef(usize),
     Match,
 }
@@ -364,7 +376,7 @@ impl Regex {
                     stack.push(*b);
                     stack.push(*a);
                 }
-                Inst::Save(_) => stack.push(pc + 1),
+                Inst::Save { .. } => stack.push(pc + 1),
                 Inst::Assert(a) => {
                     if Self::assertion_holds(*a, text, pos) {
                         stack.push(pc + 1);
@@ -375,35 +387,157 @@ impl Regex {
         }
     }
 
-    /// Group 1 of the first path, in priority order, that matches exactly `start..end`.
+    /// Group 1 of the overall match `start..end`, chosen as glibc's `set_regs` chooses it: walking from the
+    /// start, at each choice the first alternative (in priority order) from which the match can still be
+    /// completed; a loop re-entered at the same position without progress takes its exit; an empty
+    /// iteration of an optional group keeps the previous iteration's text.
     fn first_group(&self, text: &[char], start: usize, end: usize) -> Option<(usize, usize)> {
+        let n = self.prog.len();
+        let width = end - start + 1;
+        if self.has_backrefs || n.saturating_mul(width) > MAX_MEMO {
+            return self.first_group_backtracking(text, start, end);
+        }
+        let alive = self.alive(text, start, end);
+        let is_alive = |pc: usize, pos: usize| alive[(pos - start) * n + pc];
+        let (mut pc, mut pos) = (0usize, start);
+        let mut eps_via = vec![false; n];
+        let mut touched: Vec<usize> = Vec::new();
+        // Group 1 as glibc's registers hold it: start, and end once closed; `prev` is the last non-empty one.
+        let mut cur: Option<Group1> = None;
+        let mut prev: Option<Group1> = None;
+        let mut steps = n.saturating_mul(width).saturating_mul(2) + 16;
+        while steps > 0 {
+            steps -= 1;
+            match &self.prog[pc] {
+                Inst::Match => {
+                    return match cur {
+                        Some((s, Some(e))) if pos == end => Some((s, e)),
+                        _ => None,
+                    };
+                }
+                Inst::Split(a, b) => {
+                    eps_via[pc] = true;
+                    touched.push(pc);
+                    let (a, b) = (*a, *b);
+                    pc = match (is_alive(a, pos), is_alive(b, pos)) {
+                        (true, true) if eps_via[a] => b,
+                        (true, _) => a,
+                        (false, true) => b,
+                        (false, false) => return None,
+                    };
+                }
+                Inst::Jmp(t) => {
+                    eps_via[pc] = true;
+                    touched.push(pc);
+                    pc = *t;
+                }
+                Inst::Assert(_) => {
+                    eps_via[pc] = true;
+                    touched.push(pc);
+                    pc += 1;
+                }
+                Inst::Save { slot, opt } => {
+                    eps_via[pc] = true;
+                    touched.push(pc);
+                    match *slot {
+                        2 => cur = Some((pos, None)),
+                        3 => {
+                            if let Some((s, _)) = cur {
+                                if s < pos {
+                                    cur = Some((s, Some(pos)));
+                                    prev = cur;
+                                } else if *opt && prev.is_some() {
+                                    cur = prev;
+                                } else {
+                                    cur = Some((s, Some(pos)));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                    pc += 1;
+                }
+                Inst::BackRef(_) => return None,
+                inst => match text.get(pos) {
+                    Some(&c) if pos < end && Self::consumes(inst, c) => {
+                        pos += 1;
+                        pc += 1;
+                        for t in touched.drain(..) {
+                            eps_via[t] = false;
+                        }
+                    }
+                    _ => return None,
+                },
+            }
+        }
+        None
+    }
+
+    /// `alive[(pos - start) * n + pc]`: from instruction `pc` at `pos` the match can end exactly at `end`.
+    fn alive(&self, text: &[char], start: usize, end: usize) -> Vec<bool> {
+        let n = self.prog.len();
+        let mut alive = vec![false; (end - start + 1) * n];
+        for pos in (start..=end).rev() {
+            let row = (pos - start) * n;
+            for pc in 0..n {
+                alive[row + pc] = match &self.prog[pc] {
+                    Inst::Match => pos == end,
+                    Inst::Char(_) | Inst::Any | Inst::Set(_) => {
+                        pos < end
+                            && text
+                                .get(pos)
+                                .is_some_and(|&c| Self::consumes(&self.prog[pc], c))
+                            && alive[row + n + pc + 1]
+                    }
+                    _ => false,
+                };
+            }
+            // ε-moves within the position, to a fixpoint (loops jump backwards).
+            let mut changed = true;
+            let mut passes = 0;
+            while changed && passes <= n {
+                changed = false;
+                passes += 1;
+                for pc in (0..n).rev() {
+                    if alive[row + pc] {
+                        continue;
+                    }
+                    let v = match &self.prog[pc] {
+                        Inst::Jmp(t) => alive[row + t],
+                        Inst::Split(a, b) => alive[row + a] || alive[row + b],
+                        Inst::Save { .. } => alive[row + pc + 1],
+                        Inst::Assert(a) => {
+                            Self::assertion_holds(*a, text, pos) && alive[row + pc + 1]
+                        }
+                        _ => false,
+                    };
+                    if v {
+                        alive[row + pc] = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        alive
+    }
+
+    /// With back-references: the first path in priority order (backtracking, within a budget).
+    fn first_group_backtracking(
+        &self,
+        text: &[char],
+        start: usize,
+        end: usize,
+    ) -> Option<(usize, usize)> {
         let slots = 2 * (self.groups + 1);
-        let width = text.len() + 1;
-        // The memo of failed (instruction, position) pairs is exact without back-references; it is skipped
-        // (in favour of a step budget) with them, or when it would be too large.
-        let memo = !self.has_backrefs && self.prog.len().saturating_mul(width) <= MAX_MEMO;
-        let mut visited = if memo {
-            vec![false; self.prog.len() * width]
-        } else {
-            Vec::new()
-        };
         let mut budget = BACKREF_BUDGET;
         let mut stack: Vec<(usize, usize, Vec<Option<usize>>)> =
             vec![(0, start, vec![None; slots])];
         while let Some((mut pc, mut pos, mut caps)) = stack.pop() {
             loop {
-                if !memo {
-                    if budget == 0 {
-                        return None;
-                    }
-                    budget -= 1;
-                } else {
-                    let key = pc * width + pos;
-                    if visited[key] {
-                        break;
-                    }
-                    visited[key] = true;
+                if budget == 0 {
+                    return None;
                 }
+                budget -= 1;
                 match &self.prog[pc] {
                     Inst::Match => {
                         if pos == end {
@@ -419,7 +553,7 @@ impl Regex {
                         stack.push((*b, pos, caps.clone()));
                         pc = *a;
                     }
-                    Inst::Save(slot) => {
+                    Inst::Save { slot, .. } => {
                         caps[*slot] = Some(pos);
                         pc += 1;
                     }
@@ -478,7 +612,7 @@ impl Regex {
                             stack.push((*b, pos, caps.clone()));
                             pc = *a;
                         }
-                        Inst::Save(slot) => {
+                        Inst::Save { slot, .. } => {
                             caps[*slot] = Some(pos);
                             pc += 1;
                         }
@@ -515,6 +649,9 @@ impl Regex {
         None
     }
 }
+
+/// Group 1's start and, once closed, its end.
+type Group1 = (usize, Option<usize>);
 
 /// The length of group `g`'s text when it also appears at `pos`; `None` when it does not (or the group did
 /// not take part).
@@ -844,6 +981,10 @@ impl Parser {
                 Some(end_elem) => {
                     let lo = elem_char(&start_elem)?;
                     let hi = elem_char(&end_elem)?;
+                    // glibc's C.UTF-8 has no collation order for other characters.
+                    if !lo.is_ascii() || !hi.is_ascii() {
+                        return Err(RegexError::Collate);
+                    }
                     if lo > hi {
                         return Err(RegexError::Range);
                     }
@@ -971,10 +1112,11 @@ enum Elem {
     Class(String),
 }
 
+/// A collating element or equivalence class name: one ASCII character (glibc's C.UTF-8 knows no others).
 fn single_char(s: &str) -> Option<char> {
     let mut it = s.chars();
     match (it.next(), it.next()) {
-        (Some(c), None) => Some(c),
+        (Some(c), None) if c.is_ascii() => Some(c),
         _ => None,
     }
 }
@@ -1001,6 +1143,11 @@ impl Compiler {
     }
 
     fn emit_ast(&mut self, ast: &Ast) -> Result<(), RegexError> {
+        self.emit(ast, false)
+    }
+
+    /// Emits `ast`; `opt` when it is the optional copy of a repeated group.
+    fn emit(&mut self, ast: &Ast, opt: bool) -> Result<(), RegexError> {
         match ast {
             Ast::Empty => {}
             Ast::Lit(c) => {
@@ -1019,9 +1166,12 @@ impl Compiler {
                 self.push(Inst::BackRef(*g))?;
             }
             Ast::Group(i, body) => {
-                self.push(Inst::Save(2 * i))?;
+                self.push(Inst::Save { slot: 2 * i, opt })?;
                 self.emit_ast(body)?;
-                self.push(Inst::Save(2 * i + 1))?;
+                self.push(Inst::Save {
+                    slot: 2 * i + 1,
+                    opt,
+                })?;
             }
             Ast::Cat(items) => {
                 for item in items {
@@ -1029,6 +1179,16 @@ impl Compiler {
                 }
             }
             Ast::Alt(branches) => {
+                // glibc tries alternatives in the order of their first NFA node; an empty alternative's first
+                // node is the one after the alternation, numbered after every node inside it.
+                let mut ordered: Vec<&Ast> = branches
+                    .iter()
+                    .filter(|b| !matches!(b, Ast::Empty))
+                    .collect();
+                if ordered.len() < branches.len() {
+                    ordered.push(&Ast::Empty);
+                }
+                let branches = ordered;
                 let mut jumps = Vec::new();
                 for (k, branch) in branches.iter().enumerate() {
                     if k + 1 < branches.len() {
@@ -1050,10 +1210,11 @@ impl Compiler {
                 for _ in 0..*min {
                     self.emit_ast(body)?;
                 }
+                let opt_group = matches!(**body, Ast::Group(..));
                 match max {
                     None => {
                         let split = self.push(Inst::Split(0, 0))?;
-                        self.emit_ast(body)?;
+                        self.emit(body, opt_group)?;
                         self.push(Inst::Jmp(split))?;
                         let exit = self.prog.len();
                         self.prog[split] = Inst::Split(split + 1, exit);
@@ -1062,7 +1223,7 @@ impl Compiler {
                         let mut splits = Vec::new();
                         for _ in *min..*max {
                             splits.push(self.push(Inst::Split(0, 0))?);
-                            self.emit_ast(body)?;
+                            self.emit(body, opt_group)?;
                         }
                         let exit = self.prog.len();
                         for s in splits {

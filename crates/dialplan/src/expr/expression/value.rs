@@ -8,16 +8,17 @@ use super::num::{strtold, Num};
 use super::regex::{Anchor, Regex};
 use crate::diag::LogLevel;
 use crate::expr::{codes, Effects};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// The C file Asterisk's operator warnings come from (as its log lines name it).
 pub(crate) const SRC_Y: &str = "ast_expr2.y";
 
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Val {
+pub(crate) enum Val<'a> {
     Number(NumVal),
-    NumStr(String),
-    Str(String),
+    NumStr(Cow<'a, str>),
+    Str(Cow<'a, str>),
     /// A numeric string whose conversion overflowed: Asterisk freed its text (it prints as empty).
     Lost,
 }
@@ -32,13 +33,13 @@ impl PartialEq for NumVal {
     }
 }
 
-impl Val {
-    pub(crate) fn num(n: Num) -> Val {
+impl<'a> Val<'a> {
+    pub(crate) fn num(n: Num) -> Val<'a> {
         Val::Number(NumVal(n))
     }
 
     /// `make_str`: a numeric string when every byte is a digit or a dot.
-    pub(crate) fn make_str(s: String) -> Val {
+    pub(crate) fn make_str(s: Cow<'a, str>) -> Val<'a> {
         if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             Val::NumStr(s)
         } else {
@@ -46,12 +47,12 @@ impl Val {
         }
     }
 
-    /// The text Asterisk returns for a final value.
-    pub(crate) fn into_text(self) -> String {
+    /// Appends the text Asterisk returns for a final value, at most `room` bytes of it.
+    pub(crate) fn write_text(&self, out: &mut String, room: usize) {
         match self {
-            Val::Number(n) => n.0.format(),
-            Val::NumStr(s) | Val::Str(s) => s,
-            Val::Lost => String::new(),
+            Val::Number(n) => n.0.write(out, room),
+            Val::NumStr(s) | Val::Str(s) => out.push_str(crate::expr::cnum::prefix_bytes(s, room)),
+            Val::Lost => {}
         }
     }
 
@@ -76,7 +77,7 @@ impl Val {
 }
 
 /// `to_number`: converts a numeric string in place; strings are never numbers.
-fn to_number(v: &mut Val, fx: &mut Effects) -> bool {
+fn to_number<'a>(v: &mut Val<'a>, fx: &mut Effects) -> bool {
     match v {
         Val::Number(_) => true,
         Val::Str(_) | Val::Lost => false,
@@ -99,23 +100,23 @@ fn to_number(v: &mut Val, fx: &mut Effects) -> bool {
 }
 
 /// `to_string`: numbers become their printed form (as plain strings).
-fn to_string(v: &mut Val) {
+fn to_string<'a>(v: &mut Val<'a>) {
     if let Val::Number(n) = v {
-        *v = Val::Str(n.0.format());
+        *v = Val::Str(Cow::Owned(n.0.format()));
     }
 }
 
 /// `strip_quotes`: when the text starts and ends with `"`, every `"` in it goes.
-fn strip_quotes(v: &mut Val) {
+fn strip_quotes<'a>(v: &mut Val<'a>) {
     if let Val::NumStr(s) | Val::Str(s) = v {
         if s.starts_with('"') && s.ends_with('"') {
-            s.retain(|c| c != '"');
+            s.to_mut().retain(|c| c != '"');
         }
     }
 }
 
 /// `is_zero_or_null`: converts numeric strings in place.
-fn is_zero_or_null(v: &mut Val, fx: &mut Effects) -> bool {
+fn is_zero_or_null<'a>(v: &mut Val<'a>, fx: &mut Effects) -> bool {
     match v {
         Val::Number(n) => n.0.is_zero(),
         Val::Lost => true,
@@ -135,7 +136,7 @@ fn overflow(fx: &mut Effects) {
     warn(fx, codes::OVERFLOW, "overflow");
 }
 
-pub(crate) fn op_or(mut a: Val, b: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_or<'a>(mut a: Val<'a>, b: Val<'a>, fx: &mut Effects) -> Val<'a> {
     if is_zero_or_null(&mut a, fx) {
         b
     } else {
@@ -143,7 +144,7 @@ pub(crate) fn op_or(mut a: Val, b: Val, fx: &mut Effects) -> Val {
     }
 }
 
-pub(crate) fn op_and(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_and<'a>(mut a: Val<'a>, mut b: Val<'a>, fx: &mut Effects) -> Val<'a> {
     if is_zero_or_null(&mut a, fx) || is_zero_or_null(&mut b, fx) {
         Val::num(Num::ZERO)
     } else {
@@ -177,7 +178,7 @@ impl Cmp {
 
 /// Strings compare as strings (`strcoll` in the C.UTF-8 locale Asterisk sets: byte order), quotes included;
 /// otherwise both sides are numbers.
-pub(crate) fn op_cmp(cmp: Cmp, mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_cmp<'a>(cmp: Cmp, mut a: Val<'a>, mut b: Val<'a>, fx: &mut Effects) -> Val<'a> {
     let ord = if a.is_string() || b.is_string() {
         to_string(&mut a);
         to_string(&mut b);
@@ -191,7 +192,7 @@ pub(crate) fn op_cmp(cmp: Cmp, mut a: Val, mut b: Val, fx: &mut Effects) -> Val 
 }
 
 /// `cond ? a :: b`: a string condition is true unless empty, `""` or `0`; otherwise its number decides.
-pub(crate) fn op_cond(mut a: Val, b: Val, c: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_cond<'a>(mut a: Val<'a>, b: Val<'a>, c: Val<'a>, fx: &mut Effects) -> Val<'a> {
     let truth = if a.is_string() {
         let s = a.text();
         !s.is_empty() && s != "\"\"" && s != "0"
@@ -229,7 +230,7 @@ fn minus_overflows(a: Num, b: Num, r: Num) -> bool {
     plus_overflows(a, b.neg(), r)
 }
 
-pub(crate) fn op_plus(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_plus<'a>(mut a: Val<'a>, mut b: Val<'a>, fx: &mut Effects) -> Val<'a> {
     if !to_number(&mut a, fx) {
         non_numeric(fx);
         return if to_number(&mut b, fx) {
@@ -243,13 +244,13 @@ pub(crate) fn op_plus(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
     }
     let (x, y) = (a.n(), b.n());
     let r = x.add(y);
-    if plus_overflows(x, y, r) {
+    if !r.is_int() && plus_overflows(x, y, r) {
         overflow(fx);
     }
     Val::num(r)
 }
 
-pub(crate) fn op_minus(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_minus<'a>(mut a: Val<'a>, mut b: Val<'a>, fx: &mut Effects) -> Val<'a> {
     if !to_number(&mut a, fx) {
         non_numeric(fx);
         return if to_number(&mut b, fx) {
@@ -264,13 +265,13 @@ pub(crate) fn op_minus(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
     }
     let (x, y) = (a.n(), b.n());
     let r = x.sub(y);
-    if minus_overflows(x, y, r) {
+    if !r.is_int() && minus_overflows(x, y, r) {
         overflow(fx);
     }
     Val::num(r)
 }
 
-pub(crate) fn op_negate(mut a: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_negate<'a>(mut a: Val<'a>, fx: &mut Effects) -> Val<'a> {
     if !to_number(&mut a, fx) {
         non_numeric(fx);
         return Val::num(Num::ZERO);
@@ -284,7 +285,7 @@ pub(crate) fn op_negate(mut a: Val, fx: &mut Effects) -> Val {
 }
 
 /// `!`: true (1) for zero, the empty string, `0`, and any string `atoi` reads as 0 (`!abc` and `!0.5` are 1).
-pub(crate) fn op_compl(a: Val) -> Val {
+pub(crate) fn op_compl<'a>(a: Val<'a>) -> Val<'a> {
     let v1 = match &a {
         Val::Number(n) => !n.0.is_zero(),
         Val::Lost => false,
@@ -299,7 +300,7 @@ pub(crate) fn op_compl(a: Val) -> Val {
     Val::num(Num::from_bool(!v1))
 }
 
-pub(crate) fn op_times(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_times<'a>(mut a: Val<'a>, mut b: Val<'a>, fx: &mut Effects) -> Val<'a> {
     if !to_number(&mut a, fx) || !to_number(&mut b, fx) {
         non_numeric(fx);
         return Val::num(Num::ZERO);
@@ -312,7 +313,7 @@ pub(crate) fn op_times(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
     Val::num(r)
 }
 
-pub(crate) fn op_div(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_div<'a>(mut a: Val<'a>, mut b: Val<'a>, fx: &mut Effects) -> Val<'a> {
     if !to_number(&mut a, fx) {
         non_numeric(fx);
         return Val::num(Num::ZERO);
@@ -333,7 +334,7 @@ pub(crate) fn op_div(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
     Val::num(r)
 }
 
-pub(crate) fn op_rem(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_rem<'a>(mut a: Val<'a>, mut b: Val<'a>, fx: &mut Effects) -> Val<'a> {
     if !to_number(&mut a, fx) || !to_number(&mut b, fx) {
         non_numeric(fx);
         return Val::num(Num::ZERO);
@@ -347,7 +348,12 @@ pub(crate) fn op_rem(mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
 
 /// `:` (anchored at the start) and `=~` (anywhere): quotes stripped from both sides; with a group the first
 /// group's text, else the match length.
-pub(crate) fn op_regex(anchor: Anchor, mut a: Val, mut b: Val, fx: &mut Effects) -> Val {
+pub(crate) fn op_regex<'a>(
+    anchor: Anchor,
+    mut a: Val<'a>,
+    mut b: Val<'a>,
+    fx: &mut Effects,
+) -> Val<'a> {
     to_string(&mut a);
     to_string(&mut b);
     strip_quotes(&mut a);
@@ -360,27 +366,27 @@ pub(crate) fn op_regex(anchor: Anchor, mut a: Val, mut b: Val, fx: &mut Effects)
                 codes::REGEX_ERROR,
                 &format!("regcomp() error : {}", e.message()),
             );
-            return Val::make_str(String::new());
+            return Val::make_str(Cow::Borrowed(""));
         }
     };
     let subject = a.text();
     match re.find(subject, anchor) {
         Some(m) => match m.group1 {
-            Some((s, e)) => Val::make_str(subject[s..e].to_owned()),
+            Some((s, e)) => Val::make_str(Cow::Owned(subject[s..e].to_owned())),
             None => Val::num(Num::Int((m.end - m.start) as i64)),
         },
         None => {
             if re.groups() == 0 {
                 Val::num(Num::ZERO)
             } else {
-                Val::make_str(String::new())
+                Val::make_str(Cow::Borrowed(""))
             }
         }
     }
 }
 
 /// `~~`: concatenation, quotes stripped.
-pub(crate) fn op_concat(mut a: Val, mut b: Val) -> Val {
+pub(crate) fn op_concat<'a>(mut a: Val<'a>, mut b: Val<'a>) -> Val<'a> {
     to_string(&mut a);
     to_string(&mut b);
     strip_quotes(&mut a);
@@ -388,20 +394,20 @@ pub(crate) fn op_concat(mut a: Val, mut b: Val) -> Val {
     let mut s = String::with_capacity(a.text().len() + b.text().len());
     s.push_str(a.text());
     s.push_str(b.text());
-    Val::make_str(s)
+    Val::make_str(Cow::Owned(s))
 }
 
 /// A function argument as Asterisk joins them into one string (numbers printed with `%.18Lg`).
-pub(crate) fn arg_text(v: &Val) -> String {
+pub(crate) fn arg_text<'a>(v: &Val<'a>) -> String {
     match v {
         Val::Number(n) => n.0.format(),
-        Val::NumStr(s) | Val::Str(s) => s.clone(),
+        Val::NumStr(s) | Val::Str(s) => s.to_string(),
         Val::Lost => String::new(),
     }
 }
 
 /// The number a math builtin reads from its argument (`to_number`, then the number; a string reads as 0).
-pub(crate) fn arg_number(v: &mut Val, fx: &mut Effects) -> Num {
+pub(crate) fn arg_number<'a>(v: &mut Val<'a>, fx: &mut Effects) -> Num {
     to_number(v, fx);
     v.n()
 }

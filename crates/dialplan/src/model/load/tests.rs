@@ -240,6 +240,7 @@ exten => 1,1,Dial,PJSIP/a
 exten => 1,2, Set(A=(1)) x
 exten => 1,3,${APP}(x)
 exten => 1,hint,Custom:x(y)
+exten => 7,hint,PJSIP/${EXTEN}&Custom:${CONTEXT}
 exten => a b-c,1,NoOp()
 exten => _1[ 2,]/555-12 (34),1,NoOp()
 ",
@@ -256,9 +257,16 @@ exten => _1[ 2,]/555-12 (34),1,NoOp()
             ("${APP}(x)", "")
         ]
     );
-    assert_eq!(c.extensions()[1].name(), "ab-c");
-    assert!(c.extensions()[1].pattern().matches("abc"));
-    let cid = &c.extensions()[2];
+    assert_eq!(
+        c.extensions()[1].hint().map(|h| h.app()),
+        Some("PJSIP/7&Custom:c")
+    );
+    let c_names: Vec<&str> = c.extensions().iter().map(|e| e.name()).collect();
+    assert_eq!(c_names, ["1", "7", "ab-c", "_1[ 2,]"]);
+    let c_ext = |i: usize| &c.extensions()[i];
+    assert_eq!(c_ext(2).name(), "ab-c");
+    assert!(c_ext(2).pattern().matches("abc"));
+    let cid = c_ext(3);
     assert_eq!(cid.name(), "_1[ 2,]");
     assert_eq!(cid.callerid().map(|c| c.text()), Some("5551234"));
 }
@@ -442,4 +450,40 @@ fn included_file_names_in_messages_and_show() {
     let shown = show_dialplan(&dp, &sources, Some("a")).unwrap();
     assert!(shown.contains("[more.conf:2]"), "{shown}");
     assert!(shown.contains("[extensions.conf:2]"), "{shown}");
+}
+
+#[test]
+fn codes_are_listed_once_with_their_area() {
+    let mut seen = std::collections::BTreeSet::new();
+    for c in CODES {
+        assert!(c.code.0.starts_with("ext/"), "{}", c.code);
+        assert!(seen.insert(c.code.0), "{} listed twice", c.code);
+        assert!(!c.summary.is_empty());
+    }
+    // Every code this module's source mentions is listed.
+    let src = include_str!("../load.rs");
+    for (i, _) in src.match_indices("Code(\"ext/") {
+        let rest = &src[i + 6..];
+        let code = &rest[..rest.find('"').unwrap_or(0)];
+        assert!(seen.contains(code), "{code} is not in CODES");
+    }
+}
+
+#[test]
+fn unknown_label_in_a_context_with_includes_hits_the_stack_limit() {
+    let (_, _, out) = load(
+        "[c]
+include => d
+exten => 1,1,NoOp()
+exten => 1,nolabel,NoOp()
+[d]
+",
+    );
+    assert_eq!(
+        asterisk_lines(&out),
+        [
+            "WARNING: pbx.c: Maximum PBX stack (512) exceeded. Too many includes?",
+            "WARNING: pbx_config.c: Invalid priority/label 'nolabel' at line 4 of extensions.conf",
+        ]
+    );
 }

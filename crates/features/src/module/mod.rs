@@ -1,0 +1,257 @@
+//! The features module at run time: what Asterisk's bridging core does with features.conf while calls run.
+//!
+//! [`FeaturesModule`] is loaded into an [`Engine`] as a [`Module`] and becomes its [`BridgeFeatures`]:
+//!
+//! - **Permissions.** When Dial is answered, its letters (`t T h H k K x X w W`) and the calling channel's
+//!   `${BRIDGE_FEATURES}` are OR-ed into each channel's own feature flags ([`channel_permissions`]), a
+//!   per-channel store that outlives the Dial, as Asterisk's `bridge-dtmf-features` datastore does.
+//! - **Hooks.** A channel joining a basic bridge is armed with [`arm_basic_bridge_hooks`]; a permitted,
+//!   mapped feature without a handler (parkcall while res_parking is not loaded) refuses the join with
+//!   Asterisk's ERROR, and the call ends right after answer. Otherwise the channel gets a [`DtmfHooks`]
+//!   adapter around the [`crate::FeatureMatcher`] (see [`hooks`]).
+//! - **Actions.** What a matched code runs: parkcall is whatever another module registered
+//!   ([`FeaturesModule::register_action`]; res_parking does, as it registers its handler with Asterisk's
+//!   core); disconnect is built in ([`actions`]); blind/attended transfer, automixmon and applicationmap
+//!   items are not simulated yet: pressing them produces a `features/not-simulated` diagnostic and the call
+//!   goes on.
+//! - **Explanations** ([`explain`]): a feature code pressed on a channel that was not armed with it (Dial
+//!   without `k`), parking unavailable, codes shadowed by shorter ones.
+
+pub mod actions;
+pub mod explain;
+pub mod hooks;
+
+use crate::config::{BuiltinFeature, FeaturesConfig};
+use crate::hooks::{arm_basic_bridge_hooks, ArmRequest, Handlers};
+use crate::permissions::{DialFeatures, FeaturePermissions};
+use dialplan::diag::CodeInfo;
+use dialplan::engine::{
+    BridgeFeatures, BridgeId, ChannelId, DtmfHooks, Engine, FeatureAction, JoinRefused, Module,
+};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// The module name (Asterisk's features live in its core; this is dialsim's name for them).
+pub const MODULE_NAME: &str = "features";
+
+/// The codes this module emits (as `DialsimDiagnostic` events).
+pub mod codes {
+    use dialplan::diag::Code;
+    pub const PARKCALL_NOT_ARMED: Code = Code("features/parkcall-not-armed");
+    pub const FEATURE_NOT_ARMED: Code = Code("features/feature-not-armed");
+    pub const PARKING_UNAVAILABLE: Code = Code("features/parking-unavailable");
+    pub const NOT_SIMULATED: Code = Code("features/not-simulated");
+    pub const SHADOWED_CODE: Code = Code("features/shadowed-code");
+}
+
+/// Every code this module emits.
+pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: codes::PARKCALL_NOT_ARMED,
+        summary: "the parkcall code was pressed on a channel without park permission (no Dial k/K); it went to the peer as DTMF",
+    },
+    CodeInfo {
+        code: codes::FEATURE_NOT_ARMED,
+        summary: "a configured feature code was pressed on a channel not permitted to use it; it went to the peer as DTMF",
+    },
+    CodeInfo {
+        code: codes::PARKING_UNAVAILABLE,
+        summary: "a channel permitted to park joined a bridge while res_parking is not loaded; Asterisk refuses the join and the call ends",
+    },
+    CodeInfo {
+        code: codes::NOT_SIMULATED,
+        summary: "a feature code matched whose feature dialsim does not simulate yet; the call goes on unchanged",
+    },
+    CodeInfo {
+        code: codes::SHADOWED_CODE,
+        summary: "a channel's feature code can never fire because a shorter code of the same channel is its prefix",
+    },
+];
+
+/// The key of a channel's feature flags among its datastores (Asterisk's `bridge-dtmf-features`).
+const PERMISSIONS_KEY: &str = "bridge-dtmf-features";
+/// The key of the side the channel had in its last answered Dial (for explanations only).
+const DIAL_SIDE_KEY: &str = "dialsim-dial-side";
+
+/// The side a channel had in the last Dial that bridged it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialSide {
+    /// It ran the Dial (upper-case letters apply to it).
+    Caller,
+    /// It was dialled (lower-case letters apply to it).
+    Callee,
+}
+
+/// The features module: a cheap handle (`Rc`) shared by the engine and the modules that register actions.
+#[derive(Clone)]
+pub struct FeaturesModule {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    config: FeaturesConfig,
+    actions: RefCell<BTreeMap<BuiltinFeature, Rc<dyn FeatureAction>>>,
+}
+
+impl FeaturesModule {
+    /// The module running with `config` (the loaded features.conf, or Asterisk's defaults).
+    pub fn new(config: FeaturesConfig) -> FeaturesModule {
+        FeaturesModule {
+            inner: Rc::new(Inner {
+                config,
+                actions: RefCell::new(BTreeMap::new()),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &FeaturesConfig {
+        &self.inner.config
+    }
+
+    /// Registers the handler of a builtin feature (`ast_bridge_features_register`); res_parking registers
+    /// parkcall's. Replaces an earlier one.
+    pub fn register_action(&self, feature: BuiltinFeature, action: Rc<dyn FeatureAction>) {
+        self.inner.actions.borrow_mut().insert(feature, action);
+    }
+
+    /// Removes a registered handler (`ast_bridge_features_unregister`, a module unloading).
+    pub fn unregister_action(&self, feature: BuiltinFeature) {
+        self.inner.actions.borrow_mut().remove(&feature);
+    }
+
+    /// The registered handler of `feature`, if another module registered one.
+    pub fn registered_action(&self, feature: BuiltinFeature) -> Option<Rc<dyn FeatureAction>> {
+        self.inner.actions.borrow().get(&feature).cloned()
+    }
+
+    /// Which builtins have a handler: every one but parkcall is Asterisk's own; parkcall only once a parking
+    /// provider registered it.
+    pub fn handlers(&self) -> Handlers {
+        if self
+            .inner
+            .actions
+            .borrow()
+            .contains_key(&BuiltinFeature::ParkCall)
+        {
+            Handlers::all()
+        } else {
+            Handlers::all().without(BuiltinFeature::ParkCall)
+        }
+    }
+}
+
+/// A channel's feature flags (empty when it never had any).
+pub fn channel_permissions(engine: &Engine, chan: ChannelId) -> FeaturePermissions {
+    engine
+        .with_chan(chan, |c| {
+            c.datastores
+                .get(PERMISSIONS_KEY)
+                .and_then(|d| d.downcast_ref::<FeaturePermissions>())
+                .copied()
+        })
+        .flatten()
+        .unwrap_or(FeaturePermissions::NONE)
+}
+
+/// ORs `add` into a channel's feature flags (`ast_bridge_features_ds_append`).
+pub fn add_channel_permissions(engine: &Engine, chan: ChannelId, add: FeaturePermissions) {
+    let now = channel_permissions(engine, chan) | add;
+    set_channel_permissions(engine, chan, now);
+}
+
+/// Replaces a channel's feature flags (`ast_bridge_features_ds_set`, `Set(CHANNEL(features)=…)`).
+pub fn set_channel_permissions(engine: &Engine, chan: ChannelId, perms: FeaturePermissions) {
+    engine.with_chan_mut(chan, |c| {
+        c.datastores.insert(PERMISSIONS_KEY, Box::new(perms));
+    });
+}
+
+/// The side the channel had in the last Dial that bridged it, if any.
+pub fn dial_side(engine: &Engine, chan: ChannelId) -> Option<DialSide> {
+    engine
+        .with_chan(chan, |c| {
+            c.datastores
+                .get(DIAL_SIDE_KEY)
+                .and_then(|d| d.downcast_ref::<DialSide>())
+                .copied()
+        })
+        .flatten()
+}
+
+fn set_dial_side(engine: &Engine, chan: ChannelId, side: DialSide) {
+    engine.with_chan_mut(chan, |c| {
+        c.datastores.insert(DIAL_SIDE_KEY, Box::new(side));
+    });
+}
+
+impl Module for FeaturesModule {
+    fn name(&self) -> &str {
+        MODULE_NAME
+    }
+
+    fn load(&self, engine: &Engine) -> Result<(), Vec<dialplan::diag::LogLine>> {
+        engine.set_bridge_features(Rc::new(self.clone()));
+        Ok(())
+    }
+}
+
+impl BridgeFeatures for FeaturesModule {
+    fn dial_letters(&self, engine: &Engine, caller: ChannelId, callee: ChannelId, letters: &str) {
+        let mut df = DialFeatures::from_dial_options(letters.chars());
+        let bridge_features = engine
+            .get_var(caller, "BRIDGE_FEATURES")
+            .unwrap_or_default();
+        for line in df.add_bridge_features(&bridge_features) {
+            engine.log_line(line);
+        }
+        add_channel_permissions(engine, caller, df.caller);
+        add_channel_permissions(engine, callee, df.callee);
+        set_dial_side(engine, caller, DialSide::Caller);
+        set_dial_side(engine, callee, DialSide::Callee);
+    }
+
+    fn join(
+        &self,
+        engine: &Engine,
+        _bridge: BridgeId,
+        chan: ChannelId,
+    ) -> Result<Option<Box<dyn DtmfHooks>>, JoinRefused> {
+        let Some(name) = engine.chan_name(chan) else {
+            return Ok(None);
+        };
+        let permissions = channel_permissions(engine, chan);
+        let dynamic = engine.get_var(chan, "DYNAMIC_FEATURES").unwrap_or_default();
+        let handlers = self.handlers();
+        let config = self.config();
+        let armed = arm_basic_bridge_hooks(&ArmRequest {
+            channel: &name,
+            permissions,
+            featuremap: &config.featuremap,
+            config,
+            dynamic_features: &dynamic,
+            handlers,
+        });
+        // The lines are published here (not handed back in the refusal) so the explanation follows them.
+        for line in armed.logs {
+            engine.log_line(line);
+        }
+        if let Some(feature) = armed.failed {
+            explain::join_refused(engine, chan, config, feature);
+            return Err(JoinRefused { log: Vec::new() });
+        }
+        for s in armed.hooks.shadowed() {
+            explain::shadowed(engine, chan, s.hook, s.by);
+        }
+        let watch = explain::UnarmedWatch::for_channel(config, &armed.hooks, permissions, handlers);
+        if armed.hooks.is_empty() && watch.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(Box::new(hooks::ChannelHooks::new(
+            self.clone(),
+            armed.hooks,
+            config.general.feature_digit_timeout(),
+            watch,
+        ))))
+    }
+}

@@ -1,0 +1,335 @@
+//! The features module in a running engine: permissions from Dial and BRIDGE_FEATURES, the DTMF matcher in
+//! a basic bridge (pass-through, prefix collection, timeout flush to the peer, dead ends, shadowing, the
+//! wrong side), disconnect, the refused join without a parking provider, and the explanations.
+//!
+//! The caller is a phone pressing keys; the callee is `Local/bob@callee/n`, so what passes through the
+//! bridge shows up as DTMF received on `Local/bob@callee-00000000;2`.
+
+use dialplan::conf::{self, MemorySource};
+use dialplan::engine::{
+    BridgeId, ChannelId, Engine, EngineConfig, Event, EventBody, FeatureAction, FeatureOutcome,
+    Interest, LocalBoxFuture, Party, PhoneAction, PhoneActionKind, PhoneSpec, Recorder,
+};
+use dialplan::model::{load_extensions, Dialplan};
+use dialplan::source::SourceMap;
+use features::config::BuiltinFeature;
+use features::FeaturesModule;
+use std::path::Path;
+use std::rc::Rc;
+use std::time::Duration;
+
+const EXTENSIONS: &str = "\
+[in]
+exten => 101,1,Dial(Local/bob@callee/n,,K)
+exten => 102,1,Dial(Local/bob@callee/n,,TK)
+exten => 103,1,Dial(Local/bob@callee/n,,k)
+exten => 104,1,Dial(Local/bob@callee/n,,H)
+exten => 105,1,Set(BRIDGE_FEATURES=Kz)
+ same => n,Dial(Local/bob@callee/n)
+exten => 106,1,Dial(Local/short@callee/n,,Kg)
+ same => n,Dial(Local/bob@callee/n)
+exten => 107,1,Dial(Local/bob@callee/n)
+
+[callee]
+exten => bob,1,Answer()
+ same => n,Wait(30)
+exten => short,1,Answer()
+ same => n,Wait(2)
+";
+
+const FEATURES: &str = "[featuremap]\nparkcall => #72\n";
+const BOB2: &str = "Local/bob@callee-00000000;2";
+const CALLER: &str = "PJSIP/outside-00000000";
+
+/// A stand-in for res_parking's parkcall handler: records that it ran.
+struct RecordPark;
+
+impl FeatureAction for RecordPark {
+    fn name(&self) -> &str {
+        "parkcall"
+    }
+
+    fn run(
+        &self,
+        engine: Engine,
+        _bridge: BridgeId,
+        chan: ChannelId,
+    ) -> LocalBoxFuture<FeatureOutcome> {
+        Box::pin(async move {
+            let name = engine
+                .chan_name(chan)
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            engine.dialsim("DialsimTestPark", |f| {
+                f.push("Channel", name);
+            });
+            FeatureOutcome::Stay
+        })
+    }
+}
+
+/// Whether a parking provider registers parkcall.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parking {
+    Loaded,
+    Missing,
+}
+
+/// Runs one call from a phone that presses `keys` 1 s after it is up, to `exten@in`.
+fn run(exten: &str, keys: &str, parking: Parking) -> Vec<Event> {
+    let files = MemorySource::new()
+        .with("extensions.conf", EXTENSIONS)
+        .with("features.conf", FEATURES);
+    let mut sources = SourceMap::new();
+    let ext = conf::load(&mut sources, &files, Path::new("extensions.conf"));
+    let mut dp = Dialplan::new();
+    let diags = load_extensions(&mut dp, ext.file.as_ref().expect("parses"), &sources);
+    assert!(diags.is_empty(), "{diags:?}");
+    let feat = conf::load(&mut sources, &files, Path::new("features.conf"));
+    let module = FeaturesModule::new(features::load(&feat, &sources).config);
+    if parking == Parking::Loaded {
+        module.register_action(BuiltinFeature::ParkCall, Rc::new(RecordPark));
+    }
+    let engine = Engine::new(EngineConfig::default(), Box::new(dp));
+    let (rec, events) = Recorder::new(Interest::all());
+    engine.subscribe(Box::new(rec));
+    assert!(engine.load_module(&module));
+    let spec = PhoneSpec {
+        callerid: Some(Party::parse("\"Outside\" <5550100>")),
+        media: false,
+        actions: vec![PhoneAction {
+            after: Duration::from_secs(1),
+            kind: PhoneActionKind::Dtmf(keys.to_string()),
+        }],
+        ..PhoneSpec::default()
+    };
+    let e = engine.clone();
+    let exten = exten.to_string();
+    engine
+        .block_on(async move {
+            let ch = e.new_phone_channel("PJSIP", "outside", spec, "in", &exten);
+            e.spawn_pbx(ch);
+            e.run_until(Duration::from_secs(60)).await;
+        })
+        .expect("runtime");
+    let out = events.borrow().clone();
+    out
+}
+
+/// (ms, event name, digit) of the DTMF events on `channel`.
+fn dtmf(events: &[Event], channel: &str) -> Vec<(u64, String, String)> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let f = e.fields()?;
+            (f.name.starts_with("DTMF") && f.get("Channel") == Some(channel)).then(|| {
+                (
+                    e.time.as_millis() as u64,
+                    f.name.to_string(),
+                    f.get("Digit").unwrap_or("").to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn expect(rows: &[(u64, &str, &str)]) -> Vec<(u64, String, String)> {
+    rows.iter()
+        .map(|(t, n, d)| (*t, n.to_string(), d.to_string()))
+        .collect()
+}
+
+/// (ms, code) of every DialsimDiagnostic, and (ms, channel) of every test park.
+fn diagnostics(events: &[Event]) -> Vec<(u64, String)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Dialsim(f) if f.name == "DialsimDiagnostic" => Some((
+                e.time.as_millis() as u64,
+                f.get("Code").unwrap_or("").to_string(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn parks(events: &[Event]) -> Vec<(u64, String)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Dialsim(f) if f.name == "DialsimTestPark" => Some((
+                e.time.as_millis() as u64,
+                f.get("Channel").unwrap_or("").to_string(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn log_text(events: &[Event], text: &str) -> Option<(u64, String)> {
+    events.iter().find_map(|e| {
+        e.log()
+            .filter(|l| l.text.contains(text))
+            .map(|l| (e.time.as_millis() as u64, l.console()))
+    })
+}
+
+#[test]
+fn digits_that_start_no_code_pass_straight_through() {
+    let ev = run("101", "5", Parking::Loaded);
+    // The caller's keys: 100 ms lead after 1 s, 100 ms tone.
+    let sent = expect(&[(1100, "DTMFBegin", "5"), (1200, "DTMFEnd", "5")]);
+    assert_eq!(dtmf(&ev, CALLER), sent);
+    assert_eq!(dtmf(&ev, BOB2), sent);
+    assert!(parks(&ev).is_empty());
+}
+
+#[test]
+fn the_full_code_runs_the_feature_and_nothing_reaches_the_peer() {
+    let ev = run("101", "#72", Parking::Loaded);
+    // # 1100–1200, 7 1450–1550, 2 1800–1900 (250 ms gaps < 1000 ms featuredigittimeout).
+    assert_eq!(parks(&ev), [(1900, CALLER.to_string())]);
+    assert!(dtmf(&ev, BOB2).is_empty());
+    assert!(diagnostics(&ev).is_empty());
+}
+
+#[test]
+fn a_partial_code_is_flushed_to_the_peer_when_featuredigittimeout_expires() {
+    let ev = run("101", "#7", Parking::Loaded);
+    // Collected until 1550 + 1000 ms, then streamed: 100 ms silence, 100 ms tones and gaps.
+    assert_eq!(
+        dtmf(&ev, BOB2),
+        expect(&[
+            (2650, "DTMFBegin", "#"),
+            (2750, "DTMFEnd", "#"),
+            (2850, "DTMFBegin", "7"),
+            (2950, "DTMFEnd", "7"),
+        ])
+    );
+    assert!(parks(&ev).is_empty());
+}
+
+#[test]
+fn a_dead_end_is_flushed_at_once() {
+    let ev = run("101", "#5", Parking::Loaded);
+    assert_eq!(
+        dtmf(&ev, BOB2),
+        expect(&[
+            (1650, "DTMFBegin", "#"),
+            (1750, "DTMFEnd", "#"),
+            (1850, "DTMFBegin", "5"),
+            (1950, "DTMFEnd", "5"),
+        ])
+    );
+}
+
+#[test]
+fn blindxfer_shadows_parkcall_and_is_reported() {
+    let ev = run("102", "#72", Parking::Loaded);
+    let d = diagnostics(&ev);
+    // At the join: '#' (blindxfer, from T) shadows '#72'. At '#': blind transfer, not simulated yet.
+    assert_eq!(
+        d,
+        [
+            (0, "features/shadowed-code".to_string()),
+            (1200, "features/not-simulated".to_string()),
+        ]
+    );
+    assert!(parks(&ev).is_empty());
+    // 7 and 2 then pass straight through.
+    assert_eq!(
+        dtmf(&ev, BOB2),
+        expect(&[
+            (1450, "DTMFBegin", "7"),
+            (1550, "DTMFEnd", "7"),
+            (1800, "DTMFBegin", "2"),
+            (1900, "DTMFEnd", "2"),
+        ])
+    );
+}
+
+#[test]
+fn the_wrong_side_presses_the_code_k_is_for_the_callee() {
+    let ev = run("103", "#72", Parking::Loaded);
+    assert!(parks(&ev).is_empty());
+    assert_eq!(dtmf(&ev, BOB2).len(), 6, "all three digits pass to bob");
+    assert_eq!(
+        diagnostics(&ev),
+        [(1900, "features/parkcall-not-armed".to_string())]
+    );
+    let help = ev
+        .iter()
+        .filter_map(|e| e.fields())
+        .find(|f| f.get("Code") == Some("features/parkcall-not-armed"))
+        .and_then(|f| f.get("Help").map(str::to_string))
+        .expect("help");
+    assert!(
+        help.starts_with("the channel ran a Dial without 'K'"),
+        "{help}"
+    );
+}
+
+#[test]
+fn no_permission_at_all() {
+    let ev = run("107", "#72", Parking::Loaded);
+    assert_eq!(
+        diagnostics(&ev),
+        [(1900, "features/parkcall-not-armed".to_string())]
+    );
+}
+
+#[test]
+fn disconnect_ends_the_call() {
+    let ev = run("104", "*", Parking::Loaded);
+    let (t, _) =
+        log_text(&ev, "Spawn extension (in, 104, 1) exited non-zero").expect("Dial returned -1");
+    assert_eq!(t, 1200);
+    let bob_gone = ev
+        .iter()
+        .find(|e| {
+            e.fields()
+                .is_some_and(|f| f.name == "Hangup" && f.get("Channel") == Some(BOB2))
+        })
+        .map(|e| e.time.as_millis() as u64);
+    assert_eq!(bob_gone, Some(1200));
+    assert!(dtmf(&ev, BOB2).is_empty());
+}
+
+#[test]
+fn bridge_features_on_the_caller_arm_its_hooks_and_unknown_letters_warn() {
+    let ev = run("105", "#72", Parking::Loaded);
+    let (_, line) = log_text(&ev, "Skipping unknown feature code").expect("warning");
+    assert_eq!(
+        line,
+        "WARNING: features.c: Skipping unknown feature code 'z'"
+    );
+    assert_eq!(parks(&ev), [(1900, CALLER.to_string())]);
+}
+
+#[test]
+fn permissions_outlive_the_dial_that_gave_them() {
+    // The first Dial (K, g) ends at 2.5 s when `short` hangs up; the second Dial has no K, yet #72 works.
+    let ev = run("106", "wwwwww#72", Parking::Loaded);
+    let (second, _) = log_text(&ev, "Executing [106@in:2] Dial(").expect("second dial");
+    let park = parks(&ev);
+    assert_eq!(park.len(), 1);
+    assert!(park[0].0 > second, "{park:?} after {second}");
+}
+
+#[test]
+fn k_without_a_parking_provider_refuses_the_join() {
+    let ev = run("101", "#72", Parking::Missing);
+    let (t, line) = log_text(&ev, "Requested DTMF feature").expect("error");
+    assert_eq!(t, 0);
+    assert_eq!(
+        line,
+        "ERROR: bridge_basic.c: Channel PJSIP/outside-00000000: Requested DTMF feature parkcall not available."
+    );
+    assert_eq!(
+        diagnostics(&ev),
+        [(0, "features/parking-unavailable".to_string())]
+    );
+    assert!(
+        log_text(&ev, "Spawn extension (in, 101, 1) exited non-zero").is_some_and(|(t, _)| t == 0)
+    );
+}

@@ -1,0 +1,117 @@
+//! A lot's holding bridge personality (`res/parking/parking_bridge.c`): the `Parking … at space` line when a
+//! parkee enters, its music on hold, and what its leaving means (retrieved, timed out, or gave up).
+
+use super::events::{moh_stop_event, moh_stop_line, publish, ParkingEvent};
+use super::lot::Resolution;
+use super::park::{lot_name, start_idle};
+use super::{codes, ParkingModule};
+use crate::config::{FeatureFlag, LotConfig};
+use dialplan::engine::{BridgeDelegate, BridgeId, ChannelId, Engine, LeaveReason};
+use features::module::add_channel_permissions;
+use features::{FeaturePermissions, Permission};
+
+/// The delegate of every lot's holding bridge.
+pub struct LotBridge {
+    pub(crate) module: ParkingModule,
+}
+
+impl BridgeDelegate for LotBridge {
+    fn entering(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId) {
+        let found = {
+            let state = self.module.state();
+            state.users.get(&chan).map(|u| (u.lot, u.space))
+        };
+        let Some((lot, space)) = found else {
+            return;
+        };
+        let Some(name) = engine.chan_name(chan) else {
+            return;
+        };
+        let lot = lot_name(&self.module, lot).to_string();
+        engine.verbose(3, "parking_bridge.c", || {
+            format!("Parking '{name}' in '{lot}' at space {space}")
+        });
+    }
+
+    fn entered(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId) {
+        let at_once = self
+            .module
+            .state()
+            .users
+            .get(&chan)
+            .is_some_and(|u| u.idle_at_once);
+        if at_once {
+            start_idle(&self.module, engine, chan);
+        }
+    }
+
+    fn left(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId, _why: LeaveReason) {
+        let Some(mut user) = self.module.state_mut().users.remove(&chan) else {
+            return;
+        };
+        if user.moh_playing.is_some() {
+            if !user.moh_stop_published {
+                moh_stop_event(engine, chan);
+            }
+            moh_stop_line(engine, chan);
+        }
+        let cfg = &self.module.config().lots[user.lot];
+        let lot = lot_name(&self.module, user.lot).to_string();
+        match user.resolution {
+            Resolution::Unset | Resolution::Abandon => {
+                user.resolution = Resolution::Abandon;
+                publish(engine, ParkingEvent::GiveUp, &user, &lot);
+                self.module.state_mut().lots[user.lot].release(&user);
+            }
+            Resolution::Answered => {
+                add_channel_permissions(engine, chan, retrieval_features(cfg, Side::Callee));
+                if cfg.parkedplay.value.includes_callee() && !cfg.courtesytone.value.is_empty() {
+                    engine.explain(
+                        codes::COURTESY_TONE_PARKEE,
+                        Some(chan),
+                        &format!(
+                            "the retrieved channel would now hear the courtesy tone '{}' (parkedplay={}); dialsim does not play it yet",
+                            cfg.courtesytone.value,
+                            if cfg.parkedplay.value == FeatureFlag::Both { "both" } else { "callee" }
+                        ),
+                        None,
+                    );
+                }
+            }
+            Resolution::Timeout => {
+                publish(engine, ParkingEvent::TimeOut, &user, &lot);
+                add_channel_permissions(engine, chan, retrieval_features(cfg, Side::Callee));
+                self.module.state_mut().lots[user.lot].release(&user);
+            }
+        }
+    }
+}
+
+/// Which party a `parkedcall*` option is applied to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The retriever (`caller`).
+    Caller,
+    /// The parked channel (`callee`).
+    Callee,
+}
+
+/// `parked_call_retrieve_enable_features`: the feature flags a lot's `parkedcall*` options give `side`.
+pub fn retrieval_features(cfg: &LotConfig, side: Side) -> FeaturePermissions {
+    let applies = |flag: FeatureFlag| match side {
+        Side::Caller => flag.includes_caller(),
+        Side::Callee => flag.includes_callee(),
+    };
+    let mut perms = FeaturePermissions::NONE;
+    for (flag, permission) in [
+        (cfg.parkedcalltransfers.value, Permission::Transfer),
+        (cfg.parkedcallreparking.value, Permission::Park),
+        (cfg.parkedcallhangup.value, Permission::Disconnect),
+        (cfg.parkedcallrecording.value, Permission::AutoMixMon),
+    ] {
+        if applies(flag) {
+            perms = perms.with(permission);
+        }
+    }
+    perms
+}

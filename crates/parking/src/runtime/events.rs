@@ -1,0 +1,94 @@
+//! The AMI parking events (`res/parking/parking_manager.c`) and music on hold for parkees
+//! (`res/res_musiconhold.c`).
+//!
+//! A parking event's body: the `Parkee*` snapshot, the `Retriever*` snapshot (UnParkedCall only),
+//! `ParkerDialString`, `Parkinglot`, `ParkingSpace`, `ParkingTimeout` (start + limit − now, in whole
+//! wall-clock seconds, printed unsigned: with no limit it wraps to a huge number once a second has passed)
+//! and `ParkingDuration` (now − start). No `Parker*` fields: Asterisk never sends them.
+
+use super::lot::ParkedUser;
+use dialplan::engine::ami::Prefix;
+use dialplan::engine::{ChannelId, Engine};
+
+/// The kinds of parking event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParkingEvent {
+    Parked,
+    TimeOut,
+    GiveUp,
+    UnParked,
+}
+
+impl ParkingEvent {
+    pub fn name(self) -> &'static str {
+        match self {
+            ParkingEvent::Parked => "ParkedCall",
+            ParkingEvent::TimeOut => "ParkedCallTimeOut",
+            ParkingEvent::GiveUp => "ParkedCallGiveUp",
+            ParkingEvent::UnParked => "UnParkedCall",
+        }
+    }
+}
+
+/// Publishes one parking event for `user` of lot `lot_name`.
+pub fn publish(engine: &Engine, what: ParkingEvent, user: &ParkedUser, lot_name: &str) {
+    if !engine.bus().wants_ami() {
+        return;
+    }
+    // Whole seconds of the virtual wall clock: the epoch is a whole number, so it cancels out.
+    let start = user.start.as_secs() as i64;
+    let now = engine.now().as_secs() as i64;
+    let timeout = (start + i64::from(user.time_limit) - now) as u64;
+    let duration = (now - start) as u64;
+    engine.ami(what.name(), "call", |f| {
+        engine.push_snapshot(f, Prefix::PARKEE, user.chan);
+        if what == ParkingEvent::UnParked {
+            if let Some(r) = user.retriever {
+                engine.push_snapshot(f, Prefix::RETRIEVER, r);
+            }
+        }
+        f.push("ParkerDialString", user.parker_dial_string.clone());
+        f.push("Parkinglot", lot_name.to_string());
+        f.push("ParkingSpace", user.space.to_string());
+        f.push("ParkingTimeout", timeout.to_string());
+        f.push("ParkingDuration", duration.to_string());
+    });
+}
+
+/// The class `ast_moh_start` uses: the requested one, else the channel's, else `default`.
+pub fn moh_class(engine: &Engine, chan: ChannelId, requested: &str) -> String {
+    if !requested.is_empty() {
+        return requested.to_string();
+    }
+    engine
+        .with_chan(chan, |c| c.musicclass.clone())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "default".to_string())
+}
+
+/// Music on hold starts on `chan`: the verbose line and `MusicOnHoldStart`.
+pub fn moh_start(engine: &Engine, chan: ChannelId, class: &str) {
+    if let Some(name) = engine.chan_name(chan) {
+        engine.verbose(3, "res_musiconhold.c", || {
+            format!("Started music on hold, class '{class}', on channel '{name}'")
+        });
+    }
+    let class = class.to_string();
+    engine.chan_event("MusicOnHoldStart", "call", chan, |f| {
+        f.push("Class", class);
+    });
+}
+
+/// `MusicOnHoldStop` for `chan`.
+pub fn moh_stop_event(engine: &Engine, chan: ChannelId) {
+    engine.chan_event("MusicOnHoldStop", "call", chan, |_| {});
+}
+
+/// The verbose line of music on hold stopping on `chan`.
+pub fn moh_stop_line(engine: &Engine, chan: ChannelId) {
+    if let Some(name) = engine.chan_name(chan) {
+        engine.verbose(3, "res_musiconhold.c", || {
+            format!("Stopped music on hold on {name}")
+        });
+    }
+}

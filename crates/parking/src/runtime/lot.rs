@@ -1,0 +1,98 @@
+//! A lot's run-time state and the parked users in it.
+//!
+//! A lot keeps its occupied spaces (space → channel, ascending, as res_parking's sorted container), its
+//! `findslot=next` cursor, its holding bridge once made, and its timeouts in **one** ordered map keyed by
+//! (deadline, parking order), served by the lot's single timer task ([`super::timeout`]).
+
+use crate::slots::SlotCursor;
+use dialplan::engine::{BridgeId, ChannelId};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// How a parked call ended (`enum park_call_resolution`); decided once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// Still parked.
+    Unset,
+    /// Retrieved by `ParkedCall`.
+    Answered,
+    /// Its time ran out.
+    Timeout,
+    /// It left otherwise (hung up): `ParkedCallGiveUp`.
+    Abandon,
+}
+
+/// What the parkee hears while parked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Idle {
+    /// Music on hold of this class (empty: the channel's class, else `default`).
+    Music(String),
+    /// Ringing (Park's `r` option).
+    Ringing,
+}
+
+/// One parked call (`struct parked_user`).
+#[derive(Clone, Debug)]
+pub struct ParkedUser {
+    pub chan: ChannelId,
+    /// Index of the lot in the configuration.
+    pub lot: usize,
+    pub space: u32,
+    pub parker_dial_string: String,
+    /// Virtual time of the park.
+    pub start: Duration,
+    /// Seconds allowed (0: no limit).
+    pub time_limit: u32,
+    pub resolution: Resolution,
+    /// Park's `c(context,exten,priority)`: where a timeout sends the call.
+    pub comeback: Option<String>,
+    /// The channel that retrieved it.
+    pub retriever: Option<ChannelId>,
+    /// Its entry in the lot's timeouts.
+    pub timeout_key: Option<(Duration, u64)>,
+    pub idle: Idle,
+    /// Whether music on hold / ringing starts as soon as it enters (false: after its own announcement).
+    pub idle_at_once: bool,
+    /// The music on hold class started, if music is playing.
+    pub moh_playing: Option<String>,
+    /// `MusicOnHoldStop` was already published for the retrieval.
+    pub moh_stop_published: bool,
+}
+
+/// A lot at run time.
+#[derive(Default)]
+pub struct LotState {
+    /// Occupied spaces, ascending.
+    pub spaces: BTreeMap<u32, ChannelId>,
+    pub cursor: SlotCursor,
+    /// Deadline (virtual time), parking order → space.
+    pub timeouts: BTreeMap<(Duration, u64), u32>,
+    /// The lot's holding bridge, made at the first park.
+    pub bridge: Option<BridgeId>,
+    /// Wakes the lot's timer task when an earlier deadline arrives; `None` until the task runs.
+    pub timer: Option<Rc<Notify>>,
+}
+
+impl LotState {
+    /// The occupied spaces in ascending order, as the slot search wants them.
+    pub fn occupied(&self) -> Vec<u32> {
+        self.spaces.keys().copied().collect()
+    }
+
+    /// The earliest deadline, if any.
+    pub fn next_deadline(&self) -> Option<Duration> {
+        self.timeouts.keys().next().map(|(t, _)| *t)
+    }
+
+    /// Frees a user's space and timeout (the space only if it still holds this channel).
+    pub fn release(&mut self, user: &ParkedUser) {
+        if self.spaces.get(&user.space) == Some(&user.chan) {
+            self.spaces.remove(&user.space);
+        }
+        if let Some(key) = user.timeout_key {
+            self.timeouts.remove(&key);
+        }
+    }
+}

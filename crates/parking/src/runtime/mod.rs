@@ -1,0 +1,264 @@
+//! res_parking at run time: the lots' state, the `Park` and `ParkedCall` applications, one-touch parking
+//! (the parkcall feature), timeouts with their comeback, and `parking show` during a run.
+//!
+//! [`ParkingModule`] is loaded into an [`Engine`] as a [`Module`], as res_parking loads into Asterisk: it
+//! registers its applications and its parkcall handler (with the [`FeaturesModule`], as res_parking does
+//! with Asterisk's bridging core). The lots' generated extensions are *not* registered here: they belong to
+//! configuration loading ([`crate::extensions::register_extensions`]), which decides whether res_parking
+//! loads at all.
+//!
+//! Each lot has, at run time ([`lot`]): its parked calls by space, its `findslot=next` cursor, one holding
+//! bridge (tech `holding_bridge`, class `parking`, created at the first park, [`bridge`]) and **one ordered
+//! timeout structure** served by one timer task per lot ([`timeout`]), never a sleeping task per call.
+//!
+//! - [`park`]: what every way into a lot shares (choosing the lot, generating the parked user, events);
+//! - [`one_touch`]: the parkcall feature; [`park_app`]: `Park()`; [`parked_call_app`]: `ParkedCall()`;
+//! - [`events`]: the AMI parking events and music on hold; [`say`]: saying a space as digits;
+//! - [`explain`]: dialsim's explanations for what parking does silently.
+
+pub mod bridge;
+pub mod events;
+pub mod explain;
+pub mod lot;
+pub mod one_touch;
+pub mod park;
+pub mod park_app;
+pub mod parked_call_app;
+pub mod say;
+pub mod timeout;
+
+use crate::config::ParkingConfig;
+use crate::show::{show_all, show_lot, LotMode, LotView, ParkedCallView};
+use dialplan::diag::{CodeInfo, LogLine};
+use dialplan::engine::{ChannelId, Engine, Module};
+use features::config::BuiltinFeature;
+use features::FeaturesModule;
+use lot::{LotState, ParkedUser};
+use std::cell::{Ref, RefCell, RefMut};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// The module's name, as Asterisk's loader names it.
+pub const MODULE_NAME: &str = "res_parking";
+
+/// The codes of the run-time explanations (`DialsimDiagnostic` events).
+pub mod codes {
+    use dialplan::diag::Code;
+    pub const ONE_TOUCH_NO_PARKEXT: Code = Code("parking/one-touch-no-parkext");
+    pub const ONE_TOUCH_NOT_PARK: Code = Code("parking/one-touch-not-park");
+    pub const ONE_TOUCH_ALONE: Code = Code("parking/one-touch-alone");
+    pub const ONE_TOUCH_MULTIPARTY: Code = Code("parking/one-touch-multiparty");
+    pub const EMPTY_SPACE: Code = Code("parking/empty-space");
+    pub const DYNAMIC_LOT: Code = Code("parking/dynamic-lot-not-simulated");
+    pub const PARK_DIAL_T_UNREACHABLE: Code = Code("parking/park-dial-t-unreachable");
+    pub const COURTESY_TONE_PARKEE: Code = Code("parking/courtesy-tone-parkee-not-simulated");
+}
+
+/// Every code the run-time part of res_parking emits.
+pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: codes::ONE_TOUCH_NO_PARKEXT,
+        summary: "the parkcall code was pressed but the parker's lot has no parkext: Asterisk silently does nothing",
+    },
+    CodeInfo {
+        code: codes::ONE_TOUCH_NOT_PARK,
+        summary: "the parkcall code was pressed but <parkext>@<context> does not run Park: Asterisk silently does nothing",
+    },
+    CodeInfo {
+        code: codes::ONE_TOUCH_ALONE,
+        summary: "the parkcall code was pressed by a channel alone in its bridge: there is nobody to park",
+    },
+    CodeInfo {
+        code: codes::ONE_TOUCH_MULTIPARTY,
+        summary: "one-touch parking in a bridge of more than two channels is not simulated",
+    },
+    CodeInfo {
+        code: codes::EMPTY_SPACE,
+        summary: "ParkedCall asked for a space with no call parked in it: pbx-invalidpark and hangup, no log line",
+    },
+    CodeInfo {
+        code: codes::DYNAMIC_LOT,
+        summary: "a channel asked for an unknown lot with parkeddynamic=yes; dynamic lots are not simulated yet",
+    },
+    CodeInfo {
+        code: codes::PARK_DIAL_T_UNREACHABLE,
+        summary: "park-dial has a 't' extension, but with autofallthrough=yes an unanswered comeback Dial never reaches it",
+    },
+    CodeInfo {
+        code: codes::COURTESY_TONE_PARKEE,
+        summary: "the parked channel would hear the courtesy tone after retrieval (parkedplay callee/both); not simulated yet",
+    },
+];
+
+/// res_parking running in an engine: a cheap handle (`Rc`) shared by its applications, its parkcall action
+/// and its bridges' delegates.
+#[derive(Clone)]
+pub struct ParkingModule {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    config: ParkingConfig,
+    features: Option<FeaturesModule>,
+    state: RefCell<State>,
+}
+
+/// Everything that changes while calls run.
+pub(crate) struct State {
+    /// One per configured lot, in the order of `config.lots` (name order).
+    pub(crate) lots: Vec<LotState>,
+    /// Every parked user still attached to its channel, by channel (retrieved ones until they have left the
+    /// lot's bridge).
+    pub(crate) users: BTreeMap<ChannelId, ParkedUser>,
+    /// Tie-breaker for timeouts due at the same instant (order of parking).
+    pub(crate) seq: u64,
+}
+
+/// One parked call as `parking show <lot>` and tests see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParkedCallInfo {
+    pub lot: String,
+    pub space: u32,
+    pub channel: String,
+    pub parker_dial_string: String,
+    /// Virtual time it was parked at.
+    pub parked_at: std::time::Duration,
+    /// Seconds it may stay (0 = forever).
+    pub time_limit: u32,
+}
+
+impl ParkingModule {
+    /// res_parking with a loaded configuration. `features` is the features module it registers its parkcall
+    /// handler with (`None`: no features module, so one-touch parking does not exist).
+    pub fn new(config: ParkingConfig, features: Option<FeaturesModule>) -> ParkingModule {
+        let lots = config.lots.iter().map(|_| LotState::default()).collect();
+        ParkingModule {
+            inner: Rc::new(Inner {
+                config,
+                features,
+                state: RefCell::new(State {
+                    lots,
+                    users: BTreeMap::new(),
+                    seq: 0,
+                }),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &ParkingConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn state(&self) -> Ref<'_, State> {
+        self.inner.state.borrow()
+    }
+
+    /// Never hold this across an `.await` or a call into the engine that may call back (bridge moves).
+    pub(crate) fn state_mut(&self) -> RefMut<'_, State> {
+        self.inner.state.borrow_mut()
+    }
+
+    /// The index of a lot by exact name.
+    pub(crate) fn lot_index(&self, name: &str) -> Option<usize> {
+        self.inner
+            .config
+            .lots
+            .binary_search_by(|l| l.name.as_str().cmp(name))
+            .ok()
+    }
+
+    /// The parked calls of a lot (in space order); empty for an unknown lot.
+    pub fn parked_calls(&self, engine: &Engine, lot: &str) -> Vec<ParkedCallInfo> {
+        let Some(idx) = self.lot_index(lot) else {
+            return Vec::new();
+        };
+        let state = self.state();
+        state.lots[idx]
+            .spaces
+            .iter()
+            .filter_map(|(&space, chan)| {
+                let user = state.users.get(chan)?;
+                Some(ParkedCallInfo {
+                    lot: lot.to_string(),
+                    space,
+                    channel: engine
+                        .chan_name(*chan)
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
+                    parker_dial_string: user.parker_dial_string.clone(),
+                    parked_at: user.start,
+                    time_limit: user.time_limit,
+                })
+            })
+            .collect()
+    }
+
+    /// How many calls are parked in all lots.
+    pub fn parked_count(&self) -> usize {
+        self.state().lots.iter().map(|l| l.spaces.len()).sum()
+    }
+
+    /// `parking show`: the general options and every lot.
+    pub fn show(&self) -> String {
+        let cfg = &self.inner.config;
+        show_all(
+            cfg.general.parkeddynamic.value,
+            cfg.lots.iter().map(|config| LotView {
+                config,
+                mode: LotMode::Normal,
+            }),
+        )
+    }
+
+    /// `parking show <lot>` with the calls parked there now.
+    pub fn show_lot(&self, engine: &Engine, name: &str) -> String {
+        let calls = self.parked_calls(engine, name);
+        let views: Vec<ParkedCallView<'_>> = calls
+            .iter()
+            .map(|c| ParkedCallView {
+                space: c.space,
+                channel: &c.channel,
+                parker_dial_string: &c.parker_dial_string,
+            })
+            .collect();
+        let lot = self.inner.config.lot(name).map(|config| LotView {
+            config,
+            mode: LotMode::Normal,
+        });
+        show_lot(lot, name, &views)
+    }
+
+    /// Answers a CLI command line if it is one of res_parking's (`parking show [lot]`); `None` otherwise.
+    pub fn cli(&self, engine: &Engine, line: &str) -> Option<String> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["parking", "show"] => Some(self.show()),
+            ["parking", "show", lot] => Some(self.show_lot(engine, lot)),
+            _ => None,
+        }
+    }
+}
+
+impl Module for ParkingModule {
+    fn name(&self) -> &str {
+        MODULE_NAME
+    }
+
+    fn load(&self, engine: &Engine) -> Result<(), Vec<LogLine>> {
+        engine.register_app(Rc::new(park_app::Park {
+            module: self.clone(),
+        }));
+        engine.register_app(Rc::new(parked_call_app::ParkedCall {
+            module: self.clone(),
+        }));
+        if let Some(features) = &self.inner.features {
+            features.register_action(
+                BuiltinFeature::ParkCall,
+                Rc::new(one_touch::ParkCall {
+                    module: self.clone(),
+                }),
+            );
+        }
+        Ok(())
+    }
+}
