@@ -7,13 +7,13 @@
 use dialplan::engine::Engine;
 use dialplan::model::Dialplan;
 use features::FeaturesConfig;
-use parking::ParkingConfig;
+use parking::ParkingModule;
 
 /// What the CLI commands need besides the engine.
 pub struct CliContext {
     pub features: FeaturesConfig,
     /// `None` when res_parking declined to load.
-    pub parking: Option<ParkingConfig>,
+    pub parking: Option<ParkingModule>,
 }
 
 /// The answer to a CLI command.
@@ -48,10 +48,10 @@ pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
             let Some(parking) = &ctx.parking else {
                 return CliAnswer::Output(parking::show::parking_show_unavailable(&line));
             };
-            match rest.first() {
-                // An unknown lot is "Could not find parking lot '…'" and still CLI_SUCCESS.
-                Some(lot) => CliAnswer::Output(parking.show_lot(lot, &[])),
-                None => CliAnswer::Output(parking.show()),
+            // An unknown lot is "Could not find parking lot '…'" and still CLI_SUCCESS.
+            match parking.cli(engine, &line) {
+                Some(text) => CliAnswer::Output(text),
+                None => CliAnswer::NotSimulated(format!("the CLI command '{command}' is not simulated")),
             }
         }
         ["features", "show"] => CliAnswer::Output(features::show_features(&ctx.features)),

@@ -11,7 +11,8 @@ use super::{split_device, ActionKind, DeviceActionKind, DeviceKind, Scenario, Wh
 use crate::config::LoadedConfig;
 use dialplan::diag::{CodeInfo, Severity};
 use dialplan::engine::{ChannelId, Engine, EngineConfig, Event, EventBody, Interest, Party, Subscriber};
-use dialplan::model::Dialplan;
+use features::FeaturesModule;
+use parking::ParkingModule;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -22,7 +23,6 @@ pub mod codes {
     pub const MISSING_CONTEXT: Code = Code("run/call-missing-context");
     pub const MISSING_EXTENSION: Code = Code("run/call-missing-extension");
     pub const MODULE_DECLINED: Code = Code("run/module-declined");
-    pub const PARKING_NOT_SIMULATED: Code = Code("run/parking-not-simulated");
     pub const CLI_NOT_SIMULATED: Code = Code("run/cli-not-simulated");
     pub const DEVICE_NOT_UP: Code = Code("run/device-not-up");
     pub const UNTIL_REACHED: Code = Code("run/until-reached");
@@ -41,10 +41,6 @@ pub const CODES: &[CodeInfo] = &[
     CodeInfo {
         code: codes::MODULE_DECLINED,
         summary: "a module Asterisk refuses to load (e.g. res_parking) is left out of the run, as Asterisk goes on without it",
-    },
-    CodeInfo {
-        code: codes::PARKING_NOT_SIMULATED,
-        summary: "res_parking loaded, but this build of dialsim does not run parking (Park, ParkedCall, one-touch parking)",
     },
     CodeInfo {
         code: codes::CLI_NOT_SIMULATED,
@@ -111,7 +107,7 @@ pub fn run(
             max_steps: scenario.max_steps,
             seed: scenario.seed,
         },
-        Box::new(ModelPlan(dialplan)),
+        Box::new(dialplan),
     );
     let devices = Rc::new(ScenarioDevices::new(scenario));
     engine.set_device_provider(devices.clone());
@@ -120,10 +116,22 @@ pub fn run(
     for s in subscribers {
         engine.subscribe(s);
     }
-    let cli_ctx = Rc::new(CliContext { features, parking });
+    // Asterisk's core features first, then res_parking, which registers its parkcall handler with them.
+    let features = FeaturesModule::new(features);
+    engine.load_module(&features);
+    let parking = parking.map(|cfg| ParkingModule::new(cfg, Some(features.clone())));
+    if let Some(p) = &parking {
+        engine.load_module(p);
+    }
+    let cli_ctx = Rc::new(CliContext {
+        features: features.config().clone(),
+        parking,
+    });
 
     let e = engine.clone();
+    let ctx = cli_ctx.clone();
     let (finish, ended) = engine.block_on(async move {
+        let cli_ctx = ctx;
         announce_load(&e, &load_diagnostics, &cli_ctx);
         let schedule = schedule(scenario);
         let work = async {
@@ -160,12 +168,22 @@ pub fn run(
         .into_iter()
         .filter_map(|id| up_channel(&engine, id))
         .collect();
+    let parked = match &cli_ctx.parking {
+        Some(p) => p
+            .config()
+            .lots
+            .iter()
+            .flat_map(|lot| p.parked_calls(&engine, &lot.name))
+            .map(|c| format!("{} in '{}' at space {}", c.channel, c.lot, c.space))
+            .collect(),
+        None => Vec::new(),
+    };
     let diagnostics = collected.borrow().clone();
     Ok(RunOutcome {
         finish,
         ended,
         channels_up,
-        parked: Vec::new(),
+        parked,
         diagnostics,
         steps: engine.steps(),
     })
@@ -194,22 +212,14 @@ fn announce_load(engine: &Engine, diags: &[dialplan::diag::Diagnostic], ctx: &Cl
             engine.explain(d.code, None, &d.message, d.help.as_deref());
         }
     }
-    match &ctx.parking {
-        None => engine.explain(
+    if ctx.parking.is_none() {
+        engine.explain(
             codes::MODULE_DECLINED,
             None,
             "res_parking is not loaded in this run: there is no Park or ParkedCall application, no parkedcalls \
              context and no one-touch parking",
             Some("Asterisk goes on without a module it refuses; fix res_parking.conf (see `dialsim check`) to get parking"),
-        ),
-        Some(_) => engine.explain(
-            codes::PARKING_NOT_SIMULATED,
-            None,
-            "res_parking loaded, but this build of dialsim does not run parking yet: Park, ParkedCall and the \
-             parkcall feature are unavailable in this run",
-            Some("the parking lots and their generated extensions are there (`dialplan show`, `parking show`); \
-                  calls that reach them behave as if the application did not exist"),
-        ),
+        );
     }
 }
 
@@ -400,62 +410,5 @@ impl Subscriber for Collector {
                 self.list.borrow_mut().push(format!("{code}: {message}"));
             }
         }
-    }
-}
-
-/// The extensions model as the engine's dialplan.
-///
-/// A newtype because the `Plan` implementation for [`Dialplan`] itself is the engine's to write; modules
-/// that downcast the plan (`as_any`) get the [`Dialplan`] inside.
-struct ModelPlan(Dialplan);
-
-impl dialplan::engine::Plan for ModelPlan {
-    fn step(&self, context: &str, exten: &str, priority: i32, callerid: Option<&str>) -> Option<dialplan::engine::Step<'_>> {
-        self.0.find(context, exten, priority, callerid).map(|f| dialplan::engine::Step {
-            app: f.priority.app(),
-            data: f.priority.data(),
-        })
-    }
-
-    fn label(&self, context: &str, exten: &str, label: &str, callerid: Option<&str>) -> Option<i32> {
-        self.0
-            .find_label(context, exten, label, callerid)
-            .map(|f| f.priority.number())
-    }
-
-    fn exists(&self, context: &str, exten: &str, priority: i32, callerid: Option<&str>) -> bool {
-        self.0.exists(context, exten, priority, callerid)
-    }
-
-    fn match_more(&self, context: &str, exten: &str, callerid: Option<&str>) -> bool {
-        self.0.match_more(context, exten, 1, callerid)
-    }
-
-    fn has_context(&self, context: &str) -> bool {
-        self.0.context(context).is_some()
-    }
-
-    fn autofallthrough(&self) -> bool {
-        self.0.general.autofallthrough
-    }
-
-    fn initial_globals(&self) -> Vec<(String, String)> {
-        // The model lists the most recently set first; the engine wants them in the order they were set.
-        let mut g: Vec<(String, String)> = self
-            .0
-            .globals
-            .iter()
-            .map(|g| (g.name.clone(), g.value.clone()))
-            .collect();
-        g.reverse();
-        g
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
-        &mut self.0
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        &self.0
     }
 }
