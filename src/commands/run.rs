@@ -114,10 +114,7 @@ pub fn prepare(args: &RunArgs) -> Result<Prepared, String> {
 }
 
 fn command_line_origin() -> Origin {
-    Origin {
-        name: PathBuf::from("<command line>"),
-        text: String::new(),
-    }
+    Origin::new("<command line>", "")
 }
 
 /// Reads a scenario file (or a folder's `scenario.toml`); returns it and the folder its paths are

@@ -69,10 +69,7 @@ impl std::error::Error for ScenarioError {}
 
 /// Parses a scenario file's text. `name` is how messages name the file.
 pub fn parse(name: impl Into<PathBuf>, text: &str) -> Result<Scenario, ScenarioError> {
-    let origin = Origin {
-        name: name.into(),
-        text: text.to_string(),
-    };
+    let origin = Origin::new(name, text);
     let mut problems = Problems {
         origin: &origin,
         list: Vec::new(),

@@ -6,12 +6,14 @@
 //! - [`duration`], [`clock`]: `2.5s`-style durations and the virtual wall clock;
 //! - [`devices`]: the scenario's devices as the engine's [`dialplan::engine::DeviceProvider`];
 //! - [`runner`]: one run of a scenario on a loaded configuration;
+//! - [`explain`]: what the emulation itself causes, said when it happens;
 //! - [`cli`]: the CLI commands a scenario's `[[actions]]` may print.
 
 pub mod cli;
 pub mod clock;
 pub mod devices;
 pub mod duration;
+pub mod explain;
 pub mod file;
 pub mod runner;
 
@@ -57,14 +59,29 @@ pub struct Origin {
     /// The file (or a name such as `<command line>`), as messages show it.
     pub name: PathBuf,
     pub text: String,
+    /// Byte offsets where lines start, so that finding a line is a binary search.
+    line_starts: Vec<usize>,
 }
 
 impl Origin {
+    pub fn new(name: impl Into<PathBuf>, text: impl Into<String>) -> Origin {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Origin {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
     /// `line:col` (both from 1) of a byte offset in the text.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let col = self.text.get(start..offset).map_or(0, |t| t.chars().count()) + 1;
         (line, col)
     }
 

@@ -22,7 +22,6 @@ pub mod codes {
     use dialplan::diag::Code;
     pub const MISSING_CONTEXT: Code = Code("run/call-missing-context");
     pub const MISSING_EXTENSION: Code = Code("run/call-missing-extension");
-    pub const MODULE_DECLINED: Code = Code("run/module-declined");
     pub const CLI_NOT_SIMULATED: Code = Code("run/cli-not-simulated");
     pub const DEVICE_NOT_UP: Code = Code("run/device-not-up");
     pub const UNTIL_REACHED: Code = Code("run/until-reached");
@@ -37,10 +36,6 @@ pub const CODES: &[CodeInfo] = &[
     CodeInfo {
         code: codes::MISSING_EXTENSION,
         summary: "a scenario call goes to an extension its context does not have",
-    },
-    CodeInfo {
-        code: codes::MODULE_DECLINED,
-        summary: "a module Asterisk refuses to load (e.g. res_parking) is left out of the run, as Asterisk goes on without it",
     },
     CodeInfo {
         code: codes::CLI_NOT_SIMULATED,
@@ -123,6 +118,7 @@ pub fn run(
     if let Some(p) = &parking {
         engine.load_module(p);
     }
+    super::explain::ComebackWatch::install(&engine, scenario);
     let cli_ctx = Rc::new(CliContext {
         features: features.config().clone(),
         parking,
@@ -132,7 +128,7 @@ pub fn run(
     let ctx = cli_ctx.clone();
     let (finish, ended) = engine.block_on(async move {
         let cli_ctx = ctx;
-        announce_load(&e, &load_diagnostics, &cli_ctx);
+        announce_load(&e, &load_diagnostics);
         let schedule = schedule(scenario);
         let work = async {
             for item in &schedule {
@@ -202,8 +198,9 @@ fn up_channel(engine: &Engine, id: ChannelId) -> Option<UpChannel> {
 }
 
 /// The load problems, at 0 s: Asterisk's own lines as it logs them at start-up, and dialsim's explanation
-/// of each error and warning; then what a module that is missing means for the run.
-fn announce_load(engine: &Engine, diags: &[dialplan::diag::Diagnostic], ctx: &CliContext) {
+/// of each error and warning (a module Asterisk refuses, such as res_parking, is left out of the run, as
+/// Asterisk goes on without it, and its diagnostic says what that means).
+fn announce_load(engine: &Engine, diags: &[dialplan::diag::Diagnostic]) {
     for d in diags {
         for line in &d.asterisk {
             engine.log_line(line.clone());
@@ -211,15 +208,6 @@ fn announce_load(engine: &Engine, diags: &[dialplan::diag::Diagnostic], ctx: &Cl
         if d.severity != Severity::Note {
             engine.explain(d.code, None, &d.message, d.help.as_deref());
         }
-    }
-    if ctx.parking.is_none() {
-        engine.explain(
-            codes::MODULE_DECLINED,
-            None,
-            "res_parking is not loaded in this run: there is no Park or ParkedCall application, no parkedcalls \
-             context and no one-touch parking",
-            Some("Asterisk goes on without a module it refuses; fix res_parking.conf (see `dialsim check`) to get parking"),
-        );
     }
 }
 
@@ -272,7 +260,7 @@ fn happen(engine: &Engine, s: &Scenario, devices: &ScenarioDevices, ctx: &CliCon
     match item.what {
         ItemKind::Call(i) => {
             let c = &s.calls[i];
-            let place = s.origin.place(c.span.as_ref());
+            let place = || s.origin.place(c.span.as_ref());
             start_call(engine, devices, &c.from, c.callerid.clone(), &c.exten, &c.context, &c.variables, &place);
         }
         ItemKind::Action(i) => {
@@ -295,7 +283,7 @@ fn happen(engine: &Engine, s: &Scenario, devices: &ScenarioDevices, ctx: &CliCon
             let action = &p.actions[a];
             match &action.what {
                 DeviceActionKind::Dial { exten, context } => {
-                    let place = s.origin.place(action.span.as_ref());
+                    let place = || s.origin.place(action.span.as_ref());
                     start_call(engine, devices, &dev.name, None, exten, context, &[], &place);
                 }
                 DeviceActionKind::Dtmf(digits) => {
@@ -333,7 +321,7 @@ fn start_call(
     exten: &str,
     context: &str,
     variables: &[(String, String)],
-    place: &str,
+    place: &dyn Fn() -> String,
 ) {
     let Some((tech, resource)) = split_device(from) else {
         return;
@@ -349,7 +337,7 @@ fn start_call(
 
 /// A call into a context or extension that does not exist is what Asterisk then does with it; dialsim
 /// says why, pointing at the scenario line.
-fn explain_target(engine: &Engine, exten: &str, context: &str, place: &str) {
+fn explain_target(engine: &Engine, exten: &str, context: &str, place: &dyn Fn() -> String) {
     let (has_context, exists) = {
         let plan = engine.plan();
         (plan.has_context(context), plan.exists(context, exten, 1, None))
@@ -358,14 +346,14 @@ fn explain_target(engine: &Engine, exten: &str, context: &str, place: &str) {
         engine.explain(
             codes::MISSING_CONTEXT,
             None,
-            &format!("the call at {place} goes to context '{context}', which the dialplan does not have"),
+            &format!("the call at {} goes to context '{context}', which the dialplan does not have", place()),
             Some("check the context name in the scenario's 'to' against `dialsim show dialplan`"),
         );
     } else if !exists {
         engine.explain(
             codes::MISSING_EXTENSION,
             None,
-            &format!("the call at {place} goes to '{exten}@{context}', which has no priority 1"),
+            &format!("the call at {} goes to '{exten}@{context}', which has no priority 1", place()),
             Some("check the extension in the scenario's 'to' against `dialsim show dialplan`"),
         );
     }
