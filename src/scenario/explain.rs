@@ -8,17 +8,9 @@
 //! at the moment it happens.
 
 use super::{DeviceKind, Scenario};
-use dialplan::diag::{Code, CodeInfo};
+use super::runner::codes::EMULATED_COMEBACK;
 use dialplan::engine::{App, ChannelId, Engine, Exec};
 use std::rc::Rc;
-
-pub const EMULATED_COMEBACK: Code = Code("run/emulated-comeback");
-
-/// Every code of this module.
-pub const CODES: &[CodeInfo] = &[CodeInfo {
-    code: EMULATED_COMEBACK,
-    summary: "a parking comeback dials an emulated device's extension: it answers at once and replays its script, where a real phone would ring",
-}];
 
 /// `Dial`, watched: a comeback call to an emulated device's extension is explained before it runs.
 pub struct ComebackWatch {

@@ -18,7 +18,7 @@ pub mod file;
 pub mod runner;
 
 pub use file::{parse, ScenarioError};
-pub use runner::{run, RunOutcome};
+pub use runner::{run, RunOutcome, CODES};
 
 use dialplan::engine::Party;
 use std::ops::Range;

@@ -25,10 +25,15 @@ pub mod codes {
     pub const CLI_NOT_SIMULATED: Code = Code("run/cli-not-simulated");
     pub const DEVICE_NOT_UP: Code = Code("run/device-not-up");
     pub const UNTIL_REACHED: Code = Code("run/until-reached");
+    pub const EMULATED_COMEBACK: Code = Code("run/emulated-comeback");
 }
 
-/// Every code the run layer emits.
+/// Every code the run layer emits (the scenario runner and [`super::explain`]).
 pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: codes::EMULATED_COMEBACK,
+        summary: "a parking comeback dials an emulated device's extension: it answers at once and replays its script, where a real phone would ring",
+    },
     CodeInfo {
         code: codes::MISSING_CONTEXT,
         summary: "a scenario call goes to a context the dialplan does not have; Asterisk falls back as it does for any channel",
