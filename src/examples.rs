@@ -7,7 +7,8 @@ use dialplan::conf::MemorySource;
 pub const FIRST_EXAMPLE: &str = "dialplan-examples/01-basic-retrieval";
 
 /// The embedded example's `scenario.toml`.
-pub const FIRST_SCENARIO: &str = include_str!("../dialplan-examples/01-basic-retrieval/scenario.toml");
+pub const FIRST_SCENARIO: &str =
+    include_str!("../dialplan-examples/01-basic-retrieval/scenario.toml");
 
 const FIRST_FILES: [(&str, &str); 3] = [
     (
@@ -28,5 +29,7 @@ const FIRST_FILES: [(&str, &str); 3] = [
 pub fn first_example_files() -> MemorySource {
     FIRST_FILES
         .iter()
-        .fold(MemorySource::new(), |src, (name, text)| src.with(name, text))
+        .fold(MemorySource::new(), |src, (name, text)| {
+            src.with(name, text)
+        })
 }

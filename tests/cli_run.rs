@@ -11,7 +11,10 @@ fn every_example_has_a_scenario() {
     let folders = example_folders();
     assert_eq!(folders.len(), 6, "{folders:?}");
     for f in &folders {
-        assert!(root().join(f).join("scenario.toml").exists(), "{f} has no scenario.toml");
+        assert!(
+            root().join(f).join("scenario.toml").exists(),
+            "{f} has no scenario.toml"
+        );
     }
 }
 
@@ -20,8 +23,14 @@ fn examples_verbose() {
     for folder in example_folders() {
         let out = dialsim(&["run", &folder]);
         assert_eq!(out.code, 0, "{folder}: {}", out.stderr);
-        insta::assert_snapshot!(format!("run_verbose__{}", snapshot_name(&folder)), out.stdout);
-        insta::assert_snapshot!(format!("run_summary__{}", snapshot_name(&folder)), out.stderr);
+        insta::assert_snapshot!(
+            format!("run_verbose__{}", snapshot_name(&folder)),
+            out.stdout
+        );
+        insta::assert_snapshot!(
+            format!("run_summary__{}", snapshot_name(&folder)),
+            out.stderr
+        );
     }
 }
 
@@ -48,7 +57,12 @@ fn runs_are_byte_identical_when_repeated() {
 
 #[test]
 fn json_lines_have_time_then_event() {
-    let out = dialsim(&["run", "dialplan-examples/01-basic-retrieval", "--format", "json"]);
+    let out = dialsim(&[
+        "run",
+        "dialplan-examples/01-basic-retrieval",
+        "--format",
+        "json",
+    ]);
     for line in out.stdout.lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
         let obj = v.as_object().unwrap();
@@ -63,20 +77,48 @@ fn json_lines_have_time_then_event() {
 
 #[test]
 fn ami_blocks() {
-    let out = dialsim(&["run", "dialplan-examples/01-basic-retrieval", "--format", "ami"]);
+    let out = dialsim(&[
+        "run",
+        "dialplan-examples/01-basic-retrieval",
+        "--format",
+        "ami",
+    ]);
     assert_eq!(out.code, 0);
     assert!(!out.stdout.contains('\r'));
-    let first: Vec<&str> = out.stdout.split("\n\n").next().unwrap().lines().take(3).collect();
-    assert_eq!(first, ["Event: Newchannel", "Privilege: call,all", "Timestamp: 1700000000.000000"]);
+    let first: Vec<&str> = out
+        .stdout
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .take(3)
+        .collect();
+    assert_eq!(
+        first,
+        [
+            "Event: Newchannel",
+            "Privilege: call,all",
+            "Timestamp: 1700000000.000000"
+        ]
+    );
     assert!(out.stdout.ends_with("\n\n"));
 }
 
 #[test]
 fn format_none_prints_only_the_summary() {
-    let out = dialsim(&["run", "dialplan-examples/01-basic-retrieval", "--format", "none"]);
+    let out = dialsim(&[
+        "run",
+        "dialplan-examples/01-basic-retrieval",
+        "--format",
+        "none",
+    ]);
     assert_eq!(out.code, 0);
     assert_eq!(out.stdout, "");
-    assert!(out.stderr.contains("channels still up: none"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("channels still up: none"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -110,7 +152,9 @@ fn output_file_and_its_path_on_stderr() {
     assert_eq!(out.code, 0);
     assert_eq!(out.stdout, "");
     assert!(out.stderr.contains(&format!("output: {p}")));
-    assert!(std::fs::read_to_string(&path).unwrap().contains("Executing [5555001@from-outside:1]"));
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("Executing [5555001@from-outside:1]"));
 }
 
 #[test]
@@ -149,18 +193,50 @@ fn quick_run_with_a_phone_that_answers() {
     )
     .unwrap();
     let d = dir.path().to_str().unwrap();
-    let out = dialsim(&["run", "--config", d, "--call", "100@in", "--device", "PJSIP/bob=answer:3s", "--device", "PJSIP/bob=hangup:5s"]);
+    let out = dialsim(&[
+        "run",
+        "--config",
+        d,
+        "--call",
+        "100@in",
+        "--device",
+        "PJSIP/bob=answer:3s",
+        "--device",
+        "PJSIP/bob=hangup:5s",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("[00:00:03.000]     -- PJSIP/bob-00000001 answered PJSIP/outside-00000000"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("[00:00:03.000]     -- PJSIP/bob-00000001 answered PJSIP/outside-00000000"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("[00:00:08.000]"), "{}", out.stdout);
 }
 
 #[test]
 fn until_stops_the_run_and_reports_what_is_up() {
-    let out = dialsim(&["run", "dialplan-examples/02-timeout-comeback", "--until", "60s", "--format", "none"]);
+    let out = dialsim(&[
+        "run",
+        "dialplan-examples/02-timeout-comeback",
+        "--until",
+        "60s",
+        "--format",
+        "none",
+    ]);
     assert_eq!(out.code, 0);
-    assert!(out.stderr.contains("ended at 00:01:00.000 (stopped at 'until')"), "{}", out.stderr);
-    assert!(out.stderr.contains("PJSIP/outside-00000000 in 'default' at space 701"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("ended at 00:01:00.000 (stopped at 'until')"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("PJSIP/outside-00000000 in 'default' at space 701"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("run/until-reached"), "{}", out.stderr);
 }
 
@@ -177,7 +253,11 @@ fn missing_path_is_exit_2() {
 fn folder_without_scenario_is_exit_2() {
     let out = dialsim(&["run", "tests/data"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("holds no scenario.toml"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("holds no scenario.toml"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -186,19 +266,31 @@ fn missing_config_folder_is_exit_2() {
     std::fs::write(dir.path().join("scenario.toml"), "config = \"nowhere\"\n").unwrap();
     let out = dialsim(&["run", dir.path().to_str().unwrap()]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("configuration folder") && out.stderr.contains("does not exist"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("configuration folder") && out.stderr.contains("does not exist"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn scenario_errors_point_at_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("s.toml");
-    std::fs::write(&file, "[[calls]]\nfrom = \"PJSIP/outside\"\nto = \"5555001@from-outside\"\nat = \"soon\"\n").unwrap();
+    std::fs::write(
+        &file,
+        "[[calls]]\nfrom = \"PJSIP/outside\"\nto = \"5555001@from-outside\"\nat = \"soon\"\n",
+    )
+    .unwrap();
     let out = dialsim(&["run", file.to_str().unwrap()]);
     assert_eq!(out.code, 2);
     let expected = format!("{}:4:6: 'soon' is not a duration", file.display());
     assert!(out.stderr.starts_with(&expected), "{}", out.stderr);
-    assert!(out.stderr.contains("4 | at = \"soon\"\n  |      ^"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("4 | at = \"soon\"\n  |      ^"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -234,35 +326,91 @@ const ONE_CALL: &str = "[[calls]]\nfrom = \"PJSIP/outside\"\nto = \"s@start\"\n"
 
 #[test]
 fn a_call_to_a_missing_context() {
-    let out = run_in("[start]\nexten => s,1,NoOp()\n", "[[calls]]\nfrom = \"PJSIP/outside\"\nto = \"s@nowhere\"\n", &[]);
+    let out = run_in(
+        "[start]\nexten => s,1,NoOp()\n",
+        "[[calls]]\nfrom = \"PJSIP/outside\"\nto = \"s@nowhere\"\n",
+        &[],
+    );
     assert_eq!(out.code, 0);
-    assert!(out.stdout.contains("goes to context 'nowhere', which the dialplan does not have"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("goes to context 'nowhere', which the dialplan does not have"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("scenario.toml:1:1"), "{}", out.stdout);
-    assert!(out.stderr.contains("run/call-missing-context"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("run/call-missing-context"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn a_call_to_a_missing_extension() {
-    let out = run_in("[start]\nexten => s,1,NoOp()\n", "[[calls]]\nfrom = \"PJSIP/outside\"\nto = \"999@start\"\n", &[]);
+    let out = run_in(
+        "[start]\nexten => s,1,NoOp()\n",
+        "[[calls]]\nfrom = \"PJSIP/outside\"\nto = \"999@start\"\n",
+        &[],
+    );
     assert_eq!(out.code, 0);
-    assert!(out.stdout.contains("goes to '999@start', which has no priority 1"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("goes to '999@start', which has no priority 1"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn a_malformed_dial_string() {
-    let out = run_in("[start]\nexten => s,1,Dial(alice,,k)\n same => n,Hangup()\n", ONE_CALL, &[]);
+    let out = run_in(
+        "[start]\nexten => s,1,Dial(alice,,k)\n same => n,Hangup()\n",
+        ONE_CALL,
+        &[],
+    );
     assert_eq!(out.code, 0);
-    assert!(out.stdout.contains("WARNING: app_dial.c: Dial argument takes format (technology/resource)"), "{}", out.stdout);
-    assert!(out.stdout.contains("Spawn extension (start, s, 1) exited non-zero on 'PJSIP/outside-00000000'"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("WARNING: app_dial.c: Dial argument takes format (technology/resource)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Spawn extension (start, s, 1) exited non-zero on 'PJSIP/outside-00000000'"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn dialling_an_undeclared_device() {
-    let out = run_in("[start]\nexten => s,1,Dial(PJSIP/nobody)\n same => n,NoOp(${DIALSTATUS})\n", ONE_CALL, &[]);
+    let out = run_in(
+        "[start]\nexten => s,1,Dial(PJSIP/nobody)\n same => n,NoOp(${DIALSTATUS})\n",
+        ONE_CALL,
+        &[],
+    );
     assert_eq!(out.code, 0);
-    assert!(out.stdout.contains("ERROR: chan_pjsip.c: Unable to create PJSIP channel - endpoint 'nobody' was not found"), "{}", out.stdout);
-    assert!(out.stdout.contains("'PJSIP/nobody' is not declared in the scenario"), "{}", out.stdout);
-    assert!(out.stdout.contains("NoOp(\"PJSIP/outside-00000000\", \"CHANUNAVAIL\")"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "ERROR: chan_pjsip.c: Unable to create PJSIP channel - endpoint 'nobody' was not found"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("'PJSIP/nobody' is not declared in the scenario"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("NoOp(\"PJSIP/outside-00000000\", \"CHANUNAVAIL\")"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -274,16 +422,33 @@ fn a_goto_loop_ends_at_max_steps() {
     );
     assert_eq!(out.code, 0);
     assert!(out.stderr.contains("run/max-steps"), "{}", out.stderr);
-    assert!(out.stderr.contains("1000 priorities executed") || out.stderr.contains("priorities executed"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1000 priorities executed")
+            || out.stderr.contains("priorities executed"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn a_hundred_thousand_calls() {
     let mut scenario = String::new();
     for i in 0..100_000 {
-        scenario.push_str(&format!("[[calls]]\nat = \"{}ms\"\nfrom = \"PJSIP/c{i}\"\nto = \"s@start\"\n", i * 10));
+        scenario.push_str(&format!(
+            "[[calls]]\nat = \"{}ms\"\nfrom = \"PJSIP/c{i}\"\nto = \"s@start\"\n",
+            i * 10
+        ));
     }
-    let out = run_in("[start]\nexten => s,1,Wait(1)\n same => n,Hangup()\n", &scenario, &["--format", "none"]);
+    let out = run_in(
+        "[start]\nexten => s,1,Wait(1)\n same => n,Hangup()\n",
+        &scenario,
+        &["--format", "none"],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("(every channel hung up), 200000 priorities executed"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("(every channel hung up), 200000 priorities executed"),
+        "{}",
+        out.stderr
+    );
 }

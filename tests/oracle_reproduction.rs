@@ -21,7 +21,13 @@ const SIM_CALLER: &str = "PJSIP/outside-00000000";
 const REAL_START_MS: u64 = (12 * 3600 + 42 * 60 + 27) * 1000 + 731;
 
 /// Events of the real log that concern the whole system, or only the Originate.
-const IGNORED: [&str; 5] = ["FullyBooted", "SuccessfulAuth", "Shutdown", "OriginateResponse", "Response"];
+const IGNORED: [&str; 5] = [
+    "FullyBooted",
+    "SuccessfulAuth",
+    "Shutdown",
+    "OriginateResponse",
+    "Response",
+];
 
 #[derive(Debug, Clone)]
 struct Ev {
@@ -62,10 +68,16 @@ fn real_events() -> Vec<Ev> {
         if line.starts_with('#') {
             continue;
         }
-        let (k, v) = line.split_once(": ").unwrap_or((line.trim_end_matches(':'), ""));
+        let (k, v) = line
+            .split_once(": ")
+            .unwrap_or((line.trim_end_matches(':'), ""));
         match &mut current {
             None => {
-                let name = if k == "Event" { v.to_string() } else { k.to_string() };
+                let name = if k == "Event" {
+                    v.to_string()
+                } else {
+                    k.to_string()
+                };
                 current = Some(Ev {
                     ms: ms.saturating_sub(REAL_START_MS),
                     name,
@@ -174,10 +186,27 @@ fn key(ev: &Ev, map: &BTreeMap<String, String>) -> Vec<(String, String)> {
         }
         "DTMFBegin" | "DTMFEnd" => keys.extend(["Digit", "Direction"]),
         "Hangup" => keys.extend(["Cause", "Cause-txt"]),
-        "ParkedCall" => keys.extend(["ParkeeChannel", "ParkingSpace", "ParkingLot", "ParkingTimeout", "ParkerDialString"]),
-        "UnParkedCall" => keys.extend(["ParkeeChannel", "RetrieverChannel", "ParkingSpace", "ParkingLot"]),
+        "ParkedCall" => keys.extend([
+            "ParkeeChannel",
+            "ParkingSpace",
+            "ParkingLot",
+            "ParkingTimeout",
+            "ParkerDialString",
+        ]),
+        "UnParkedCall" => keys.extend([
+            "ParkeeChannel",
+            "RetrieverChannel",
+            "ParkingSpace",
+            "ParkingLot",
+        ]),
         "MusicOnHoldStart" => keys.push("Class"),
-        "LocalBridge" => keys.extend(["LocalOneChannel", "LocalTwoChannel", "Context", "Exten", "LocalOptimization"]),
+        "LocalBridge" => keys.extend([
+            "LocalOneChannel",
+            "LocalTwoChannel",
+            "Context",
+            "Exten",
+            "LocalOptimization",
+        ]),
         _ => {}
     }
     keys.iter()
@@ -186,7 +215,10 @@ fn key(ev: &Ev, map: &BTreeMap<String, String>) -> Vec<(String, String)> {
 }
 
 fn describe(ev: &Ev, map: &BTreeMap<String, String>) -> String {
-    let k: Vec<String> = key(ev, map).iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let k: Vec<String> = key(ev, map)
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     format!("{:>6} ms {} {}", ev.ms, ev.name, k.join(" "))
 }
 
@@ -221,8 +253,14 @@ fn every_real_ami_event_appears_in_order_within_10ms() {
             None => missing.push(describe(r, &map)),
         }
     }
-    let unexpected: Vec<&String> = missing.iter().filter(|m| !KNOWN_GAPS.contains(&m.as_str())).collect();
-    let fixed: Vec<&&str> = KNOWN_GAPS.iter().filter(|k| !missing.iter().any(|m| m == *k)).collect();
+    let unexpected: Vec<&String> = missing
+        .iter()
+        .filter(|m| !KNOWN_GAPS.contains(&m.as_str()))
+        .collect();
+    let fixed: Vec<&&str> = KNOWN_GAPS
+        .iter()
+        .filter(|k| !missing.iter().any(|m| m == *k))
+        .collect();
     assert!(
         unexpected.is_empty() && fixed.is_empty(),
         "{} of {} real events have no counterpart in order within 10 ms:\n{}\n\nnot in KNOWN_GAPS:\n{}\n\n\

@@ -9,7 +9,9 @@ use crate::examples;
 use crate::render::{self, Sink};
 use crate::scenario::duration::parse_duration;
 use crate::scenario::runner::{Finish, RunOutcome};
-use crate::scenario::{self, split_device, split_target, Call, Device, DeviceKind, Origin, Phone, Scenario};
+use crate::scenario::{
+    self, split_device, split_target, Call, Device, DeviceKind, Origin, Phone, Scenario,
+};
 use dialplan::conf::{ConfSource, DirSource};
 use dialplan::engine::event::clock_text;
 use dialplan::engine::{Party, Subscriber};
@@ -49,14 +51,25 @@ pub fn run(args: &RunArgs) -> ExitCode {
     if let Ok(mut w) = sink.try_borrow_mut() {
         let _ = w.flush();
     }
-    eprint!("{}", summary(&prepared.label, &outcome, out_path.as_deref()));
+    eprint!(
+        "{}",
+        summary(&prepared.label, &outcome, out_path.as_deref())
+    );
     ExitCode::SUCCESS
 }
 
 /// The renderers for a format.
-pub fn renderers(format: RunFormat, verbosity: u8, sink: &Sink, epoch: i64) -> Vec<Box<dyn Subscriber>> {
+pub fn renderers(
+    format: RunFormat,
+    verbosity: u8,
+    sink: &Sink,
+    epoch: i64,
+) -> Vec<Box<dyn Subscriber>> {
     match format {
-        RunFormat::Verbose => vec![Box::new(render::verbose::Verbose::new(sink.clone(), verbosity))],
+        RunFormat::Verbose => vec![Box::new(render::verbose::Verbose::new(
+            sink.clone(),
+            verbosity,
+        ))],
         RunFormat::Json => vec![Box::new(render::json::Json::new(sink.clone()))],
         RunFormat::Ami => vec![Box::new(render::ami::Ami::new(sink.clone(), epoch))],
         RunFormat::None => Vec::new(),
@@ -79,7 +92,11 @@ pub fn prepare(args: &RunArgs) -> Result<Prepared, String> {
             let (scenario, base) = read_scenario(path, quick)?;
             (scenario, base, false)
         }
-        None if quick => (Scenario::empty(command_line_origin()), PathBuf::from("."), false),
+        None if quick => (
+            Scenario::empty(command_line_origin()),
+            PathBuf::from("."),
+            false,
+        ),
         None => {
             let name = format!("{}/scenario.toml (embedded)", examples::FIRST_EXAMPLE);
             let s = scenario::parse(name, examples::FIRST_SCENARIO).map_err(|e| e.to_string())?;
@@ -96,14 +113,20 @@ pub fn prepare(args: &RunArgs) -> Result<Prepared, String> {
         add_call(&mut scenario, call, &args.from, args.callerid.as_deref())?;
     }
     let (source, label): (Box<dyn ConfSource>, String) = match (&args.config, embedded) {
-        (Some(dir), _) => (Box::new(dir_source(dir)?), scenario.origin.name.display().to_string()),
+        (Some(dir), _) => (
+            Box::new(dir_source(dir)?),
+            scenario.origin.name.display().to_string(),
+        ),
         (None, true) => (
             Box::new(examples::first_example_files()),
             format!("{} (embedded)", examples::FIRST_EXAMPLE),
         ),
         (None, false) => {
             let dir = base.join(&scenario.config);
-            (Box::new(dir_source(&dir)?), scenario.origin.name.display().to_string())
+            (
+                Box::new(dir_source(&dir)?),
+                scenario.origin.name.display().to_string(),
+            )
         }
     };
     Ok(Prepared {
@@ -139,16 +162,25 @@ fn read_scenario(path: &Path, quick: bool) -> Result<(Scenario, PathBuf), String
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         (path.to_path_buf(), base)
     };
-    let bytes = std::fs::read(&file).map_err(|e| format!("dialsim: cannot read '{}': {e}", file.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("dialsim: '{}' is not UTF-8 text", file.display()))?;
+    let bytes = std::fs::read(&file)
+        .map_err(|e| format!("dialsim: cannot read '{}': {e}", file.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("dialsim: '{}' is not UTF-8 text", file.display()))?;
     let scenario = scenario::parse(file.clone(), &text).map_err(|e| e.to_string())?;
-    let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base };
+    let base = if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base
+    };
     Ok((scenario, base))
 }
 
 fn dir_source(dir: &Path) -> Result<DirSource, String> {
     if !dir.exists() {
-        return Err(format!("dialsim: configuration folder '{}' does not exist", dir.display()));
+        return Err(format!(
+            "dialsim: configuration folder '{}' does not exist",
+            dir.display()
+        ));
     }
     if !dir.is_dir() {
         return Err(format!("dialsim: '{}' is not a folder", dir.display()));
@@ -159,11 +191,19 @@ fn dir_source(dir: &Path) -> Result<DirSource, String> {
 }
 
 /// `--call EXTEN@CONTEXT [--from DEVICE] [--callerid CID]`: one more call at 0 s.
-fn add_call(s: &mut Scenario, call: &str, from: &str, callerid: Option<&str>) -> Result<(), String> {
-    let (exten, context) = split_target(call)
-        .ok_or_else(|| format!("dialsim: --call '{call}' must be EXTEN@CONTEXT, e.g. 5555001@from-outside"))?;
+fn add_call(
+    s: &mut Scenario,
+    call: &str,
+    from: &str,
+    callerid: Option<&str>,
+) -> Result<(), String> {
+    let (exten, context) = split_target(call).ok_or_else(|| {
+        format!("dialsim: --call '{call}' must be EXTEN@CONTEXT, e.g. 5555001@from-outside")
+    })?;
     if split_device(from).is_none() {
-        return Err(format!("dialsim: --from '{from}' must be a device name TECH/name, e.g. PJSIP/outside"));
+        return Err(format!(
+            "dialsim: --from '{from}' must be a device name TECH/name, e.g. PJSIP/outside"
+        ));
     }
     s.calls.push(Call {
         at: Duration::ZERO,
@@ -179,10 +219,11 @@ fn add_call(s: &mut Scenario, call: &str, from: &str, callerid: Option<&str>) ->
 
 /// `--device NAME=WHAT`: declares or changes a device.
 pub fn apply_device(s: &mut Scenario, spec: &str) -> Result<(), String> {
-    let (name, what) = spec
-        .split_once('=')
-        .ok_or("write NAME=WHAT, e.g. PJSIP/alice=emulate:alice@parking-example or PJSIP/bob=answer:3s")?;
-    let (tech, resource) = split_device(name).ok_or_else(|| format!("'{name}' is not a device name TECH/name"))?;
+    let (name, what) = spec.split_once('=').ok_or(
+        "write NAME=WHAT, e.g. PJSIP/alice=emulate:alice@parking-example or PJSIP/bob=answer:3s",
+    )?;
+    let (tech, resource) =
+        split_device(name).ok_or_else(|| format!("'{name}' is not a device name TECH/name"))?;
     let index = match s
         .devices
         .iter()
@@ -204,8 +245,8 @@ pub fn apply_device(s: &mut Scenario, spec: &str) -> Result<(), String> {
     let device = &mut s.devices[index];
     let (key, value) = what.split_once(':').unwrap_or((what, ""));
     if key == "emulate" {
-        let (exten, context) =
-            split_target(value).ok_or_else(|| format!("emulate:'{value}' must be EXTEN@CONTEXT"))?;
+        let (exten, context) = split_target(value)
+            .ok_or_else(|| format!("emulate:'{value}' must be EXTEN@CONTEXT"))?;
         device.kind = DeviceKind::Emulated {
             exten: exten.to_string(),
             context: context.to_string(),

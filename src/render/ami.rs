@@ -65,7 +65,8 @@ mod tests {
     #[test]
     fn block_layout() {
         let mut f = Fields::new("Newstate", "call");
-        f.push("Channel", "PJSIP/a-00000000").push("AccountCode", "");
+        f.push("Channel", "PJSIP/a-00000000")
+            .push("AccountCode", "");
         let e = Event {
             time: Duration::from_millis(2806),
             body: EventBody::Ami(f),

@@ -116,7 +116,9 @@ mod tests {
     #[test]
     fn repeated_keys_become_arrays() {
         let mut f = Fields::new("ParkedCall", "call");
-        f.push("ChanVariable", "A=1").push("Other", "x").push("ChanVariable", "B=2");
+        f.push("ChanVariable", "A=1")
+            .push("Other", "x")
+            .push("ChanVariable", "B=2");
         let e = Event {
             time: Duration::ZERO,
             body: EventBody::Ami(f),

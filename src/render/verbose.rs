@@ -59,7 +59,10 @@ pub const TAG: &str = "[dialsim]";
 fn dialsim_lines(t: &str, f: &Fields) -> String {
     match &*f.name {
         "DialsimCli" => {
-            let mut out = format!("[{t}] {TAG} CLI> {}\n", f.get("Command").unwrap_or_default());
+            let mut out = format!(
+                "[{t}] {TAG} CLI> {}\n",
+                f.get("Command").unwrap_or_default()
+            );
             let output = f.get("Output").unwrap_or_default();
             out.push_str(output);
             if !output.is_empty() && !output.ends_with('\n') {
@@ -94,9 +97,16 @@ mod tests {
     fn asterisk_lines_keep_their_prefix() {
         let e = Event {
             time: Duration::from_millis(2806),
-            body: EventBody::Log(LogLine::new(LogLevel::Verbose(3), "pbx.c", "Goto (parkedcalls,701,1)")),
+            body: EventBody::Log(LogLine::new(
+                LogLevel::Verbose(3),
+                "pbx.c",
+                "Goto (parkedcalls,701,1)",
+            )),
         };
-        assert_eq!(render(&e), "[00:00:02.806]     -- Goto (parkedcalls,701,1)\n");
+        assert_eq!(
+            render(&e),
+            "[00:00:02.806]     -- Goto (parkedcalls,701,1)\n"
+        );
         let w = Event {
             time: Duration::ZERO,
             body: EventBody::Log(LogLine::new(LogLevel::Warning, "pbx.c", "x")),
@@ -107,7 +117,9 @@ mod tests {
     #[test]
     fn dialsim_lines_are_tagged() {
         let mut f = Fields::new("DialsimDiagnostic", "dialsim");
-        f.push("Code", "run/x").push("Message", "something").push("Help", "do this");
+        f.push("Code", "run/x")
+            .push("Message", "something")
+            .push("Help", "do this");
         let e = Event {
             time: Duration::ZERO,
             body: EventBody::Dialsim(f),

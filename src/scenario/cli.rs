@@ -35,9 +35,12 @@ pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
         ["dialplan", "show", rest @ ..] if rest.len() <= 1 => {
             let plan = engine.plan();
             let Some(dp) = plan.as_any().downcast_ref::<Dialplan>() else {
-                return CliAnswer::NotSimulated("the dialplan of this run is not an extensions.conf model".into());
+                return CliAnswer::NotSimulated(
+                    "the dialplan of this run is not an extensions.conf model".into(),
+                );
             };
-            let (result, _log) = dialplan::model::show::show_dialplan_logged(dp, rest.first().copied());
+            let (result, _log) =
+                dialplan::model::show::show_dialplan_logged(dp, rest.first().copied());
             match result {
                 Ok(text) => CliAnswer::Output(text),
                 Err(text) => CliAnswer::Output(failed(text, command)),
@@ -51,7 +54,9 @@ pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
             // An unknown lot is "Could not find parking lot '…'" and still CLI_SUCCESS.
             match parking.cli(engine, &line) {
                 Some(text) => CliAnswer::Output(text),
-                None => CliAnswer::NotSimulated(format!("the CLI command '{command}' is not simulated")),
+                None => {
+                    CliAnswer::NotSimulated(format!("the CLI command '{command}' is not simulated"))
+                }
             }
         }
         ["features", "show"] => CliAnswer::Output(features::show_features(&ctx.features)),

@@ -225,7 +225,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match d.request(&e, "PJSIP", "carol") {
-            DeviceRequest::Unavailable { cause, log, explain } => {
+            DeviceRequest::Unavailable {
+                cause,
+                log,
+                explain,
+            } => {
                 assert_eq!(cause, 3);
                 assert_eq!(log.len(), 2);
                 assert!(explain.is_none());
@@ -234,7 +238,10 @@ mod tests {
         }
         match d.request(&e, "PJSIP", "dave") {
             DeviceRequest::Unavailable { log, explain, .. } => {
-                assert_eq!(log[0].text, "Unable to create PJSIP channel - endpoint 'dave' was not found");
+                assert_eq!(
+                    log[0].text,
+                    "Unable to create PJSIP channel - endpoint 'dave' was not found"
+                );
                 assert!(explain.unwrap().contains("'PJSIP/dave' is not declared"));
             }
             other => panic!("{other:?}"),

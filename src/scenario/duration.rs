@@ -108,7 +108,9 @@ mod tests {
 
     #[test]
     fn refusals() {
-        for bad in ["", "5", "s", "1.s", ".5s", "-1s", "1 s", "1d", "1.0005s", "0.5ms", "1e3ms", "abc"] {
+        for bad in [
+            "", "5", "s", "1.s", ".5s", "-1s", "1 s", "1d", "1.0005s", "0.5ms", "1e3ms", "abc",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(parse_duration("99999999999999999999h").is_err());

@@ -7,8 +7,8 @@
 //! where a real phone would ring (and perhaps never be answered). [`ComebackWatch`] wraps `Dial` to say so
 //! at the moment it happens.
 
-use super::{DeviceKind, Scenario};
 use super::runner::codes::EMULATED_COMEBACK;
+use super::{DeviceKind, Scenario};
 use dialplan::engine::{App, ChannelId, Engine, Exec};
 use std::rc::Rc;
 
@@ -26,7 +26,9 @@ impl ComebackWatch {
             .devices
             .iter()
             .filter_map(|d| match &d.kind {
-                DeviceKind::Emulated { exten, context } => Some((format!("{exten}@{context}"), d.name.clone())),
+                DeviceKind::Emulated { exten, context } => {
+                    Some((format!("{exten}@{context}"), d.name.clone()))
+                }
                 DeviceKind::Phone(_) => None,
             })
             .collect();

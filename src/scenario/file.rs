@@ -8,8 +8,8 @@
 use super::clock::{parse_start, DEFAULT_START};
 use super::duration::parse_duration;
 use super::{
-    split_device, split_target, Action, ActionKind, Call, Device, DeviceAction, DeviceActionKind, DeviceKind,
-    Origin, Phone, Scenario, When, DEFAULT_MAX_STEPS, DEFAULT_UNTIL,
+    split_device, split_target, Action, ActionKind, Call, Device, DeviceAction, DeviceActionKind,
+    DeviceKind, Origin, Phone, Scenario, When, DEFAULT_MAX_STEPS, DEFAULT_UNTIL,
 };
 use dialplan::engine::Party;
 use serde::de::{MapAccess, Visitor};
@@ -50,7 +50,14 @@ impl fmt::Display for ScenarioError {
                 write!(f, "{}: {}", self.file.display(), p.message)?;
                 continue;
             }
-            writeln!(f, "{}:{}:{}: {}", self.file.display(), p.line, p.col, p.message)?;
+            writeln!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.display(),
+                p.line,
+                p.col,
+                p.message
+            )?;
             let gutter = p.line.to_string();
             writeln!(f, "{} |", " ".repeat(gutter.len()))?;
             writeln!(f, "{gutter} | {}", p.line_text)?;
@@ -246,7 +253,9 @@ impl<'de> Deserialize<'de> for OrderedVars {
                     out.push((at, k, text));
                 }
                 out.sort_by_key(|(at, _, _)| *at);
-                Ok(OrderedVars(out.into_iter().map(|(_, k, v)| (k, v)).collect()))
+                Ok(OrderedVars(
+                    out.into_iter().map(|(_, k, v)| (k, v)).collect(),
+                ))
             }
         }
         d.deserialize_map(V)
@@ -258,12 +267,22 @@ fn build(raw: &RawScenario, origin: &Origin, p: &mut Problems<'_>) -> Scenario {
     s.description = raw.description.as_ref().map(|d| d.get_ref().clone());
     if let Some(c) = &raw.config {
         if c.get_ref().trim().is_empty() {
-            p.push(Some(c.span()), "'config' is empty: name the folder holding the .conf files, e.g. \".\"");
+            p.push(
+                Some(c.span()),
+                "'config' is empty: name the folder holding the .conf files, e.g. \".\"",
+            );
         }
         s.config = PathBuf::from(c.get_ref());
     }
-    s.until = raw.until.as_ref().and_then(|u| p.duration(u)).unwrap_or(DEFAULT_UNTIL);
-    let start_text = raw.start.as_ref().map_or(DEFAULT_START, |v| v.get_ref().as_str());
+    s.until = raw
+        .until
+        .as_ref()
+        .and_then(|u| p.duration(u))
+        .unwrap_or(DEFAULT_UNTIL);
+    let start_text = raw
+        .start
+        .as_ref()
+        .map_or(DEFAULT_START, |v| v.get_ref().as_str());
     match parse_start(start_text) {
         Ok(secs) => s.start = secs,
         Err(m) => p.push(raw.start.as_ref().map(Spanned::span), m),
@@ -290,7 +309,10 @@ fn build(raw: &RawScenario, origin: &Origin, p: &mut Problems<'_>) -> Scenario {
     if let Some(m) = &raw.max_steps {
         match u64::try_from(*m.get_ref()) {
             Ok(v) if v > 0 => s.max_steps = v,
-            _ => p.push(Some(m.span()), "'max_steps' must be a positive number of priorities"),
+            _ => p.push(
+                Some(m.span()),
+                "'max_steps' must be a positive number of priorities",
+            ),
         }
     }
     s.sounds = raw.sounds.as_ref().map(|v| PathBuf::from(v.get_ref()));
@@ -309,7 +331,10 @@ fn build(raw: &RawScenario, origin: &Origin, p: &mut Problems<'_>) -> Scenario {
         let at = p.duration(&action.get_ref().at);
         let cli = action.get_ref().cli.get_ref().trim().to_string();
         if cli.is_empty() {
-            p.push(Some(action.get_ref().cli.span()), "'cli' is empty: write a CLI command, e.g. \"parking show default\"");
+            p.push(
+                Some(action.get_ref().cli.span()),
+                "'cli' is empty: write a CLI command, e.g. \"parking show default\"",
+            );
             continue;
         }
         if let Some(at) = at {
@@ -323,18 +348,28 @@ fn build(raw: &RawScenario, origin: &Origin, p: &mut Problems<'_>) -> Scenario {
     s
 }
 
-fn build_device(name: &Spanned<String>, dev: &Spanned<RawDevice>, p: &mut Problems<'_>) -> Option<Device> {
+fn build_device(
+    name: &Spanned<String>,
+    dev: &Spanned<RawDevice>,
+    p: &mut Problems<'_>,
+) -> Option<Device> {
     let Some((tech, resource)) = split_device(name.get_ref()) else {
         p.push(
             Some(name.span()),
-            format!("device '{}' is not a device name: write it as TECH/name, e.g. \"PJSIP/alice\"", name.get_ref()),
+            format!(
+                "device '{}' is not a device name: write it as TECH/name, e.g. \"PJSIP/alice\"",
+                name.get_ref()
+            ),
         );
         return None;
     };
     if tech.eq_ignore_ascii_case("Local") {
         p.push(
             Some(name.span()),
-            format!("'{}' is a Local channel, the PBX's own: it needs no device entry", name.get_ref()),
+            format!(
+                "'{}' is a Local channel, the PBX's own: it needs no device entry",
+                name.get_ref()
+            ),
         );
         return None;
     }
@@ -367,7 +402,10 @@ fn build_device(name: &Spanned<String>, dev: &Spanned<RawDevice>, p: &mut Proble
         if context.contains('/') {
             p.push(
                 Some(em.span()),
-                format!("'{}': write EXTEN@CONTEXT without Local options; dialsim adds '/n' itself", em.get_ref()),
+                format!(
+                    "'{}': write EXTEN@CONTEXT without Local options; dialsim adds '/n' itself",
+                    em.get_ref()
+                ),
             );
             return None;
         }
@@ -386,7 +424,10 @@ fn build_device(name: &Spanned<String>, dev: &Spanned<RawDevice>, p: &mut Proble
         };
         if phone.busy && phone.unavailable {
             if let Some(b) = &raw.busy {
-                p.push(Some(b.span()), "a device cannot be both 'busy' and 'unavailable'");
+                p.push(
+                    Some(b.span()),
+                    "a device cannot be both 'busy' and 'unavailable'",
+                );
             }
         }
         for a in &raw.actions {
@@ -412,7 +453,10 @@ fn build_device_action(a: &Spanned<RawDeviceAction>, p: &mut Problems<'_>) -> Op
         (Some(after), None) => When::After(p.duration(after)?),
         (None, Some(at)) => When::At(p.duration(at)?),
         (Some(_), Some(at)) => {
-            p.push(Some(at.span()), "an action has either 'after' or 'at', not both");
+            p.push(
+                Some(at.span()),
+                "an action has either 'after' or 'at', not both",
+            );
             return None;
         }
         (None, None) => {
@@ -423,7 +467,10 @@ fn build_device_action(a: &Spanned<RawDeviceAction>, p: &mut Problems<'_>) -> Op
     let what = match (&raw.dtmf, &raw.dial) {
         (Some(d), None) => {
             let digits = d.get_ref();
-            if let Some(bad) = digits.chars().find(|c| !"0123456789*#abcdABCDwW".contains(*c)) {
+            if let Some(bad) = digits
+                .chars()
+                .find(|c| !"0123456789*#abcdABCDwW".contains(*c))
+            {
                 p.push(
                     Some(d.span()),
                     format!("'{bad}' in dtmf = \"{digits}\" is not a key: use 0-9 * # A-D, and w/W for pauses"),
@@ -434,7 +481,13 @@ fn build_device_action(a: &Spanned<RawDeviceAction>, p: &mut Problems<'_>) -> Op
         }
         (None, Some(d)) => {
             let Some((exten, context)) = split_target(d.get_ref()) else {
-                p.push(Some(d.span()), format!("dial = \"{}\" must be EXTEN@CONTEXT, e.g. \"701@internal\"", d.get_ref()));
+                p.push(
+                    Some(d.span()),
+                    format!(
+                        "dial = \"{}\" must be EXTEN@CONTEXT, e.g. \"701@internal\"",
+                        d.get_ref()
+                    ),
+                );
                 return None;
             };
             if let When::After(_) = when {
@@ -450,11 +503,17 @@ fn build_device_action(a: &Spanned<RawDeviceAction>, p: &mut Problems<'_>) -> Op
             }
         }
         (Some(_), Some(d)) => {
-            p.push(Some(d.span()), "an action has either 'dtmf' or 'dial', not both");
+            p.push(
+                Some(d.span()),
+                "an action has either 'dtmf' or 'dial', not both",
+            );
             return None;
         }
         (None, None) => {
-            p.push(Some(a.span()), "an action needs 'dtmf = \"#72\"' or 'dial = \"701@internal\"'");
+            p.push(
+                Some(a.span()),
+                "an action needs 'dtmf = \"#72\"' or 'dial = \"701@internal\"'",
+            );
             return None;
         }
     };
@@ -482,7 +541,10 @@ fn build_call(call: &Spanned<RawCall>, p: &mut Problems<'_>) -> Option<Call> {
     let Some((exten, context)) = split_target(raw.to.get_ref()) else {
         p.push(
             Some(raw.to.span()),
-            format!("to = \"{}\" must be EXTEN@CONTEXT, e.g. \"5555001@from-outside\"", raw.to.get_ref()),
+            format!(
+                "to = \"{}\" must be EXTEN@CONTEXT, e.g. \"5555001@from-outside\"",
+                raw.to.get_ref()
+            ),
         );
         return None;
     };

@@ -10,7 +10,9 @@ use super::devices::ScenarioDevices;
 use super::{split_device, ActionKind, DeviceActionKind, DeviceKind, Scenario, When};
 use crate::config::LoadedConfig;
 use dialplan::diag::{CodeInfo, Severity};
-use dialplan::engine::{ChannelId, Engine, EngineConfig, Event, EventBody, Interest, Party, Subscriber};
+use dialplan::engine::{
+    ChannelId, Engine, EngineConfig, Event, EventBody, Interest, Party, Subscriber,
+};
 use features::FeaturesModule;
 use parking::ParkingModule;
 use std::cell::RefCell;
@@ -197,7 +199,10 @@ fn up_channel(engine: &Engine, id: ChannelId) -> Option<UpChannel> {
         location: if c.appl.is_empty() {
             format!("{}@{}:{}", c.exten, c.context, c.priority)
         } else {
-            format!("{}@{}:{} {}({})", c.exten, c.context, c.priority, c.appl, c.data)
+            format!(
+                "{}@{}:{} {}({})",
+                c.exten, c.context, c.priority, c.appl, c.data
+            )
         },
     })
 }
@@ -266,7 +271,16 @@ fn happen(engine: &Engine, s: &Scenario, devices: &ScenarioDevices, ctx: &CliCon
         ItemKind::Call(i) => {
             let c = &s.calls[i];
             let place = || s.origin.place(c.span.as_ref());
-            start_call(engine, devices, &c.from, c.callerid.clone(), &c.exten, &c.context, &c.variables, &place);
+            start_call(
+                engine,
+                devices,
+                &c.from,
+                c.callerid.clone(),
+                &c.exten,
+                &c.context,
+                &c.variables,
+                &place,
+            );
         }
         ItemKind::Action(i) => {
             let ActionKind::Cli(command) = &s.actions[i].what;
@@ -289,15 +303,24 @@ fn happen(engine: &Engine, s: &Scenario, devices: &ScenarioDevices, ctx: &CliCon
             match &action.what {
                 DeviceActionKind::Dial { exten, context } => {
                     let place = || s.origin.place(action.span.as_ref());
-                    start_call(engine, devices, &dev.name, None, exten, context, &[], &place);
+                    start_call(
+                        engine,
+                        devices,
+                        &dev.name,
+                        None,
+                        exten,
+                        context,
+                        &[],
+                        &place,
+                    );
                 }
                 DeviceActionKind::Dtmf(digits) => {
                     let prefix = format!("{}/{}-", canonical_tech(&dev.tech), dev.resource);
-                    let chan = engine
-                        .channel_ids()
-                        .into_iter()
-                        .rev()
-                        .find(|id| engine.chan_name(*id).is_some_and(|n| n.starts_with(&prefix)));
+                    let chan = engine.channel_ids().into_iter().rev().find(|id| {
+                        engine
+                            .chan_name(*id)
+                            .is_some_and(|n| n.starts_with(&prefix))
+                    });
                     match chan {
                         Some(ch) => {
                             let (e2, digits) = (engine.clone(), digits.clone());
@@ -306,7 +329,10 @@ fn happen(engine: &Engine, s: &Scenario, devices: &ScenarioDevices, ctx: &CliCon
                         None => engine.explain(
                             codes::DEVICE_NOT_UP,
                             None,
-                            &format!("{} has no channel up, so its keys '{digits}' go nowhere", dev.name),
+                            &format!(
+                                "{} has no channel up, so its keys '{digits}' go nowhere",
+                                dev.name
+                            ),
                             Some(&format!("see {}", s.origin.place(action.span.as_ref()))),
                         ),
                     }
@@ -345,20 +371,29 @@ fn start_call(
 fn explain_target(engine: &Engine, exten: &str, context: &str, place: &dyn Fn() -> String) {
     let (has_context, exists) = {
         let plan = engine.plan();
-        (plan.has_context(context), plan.exists(context, exten, 1, None))
+        (
+            plan.has_context(context),
+            plan.exists(context, exten, 1, None),
+        )
     };
     if !has_context {
         engine.explain(
             codes::MISSING_CONTEXT,
             None,
-            &format!("the call at {} goes to context '{context}', which the dialplan does not have", place()),
+            &format!(
+                "the call at {} goes to context '{context}', which the dialplan does not have",
+                place()
+            ),
             Some("check the context name in the scenario's 'to' against `dialsim show dialplan`"),
         );
     } else if !exists {
         engine.explain(
             codes::MISSING_EXTENSION,
             None,
-            &format!("the call at {} goes to '{exten}@{context}', which has no priority 1", place()),
+            &format!(
+                "the call at {} goes to '{exten}@{context}', which has no priority 1",
+                place()
+            ),
             Some("check the extension in the scenario's 'to' against `dialsim show dialplan`"),
         );
     }

@@ -57,15 +57,22 @@ cli = "parking show default"
 #[test]
 fn the_issue_example_parses() {
     let s = ok(FULL);
-    assert_eq!(s.description.as_deref(), Some("Basic call parking and retrieval"));
+    assert_eq!(
+        s.description.as_deref(),
+        Some("Basic call parking and retrieval")
+    );
     assert_eq!(s.until, Duration::from_secs(3600));
     assert_eq!(s.start, 1_767_603_600);
     assert_eq!(s.epoch, 1_700_000_000);
     assert_eq!(s.devices.len(), 2);
     let alice = s.device("pjsip/alice").unwrap();
-    assert!(matches!(&alice.kind, DeviceKind::Emulated { exten, context } if exten == "alice" && context == "parking-example"));
+    assert!(
+        matches!(&alice.kind, DeviceKind::Emulated { exten, context } if exten == "alice" && context == "parking-example")
+    );
     let bob = s.device("PJSIP/bob").unwrap();
-    let DeviceKind::Phone(p) = &bob.kind else { panic!() };
+    let DeviceKind::Phone(p) = &bob.kind else {
+        panic!()
+    };
     assert_eq!(p.answer_after, Some(Duration::from_secs(3)));
     assert_eq!(p.hangup_after, Some(Duration::from_secs(60)));
     assert_eq!(p.actions.len(), 2);
@@ -80,12 +87,21 @@ fn the_issue_example_parses() {
     );
     assert_eq!(bob.callerid, Some(Party::parse("\"Bob\" <2001>")));
     let call = &s.calls[0];
-    assert_eq!((call.exten.as_str(), call.context.as_str()), ("5555001", "from-outside"));
+    assert_eq!(
+        (call.exten.as_str(), call.context.as_str()),
+        ("5555001", "from-outside")
+    );
     assert_eq!(
         call.variables,
-        vec![("__PARKINGLOT".to_string(), "default".to_string()), ("COUNT".to_string(), "3".to_string())]
+        vec![
+            ("__PARKINGLOT".to_string(), "default".to_string()),
+            ("COUNT".to_string(), "3".to_string())
+        ]
     );
-    assert_eq!(s.actions[0].what, ActionKind::Cli("parking show default".into()));
+    assert_eq!(
+        s.actions[0].what,
+        ActionKind::Cli("parking show default".into())
+    );
 }
 
 #[test]
@@ -117,17 +133,29 @@ fn bad_values_point_at_the_value() {
     let e = err("until = \"5\"\n");
     assert!(e.starts_with("s.toml:1:9: '5' has no unit"), "{e}");
     let e = err("[[calls]]\nfrom = \"outside\"\nto = \"5555001@from-outside\"\n");
-    assert!(e.starts_with("s.toml:2:8: from = \"outside\" is not a device name"), "{e}");
+    assert!(
+        e.starts_with("s.toml:2:8: from = \"outside\" is not a device name"),
+        "{e}"
+    );
     let e = err("[[calls]]\nfrom = \"PJSIP/a\"\nto = \"5555001\"\n");
-    assert!(e.starts_with("s.toml:3:6: to = \"5555001\" must be EXTEN@CONTEXT"), "{e}");
+    assert!(
+        e.starts_with("s.toml:3:6: to = \"5555001\" must be EXTEN@CONTEXT"),
+        "{e}"
+    );
     let e = err("[devices.alice]\nbusy = true\n");
-    assert!(e.starts_with("s.toml:1:10: device 'alice' is not a device name"), "{e}");
+    assert!(
+        e.starts_with("s.toml:1:10: device 'alice' is not a device name"),
+        "{e}"
+    );
     let e = err("seed = \"x\"\n");
     assert!(e.starts_with("s.toml:1:8:"), "{e}");
     let e = err("timezone = \"Europe/Paris\"\n");
     assert!(e.contains("only UTC"), "{e}");
     let e = err("start = \"yesterday\"\n");
-    assert!(e.starts_with("s.toml:1:9: 'yesterday' is not a start time"), "{e}");
+    assert!(
+        e.starts_with("s.toml:1:9: 'yesterday' is not a start time"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -151,7 +179,10 @@ fn syntax_errors_have_a_place() {
 #[test]
 fn device_rules() {
     let e = err("[devices.\"PJSIP/alice\"]\nemulate = \"alice@x\"\nbusy = true\n");
-    assert!(e.contains("'busy' does not apply to an emulated device"), "{e}");
+    assert!(
+        e.contains("'busy' does not apply to an emulated device"),
+        "{e}"
+    );
     let e = err("[devices.\"PJSIP/alice\"]\nemulate = \"alice\"\n");
     assert!(e.contains("must name an extension as EXTEN@CONTEXT"), "{e}");
     let e = err("[devices.\"Local/alice@x\"]\nbusy = true\n");
@@ -170,7 +201,9 @@ fn device_rules() {
 fn many_calls_parse() {
     let mut text = String::new();
     for i in 0..1000 {
-        text.push_str(&format!("[[calls]]\nat = \"{i}ms\"\nfrom = \"PJSIP/c{i}\"\nto = \"s@x\"\n"));
+        text.push_str(&format!(
+            "[[calls]]\nat = \"{i}ms\"\nfrom = \"PJSIP/c{i}\"\nto = \"s@x\"\n"
+        ));
     }
     assert_eq!(ok(&text).calls.len(), 1000);
 }
