@@ -28,7 +28,14 @@ exten => 5555001,1,NoOp(Route to a local extension.)
 ";
 
 fn call(conf: &str, context: &str, exten: &str) -> Vec<dialplan::engine::Event> {
-    run_call(plan_from_conf(conf), EngineConfig::default(), "outside", outside_caller(), context, exten)
+    run_call(
+        plan_from_conf(conf),
+        EngineConfig::default(),
+        "outside",
+        outside_caller(),
+        context,
+        exten,
+    )
 }
 
 #[test]
@@ -62,14 +69,21 @@ fn goto_loop_ends_at_max_steps() {
     let diag = events
         .iter()
         .find(|e| e.name() == "DialsimDiagnostic")
-        .and_then(|e| e.fields().and_then(|f| f.get("Message")).map(str::to_string));
+        .and_then(|e| {
+            e.fields()
+                .and_then(|f| f.get("Message"))
+                .map(str::to_string)
+        });
     assert_eq!(
         diag.as_deref(),
         Some("stopped 'PJSIP/outside-00000000' after 300 priorities: the dialplan seems to loop forever")
     );
     let last = events.last().map(|e| e.name().to_string());
     assert_eq!(last.as_deref(), Some("Hangup"));
-    let executing = events.iter().filter(|e| log_contains(e, "Executing [")).count();
+    let executing = events
+        .iter()
+        .filter(|e| log_contains(e, "Executing ["))
+        .count();
     assert_eq!(executing, 300);
 }
 
@@ -117,7 +131,9 @@ exten => t,1,NoOp(timeout)
  same => n,Hangup()
 ";
     let events = call(conf, "noaf", "s");
-    let t = time_of(&events, |e| log_contains(e, "Timeout on PJSIP/outside-00000000"));
+    let t = time_of(&events, |e| {
+        log_contains(e, "Timeout on PJSIP/outside-00000000")
+    });
     assert_eq!(t, Some(Duration::from_secs(10)));
     insta::assert_snapshot!(console(&events));
 }
@@ -158,12 +174,29 @@ fn dial_outcomes() {
     };
     let mut out = String::new();
     for (title, target, devs) in [
-        ("no answer", "PJSIP/bob", Devices(vec![("PJSIP/bob".into(), ringing)], vec![])),
-        ("busy", "PJSIP/bob", Devices(vec![("PJSIP/bob".into(), busy)], vec![])),
+        (
+            "no answer",
+            "PJSIP/bob",
+            Devices(vec![("PJSIP/bob".into(), ringing)], vec![]),
+        ),
+        (
+            "busy",
+            "PJSIP/bob",
+            Devices(vec![("PJSIP/bob".into(), busy)], vec![]),
+        ),
         ("undeclared", "PJSIP/carol", Devices(vec![], vec![])),
         ("invalid args", "alice", Devices(vec![], vec![])),
         ("local busy", "Local/s@alice", Devices(vec![], vec![])),
-        ("answers then hangs up", "PJSIP/bob", Devices(vec![("PJSIP/bob".into(), answers)], vec![])),
+        (
+            "local to a missing extension",
+            "Local/nobody@alice",
+            Devices(vec![], vec![]),
+        ),
+        (
+            "answers then hangs up",
+            "PJSIP/bob",
+            Devices(vec![("PJSIP/bob".into(), answers)], vec![]),
+        ),
         (
             "emulated",
             "PJSIP/alice",
@@ -171,7 +204,14 @@ fn dial_outcomes() {
         ),
     ] {
         out.push_str(&format!("==== {title}\n"));
-        out.push_str(&console(&dial(target, devs)));
+        let events = dial(target, devs);
+        // Every call ends: no channel is left over (the run would otherwise last until its 1 h limit).
+        let last = events.last().map(|e| e.time).unwrap_or_default();
+        assert!(
+            last < Duration::from_secs(60),
+            "{title}: still running at {last:?}"
+        );
+        out.push_str(&console(&events));
     }
     insta::assert_snapshot!(out);
 }

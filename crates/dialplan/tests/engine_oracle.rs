@@ -3,8 +3,8 @@
 //! SendDTMF's digit timing, the bridge events.
 
 mod engine_common;
-use engine_common::*;
 use dialplan::engine::EngineConfig;
+use engine_common::*;
 use std::time::Duration;
 
 fn run() -> Vec<dialplan::engine::Event> {
@@ -34,7 +34,9 @@ fn event_trace() {
 fn answer_waits_500ms_and_playback_lasts_1404ms() {
     let events = run();
     let ms = Duration::from_millis;
-    let playback = time_of(&events, |e| log_contains(e, "Playback(\"Local/alice@parking-example-00000000;2\""));
+    let playback = time_of(&events, |e| {
+        log_contains(e, "Playback(\"Local/alice@parking-example-00000000;2\"")
+    });
     assert_eq!(playback, Some(ms(500)));
     let senddtmf = time_of(&events, |e| log_contains(e, "SendDTMF("));
     assert_eq!(senddtmf, Some(ms(1904)));
@@ -43,8 +45,13 @@ fn answer_waits_500ms_and_playback_lasts_1404ms() {
         .iter()
         .filter_map(|e| {
             let f = e.fields()?;
-            (f.name.starts_with("DTMF") && f.get("Channel") == Some(one))
-                .then(|| (e.time, f.name.to_string(), f.get("Digit").unwrap_or("").to_string()))
+            (f.name.starts_with("DTMF") && f.get("Channel") == Some(one)).then(|| {
+                (
+                    e.time,
+                    f.name.to_string(),
+                    f.get("Digit").unwrap_or("").to_string(),
+                )
+            })
         })
         .collect();
     let expect = [
@@ -55,8 +62,10 @@ fn answer_waits_500ms_and_playback_lasts_1404ms() {
         (2704, "DTMFBegin", "2"),
         (2804, "DTMFEnd", "2"),
     ];
-    let got: Vec<(u64, &str, &str)> =
-        dtmf.iter().map(|(t, n, d)| (t.as_millis() as u64, n.as_str(), d.as_str())).collect();
+    let got: Vec<(u64, &str, &str)> = dtmf
+        .iter()
+        .map(|(t, n, d)| (t.as_millis() as u64, n.as_str(), d.as_str()))
+        .collect();
     assert_eq!(got, expect);
     // SendDTMF returns 1650 ms after it started.
     let goto = time_of(&events, |e| log_contains(e, "Goto (parkedcalls,701,1)"));

@@ -32,6 +32,6 @@ pub use config::{
 pub use extensions::{register_extensions, register_lot_extensions, remove_extensions};
 pub use load::{declined, load, ParkingLoad};
 pub use park_dial::{park_dial_extension, register_park_dial, ParkDialExtension, ParkDialOutcome};
+pub use runtime::ParkingModule;
 pub use show::{LotMode, LotView, ParkedCallView, PARKING_SHOW_UNAVAILABLE};
 pub use slots::{find_space, SlotCursor, SlotOutcome, SlotPolicy};
-pub use runtime::ParkingModule;

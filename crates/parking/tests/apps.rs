@@ -216,3 +216,65 @@ fn findslot_next_continues_after_the_last_space_across_calls_and_wraps() {
     assert_eq!(spaces("next", &[0, 1000, 2000]), ["701", "702", "703"]);
     assert_eq!(spaces("first", &[0, 1000, 2000]), ["701", "702", "703"]);
 }
+
+/// Three calls park themselves with their own limits; one timer per lot must still fire them in deadline
+/// order, and Park's `c(…)` sends a timed-out call where it says.
+const LIMITS: &str = "\
+[internal]
+exten => 821,1,Park(,st(30))
+exten => 822,1,Park(,st(10))
+exten => 823,1,Park(,sc(back,s,1)t(20))
+
+[back]
+exten => s,1,NoOp(came back from ${PARKINGSLOT}${PARKING_SPACE})
+
+[gone]
+exten => s,1,NoOp(timed out)
+";
+
+#[test]
+fn own_limits_time_out_in_deadline_order_and_c_sends_the_call_back() {
+    let res = "[default]\nparkext => 700\nparkpos => 701-709\nparkingtime => 45\ncomebacktoorigin => no\ncomebackcontext => gone\n";
+    let sim = build(LIMITS, ORACLE_FEATURES, Some(res));
+    let r = sim.run(
+        vec![
+            Call::new(0, "a", phone("a"), "821", "internal"),
+            Call::new(1000, "b", phone("b"), "822", "internal"),
+            Call::new(2000, "c", phone("c"), "823", "internal"),
+        ],
+        vec![],
+        Duration::from_secs(120),
+    );
+    let ev = &r.events;
+    let timeouts: Vec<(u64, String)> = ev
+        .iter()
+        .filter(|e| e.name() == "ParkedCallTimeOut")
+        .filter_map(|e| {
+            e.fields()
+                .and_then(|f| f.get("ParkeeChannel"))
+                .map(|c| (ms(e.time), c.to_string()))
+        })
+        .collect();
+    // Answer waits 500 ms for media before each park.
+    assert_eq!(
+        timeouts,
+        [
+            (11_500, "PJSIP/b-00000001".to_string()),
+            (22_500, "PJSIP/c-00000002".to_string()),
+            (30_500, "PJSIP/a-00000000".to_string()),
+        ]
+    );
+    // c(back,s,1): straight there, no comeback route; PARKINGSLOT is never set in 12+.
+    assert!(log_time(
+        ev,
+        "Executing [s@back:1] NoOp(\"PJSIP/c-00000002\", \"came back from 703\")"
+    )
+    .is_some());
+    assert!(log_time(
+        ev,
+        "Executing [s@gone:1] NoOp(\"PJSIP/a-00000000\", \"timed out\")"
+    )
+    .is_some());
+    // Park returned 0 on the timeout: no "exited non-zero" for the Park priorities.
+    assert!(log_time(ev, "Spawn extension (internal, 82").is_none());
+}

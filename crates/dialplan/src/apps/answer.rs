@@ -21,10 +21,17 @@ pub struct Args {
 /// Never fails: Asterisk ignores what it cannot read.
 pub fn parse(data: &str) -> Args {
     if data.is_empty() {
-        return Args { delay_ms: 0, raw: false };
+        return Args {
+            delay_ms: 0,
+            raw: false,
+        };
     }
     let a = standard_args(data, 2);
-    let delay = if arg(&a, 0).is_empty() { 0 } else { atoi(data).max(0) as u64 };
+    let delay = if arg(&a, 0).is_empty() {
+        0
+    } else {
+        atoi(data).max(0) as u64
+    };
     Args {
         delay_ms: delay,
         raw: arg(&a, 1) == "i",
@@ -62,10 +69,40 @@ mod tests {
 
     #[test]
     fn parses() {
-        assert_eq!(parse(""), Args { delay_ms: 0, raw: false });
-        assert_eq!(parse("1500"), Args { delay_ms: 1500, raw: false });
-        assert_eq!(parse("-5"), Args { delay_ms: 0, raw: false });
-        assert_eq!(parse(",i"), Args { delay_ms: 0, raw: true });
-        assert_eq!(parse("abc"), Args { delay_ms: 0, raw: false });
+        assert_eq!(
+            parse(""),
+            Args {
+                delay_ms: 0,
+                raw: false
+            }
+        );
+        assert_eq!(
+            parse("1500"),
+            Args {
+                delay_ms: 1500,
+                raw: false
+            }
+        );
+        assert_eq!(
+            parse("-5"),
+            Args {
+                delay_ms: 0,
+                raw: false
+            }
+        );
+        assert_eq!(
+            parse(",i"),
+            Args {
+                delay_ms: 0,
+                raw: true
+            }
+        );
+        assert_eq!(
+            parse("abc"),
+            Args {
+                delay_ms: 0,
+                raw: false
+            }
+        );
     }
 }

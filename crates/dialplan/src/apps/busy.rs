@@ -24,7 +24,9 @@ impl App for Busy {
     fn exec(&self, engine: &Engine, chan: ChannelId, data: &str) -> Exec {
         let timeout = parse(data);
         let engine = engine.clone();
-        Exec::Pending(Box::pin(async move { engine.indicate_busy(chan, timeout).await }))
+        Exec::Pending(Box::pin(async move {
+            engine.indicate_busy(chan, timeout).await
+        }))
     }
 }
 

@@ -15,6 +15,8 @@ impl App for Congestion {
     fn exec(&self, engine: &Engine, chan: ChannelId, data: &str) -> Exec {
         let timeout = parse(data);
         let engine = engine.clone();
-        Exec::Pending(Box::pin(async move { engine.indicate_congestion(chan, timeout).await }))
+        Exec::Pending(Box::pin(async move {
+            engine.indicate_congestion(chan, timeout).await
+        }))
     }
 }

@@ -13,11 +13,11 @@ pub struct Goto;
 
 /// A parsed location.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Args {
-    pub context: Option<String>,
-    pub exten: Option<String>,
+pub struct Args<'a> {
+    pub context: Option<&'a str>,
+    pub exten: Option<&'a str>,
     /// The priority text after a `+`/`-` sign.
-    pub priority: String,
+    pub priority: &'a str,
     /// 1 for `+N`, −1 for `-N`, 0 for absolute.
     pub mode: i32,
 }
@@ -29,7 +29,7 @@ pub enum ParseError {
     Empty,
 }
 
-pub fn parse(data: &str) -> Result<Args, ParseError> {
+pub fn parse(data: &str) -> Result<Args<'_>, ParseError> {
     if data.is_empty() {
         return Err(ParseError::Empty);
     }
@@ -50,9 +50,9 @@ pub fn parse(data: &str) -> Result<Args, ParseError> {
         (0, pri)
     };
     Ok(Args {
-        context: context.filter(|c| !c.is_empty()).map(str::to_string),
-        exten: exten.filter(|e| !e.is_empty()).map(str::to_string),
-        priority: pri.to_string(),
+        context: context.filter(|c| !c.is_empty()),
+        exten: exten.filter(|e| !e.is_empty()),
+        priority: pri,
         mode,
     })
 }
@@ -68,49 +68,90 @@ pub fn numeric_priority(text: &str) -> Option<i32> {
     t[end..].trim().is_empty().then_some(n)
 }
 
-/// `ast_parseable_goto` in its synchronous form; `Err(())` after Asterisk's warning.
-pub fn explicit(engine: &Engine, chan: ChannelId, data: &str) -> Result<(), ()> {
+/// Why a Goto failed (Asterisk has logged its warning).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GotoError {
+    /// No argument.
+    Empty,
+    /// Neither a number nor a known label.
+    BadPriority(String),
+    /// The channel is gone.
+    NoChannel,
+}
+
+/// `ast_parseable_goto` in its synchronous form; an error after Asterisk's warning.
+pub fn explicit(engine: &Engine, chan: ChannelId, data: &str) -> Result<(), GotoError> {
     let args = match parse(data) {
         Ok(a) => a,
         Err(ParseError::Empty) => {
             engine.log(LogLevel::Warning, "pbx.c", || {
                 "Goto requires an argument ([[context,]extension,]priority)".to_string()
             });
-            return Err(());
+            return Err(GotoError::Empty);
         }
     };
-    let Some((cur_ctx, cur_exten, cur_prio, cid)) = engine.with_chan(chan, |c| {
-        (c.context.clone(), c.exten.clone(), c.priority, c.caller.number.clone())
-    }) else {
-        return Err(());
+    let Some(cur_prio) = engine.with_chan(chan, |c| c.priority) else {
+        return Err(GotoError::NoChannel);
     };
-    let ctx = args.context.clone().unwrap_or(cur_ctx);
-    let exten = args.exten.clone().unwrap_or(cur_exten);
     let mut mode = args.mode;
-    let ipri = match numeric_priority(&args.priority) {
+    let ipri = match numeric_priority(args.priority) {
         Some(n) => n,
         None => {
-            let found = engine.plan().label(&ctx, &exten, &args.priority, cid.as_deref());
+            let Some((cur_ctx, cur_exten, cid)) = engine.with_chan(chan, |c| {
+                (c.context.clone(), c.exten.clone(), c.caller.number.clone())
+            }) else {
+                return Err(GotoError::NoChannel);
+            };
+            let ctx = args.context.unwrap_or(&cur_ctx);
+            let exten = args.exten.unwrap_or(&cur_exten);
+            let found = engine
+                .plan()
+                .label(ctx, exten, args.priority, cid.as_deref());
             match found {
                 Some(p) if p >= 1 => {
                     mode = 0;
                     p
                 }
                 _ => {
-                    let p = args.priority.clone();
+                    let p = args.priority.to_string();
                     engine.log(LogLevel::Warning, "pbx.c", || {
                         format!("Priority '{p}' must be a number > 0, or valid label")
                     });
-                    return Err(());
+                    return Err(GotoError::BadPriority(p));
                 }
             }
         }
     };
-    let target = if mode != 0 { cur_prio + ipri * mode } else { ipri };
+    let target = if mode != 0 {
+        cur_prio + ipri * mode
+    } else {
+        ipri
+    };
     // ast_explicit_goto inside the PBX loop: the loop adds 1 after the application returns.
     let stored = if target > -1 { target - 1 } else { cur_prio };
-    engine.set_location(chan, &ctx, &exten, stored);
-    engine.verbose(3, "pbx_builtins.c", || format!("Goto ({ctx},{exten},{})", stored + 1));
+    engine.with_chan_mut(chan, |c| {
+        if let Some(ctx) = args.context {
+            if c.context != ctx {
+                c.context.clear();
+                c.context.push_str(ctx);
+            }
+        }
+        if let Some(exten) = args.exten {
+            if c.exten != exten {
+                c.exten.clear();
+                c.exten.push_str(exten);
+            }
+        }
+        c.priority = stored;
+    });
+    if engine.bus().wants_log(LogLevel::Verbose(3)) {
+        if let Some((ctx, exten)) = engine.with_chan(chan, |c| (c.context.clone(), c.exten.clone()))
+        {
+            engine.verbose(3, "pbx_builtins.c", || {
+                format!("Goto ({ctx},{exten},{})", stored + 1)
+            });
+        }
+    }
     Ok(())
 }
 
@@ -122,7 +163,7 @@ impl App for Goto {
     fn exec(&self, engine: &Engine, chan: ChannelId, data: &str) -> Exec {
         Exec::Done(match explicit(engine, chan, data) {
             Ok(()) => AppResult::Continue,
-            Err(()) => AppResult::Hangup,
+            Err(_) => AppResult::Hangup,
         })
     }
 }
@@ -135,14 +176,17 @@ mod tests {
     fn parses_forms() {
         assert_eq!(parse(""), Err(ParseError::Empty));
         let a = parse("5").unwrap();
-        assert_eq!((a.context, a.exten, a.priority.as_str(), a.mode), (None, None, "5", 0));
+        assert_eq!(
+            (a.context, a.exten, a.priority, a.mode),
+            (None, None, "5", 0)
+        );
         let a = parse("s,1").unwrap();
-        assert_eq!((a.context, a.exten.as_deref(), a.priority.as_str()), (None, Some("s"), "1"));
+        assert_eq!((a.context, a.exten, a.priority), (None, Some("s"), "1"));
         let a = parse("parkedcalls,701,1").unwrap();
-        assert_eq!(a.context.as_deref(), Some("parkedcalls"));
-        assert_eq!(a.exten.as_deref(), Some("701"));
+        assert_eq!(a.context, Some("parkedcalls"));
+        assert_eq!(a.exten, Some("701"));
         let a = parse("+2").unwrap();
-        assert_eq!((a.priority.as_str(), a.mode), ("2", 1));
+        assert_eq!((a.priority, a.mode), ("2", 1));
         let a = parse(",foo,1").unwrap();
         assert_eq!(a.context, None);
     }

@@ -9,14 +9,14 @@ pub struct GotoIf;
 
 /// Parsed arguments.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Args {
-    pub condition: String,
-    pub if_true: Option<String>,
-    pub if_false: Option<String>,
+pub struct Args<'a> {
+    pub condition: &'a str,
+    pub if_true: Option<&'a str>,
+    pub if_false: Option<&'a str>,
 }
 
 /// `None` for empty data (`Ignoring, since there is no variable to check`).
-pub fn parse(data: &str) -> Option<Args> {
+pub fn parse(data: &str) -> Option<Args<'_>> {
     if data.is_empty() {
         return None;
     }
@@ -32,9 +32,9 @@ pub fn parse(data: &str) -> Option<Args> {
         },
     };
     Some(Args {
-        condition: condition.to_string(),
-        if_true: t.map(str::to_string),
-        if_false: f.map(str::to_string),
+        condition,
+        if_true: t,
+        if_false: f,
     })
 }
 
@@ -53,13 +53,17 @@ impl App for GotoIf {
             });
             return Exec::Done(AppResult::Continue);
         };
-        let branch = if check_condition(&a.condition) { a.if_true } else { a.if_false };
+        let branch = if check_condition(a.condition) {
+            a.if_true
+        } else {
+            a.if_false
+        };
         let Some(branch) = branch.filter(|b| !b.is_empty()) else {
             return Exec::Done(AppResult::Continue);
         };
-        Exec::Done(match super::goto::explicit(engine, chan, &branch) {
+        Exec::Done(match super::goto::explicit(engine, chan, branch) {
             Ok(()) => AppResult::Continue,
-            Err(()) => AppResult::Hangup,
+            Err(_) => AppResult::Hangup,
         })
     }
 }
@@ -71,8 +75,8 @@ mod tests {
     #[test]
     fn parses() {
         let a = parse("1?yes:no").unwrap();
-        assert_eq!(a.if_true.as_deref(), Some("yes"));
-        assert_eq!(a.if_false.as_deref(), Some("no"));
+        assert_eq!(a.if_true, Some("yes"));
+        assert_eq!(a.if_false, Some("no"));
         let a = parse("0?a,b,1").unwrap();
         assert_eq!(a.if_false, None);
         let a = parse("1").unwrap();
@@ -80,7 +84,7 @@ mod tests {
         assert!(parse("").is_none());
         // Everything after the first ':' is the false branch.
         let a = parse("0?a:b:c").unwrap();
-        assert_eq!(a.if_false.as_deref(), Some("b:c"));
+        assert_eq!(a.if_false, Some("b:c"));
     }
 
     #[test]

@@ -17,7 +17,9 @@ pub fn parse(data: &str) -> Result<Option<i32>, String> {
         return Ok(Some(c));
     }
     let n = super::args::atoi(data);
-    let numeric = data.trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+    let numeric = data
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
     if numeric && n > 0 && n <= i64::from(i32::MAX) {
         return Ok(Some(n as i32));
     }

@@ -103,7 +103,11 @@ impl App for Playback {
                     }
                 }
             }
-            engine.set_var(chan, "PLAYBACKSTATUS", Some(if failed { "FAILED" } else { "SUCCESS" }));
+            engine.set_var(
+                chan,
+                "PLAYBACKSTATUS",
+                Some(if failed { "FAILED" } else { "SUCCESS" }),
+            );
             res
         }))
     }

@@ -12,7 +12,9 @@ impl App for Ringing {
     }
 
     fn exec(&self, engine: &Engine, chan: ChannelId, _args: &str) -> Exec {
-        let is_local = engine.with_chan(chan, |c| &*c.tech == "Local").unwrap_or(false);
+        let is_local = engine
+            .with_chan(chan, |c| &*c.tech == "Local")
+            .unwrap_or(false);
         if !is_local && engine.state(chan) == Some(ChannelState::Ring) {
             engine.set_state(chan, ChannelState::Ringing);
         }

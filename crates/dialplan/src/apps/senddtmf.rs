@@ -47,13 +47,21 @@ pub fn parse(data: &str) -> Result<Args, ParseError> {
     if digits.is_empty() {
         return Err(ParseError::NoDigits);
     }
-    let ms = |s: &str| if s.is_empty() { 0.0 } else { parse_timelen(s, 1.0).unwrap_or(0.0) };
+    let ms = |s: &str| {
+        if s.is_empty() {
+            0.0
+        } else {
+            parse_timelen(s, 1.0).unwrap_or(0.0)
+        }
+    };
     let between = ms(arg(&a, 1));
     Ok(Args {
         digits: digits.to_string(),
         between: Duration::from_millis(if between <= 0.0 { 250 } else { between as u64 }),
         duration: Duration::from_millis(ms(arg(&a, 2)) as u64),
-        channel: Some(arg(&a, 3)).filter(|c| !c.is_empty()).map(str::to_string),
+        channel: Some(arg(&a, 3))
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
         answer: arg(&a, 4).contains('a'),
     })
 }
@@ -81,7 +89,9 @@ impl App for SendDtmf {
                 Some(t) => t,
                 None => {
                     let name = name.clone();
-                    engine.log(LogLevel::Warning, "app_senddtmf.c", || format!("No such channel: {name}"));
+                    engine.log(LogLevel::Warning, "app_senddtmf.c", || {
+                        format!("No such channel: {name}")
+                    });
                     return Exec::Done(AppResult::Continue);
                 }
             },
@@ -91,7 +101,9 @@ impl App for SendDtmf {
             if args.answer {
                 engine.raw_answer(target);
             }
-            let r = engine.send_dtmf(target, &args.digits, args.between, args.duration).await;
+            let r = engine
+                .send_dtmf(target, &args.digits, args.between, args.duration)
+                .await;
             if target != chan {
                 return AppResult::Continue;
             }

@@ -9,9 +9,9 @@ pub struct Set;
 
 /// Parsed arguments.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Args {
-    pub name: String,
-    pub value: String,
+pub struct Args<'a> {
+    pub name: &'a str,
+    pub value: &'a str,
 }
 
 /// Why Set did nothing.
@@ -23,15 +23,12 @@ pub enum ParseError {
     NoEquals,
 }
 
-pub fn parse(data: &str) -> Result<Args, ParseError> {
+pub fn parse(data: &str) -> Result<Args<'_>, ParseError> {
     if data.is_empty() {
         return Err(ParseError::Empty);
     }
     let (name, value) = data.split_once('=').ok_or(ParseError::NoEquals)?;
-    Ok(Args {
-        name: name.to_string(),
-        value: value.to_string(),
-    })
+    Ok(Args { name, value })
 }
 
 impl App for Set {
@@ -60,7 +57,7 @@ impl App for Set {
                         )
                     });
                 }
-                engine.setvar_helper(chan, &a.name, &a.value);
+                engine.setvar_helper(chan, a.name, a.value);
             }
         }
         Exec::Done(AppResult::Continue)
@@ -76,8 +73,8 @@ mod tests {
         assert_eq!(parse(""), Err(ParseError::Empty));
         assert_eq!(parse("X"), Err(ParseError::NoEquals));
         let a = parse("X=a=b").unwrap();
-        assert_eq!((a.name.as_str(), a.value.as_str()), ("X", "a=b"));
+        assert_eq!((a.name, a.value), ("X", "a=b"));
         let a = parse("__Y=").unwrap();
-        assert_eq!((a.name.as_str(), a.value.as_str()), ("__Y", ""));
+        assert_eq!((a.name, a.value), ("__Y", ""));
     }
 }

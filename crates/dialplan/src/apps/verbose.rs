@@ -28,7 +28,11 @@ pub fn parse(data: &str) -> Option<Args> {
     } else {
         (arg(&a, 0), arg(&a, 1))
     };
-    let digits: String = level.trim_start().chars().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = level
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
     match digits.parse::<u64>() {
         Ok(n) => Some(Args {
             level: n.min(4) as u8,
@@ -51,7 +55,9 @@ impl App for Verbose {
     fn exec(&self, engine: &Engine, _chan: ChannelId, data: &str) -> Exec {
         if let Some(a) = parse(data) {
             if let Some(bad) = &a.bad_level {
-                engine.log(LogLevel::Warning, "app_verbose.c", || format!("'{bad}' is not a verboser number"));
+                engine.log(LogLevel::Warning, "app_verbose.c", || {
+                    format!("'{bad}' is not a verboser number")
+                });
             }
             engine.verbose(a.level, "app_verbose.c", || a.message.clone());
         }

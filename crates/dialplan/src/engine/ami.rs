@@ -37,8 +37,14 @@ pub fn push_channel(f: &mut Fields, prefix: Prefix, ch: &Channel) {
     f.push(prefix.key("ChannelStateDesc"), ch.state.desc());
     f.push(prefix.key("CallerIDNum"), ch.caller.number_or_unknown());
     f.push(prefix.key("CallerIDName"), ch.caller.name_or_unknown());
-    f.push(prefix.key("ConnectedLineNum"), ch.connected.number_or_unknown());
-    f.push(prefix.key("ConnectedLineName"), ch.connected.name_or_unknown());
+    f.push(
+        prefix.key("ConnectedLineNum"),
+        ch.connected.number_or_unknown(),
+    );
+    f.push(
+        prefix.key("ConnectedLineName"),
+        ch.connected.name_or_unknown(),
+    );
     f.push(prefix.key("Language"), ch.language.as_str());
     f.push(prefix.key("AccountCode"), ch.accountcode.as_str());
     f.push(prefix.key("Context"), ch.context.as_str());

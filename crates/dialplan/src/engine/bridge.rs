@@ -147,7 +147,8 @@ impl Engine {
     }
 
     pub fn bridge_members(&self, id: BridgeId) -> Vec<ChannelId> {
-        self.with_bridge(id, |b| b.members.clone()).unwrap_or_default()
+        self.with_bridge(id, |b| b.members.clone())
+            .unwrap_or_default()
     }
 
     /// Destroys a bridge (publishes `BridgeDestroy`); its members are kicked first.
@@ -173,7 +174,10 @@ impl Engine {
         let chans = self.inner.chans.borrow();
         self.ami(name, "call", |f| {
             push_bridge(f, b);
-            if let Some(c) = chan.and_then(|c| chans.get(c.0 as usize)).and_then(|c| c.as_deref()) {
+            if let Some(c) = chan
+                .and_then(|c| chans.get(c.0 as usize))
+                .and_then(|c| c.as_deref())
+            {
                 push_channel(f, Prefix::NONE, c);
             }
         });
@@ -238,7 +242,9 @@ impl Engine {
             return;
         }
         let name = self.chan_name(chan).unwrap_or_else(|| Rc::from(""));
-        if let Some((tech, class, uid)) = self.with_bridge(id, |b| (b.kind.tech(), b.kind.class(), b.uniqueid.clone())) {
+        if let Some((tech, class, uid)) =
+            self.with_bridge(id, |b| (b.kind.tech(), b.kind.class(), b.uniqueid.clone()))
+        {
             self.verbose(3, "bridge_channel.c", || {
                 format!("Channel {name} {verb} '{tech}' {class}-bridge <{uid}>")
             });
@@ -281,7 +287,8 @@ impl Engine {
     /// destroyed; a hangup dissolves a basic bridge (the others are kicked).
     fn bridge_pull(&self, chan: ChannelId, why: LeaveReason, moving: bool) -> Option<BridgeId> {
         let id = self.bridge_of(chan)?;
-        let (kind, members, delegate) = self.with_bridge(id, |b| (b.kind, b.members.clone(), b.delegate.clone()))?;
+        let (kind, members, delegate) =
+            self.with_bridge(id, |b| (b.kind, b.members.clone(), b.delegate.clone()))?;
         let mut hooks = None;
         if let Some(m) = self.inner.bridges.borrow_mut().members.remove(&chan) {
             hooks = m.hooks;
@@ -317,7 +324,9 @@ impl Engine {
                 self.request(*m, Request::Dissolved);
             }
         }
-        let destroy = self.with_bridge(id, |b| b.destroy_when_empty).unwrap_or(false);
+        let destroy = self
+            .with_bridge(id, |b| b.destroy_when_empty)
+            .unwrap_or(false);
         if remaining.is_empty() && destroy {
             self.bridge_event("BridgeDestroy", id, None);
             self.inner.bridges.borrow_mut().list.remove(&id.0);
@@ -376,7 +385,9 @@ impl Engine {
 
     /// What happens to a channel without a PBX when it leaves its bridge.
     pub fn after_bridge(&self, chan: ChannelId, _why: LeaveReason) {
-        let goto = self.with_chan_mut(chan, |c| c.pending_goto.take()).flatten();
+        let goto = self
+            .with_chan_mut(chan, |c| c.pending_goto.take())
+            .flatten();
         match goto {
             Some(loc) if self.is_alive(chan) && self.interrupt(chan) != Some(Interrupt::Hangup) => {
                 self.set_location(chan, &loc.context, &loc.exten, loc.priority);
@@ -435,7 +446,8 @@ impl Engine {
                     if t <= self.now() {
                         self.set_member_timer(chan, None);
                         let actions = self.with_hooks(chan, |h, e| h.timer(e, chan));
-                        if let Some(outcome) = self.apply_hook_actions(bridge, chan, actions).await {
+                        if let Some(outcome) = self.apply_hook_actions(bridge, chan, actions).await
+                        {
                             if outcome == FeatureOutcome::Leave {
                                 self.bridge_pull(chan, LeaveReason::Feature, false);
                                 return LeaveReason::Feature;
@@ -456,7 +468,12 @@ impl Engine {
     }
 
     fn member_timer(&self, chan: ChannelId) -> Option<Duration> {
-        self.inner.bridges.borrow().members.get(&chan).and_then(|m| m.timer)
+        self.inner
+            .bridges
+            .borrow()
+            .members
+            .get(&chan)
+            .and_then(|m| m.timer)
     }
 
     fn set_member_timer(&self, chan: ChannelId, t: Option<Duration>) {
@@ -500,11 +517,20 @@ impl Engine {
     }
 
     /// One frame read from a bridged channel.
-    async fn bridge_frame(&self, bridge: BridgeId, chan: ChannelId, frame: Frame) -> Option<FeatureOutcome> {
+    async fn bridge_frame(
+        &self,
+        bridge: BridgeId,
+        chan: ChannelId,
+        frame: Frame,
+    ) -> Option<FeatureOutcome> {
         let actions = match frame {
-            Frame::DtmfBegin(d) if self.has_hooks(chan) => self.with_hooks(chan, |h, e| h.begin(e, chan, d)),
+            Frame::DtmfBegin(d) if self.has_hooks(chan) => {
+                self.with_hooks(chan, |h, e| h.begin(e, chan, d))
+            }
             Frame::DtmfBegin(d) => vec![HookAction::PassBegin(d)],
-            Frame::DtmfEnd(d, ms) if self.has_hooks(chan) => self.with_hooks(chan, |h, e| h.end(e, chan, d, ms)),
+            Frame::DtmfEnd(d, ms) if self.has_hooks(chan) => {
+                self.with_hooks(chan, |h, e| h.end(e, chan, d, ms))
+            }
             Frame::DtmfEnd(d, ms) => vec![HookAction::PassEnd(d, ms)],
             Frame::Voice | Frame::Control(_) => return None,
         };
@@ -517,7 +543,10 @@ impl Engine {
             // Members of a holding bridge hear only their music.
             return Vec::new();
         }
-        self.bridge_members(bridge).into_iter().filter(|&m| m != chan).collect()
+        self.bridge_members(bridge)
+            .into_iter()
+            .filter(|&m| m != chan)
+            .collect()
     }
 
     /// Carries out hook actions that need no waiting (used when a channel leaves).

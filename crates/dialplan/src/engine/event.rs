@@ -53,7 +53,11 @@ impl Fields {
     }
 
     /// Appends a field.
-    pub fn push(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<String>) -> &mut Self {
+    pub fn push(
+        &mut self,
+        key: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> &mut Self {
         self.fields.push((key.into(), value.into()));
         self
     }

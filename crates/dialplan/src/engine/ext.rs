@@ -141,7 +141,13 @@ pub enum HookAction {
 /// A channel's DTMF feature hooks while it is in a basic bridge (one per join).
 pub trait DtmfHooks {
     fn begin(&mut self, engine: &Engine, chan: ChannelId, digit: char) -> Vec<HookAction>;
-    fn end(&mut self, engine: &Engine, chan: ChannelId, digit: char, duration_ms: u32) -> Vec<HookAction>;
+    fn end(
+        &mut self,
+        engine: &Engine,
+        chan: ChannelId,
+        digit: char,
+        duration_ms: u32,
+    ) -> Vec<HookAction>;
     /// The feature timer fired.
     fn timer(&mut self, engine: &Engine, chan: ChannelId) -> Vec<HookAction>;
     /// The channel leaves the bridge.
@@ -166,7 +172,12 @@ pub enum FeatureOutcome {
 /// The action a matched feature code runs (e.g. res_parking's parkcall).
 pub trait FeatureAction {
     fn name(&self) -> &str;
-    fn run(&self, engine: Engine, bridge: BridgeId, chan: ChannelId) -> LocalBoxFuture<FeatureOutcome>;
+    fn run(
+        &self,
+        engine: Engine,
+        bridge: BridgeId,
+        chan: ChannelId,
+    ) -> LocalBoxFuture<FeatureOutcome>;
 }
 
 /// The features module's side of bridging.

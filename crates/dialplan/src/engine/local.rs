@@ -40,7 +40,11 @@ impl LocalDest {
         };
         LocalDest {
             exten: exten.to_string(),
-            context: if context.is_empty() { "default".to_string() } else { context.to_string() },
+            context: if context.is_empty() {
+                "default".to_string()
+            } else {
+                context.to_string()
+            },
             no_optimize: opts.contains('n'),
         }
     }
@@ -51,9 +55,22 @@ impl LocalDest {
     }
 }
 
+/// Why calling a Local `;1` failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LocalCallError {
+    /// The channel is not the `;1` of a Local pair (or is gone).
+    NotLocal,
+    /// `exten@context` does not exist (Asterisk's NOTICE was logged).
+    NoSuchExtension { exten: String, context: String },
+}
+
 impl Engine {
     /// Requests a Local pair; returns (`;1`, `;2`). Publishes `Newchannel` for both.
-    pub fn request_local(&self, resource: &str, linkedid: Option<Rc<str>>) -> (ChannelId, ChannelId) {
+    pub fn request_local(
+        &self,
+        resource: &str,
+        linkedid: Option<Rc<str>>,
+    ) -> (ChannelId, ChannelId) {
         let dest = LocalDest::parse(resource);
         let n = self.next_local_number();
         let base = format!("Local/{}-{n:08x}", dest.name());
@@ -85,25 +102,29 @@ impl Engine {
 
     /// `local_call`: sets `;2` up from `;1` and starts its PBX. `Err` (with Asterisk's NOTICE) when
     /// `exten@context` does not exist.
-    pub fn call_local(&self, one: ChannelId) -> Result<(), ()> {
+    pub fn call_local(&self, one: ChannelId) -> Result<(), LocalCallError> {
         let Some((two, no_opt)) = self
             .with_chan(one, |c| match c.far {
-                FarEnd::Local { peer, no_optimize, .. } => Some((peer, no_optimize)),
+                FarEnd::Local {
+                    peer, no_optimize, ..
+                } => Some((peer, no_optimize)),
                 _ => None,
             })
             .flatten()
         else {
-            return Err(());
+            return Err(LocalCallError::NotLocal);
         };
         self.unreal_call_setup(one, two);
         let (context, exten, cid) = self
-            .with_chan(two, |c| (c.context.clone(), c.exten.clone(), c.caller.number.clone()))
-            .ok_or(())?;
+            .with_chan(two, |c| {
+                (c.context.clone(), c.exten.clone(), c.caller.number.clone())
+            })
+            .ok_or(LocalCallError::NotLocal)?;
         if !self.plan().exists(&context, &exten, 1, cid.as_deref()) {
             self.log(LogLevel::Notice, "core_local.c", || {
                 format!("No such extension/context {exten}@{context} while calling Local channel")
             });
-            return Err(());
+            return Err(LocalCallError::NoSuchExtension { exten, context });
         }
         if self.bus().wants_ami() {
             let chans = self.inner.chans.borrow();

@@ -7,8 +7,8 @@
 //! Only Answer cares when the first frame arrives; playback is an interval, heard by whoever the audio path
 //! leads to.
 
-use super::channel::{ChannelId, ChannelState, FarEnd, Frame, Interrupt};
 use super::bridge::BridgeKind;
+use super::channel::{ChannelId, ChannelState, FarEnd, Frame, Interrupt};
 use super::ops::Waited;
 use super::Engine;
 use std::collections::HashMap;
@@ -67,7 +67,9 @@ impl Prompts {
     }
 
     pub fn get(&self, name: &str) -> Option<Duration> {
-        self.table.get(name).map(|&ms| Duration::from_millis(u64::from(ms)))
+        self.table
+            .get(name)
+            .map(|&ms| Duration::from_millis(u64::from(ms)))
     }
 
     pub fn len(&self) -> usize {
@@ -104,7 +106,8 @@ impl Engine {
         match far {
             FarEnd::Device(link) => {
                 let (state, up) = self.with_chan(chan, |c| (c.state, c.answered_at))?;
-                (link.spec.media && state == ChannelState::Up).then(|| up.unwrap_or(self.now()) + FRAME)
+                (link.spec.media && state == ChannelState::Up)
+                    .then(|| up.unwrap_or(self.now()) + FRAME)
             }
             FarEnd::Local { peer, .. } => self.written_at(peer, depth + 1),
             FarEnd::None => None,
@@ -113,15 +116,16 @@ impl Engine {
 
     /// When something starts writing audio out of `chan` (toward its far end).
     fn written_at(&self, chan: ChannelId, depth: u8) -> Option<Duration> {
-        let (playing, bridge) = self.with_chan(chan, |c| (c.playing.is_some(), c.bridge))?;
+        let (playing, bridge) =
+            self.with_chan(chan, |c| (c.playing.is_some() || c.moh.is_some(), c.bridge))?;
         if playing {
             return Some(self.now());
         }
         let bridge = bridge?;
         let (kind, members) = self.with_bridge(bridge, |b| (b.kind, b.members.clone()))?;
         if kind == BridgeKind::Holding {
-            // Music on hold is written to every member.
-            return Some(self.now());
+            // Members of a holding bridge hear only their own music on hold (checked above).
+            return None;
         }
         members
             .into_iter()
@@ -155,7 +159,9 @@ impl Engine {
                 let Some(bridge) = self.bridge_of(peer) else {
                     return;
                 };
-                let Some((kind, members)) = self.with_bridge(bridge, |b| (b.kind, b.members.clone())) else {
+                let Some((kind, members)) =
+                    self.with_bridge(bridge, |b| (b.kind, b.members.clone()))
+                else {
                     return;
                 };
                 if kind == BridgeKind::Basic {
@@ -207,9 +213,9 @@ impl Engine {
             if delay.is_zero() {
                 let queued_media = self
                     .with_chan(chan, |c| {
-                        c.queue
-                            .iter()
-                            .any(|f| matches!(f, Frame::Voice | Frame::DtmfBegin(_) | Frame::DtmfEnd(..)))
+                        c.queue.iter().any(|f| {
+                            matches!(f, Frame::Voice | Frame::DtmfBegin(_) | Frame::DtmfEnd(..))
+                        })
                     })
                     .unwrap_or(false);
                 if queued_media {
@@ -264,7 +270,10 @@ impl Engine {
                 self.log(crate::diag::LogLevel::Warning, "file.c", || {
                     format!("File {file} does not exist in any format")
                 });
-                let fmt = if self.with_chan(chan, |c| &*c.tech == "Local").unwrap_or(false) {
+                let fmt = if self
+                    .with_chan(chan, |c| &*c.tech == "Local")
+                    .unwrap_or(false)
+                {
                     "(slin)"
                 } else {
                     "(ulaw)"
@@ -276,7 +285,9 @@ impl Engine {
             }
         };
         let format = self.prompts().format.clone();
-        self.verbose(3, "file.c", || format!("<{name}> Playing '{file}.{format}' (language '{lang}')"));
+        self.verbose(3, "file.c", || {
+            format!("<{name}> Playing '{file}.{format}' (language '{lang}')")
+        });
         self.with_chan_mut(chan, |c| c.playing = Some(Rc::from(file)));
         self.media_changed();
         if self.bus().wants_dialsim() {
@@ -307,7 +318,11 @@ impl Engine {
         between: Duration,
         duration: Duration,
     ) -> Result<(), Interrupt> {
-        let between = if between.is_zero() { Duration::from_millis(100) } else { between };
+        let between = if between.is_zero() {
+            Duration::from_millis(100)
+        } else {
+            between
+        };
         let tone = duration.max(Duration::from_millis(100));
         self.sleep(chan, Duration::from_millis(100)).await?;
         for d in digits.chars() {
@@ -327,11 +342,48 @@ impl Engine {
                 }
                 other => {
                     self.log(crate::diag::LogLevel::Warning, "app.c", || {
-                        format!("Illegal DTMF character '{other}' in string. (0-9*#aAbBcCdD allowed)")
+                        format!(
+                            "Illegal DTMF character '{other}' in string. (0-9*#aAbBcCdD allowed)"
+                        )
                     });
                 }
             }
         }
         Ok(())
+    }
+
+    // ----- music on hold -----
+
+    /// res_musiconhold starting music on a channel: verbose `Started music on hold, class '%s', on channel
+    /// '%s'` and `MusicOnHoldStart` (with `Class`).
+    pub fn moh_start(&self, chan: ChannelId, class: &str) {
+        let Some(name) = self.chan_name(chan) else {
+            return;
+        };
+        self.verbose(3, "res_musiconhold.c", || {
+            format!("Started music on hold, class '{class}', on channel '{name}'")
+        });
+        self.with_chan_mut(chan, |c| c.moh = Some(Rc::from(class)));
+        self.chan_event("MusicOnHoldStart", "call", chan, |f| {
+            f.push("Class", class.to_string());
+        });
+        self.media_changed();
+    }
+
+    /// Stops music on hold: verbose `Stopped music on hold on %s` and `MusicOnHoldStop`.
+    pub fn moh_stop(&self, chan: ChannelId) {
+        let Some((name, playing)) = self.with_chan(chan, |c| (c.name.clone(), c.moh.is_some()))
+        else {
+            return;
+        };
+        if !playing {
+            return;
+        }
+        self.with_chan_mut(chan, |c| c.moh = None);
+        self.verbose(3, "res_musiconhold.c", || {
+            format!("Stopped music on hold on {name}")
+        });
+        self.chan_event("MusicOnHoldStop", "call", chan, |_| {});
+        self.media_changed();
     }
 }

@@ -10,6 +10,14 @@
 //! tokio's timer wheel has a resolution of 1 ms; every duration the engine uses is a whole number of
 //! milliseconds, so no rounding happens.
 //!
+//! Why this is exactly deterministic: the runtime has one thread; the `LocalSet` polls woken tasks in the
+//! order they were woken; timers due at the same millisecond fire in the wheel's fixed order, which depends
+//! only on the order they were set; auto-advance moves the clock only when no task can run. Nothing else
+//! (no I/O, no threads, no randomness but the seeded [`Engine::random_u64`]) feeds the schedule, so the
+//! same input gives the same interleaving. Cross-channel effects (a frame crossing a Local pair, an answer,
+//! a hangup, a bridge move) happen synchronously inside the task that causes them rather than through
+//! another task's wake-up, which keeps their order causal and independent of scheduling.
+//!
 //! **Tasks.** A channel that runs a PBX is a task ([`Engine::spawn_pbx`]); a channel imparted into a bridge
 //! (Dial's callee) gets its own bridge task. Everything else (frames crossing a Local pair, state changes,
 //! events) happens synchronously inside the task that causes it, so cause and effect keep their order.
@@ -52,6 +60,7 @@ use media::Prompts;
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -151,7 +160,30 @@ pub(crate) struct Counters {
 #[derive(Default)]
 struct AppRegistry {
     by_lower: BTreeMap<String, Rc<dyn App>>,
-    cache: HashMap<Box<str>, Option<Rc<dyn App>>>,
+    cache: HashMap<Box<str>, Option<Rc<dyn App>>, BuildHasherDefault<Fnv>>,
+}
+
+/// FNV-1a: the app cache is looked up once per priority with short keys; SipHash would dominate.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 impl AppRegistry {

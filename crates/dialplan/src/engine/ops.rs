@@ -6,7 +6,8 @@
 
 use super::ami::{push_channel, Prefix};
 use super::channel::{
-    cause, Channel, ChannelId, ChannelState, Control, FarEnd, Frame, Interrupt, LocalHalf, Location, Party,
+    cause, Channel, ChannelId, ChannelState, Control, FarEnd, Frame, Interrupt, LocalHalf,
+    Location, Party,
 };
 use super::vars::{SetOutcome, Vars};
 use super::{Engine, Fields};
@@ -136,6 +137,7 @@ impl Engine {
             answered_at: None,
             media_since: None,
             playing: None,
+            moh: None,
             h_ran: false,
             datastores: BTreeMap::new(),
         };
@@ -156,7 +158,10 @@ impl Engine {
     #[inline]
     pub fn with_chan_mut<R>(&self, id: ChannelId, f: impl FnOnce(&mut Channel) -> R) -> Option<R> {
         let mut chans = self.inner.chans.borrow_mut();
-        chans.get_mut(id.0 as usize).and_then(|c| c.as_deref_mut()).map(f)
+        chans
+            .get_mut(id.0 as usize)
+            .and_then(|c| c.as_deref_mut())
+            .map(f)
     }
 
     pub fn chan_name(&self, id: ChannelId) -> Option<Rc<str>> {
@@ -179,7 +184,13 @@ impl Engine {
     }
 
     /// Publishes a channel event: the channel's snapshot block, then what `extra` adds.
-    pub fn chan_event(&self, name: &'static str, class: &'static str, id: ChannelId, extra: impl FnOnce(&mut Fields)) {
+    pub fn chan_event(
+        &self,
+        name: &'static str,
+        class: &'static str,
+        id: ChannelId,
+        extra: impl FnOnce(&mut Fields),
+    ) {
         if !self.inner.bus.wants_ami() {
             return;
         }
@@ -216,7 +227,8 @@ impl Engine {
 
     /// A channel variable (no built-ins, no globals).
     pub fn chan_var(&self, id: ChannelId, name: &str) -> Option<String> {
-        self.with_chan(id, |c| c.vars.get(name).map(str::to_string)).flatten()
+        self.with_chan(id, |c| c.vars.get(name).map(str::to_string))
+            .flatten()
     }
 
     /// `pbx_builtin_getvar_helper`: the channel's variable, else the global.
@@ -341,7 +353,10 @@ impl Engine {
 
     /// Writes a frame out of `id` toward its far end: a Local half passes it to its peer; a phone takes it.
     pub fn write_frame(&self, id: ChannelId, frame: Frame) {
-        let Some(far) = self.with_chan(id, |c| (!c.dead).then(|| c.far.clone())).flatten() else {
+        let Some(far) = self
+            .with_chan(id, |c| (!c.dead).then(|| c.far.clone()))
+            .flatten()
+        else {
             return;
         };
         match far {
@@ -476,8 +491,11 @@ impl Engine {
     /// `ast_hangup`: the channel is gone. A Local half first tells its peer (cause copied; `;2`'s
     /// DIALSTATUS becomes `;1`'s CHANLOCALSTATUS); then `Hangup` is published.
     pub fn hangup(&self, id: ChannelId) {
-        let Some((far, cause, bridge)) =
-            self.with_chan(id, |c| (!c.dead).then(|| (c.far.clone(), c.hangupcause, c.bridge))).flatten()
+        let Some((far, cause, bridge)) = self
+            .with_chan(id, |c| {
+                (!c.dead).then(|| (c.far.clone(), c.hangupcause, c.bridge))
+            })
+            .flatten()
         else {
             return;
         };
@@ -493,7 +511,18 @@ impl Engine {
                         self.set_var(peer, "CHANLOCALSTATUS", Some(&status));
                     }
                 }
-                self.queue_hangup(peer, Some(cause));
+                // `;1` going away while nothing takes care of `;2` (its PBX never started): Asterisk hangs
+                // `;2` up itself; otherwise `;2`'s owner reads a hangup.
+                let orphan = half == LocalHalf::One
+                    && self
+                        .with_chan(peer, |c| !c.in_pbx && c.bridge.is_none())
+                        .unwrap_or(false);
+                if orphan {
+                    self.set_hangupcause(peer, cause);
+                    self.hangup(peer);
+                } else {
+                    self.queue_hangup(peer, Some(cause));
+                }
             }
             FarEnd::Device(link) => link.hung_up(self, id),
             FarEnd::None => {}
@@ -539,7 +568,8 @@ impl Engine {
 
     /// The interruption pending on a channel, if any (a vanished channel counts as hung up).
     pub fn interrupt(&self, id: ChannelId) -> Option<Interrupt> {
-        self.with_chan(id, |c| c.interrupt()).unwrap_or(Some(Interrupt::Hangup))
+        self.with_chan(id, |c| c.interrupt())
+            .unwrap_or(Some(Interrupt::Hangup))
     }
 
     // ----- waiting -----

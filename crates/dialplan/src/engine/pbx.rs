@@ -52,14 +52,23 @@ impl Engine {
     /// Runs the PBX on `chan` until the call ends; the channel is hung up at the end.
     pub async fn run_pbx(&self, chan: ChannelId) {
         self.with_chan_mut(chan, |c| c.in_pbx = true);
-        if let Some((name, ctx, exten, prio)) = self.with_chan(chan, |c| {
-            c.exten
-                .is_empty()
-                .then(|| (c.name.clone(), c.context.clone(), c.exten.clone(), c.priority))
-        }).flatten()
+        if let Some((name, ctx, exten, prio)) = self
+            .with_chan(chan, |c| {
+                c.exten.is_empty().then(|| {
+                    (
+                        c.name.clone(),
+                        c.context.clone(),
+                        c.exten.clone(),
+                        c.priority,
+                    )
+                })
+            })
+            .flatten()
         {
             self.verbose(2, "pbx.c", || {
-                format!("Starting {name} at {ctx},{exten},{prio} failed so falling back to exten 's'")
+                format!(
+                    "Starting {name} at {ctx},{exten},{prio} failed so falling back to exten 's'"
+                )
             });
             self.set_location(chan, &ctx, "s", 1);
         }
@@ -86,7 +95,9 @@ impl Engine {
                             None => {
                                 self.with_chan_mut(chan, |c| c.priority += 1);
                             }
-                            Some(Interrupt::AsyncGoto) | Some(Interrupt::Bridge) => self.apply_goto(chan),
+                            Some(Interrupt::AsyncGoto) | Some(Interrupt::Bridge) => {
+                                self.apply_goto(chan)
+                            }
                             Some(Interrupt::Hangup) => {
                                 if self.has_pending_goto(chan) {
                                     self.apply_goto(chan);
@@ -128,7 +139,13 @@ impl Engine {
                 }
             }
             let Some((name, ctx, exten, prio, cid)) = self.with_chan(chan, |c| {
-                (c.name.clone(), c.context.clone(), c.exten.clone(), c.priority, c.caller.number.clone())
+                (
+                    c.name.clone(),
+                    c.context.clone(),
+                    c.exten.clone(),
+                    c.priority,
+                    c.caller.number.clone(),
+                )
             }) else {
                 error = true;
                 break 'outer;
@@ -165,14 +182,20 @@ impl Engine {
                 Duration::ZERO
             };
             if waittime.is_zero() {
-                let status = self.get_var(chan, "DIALSTATUS").unwrap_or_else(|| "UNKNOWN".to_string());
+                let status = self
+                    .get_var(chan, "DIALSTATUS")
+                    .unwrap_or_else(|| "UNKNOWN".to_string());
                 self.verbose(3, "pbx.c", || {
                     format!("Auto fallthrough, channel '{name}' status is '{status}'")
                 });
-                if status.eq_ignore_ascii_case("CONGESTION") || status.eq_ignore_ascii_case("CHANUNAVAIL") {
-                    self.indicate_congestion(chan, Some(Duration::from_secs(10))).await;
+                if status.eq_ignore_ascii_case("CONGESTION")
+                    || status.eq_ignore_ascii_case("CHANUNAVAIL")
+                {
+                    self.indicate_congestion(chan, Some(Duration::from_secs(10)))
+                        .await;
                 } else if status.eq_ignore_ascii_case("BUSY") {
-                    self.indicate_busy(chan, Some(Duration::from_secs(10))).await;
+                    self.indicate_busy(chan, Some(Duration::from_secs(10)))
+                        .await;
                 }
                 error = true;
                 break 'outer;
@@ -185,14 +208,18 @@ impl Engine {
                 self.set_location(chan, &ctx, &dst, 1);
             } else if !dst.is_empty() {
                 if self.exists_here(chan, "i") {
-                    self.verbose(3, "pbx.c", || format!("Invalid extension '{dst}' in context '{ctx}' on {name}"));
+                    self.verbose(3, "pbx.c", || {
+                        format!("Invalid extension '{dst}' in context '{ctx}' on {name}")
+                    });
                     self.set_var(chan, "INVALID_EXTEN", Some(&dst));
                     self.set_location(chan, &ctx, "i", 1);
                 } else if self.exists_here(chan, "e") {
                     self.raise_exception(chan, "INVALID");
                 } else {
                     self.log(LogLevel::Warning, "pbx.c", || {
-                        format!("Invalid extension '{dst}', but no rule 'i' or 'e' in context '{ctx}'")
+                        format!(
+                            "Invalid extension '{dst}', but no rule 'i' or 'e' in context '{ctx}'"
+                        )
                     });
                     found = true;
                     break 'outer;
@@ -212,7 +239,9 @@ impl Engine {
         }
         if !found && !error {
             if let Some(name) = self.chan_name(chan) {
-                self.log(LogLevel::Warning, "pbx.c", || format!("Don't know what to do with '{name}'"));
+                self.log(LogLevel::Warning, "pbx.c", || {
+                    format!("Don't know what to do with '{name}'")
+                });
             }
         }
         self.pbx_end(chan).await;
@@ -258,9 +287,14 @@ impl Engine {
         if !self.bus().wants_log(LogLevel::Verbose(2)) {
             return;
         }
-        if let Some((name, ctx, exten, prio)) =
-            self.with_chan(chan, |c| (c.name.clone(), c.context.clone(), c.exten.clone(), c.priority))
-        {
+        if let Some((name, ctx, exten, prio)) = self.with_chan(chan, |c| {
+            (
+                c.name.clone(),
+                c.context.clone(),
+                c.exten.clone(),
+                c.priority,
+            )
+        }) {
             self.verbose(2, "pbx.c", || {
                 format!("Spawn extension ({ctx}, {exten}, {prio}) exited {how} on '{name}'")
             });
@@ -269,7 +303,9 @@ impl Engine {
 
     /// Whether `exten`,1 exists in the channel's current context.
     fn exists_here(&self, chan: ChannelId, exten: &str) -> bool {
-        let Some((ctx, cid)) = self.with_chan(chan, |c| (c.context.clone(), c.caller.number.clone())) else {
+        let Some((ctx, cid)) =
+            self.with_chan(chan, |c| (c.context.clone(), c.caller.number.clone()))
+        else {
             return false;
         };
         self.plan().exists(&ctx, exten, 1, cid.as_deref())
@@ -278,7 +314,8 @@ impl Engine {
     /// `raise_exception`: `EXCEPTION(reason)` and a jump to `e`,1.
     pub fn raise_exception(&self, chan: ChannelId, reason: &str) {
         let ctx = self.with_chan_mut(chan, |c| {
-            c.datastores.insert("exception", Box::new(reason.to_string()));
+            c.datastores
+                .insert("exception", Box::new(reason.to_string()));
             c.context.clone()
         });
         if let Some(ctx) = ctx {
@@ -287,12 +324,16 @@ impl Engine {
     }
 
     fn has_pending_goto(&self, chan: ChannelId) -> bool {
-        self.with_chan(chan, |c| c.pending_goto.is_some()).unwrap_or(false)
+        self.with_chan(chan, |c| c.pending_goto.is_some())
+            .unwrap_or(false)
     }
 
     /// Resumes at a pending async goto's location (no priority increment follows).
     fn apply_goto(&self, chan: ChannelId) {
-        if let Some(loc) = self.with_chan_mut(chan, |c| c.pending_goto.take()).flatten() {
+        if let Some(loc) = self
+            .with_chan_mut(chan, |c| c.pending_goto.take())
+            .flatten()
+        {
             self.set_location(chan, &loc.context, &loc.exten, loc.priority);
         }
     }
@@ -325,7 +366,9 @@ impl Engine {
                     self.with_chan(chan, |c| (c.context.clone(), c.exten.clone(), c.priority))
                 {
                     self.log(LogLevel::Warning, "pbx.c", || {
-                        format!("No application '{app_name}' for extension ({ctx}, {exten}, {prio})")
+                        format!(
+                            "No application '{app_name}' for extension ({ctx}, {exten}, {prio})"
+                        )
                     });
                 }
                 return Spawned::Ran(AppResult::Hangup);
@@ -357,9 +400,14 @@ impl Engine {
             });
         }
         if wants_log {
-            if let Some((name, ctx, exten, prio)) =
-                self.with_chan(chan, |c| (c.name.clone(), c.context.clone(), c.exten.clone(), c.priority))
-            {
+            if let Some((name, ctx, exten, prio)) = self.with_chan(chan, |c| {
+                (
+                    c.name.clone(),
+                    c.context.clone(),
+                    c.exten.clone(),
+                    c.priority,
+                )
+            }) {
                 self.verbose(3, "pbx.c", || {
                     format!("Executing [{exten}@{ctx}:{prio}] {app}(\"{name}\", \"{args}\") in new stack")
                 });
@@ -373,7 +421,8 @@ impl Engine {
         if !self.bus().wants_ami() {
             return;
         }
-        let Some((exten, appl, data)) = self.with_chan(chan, |c| (c.exten.clone(), c.appl.clone(), c.data.clone()))
+        let Some((exten, appl, data)) =
+            self.with_chan(chan, |c| (c.exten.clone(), c.appl.clone(), c.data.clone()))
         else {
             return;
         };
@@ -386,7 +435,10 @@ impl Engine {
 
     fn step_limit(&self, chan: ChannelId) {
         let max = self.inner.config.max_steps;
-        let name = self.chan_name(chan).map(|n| n.to_string()).unwrap_or_default();
+        let name = self
+            .chan_name(chan)
+            .map(|n| n.to_string())
+            .unwrap_or_default();
         self.explain(
             super::codes::MAX_STEPS,
             Some(chan),
@@ -397,10 +449,17 @@ impl Engine {
     }
 
     /// `collect_digits`: reads digits while more could match, `waittime` for the first, 5 s for the next.
-    async fn collect_digits(&self, chan: ChannelId, mut waittime: Duration, dst: &mut String) -> Collected {
+    async fn collect_digits(
+        &self,
+        chan: ChannelId,
+        mut waittime: Duration,
+        dst: &mut String,
+    ) -> Collected {
         self.set_reading(chan, true);
         let result = loop {
-            let Some((ctx, cid)) = self.with_chan(chan, |c| (c.context.clone(), c.caller.number.clone())) else {
+            let Some((ctx, cid)) =
+                self.with_chan(chan, |c| (c.context.clone(), c.caller.number.clone()))
+            else {
                 break Collected::Hangup;
             };
             if !self.plan().match_more(&ctx, dst, cid.as_deref()) {
@@ -424,7 +483,11 @@ impl Engine {
     }
 
     /// `ast_waitfordigit`: the next DTMF digit within `timeout`, `None` on timeout.
-    pub async fn wait_for_digit(&self, chan: ChannelId, timeout: Duration) -> Result<Option<char>, Interrupt> {
+    pub async fn wait_for_digit(
+        &self,
+        chan: ChannelId,
+        timeout: Duration,
+    ) -> Result<Option<char>, Interrupt> {
         let deadline = self.now() + timeout;
         self.set_reading(chan, true);
         loop {
@@ -457,7 +520,11 @@ impl Engine {
     }
 
     /// `indicate_congestion`: congestion tone; a channel not yet up gets cause 34 and state Busy.
-    pub async fn indicate_congestion(&self, chan: ChannelId, timeout: Option<Duration>) -> AppResult {
+    pub async fn indicate_congestion(
+        &self,
+        chan: ChannelId,
+        timeout: Option<Duration>,
+    ) -> AppResult {
         self.indicate(chan, Control::Congestion);
         if self.state(chan) != Some(ChannelState::Up) {
             self.set_hangupcause(chan, cause::CONGESTION);

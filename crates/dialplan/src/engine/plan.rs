@@ -16,10 +16,17 @@ pub struct Step<'a> {
 pub trait Plan: Any {
     /// The priority that runs for `exten@context` (exact match; `callerid` for caller-id matched
     /// extensions).
-    fn step(&self, context: &str, exten: &str, priority: i32, callerid: Option<&str>) -> Option<Step<'_>>;
+    fn step(
+        &self,
+        context: &str,
+        exten: &str,
+        priority: i32,
+        callerid: Option<&str>,
+    ) -> Option<Step<'_>>;
 
     /// `ast_findlabel_extension`: the priority number a label names.
-    fn label(&self, context: &str, exten: &str, label: &str, callerid: Option<&str>) -> Option<i32>;
+    fn label(&self, context: &str, exten: &str, label: &str, callerid: Option<&str>)
+        -> Option<i32>;
 
     /// `ast_exists_extension`.
     fn exists(&self, context: &str, exten: &str, priority: i32, callerid: Option<&str>) -> bool {
@@ -103,7 +110,14 @@ impl TablePlan {
     }
 
     /// Adds `exten,priority,app(data)` to `context`; the priority `n` form is not supported here.
-    pub fn add(&mut self, context: &str, exten: &str, priority: i32, app: &str, data: &str) -> &mut Self {
+    pub fn add(
+        &mut self,
+        context: &str,
+        exten: &str,
+        priority: i32,
+        app: &str,
+        data: &str,
+    ) -> &mut Self {
         self.rows.push(TableRow {
             context: context.to_string(),
             exten: exten.to_string(),
@@ -152,9 +166,9 @@ impl Plan for TablePlan {
     }
 
     fn match_more(&self, context: &str, exten: &str, _: Option<&str>) -> bool {
-        self.rows
-            .iter()
-            .any(|r| r.context == context && r.exten.len() > exten.len() && r.exten.starts_with(exten))
+        self.rows.iter().any(|r| {
+            r.context == context && r.exten.len() > exten.len() && r.exten.starts_with(exten)
+        })
     }
 
     fn has_context(&self, context: &str) -> bool {
@@ -181,14 +195,26 @@ impl Plan for TablePlan {
 /// The extensions model is the real dialplan. Includes with a time specification are all taken as active
 /// (dialsim does not yet evaluate `include => ctx,times` against the virtual clock).
 impl Plan for crate::model::Dialplan {
-    fn step(&self, context: &str, exten: &str, priority: i32, callerid: Option<&str>) -> Option<Step<'_>> {
+    fn step(
+        &self,
+        context: &str,
+        exten: &str,
+        priority: i32,
+        callerid: Option<&str>,
+    ) -> Option<Step<'_>> {
         self.find(context, exten, priority, callerid).map(|f| Step {
             app: f.priority.app(),
             data: f.priority.data(),
         })
     }
 
-    fn label(&self, context: &str, exten: &str, label: &str, callerid: Option<&str>) -> Option<i32> {
+    fn label(
+        &self,
+        context: &str,
+        exten: &str,
+        label: &str,
+        callerid: Option<&str>,
+    ) -> Option<i32> {
         self.find_label(context, exten, label, callerid)
             .map(|f| f.priority.number())
     }

@@ -104,10 +104,14 @@ impl Engine {
         match err {
             None | Some(FuncError::Failed) => {}
             Some(FuncError::NotRegistered) => {
-                self.log(LogLevel::Error, "pbx_functions.c", || format!("Function {fname} not registered"));
+                self.log(LogLevel::Error, "pbx_functions.c", || {
+                    format!("Function {fname} not registered")
+                });
             }
             Some(FuncError::CannotRead) | Some(FuncError::CannotWrite) => {
-                self.log(LogLevel::Error, "pbx_functions.c", || format!("Function {fname} {cannot}"));
+                self.log(LogLevel::Error, "pbx_functions.c", || {
+                    format!("Function {fname} {cannot}")
+                });
             }
             Some(FuncError::NotSimulated(what)) => {
                 self.explain(xcodes::FUNC_NOT_SIMULATED, Some(chan), &what, None);
@@ -121,13 +125,24 @@ impl VarContext for ChanCtx<'_> {
         self.engine.lookup_var(self.chan, name).map(Cow::Owned)
     }
 
-    fn call_function(&mut self, name: &str, args: &str, fx: &mut Effects) -> Result<String, FuncError> {
+    fn call_function(
+        &mut self,
+        name: &str,
+        args: &str,
+        fx: &mut Effects,
+    ) -> Result<String, FuncError> {
         let engine = self.engine;
         let reg = engine.functions();
         reg.read(name, args, self, fx)
     }
 
-    fn write_function(&mut self, name: &str, args: &str, value: &str, fx: &mut Effects) -> Result<(), FuncError> {
+    fn write_function(
+        &mut self,
+        name: &str,
+        args: &str,
+        value: &str,
+        fx: &mut Effects,
+    ) -> Result<(), FuncError> {
         let engine = self.engine;
         let reg = engine.functions();
         reg.write(name, args, value, self, fx)

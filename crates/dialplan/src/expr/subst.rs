@@ -215,7 +215,11 @@ impl Scan<'_, '_> {
         let value: Option<String> = if is_function {
             let (fname, fargs) = split_function(name, self.fx);
             match self.ctx.call_function(fname, fargs, self.fx) {
-                Ok(v) => Some(prefix_bytes(&v, VAR_LIMIT).to_owned()),
+                Ok(mut v) => {
+                    let keep = prefix_bytes(&v, VAR_LIMIT).len();
+                    v.truncate(keep);
+                    Some(v)
+                }
                 Err(e) => {
                     report_function_error(Some(e), fname, Direction::Read, self.fx);
                     None

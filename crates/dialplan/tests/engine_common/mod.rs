@@ -2,22 +2,42 @@
 #![allow(dead_code)]
 
 use dialplan::engine::event::clock_text;
-use dialplan::engine::{Engine, EngineConfig, Event, EventBody, Interest, Party, PhoneSpec, Plan, Recorder};
+use dialplan::engine::{
+    Engine, EngineConfig, Event, EventBody, Interest, Party, PhoneSpec, Plan, Recorder,
+};
 use std::time::Duration;
 
 /// The oracle example's dialplan (first example as the page's prose intends).
 pub fn oracle_plan() -> dialplan::engine::TablePlan {
     let mut p = dialplan::engine::TablePlan::new();
-    p.add("parking-example", "alice", 1, "NoOp", "Handles calls to alice.")
-        .add("parking-example", "alice", 2, "Answer", "")
-        .add("parking-example", "alice", 3, "Playback", "hello-world")
-        .add("parking-example", "alice", 4, "SendDTMF", "#72w")
-        .add("parking-example", "alice", 5, "Goto", "parkedcalls,701,1")
-        .add("parking-example", "alice", 6, "Playback", "vm-goodbye")
-        .add("parking-example", "alice", 7, "Hangup", "")
-        .add("from-outside", "5555001", 1, "NoOp", "Route to a local extension.")
-        .add("from-outside", "5555001", 2, "Dial", "Local/alice@parking-example/n,,k")
-        .add("from-outside", "5555001", 3, "Hangup", "");
+    p.add(
+        "parking-example",
+        "alice",
+        1,
+        "NoOp",
+        "Handles calls to alice.",
+    )
+    .add("parking-example", "alice", 2, "Answer", "")
+    .add("parking-example", "alice", 3, "Playback", "hello-world")
+    .add("parking-example", "alice", 4, "SendDTMF", "#72w")
+    .add("parking-example", "alice", 5, "Goto", "parkedcalls,701,1")
+    .add("parking-example", "alice", 6, "Playback", "vm-goodbye")
+    .add("parking-example", "alice", 7, "Hangup", "")
+    .add(
+        "from-outside",
+        "5555001",
+        1,
+        "NoOp",
+        "Route to a local extension.",
+    )
+    .add(
+        "from-outside",
+        "5555001",
+        2,
+        "Dial",
+        "Local/alice@parking-example/n,,k",
+    )
+    .add("from-outside", "5555001", 3, "Hangup", "");
     p.globals.push(("5001".into(), "alice".into()));
     p
 }
@@ -32,7 +52,14 @@ pub fn outside_caller() -> PhoneSpec {
 }
 
 /// Runs one call from `PJSIP/<from>` to `exten@context` and returns every event.
-pub fn run_call(plan: Box<dyn Plan>, config: EngineConfig, from: &str, spec: PhoneSpec, context: &str, exten: &str) -> Vec<Event> {
+pub fn run_call(
+    plan: Box<dyn Plan>,
+    config: EngineConfig,
+    from: &str,
+    spec: PhoneSpec,
+    context: &str,
+    exten: &str,
+) -> Vec<Event> {
     let engine = Engine::new(config, plan);
     let (rec, events) = Recorder::new(Interest::all());
     engine.subscribe(Box::new(rec));
@@ -59,7 +86,19 @@ pub fn render(events: &[Event]) -> String {
             EventBody::Log(l) => s.push_str(&format!("[{t}] {}\n", l.console())),
             EventBody::Ami(f) | EventBody::Dialsim(f) => {
                 let mut line = format!("[{t}] {}", f.name);
-                for key in ["Channel", "DestChannel", "Variable", "Value", "Digit", "DialStatus", "BridgeNumChannels", "Cause", "Prompt", "HeardBy", "Message"] {
+                for key in [
+                    "Channel",
+                    "DestChannel",
+                    "Variable",
+                    "Value",
+                    "Digit",
+                    "DialStatus",
+                    "BridgeNumChannels",
+                    "Cause",
+                    "Prompt",
+                    "HeardBy",
+                    "Message",
+                ] {
                     if let Some(v) = f.get(key) {
                         line.push_str(&format!(" {key}={v}"));
                     }
@@ -107,7 +146,12 @@ pub fn plan_from_conf(text: &str) -> Box<dyn Plan> {
     let conf = l.file.expect("loaded");
     let mut dp = dialplan::model::Dialplan::new();
     let diags = dialplan::model::load_extensions(&mut dp, &conf, &sources);
-    assert!(diags.iter().all(|d| d.severity != dialplan::diag::Severity::Error), "{diags:?}");
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != dialplan::diag::Severity::Error),
+        "{diags:?}"
+    );
     Box::new(dp)
 }
 
@@ -115,16 +159,29 @@ pub fn plan_from_conf(text: &str) -> Box<dyn Plan> {
 pub struct Devices(pub Vec<(String, PhoneSpec)>, pub Vec<(String, String)>);
 
 impl dialplan::engine::DeviceProvider for Devices {
-    fn rewrite(&self, _engine: &Engine, tech: &str, resource: &str) -> Option<dialplan::engine::Rewrite> {
+    fn rewrite(
+        &self,
+        _engine: &Engine,
+        tech: &str,
+        resource: &str,
+    ) -> Option<dialplan::engine::Rewrite> {
         let key = format!("{tech}/{resource}");
-        self.1.iter().find(|(k, _)| *k == key).map(|(_, to)| dialplan::engine::Rewrite {
-            tech: "Local".into(),
-            resource: format!("{to}/n"),
-            note: Some(format!("the scenario emulates {key} by {to}")),
-        })
+        self.1
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, to)| dialplan::engine::Rewrite {
+                tech: "Local".into(),
+                resource: format!("{to}/n"),
+                note: Some(format!("the scenario emulates {key} by {to}")),
+            })
     }
 
-    fn request(&self, _engine: &Engine, tech: &str, resource: &str) -> dialplan::engine::DeviceRequest {
+    fn request(
+        &self,
+        _engine: &Engine,
+        tech: &str,
+        resource: &str,
+    ) -> dialplan::engine::DeviceRequest {
         let key = format!("{tech}/{resource}");
         match self.0.iter().find(|(k, _)| *k == key) {
             Some((_, spec)) => dialplan::engine::DeviceRequest::Phone(spec.clone()),

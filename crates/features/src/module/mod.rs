@@ -255,3 +255,74 @@ impl BridgeFeatures for FeaturesModule {
         ))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::permissions::Permission;
+    use dialplan::engine::{ChannelState, EngineConfig, TablePlan};
+
+    #[test]
+    fn every_code_is_listed_once() {
+        let all = [
+            codes::PARKCALL_NOT_ARMED,
+            codes::FEATURE_NOT_ARMED,
+            codes::PARKING_UNAVAILABLE,
+            codes::NOT_SIMULATED,
+            codes::SHADOWED_CODE,
+        ];
+        assert_eq!(CODES.len(), all.len());
+        for code in all {
+            assert_eq!(
+                CODES.iter().filter(|c| c.code == code).count(),
+                1,
+                "{}",
+                code.0
+            );
+            assert!(code.0.starts_with("features/"));
+        }
+    }
+
+    #[test]
+    fn parkcall_has_a_handler_only_once_registered() {
+        let m = FeaturesModule::new(FeaturesConfig::default());
+        assert!(!m.handlers().has(BuiltinFeature::ParkCall));
+        assert!(m.handlers().has(BuiltinFeature::Disconnect));
+        m.register_action(
+            BuiltinFeature::ParkCall,
+            actions::builtin_action(BuiltinFeature::ParkCall, "#72"),
+        );
+        assert!(m.handlers().has(BuiltinFeature::ParkCall));
+        m.unregister_action(BuiltinFeature::ParkCall);
+        assert!(m.registered_action(BuiltinFeature::ParkCall).is_none());
+    }
+
+    #[test]
+    fn permissions_are_ored_per_channel() {
+        let engine = Engine::new(EngineConfig::default(), Box::new(TablePlan::new()));
+        let a = engine.create_channel(dialplan::engine::ops::NewChannel::new(
+            "PJSIP/a-00000000".into(),
+            "PJSIP",
+            ChannelState::Up,
+        ));
+        let b = engine.create_channel(dialplan::engine::ops::NewChannel::new(
+            "PJSIP/b-00000001".into(),
+            "PJSIP",
+            ChannelState::Up,
+        ));
+        let m = FeaturesModule::new(FeaturesConfig::default());
+        assert_eq!(channel_permissions(&engine, a), FeaturePermissions::NONE);
+        m.dial_letters(&engine, a, b, "kT");
+        assert_eq!(channel_permissions(&engine, a).letters(), "T");
+        assert_eq!(channel_permissions(&engine, b).letters(), "K");
+        assert_eq!(dial_side(&engine, a), Some(DialSide::Caller));
+        assert_eq!(dial_side(&engine, b), Some(DialSide::Callee));
+        // A later Dial without letters keeps them; BRIDGE_FEATURES adds to them.
+        engine.set_var(a, "BRIDGE_FEATURES", Some("H"));
+        m.dial_letters(&engine, a, b, "");
+        assert_eq!(channel_permissions(&engine, a).letters(), "TH");
+        assert!(channel_permissions(&engine, b).contains(Permission::Park));
+        set_channel_permissions(&engine, a, FeaturePermissions::NONE);
+        assert!(channel_permissions(&engine, a).is_empty());
+    }
+}

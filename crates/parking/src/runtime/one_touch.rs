@@ -152,7 +152,7 @@ async fn park_call(
     };
     let space = match generate_parked_user(module, engine, request) {
         Ok(space) => space,
-        Err(()) => {
+        Err(_) => {
             // The peer is moved back into its bridge (it left and rejoins), and the park fails.
             engine.bridge_move(parkee, bridge);
             let parkee_name = engine

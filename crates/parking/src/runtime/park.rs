@@ -102,13 +102,17 @@ pub struct ParkRequest {
     pub idle_at_once: bool,
 }
 
+/// Parking failed; Asterisk's lines were logged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParkFailed;
+
 /// `generate_parked_user`: picks the space and records the parked user in its lot (with its timeout).
 /// `Err` after Asterisk's log lines when no space can be had (or `PARKINGEXTEN` is bad).
 pub fn generate_parked_user(
     module: &ParkingModule,
     engine: &Engine,
     req: ParkRequest,
-) -> Result<u32, ()> {
+) -> Result<u32, ParkFailed> {
     let cfg = &module.config().lots[req.lot];
     let policy = SlotPolicy {
         range: cfg.parkpos.value,
@@ -124,7 +128,7 @@ pub fn generate_parked_user(
             Ok(p) => p,
             Err(line) => {
                 engine.log_line(line);
-                return Err(());
+                return Err(ParkFailed);
             }
         }
     };
@@ -138,14 +142,14 @@ pub fn generate_parked_user(
         engine.log_line(line);
     }
     let Some(space) = outcome.space else {
-        return Err(());
+        return Err(ParkFailed);
     };
     let dial = match req.parker_dial_string {
         Some(d) => d,
         None if !req.parker_channel_name.is_empty() => {
             parker_dial_string(&req.parker_channel_name).to_string()
         }
-        None => return Err(()),
+        None => return Err(ParkFailed),
     };
     let start = engine.now();
     let time_limit = req.time_limit.unwrap_or(cfg.parkingtime.value);

@@ -42,14 +42,18 @@ pub fn parse(data: &str) -> ParkedCallArgs {
     }
 }
 
+/// A space argument Asterisk refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidSpace;
+
 /// Which space a written space names: `Ok(None)` for "the lowest occupied"; `Err` when Asterisk refuses it
 /// (`sscanf("%d")` fails or the number is negative; 0 is accepted and never occupied).
-pub fn target_space(space: Option<&str>) -> Result<Option<u32>, ()> {
+pub fn target_space(space: Option<&str>) -> Result<Option<u32>, InvalidSpace> {
     match space {
         None => Ok(None),
         Some(text) => match scan_c_int(text, usize::MAX) {
             Some((n, _)) if n >= 0 => Ok(u32::try_from(n).ok()),
-            _ => Err(()),
+            _ => Err(InvalidSpace),
         },
     }
 }
@@ -200,7 +204,7 @@ mod tests {
         assert_eq!(target_space(Some("701")), Ok(Some(701)));
         assert_eq!(target_space(Some("701abc")), Ok(Some(701)));
         assert_eq!(target_space(Some("0")), Ok(Some(0)));
-        assert_eq!(target_space(Some("-1")), Err(()));
-        assert_eq!(target_space(Some("abc")), Err(()));
+        assert_eq!(target_space(Some("-1")), Err(InvalidSpace));
+        assert_eq!(target_space(Some("abc")), Err(InvalidSpace));
     }
 }

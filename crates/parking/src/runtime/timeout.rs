@@ -239,18 +239,18 @@ fn async_parseable_goto(engine: &Engine, chan: ChannelId, dest: &str) {
     }) else {
         return;
     };
-    let context = args.context.unwrap_or(cur_ctx);
-    let exten = args.exten.unwrap_or(cur_exten);
-    let priority = match numeric_priority(&args.priority) {
+    let context = args.context.map_or(cur_ctx, str::to_string);
+    let exten = args.exten.map_or(cur_exten, str::to_string);
+    let priority = match numeric_priority(args.priority) {
         Some(n) if args.mode != 0 => cur_prio + n * args.mode,
         Some(n) => n,
         None => match engine
             .plan()
-            .label(&context, &exten, &args.priority, cid.as_deref())
+            .label(&context, &exten, args.priority, cid.as_deref())
         {
             Some(p) => p,
             None => {
-                let p = args.priority.clone();
+                let p = args.priority.to_string();
                 engine.log(LogLevel::Warning, "pbx.c", || {
                     format!("Priority '{p}' must be a number > 0, or valid label")
                 });

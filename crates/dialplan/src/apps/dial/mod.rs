@@ -20,8 +20,8 @@ use crate::diag::LogLevel;
 use crate::engine::channel::{cause, FarEnd};
 use crate::engine::ops::{NewChannel, Waited};
 use crate::engine::{
-    App, AppResult, BridgeKind, ChannelId, ChannelState, Control, DeviceRequest, Engine, Exec, Frame,
-    Interrupt, LeaveReason, Party,
+    App, AppResult, BridgeKind, ChannelId, ChannelState, Control, DeviceRequest, Engine, Exec,
+    Frame, Interrupt, LeaveReason, Party,
 };
 use options::{parse, parse_timeouts, split_item, Peer};
 use std::rc::Rc;
@@ -90,7 +90,9 @@ impl Causes {
 enum Waited2 {
     Answered(usize),
     /// Nobody answered; `hangup`: the caller hung up (or was interrupted) ⇒ −1.
-    NoAnswer { hangup: bool },
+    NoAnswer {
+        hangup: bool,
+    },
 }
 
 async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
@@ -98,7 +100,9 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         engine.set_var(chan, v, Some(""));
     }
     if engine.interrupt(chan).is_some() {
-        engine.verbose(3, "app_dial.c", || "Caller hung up before dial.".to_string());
+        engine.verbose(3, "app_dial.c", || {
+            "Caller hung up before dial.".to_string()
+        });
         engine.set_var(chan, "DIALSTATUS", Some("CANCEL"));
         return AppResult::Hangup;
     }
@@ -132,7 +136,10 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
             Err(c) => {
                 let tech = peer.tech.clone();
                 engine.log(LogLevel::Notice, "app_dial.c", || {
-                    format!("Unable to create channel of type '{tech}' (cause {c} - {})", cause::text(c))
+                    format!(
+                        "Unable to create channel of type '{tech}' (cause {c} - {})",
+                        cause::text(c)
+                    )
                 });
                 num.count(c);
                 if idx + 1 == n_items {
@@ -142,8 +149,17 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         }
     }
     if num_dialed == 0 {
-        engine.verbose(3, "app_dial.c", || "No devices or endpoints to dial (technology/resource)".to_string());
-        return finish(&engine, chan, &mut outs, "CHANUNAVAIL", AppResult::Continue, false);
+        engine.verbose(3, "app_dial.c", || {
+            "No devices or endpoints to dial (technology/resource)".to_string()
+        });
+        return finish(
+            &engine,
+            chan,
+            &mut outs,
+            "CHANUNAVAIL",
+            AppResult::Continue,
+            false,
+        );
     }
     // Start every call.
     let mut i = 0;
@@ -185,10 +201,22 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
             engine.indicate(chan, Control::Ringing);
         }
     }
-    let waited = wait_for_answer(&engine, chan, &mut outs, timeouts.answer, &mut num, &mut status).await;
+    let waited = wait_for_answer(
+        &engine,
+        chan,
+        &mut outs,
+        timeouts.answer,
+        &mut num,
+        &mut status,
+    )
+    .await;
     let peer_idx = match waited {
         Waited2::NoAnswer { hangup } => {
-            let res = if hangup { AppResult::Hangup } else { AppResult::Continue };
+            let res = if hangup {
+                AppResult::Hangup
+            } else {
+                AppResult::Continue
+            };
             return finish(&engine, chan, &mut outs, status, res, args.options.go_on);
         }
         Waited2::Answered(i) => i,
@@ -201,8 +229,13 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
             engine.hangup(o.chan);
         }
     }
-    let peer_name = engine.chan_name(peer).map(|n| n.to_string()).unwrap_or_default();
-    let number = engine.chan_var(peer, "DIALEDPEERNUMBER").filter(|n| !n.is_empty());
+    let peer_name = engine
+        .chan_name(peer)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    let number = engine
+        .chan_var(peer, "DIALEDPEERNUMBER")
+        .filter(|n| !n.is_empty());
     status = "ANSWER";
     engine.set_var(chan, "DIALSTATUS", Some(status));
     engine.set_var(chan, "DIALEDPEERNAME", Some(&peer_name));
@@ -227,7 +260,9 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
     let mut failed = false;
     if let Some(d) = &args.options.dtmf_called {
         let d2 = d.clone();
-        engine.verbose(3, "app_dial.c", || format!("Sending DTMF '{d2}' to the called party."));
+        engine.verbose(3, "app_dial.c", || {
+            format!("Sending DTMF '{d2}' to the called party.")
+        });
         failed |= engine
             .send_dtmf(peer, d, Duration::from_millis(250), Duration::ZERO)
             .await
@@ -235,7 +270,9 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
     }
     if let Some(d) = &args.options.dtmf_calling {
         let d2 = d.clone();
-        engine.verbose(3, "app_dial.c", || format!("Sending DTMF '{d2}' to the calling party."));
+        engine.verbose(3, "app_dial.c", || {
+            format!("Sending DTMF '{d2}' to the calling party.")
+        });
         failed |= engine
             .send_dtmf(chan, d, Duration::from_millis(250), Duration::ZERO)
             .await
@@ -245,7 +282,14 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         if engine.is_alive(peer) {
             engine.hangup(peer);
         }
-        return finish(&engine, chan, &mut Vec::new(), status, AppResult::Hangup, false);
+        return finish(
+            &engine,
+            chan,
+            &mut Vec::new(),
+            status,
+            AppResult::Hangup,
+            false,
+        );
     }
     // Always called, even without letters: the features module also reads `BRIDGE_FEATURES` on the caller
     // (`pre_bridge_setup` does that for every bridged Dial).
@@ -258,10 +302,26 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
     if let Some((up, created)) = engine.with_chan(chan, |c| (c.answered_at, c.created)) {
         let answered = up.map_or(0, |u| now.saturating_sub(u).as_millis() as u64);
         set_duration_var(&engine, chan, "ANSWEREDTIME", answered);
-        set_duration_var(&engine, chan, "DIALEDTIME", now.saturating_sub(created).as_millis() as u64);
+        set_duration_var(
+            &engine,
+            chan,
+            "DIALEDTIME",
+            now.saturating_sub(created).as_millis() as u64,
+        );
     }
-    let res = if why == LeaveReason::AsyncGoto { AppResult::Continue } else { AppResult::Hangup };
-    finish(&engine, chan, &mut Vec::new(), status, res, args.options.go_on)
+    let res = if why == LeaveReason::AsyncGoto {
+        AppResult::Continue
+    } else {
+        AppResult::Hangup
+    };
+    finish(
+        &engine,
+        chan,
+        &mut Vec::new(),
+        status,
+        res,
+        args.options.go_on,
+    )
 }
 
 /// The `out:` part of `dial_exec_full`: remaining callees hung up, `DIALSTATUS` set, `g` applied.
@@ -358,7 +418,11 @@ fn request(engine: &Engine, peer: &Peer, linkedid: Option<Rc<str>>) -> Result<Ch
             nc.far = FarEnd::Device(crate::engine::device::PhoneLink::new(spec));
             Ok(engine.create_channel(nc))
         }
-        DeviceRequest::Unavailable { cause, log, explain } => {
+        DeviceRequest::Unavailable {
+            cause,
+            log,
+            explain,
+        } => {
             for l in log {
                 engine.log_line(l);
             }
@@ -386,7 +450,12 @@ fn setup_callee(engine: &Engine, chan: ChannelId, tc: ChannelId, peer: &Peer) {
     engine.set_var(tc, "DIALEDPEERNUMBER", Some(&peer.number));
     engine.inherit_variables(chan, tc);
     let Some((exten, caller, connected, moh)) = engine.with_chan(chan, |c| {
-        (c.exten.clone(), c.caller.clone(), c.connected.clone(), c.musicclass.clone())
+        (
+            c.exten.clone(),
+            c.caller.clone(),
+            c.connected.clone(),
+            c.musicclass.clone(),
+        )
     }) else {
         return;
     };
@@ -559,10 +628,19 @@ async fn wait_for_answer(
                         });
                         let cc = engine.hangupcause(c);
                         engine.set_hangupcause(chan, cc);
-                        publish_dial(engine, chan, c, DialEvent::End(if busy { "BUSY" } else { "CONGESTION" }));
+                        publish_dial(
+                            engine,
+                            chan,
+                            c,
+                            DialEvent::End(if busy { "BUSY" } else { "CONGESTION" }),
+                        );
                         engine.hangup(c);
                         outs[idx].going = false;
-                        num.count(if busy { cause::USER_BUSY } else { cause::CONGESTION });
+                        num.count(if busy {
+                            cause::USER_BUSY
+                        } else {
+                            cause::CONGESTION
+                        });
                         break;
                     }
                     Frame::Control(Control::Ringing) => {
@@ -580,7 +658,10 @@ async fn wait_for_answer(
                         publish_dial(engine, chan, c, DialEvent::State("RINGING"));
                     }
                     Frame::Control(Control::Progress) => {
-                        let (name, in_name) = (engine.chan_name(c).unwrap_or_default(), engine.chan_name(chan).unwrap_or_default());
+                        let (name, in_name) = (
+                            engine.chan_name(c).unwrap_or_default(),
+                            engine.chan_name(chan).unwrap_or_default(),
+                        );
                         engine.verbose(3, "app_dial.c", || {
                             format!("{name} is making progress passing it to {in_name}")
                         });
@@ -593,8 +674,13 @@ async fn wait_for_answer(
                         publish_dial(engine, chan, c, DialEvent::State("PROGRESS"));
                     }
                     Frame::Control(Control::Proceeding) => {
-                        let (name, in_name) = (engine.chan_name(c).unwrap_or_default(), engine.chan_name(chan).unwrap_or_default());
-                        engine.verbose(3, "app_dial.c", || format!("{name} is proceeding passing it to {in_name}"));
+                        let (name, in_name) = (
+                            engine.chan_name(c).unwrap_or_default(),
+                            engine.chan_name(chan).unwrap_or_default(),
+                        );
+                        engine.verbose(3, "app_dial.c", || {
+                            format!("{name} is proceeding passing it to {in_name}")
+                        });
                         engine.indicate(chan, Control::Proceeding);
                         publish_dial(engine, chan, c, DialEvent::State("PROCEEDING"));
                     }
@@ -635,7 +721,10 @@ async fn wait_for_answer(
 
 /// A callee answered: the `answered` line and the callee's dialplan position cleared.
 fn answered(engine: &Engine, chan: ChannelId, c: ChannelId) {
-    let (name, in_name) = (engine.chan_name(c).unwrap_or_default(), engine.chan_name(chan).unwrap_or_default());
+    let (name, in_name) = (
+        engine.chan_name(c).unwrap_or_default(),
+        engine.chan_name(chan).unwrap_or_default(),
+    );
     engine.verbose(3, "app_dial.c", || format!("{name} answered {in_name}"));
     engine.with_chan_mut(c, |ch| ch.exten.clear());
     engine.set_hangupcause(chan, cause::NORMAL_CLEARING);

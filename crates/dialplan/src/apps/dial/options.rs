@@ -71,7 +71,9 @@ pub fn parse(data: &str) -> Args {
         items,
         timeout_text: arg(&a, 1).to_string(),
         options: parse_dial_options(arg(&a, 2)),
-        url: Some(arg(&a, 3)).filter(|u| !u.is_empty()).map(str::to_string),
+        url: Some(arg(&a, 3))
+            .filter(|u| !u.is_empty())
+            .map(str::to_string),
     }
 }
 
@@ -129,17 +131,17 @@ pub fn parse_timeouts(text: &str) -> Timeouts {
     if !ans.is_empty() {
         match leading_f64(ans) {
             Some(s) if s > 0.0 => t.answer = Some(Duration::from_millis((s * 1000.0) as u64)),
-            _ => t
-                .warnings
-                .push(format!("Invalid answer timeout specified: '{ans}'. Setting timeout to infinite")),
+            _ => t.warnings.push(format!(
+                "Invalid answer timeout specified: '{ans}'. Setting timeout to infinite"
+            )),
         }
     }
     if let Some(p) = prog.filter(|p| !p.is_empty()) {
         match leading_f64(p) {
             Some(s) if s > 0.0 => t.progress = Some(Duration::from_millis((s * 1000.0) as u64)),
-            _ => t
-                .warnings
-                .push(format!("Invalid progress timeout specified: '{p}'. Setting timeout to infinite")),
+            _ => t.warnings.push(format!(
+                "Invalid progress timeout specified: '{p}'. Setting timeout to infinite"
+            )),
         }
     }
     t
@@ -179,7 +181,10 @@ mod tests {
         assert_eq!(t.progress, Some(Duration::from_secs(3)));
         let t = parse_timeouts("0");
         assert_eq!(t.answer, None);
-        assert_eq!(t.warnings, ["Invalid answer timeout specified: '0'. Setting timeout to infinite"]);
+        assert_eq!(
+            t.warnings,
+            ["Invalid answer timeout specified: '0'. Setting timeout to infinite"]
+        );
         assert_eq!(parse_timeouts("").answer, None);
     }
 }

@@ -487,3 +487,70 @@ exten => 1,nolabel,NoOp()
         ]
     );
 }
+
+#[test]
+fn fall_through_both_ways_and_across_includes() {
+    let (dp, _, _) = load(
+        "[c]
+include => d
+exten => 100,2,Lit2()
+exten => _1XX,1,Pat1()
+exten => 101,1,Lit101()
+[d]
+exten => 101,2,Inc2()
+",
+    );
+    let app = |e: &str, p: i32| {
+        dp.find("c", e, p, None)
+            .map(|f| f.priority.app().to_string())
+    };
+    assert_eq!(app("100", 1).as_deref(), Some("Pat1"));
+    assert_eq!(app("100", 2).as_deref(), Some("Lit2"));
+    assert_eq!(app("101", 2).as_deref(), Some("Inc2"));
+    let found = dp.find("c", "101", 2, None).unwrap();
+    assert_eq!(found.context.name(), "d");
+}
+
+#[test]
+fn reload_keeps_other_registrars_and_clears_globals_when_asked() {
+    let mut sources = SourceMap::new();
+    let first = parse(
+        &mut sources,
+        &[(
+            "extensions.conf",
+            "[general]\nclearglobalvars=yes\n[globals]\nA=1\n[gone]\nexten => 1,1,NoOp()\n[kept]\nexten => 1,1,NoOp()\n",
+        )],
+    );
+    let mut dp = Dialplan::new();
+    register_parking(&mut dp);
+    dp.find_or_create_context("park-dial", "res_parking");
+    let _ = load_extensions(&mut dp, &first, &sources);
+    let order: Vec<&str> = dp.contexts().map(|c| c.name()).collect();
+    // Old contexts are merged newest first, each prepended: their relative order flips.
+    assert_eq!(order, ["parkedcalls", "park-dial", "kept", "gone"]);
+    let second = parse(
+        &mut sources,
+        &[("extensions.conf", "[kept]\nexten => 2,1,NoOp()\n")],
+    );
+    let out = reload_extensions(
+        &mut dp,
+        FileStatus::Loaded,
+        Some(&second),
+        &sources,
+        &GlobalsOnly,
+    );
+    assert!(out.diagnostics.is_empty());
+    let order: Vec<&str> = dp.contexts().map(|c| c.name()).collect();
+    assert_eq!(order, ["park-dial", "parkedcalls", "kept"]);
+    // The first merge re-added the lot's priorities newest first, so now `700` (registrar `res_parking`)
+    // is the newest and gives the re-created context its registrar: it alternates on every reload.
+    assert_eq!(
+        dp.context("parkedcalls").unwrap().registrar(),
+        "res_parking"
+    );
+    assert_eq!(dp.globals.get("A"), None);
+    assert!(!dp.general.clearglobalvars);
+    // A file the parser rejected keeps the old dialplan.
+    let _ = reload_extensions(&mut dp, FileStatus::Invalid, None, &sources, &GlobalsOnly);
+    assert!(dp.context("kept").is_some());
+}
