@@ -452,3 +452,65 @@ fn a_hundred_thousand_calls() {
         out.stderr
     );
 }
+
+#[test]
+fn a_sounds_folder_gives_the_prompt_lengths() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sounds")).unwrap();
+    // One second of 8 kHz signed linear.
+    std::fs::write(dir.path().join("sounds/hello.sln"), vec![0u8; 16_000]).unwrap();
+    std::fs::write(
+        dir.path().join("extensions.conf"),
+        "[start]\nexten => s,1,Answer()\n same => n,Playback(hello)\n same => n,Playback(nothere)\n same => n,NoOp(${PLAYBACKSTATUS})\n same => n,Hangup()\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("scenario.toml"),
+        format!("sounds = \"sounds\"\n{ONE_CALL}"),
+    )
+    .unwrap();
+    let out = dialsim(&["run", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("Playing 'hello.slin'"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("WARNING: file.c: File nothere does not exist in any format"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("NoOp(\"PJSIP/outside-00000000\", \"FAILED\")"),
+        "{}",
+        out.stdout
+    );
+    let hello = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("Playback(\"PJSIP/outside-00000000\", \"hello\")"))
+        .unwrap();
+    let next = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("Playback(\"PJSIP/outside-00000000\", \"nothere\")"))
+        .unwrap();
+    let ms = |l: &str| -> u64 {
+        let t = &l[1..13];
+        let p: Vec<f64> = t.split(':').map(|x| x.parse().unwrap()).collect();
+        ((p[0] * 3600.0 + p[1] * 60.0 + p[2]) * 1000.0).round() as u64
+    };
+    assert_eq!(ms(next) - ms(hello), 1000);
+
+    std::fs::write(
+        dir.path().join("scenario.toml"),
+        format!("sounds = \"nowhere\"\n{ONE_CALL}"),
+    )
+    .unwrap();
+    let out = dialsim(&["run", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("sounds folder"), "{}", out.stderr);
+}

@@ -112,6 +112,20 @@ pub fn prepare(args: &RunArgs) -> Result<Prepared, String> {
     if let Some(call) = &args.call {
         add_call(&mut scenario, call, &args.from, args.callerid.as_deref())?;
     }
+    if let Some(sounds) = &scenario.sounds {
+        let dir = if sounds.is_absolute() || embedded {
+            sounds.clone()
+        } else {
+            base.join(sounds)
+        };
+        if !dir.is_dir() {
+            return Err(format!(
+                "dialsim: sounds folder '{}' does not exist",
+                dir.display()
+            ));
+        }
+        scenario.sounds = Some(dir);
+    }
     let (source, label): (Box<dyn ConfSource>, String) = match (&args.config, embedded) {
         (Some(dir), _) => (
             Box::new(dir_source(dir)?),

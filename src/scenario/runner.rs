@@ -111,6 +111,9 @@ pub fn run(
         },
         Box::new(dialplan),
     );
+    if let Some(dir) = &scenario.sounds {
+        engine.set_prompts(super::sounds::load(dir)?);
+    }
     let devices = Rc::new(ScenarioDevices::new(scenario));
     engine.set_device_provider(devices.clone());
     let (collector, collected) = Collector::new();
