@@ -518,9 +518,16 @@ fn a_sounds_folder_gives_the_prompt_lengths() {
 #[test]
 fn the_comeback_to_an_emulated_device_is_explained() {
     let out = dialsim(&["run", "dialplan-examples/02-timeout-comeback"]);
-    let line = out.stdout.lines().find(|l| l.contains("[run/emulated-comeback]")).expect("explained");
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("[run/emulated-comeback]"))
+        .expect("explained");
     assert!(line.starts_with("[00:05:02."), "{line}");
-    assert!(line.contains("'Local/alice@parking-example': that is the extension emulating PJSIP/alice"), "{line}");
+    assert!(
+        line.contains("'Local/alice@parking-example': that is the extension emulating PJSIP/alice"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -530,7 +537,13 @@ fn cli_commands_that_are_not_simulated_say_so() {
         &format!("{ONE_CALL}[[actions]]\nat = \"1s\"\ncli = \"core show uptime\"\n[[actions]]\nat = \"1s\"\ncli = \"dialplan show start\"\n"),
         &[],
     );
-    assert!(out.stdout.contains("[00:00:01.000] [dialsim] the CLI command 'core show uptime' is not simulated"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "[00:00:01.000] [dialsim] the CLI command 'core show uptime' is not simulated"
+        ),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("[00:00:01.000] [dialsim] CLI> dialplan show start\n[ Context 'start' created by 'pbx_config' ]"), "{}", out.stdout);
 }
 
@@ -548,8 +561,14 @@ fn phones_busy_unavailable_and_timed_actions() {
     let s = &out.stdout;
     assert!(s.contains("PJSIP/bob-00000001 is busy"), "{s}");
     assert!(s.contains("ERROR: res_pjsip.c: Endpoint 'carol': Could not create dialog to invalid URI 'carol'.  Is endpoint registered and reachable?"), "{s}");
-    assert!(s.contains("NoOp(\"PJSIP/outside-00000000\", \"BUSY\")"), "{s}");
-    assert!(s.contains("[00:00:01.000]     -- PJSIP/dave-00000002 answered PJSIP/outside-00000000"), "{s}");
+    assert!(
+        s.contains("NoOp(\"PJSIP/outside-00000000\", \"BUSY\")"),
+        "{s}"
+    );
+    assert!(
+        s.contains("[00:00:01.000]     -- PJSIP/dave-00000002 answered PJSIP/outside-00000000"),
+        "{s}"
+    );
     assert!(s.contains("[00:00:20.000]     -- Executing [300@desk:1] Answer(\"PJSIP/erin-00000003\", \"\") in new stack"), "{s}");
     assert!(s.contains("[00:00:30.000] [dialsim] PJSIP/erin has no channel up, so its keys '1' go nowhere [run/device-not-up]"), "{s}");
 }
