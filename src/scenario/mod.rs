@@ -7,7 +7,6 @@
 //! - [`devices`]: the scenario's devices as the engine's [`dialplan::engine::DeviceProvider`];
 //! - [`runner`]: one run of a scenario on a loaded configuration;
 //! - [`explain`]: what the emulation itself causes, said when it happens;
-//! - [`sounds`]: prompt durations from a folder of real sound files;
 //! - [`cli`]: the CLI commands a scenario's `[[actions]]` may print.
 
 pub mod cli;
@@ -17,7 +16,6 @@ pub mod duration;
 pub mod explain;
 pub mod file;
 pub mod runner;
-pub mod sounds;
 
 pub use file::{parse, ScenarioError};
 pub use runner::{run, RunOutcome, CODES};

@@ -10,6 +10,7 @@ use super::devices::ScenarioDevices;
 use super::{split_device, ActionKind, DeviceActionKind, DeviceKind, Scenario, When};
 use crate::config::LoadedConfig;
 use dialplan::diag::{CodeInfo, Severity};
+use dialplan::engine::media::{Prompts, UnknownPrompt};
 use dialplan::engine::{
     ChannelId, Engine, EngineConfig, Event, EventBody, Interest, Party, Subscriber,
 };
@@ -112,7 +113,10 @@ pub fn run(
         Box::new(dialplan),
     );
     if let Some(dir) = &scenario.sounds {
-        engine.set_prompts(super::sounds::load(dir)?);
+        // With a sounds folder, a prompt that has no file there is missing, as it is in Asterisk.
+        let mut prompts = Prompts::empty(UnknownPrompt::Missing);
+        prompts.read_dir(dir)?;
+        engine.set_prompts(prompts);
     }
     let devices = Rc::new(ScenarioDevices::new(scenario));
     engine.set_device_provider(devices.clone());
