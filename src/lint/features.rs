@@ -11,11 +11,14 @@ use super::{
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::expr::{separate_args, ArgMode};
+use dialplan::model::Priority;
 use features::BuiltinFeature;
+use std::borrow::Cow;
 
-pub(super) fn check(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
-    check_dial_targets(config, out);
-    check_parkcall(config, out);
+/// `dials`: every `Dial` priority loaded from a file, in dialplan order.
+pub(super) fn check(config: &LoadedConfig, dials: &[&Priority], out: &mut Vec<Diagnostic>) {
+    check_dial_targets(dials, out);
+    check_parkcall(config, dials, out);
 }
 
 /// What the option letters of a Dial grant for parking.
@@ -27,16 +30,74 @@ enum Grant {
     Unknown,
 }
 
-/// Dial's arguments as Dial splits them (targets, timeout, options, URL).
-fn dial_args(data: &str) -> Vec<String> {
-    separate_args(data, ',', ArgMode::Standard, 4)
+/// Dial's arguments as Dial splits them (targets, timeout, options, URL); `arg(i)` is argument `i`.
+struct DialArgs<'a> {
+    data: &'a str,
+    /// Where each of the first three arguments starts and ends when they hold no quote or backslash (then
+    /// they are plain slices of the data); `None` when [`separate_args`] has to unquote.
+    plain: Option<[Option<(usize, usize)>; 3]>,
+}
+
+impl<'a> DialArgs<'a> {
+    fn new(data: &'a str) -> Self {
+        let b = data.as_bytes();
+        // The splitting rule of `separate_args` without quotes or escapes: a `,` outside `(...)` and
+        // `[...]` ends an argument (a stray `)` or `]` is ignored). What follows the third argument does
+        // not change the first three.
+        let mut found = [None; 3];
+        if !b.is_empty() {
+            let (mut paren, mut bracket) = (0u32, 0u32);
+            let mut start = 0;
+            let mut n = 0;
+            for (i, &c) in b.iter().enumerate() {
+                match c {
+                    b'(' => paren += 1,
+                    b')' => paren = paren.saturating_sub(1),
+                    b'[' => bracket += 1,
+                    b']' => bracket = bracket.saturating_sub(1),
+                    b'"' | b'\\' => return DialArgs { data, plain: None },
+                    b',' if paren == 0 && bracket == 0 => {
+                        found[n] = Some((start, i));
+                        n += 1;
+                        start = i + 1;
+                        if n == found.len() {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if n < found.len() {
+                // The last argument runs to the end (empty after a trailing `,`).
+                found[n] = Some((start, data.len()));
+            }
+        }
+        DialArgs {
+            data,
+            plain: Some(found),
+        }
+    }
+
+    fn arg(&self, i: usize) -> Option<Cow<'a, str>> {
+        match &self.plain {
+            Some(found) => found
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|(a, b)| Cow::Borrowed(&self.data[a..b])),
+            None => separate_args(self.data, ',', ArgMode::Standard, 4)
+                .into_iter()
+                .nth(i)
+                .map(Cow::Owned),
+        }
+    }
 }
 
 fn dial_grant(data: &str) -> Grant {
-    let args = dial_args(data);
-    let Some(options) = args.get(2) else {
+    let Some(options) = DialArgs::new(data).arg(2) else {
         return Grant::Nothing;
     };
+    let options = &*options;
     if is_dynamic(options) {
         return Grant::Unknown;
     }
@@ -68,7 +129,7 @@ fn sets_bridge_features(data: &str) -> bool {
     name.trim_start_matches('_') == "BRIDGE_FEATURES"
 }
 
-fn check_parkcall(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
+fn check_parkcall(config: &LoadedConfig, dials: &[&Priority], out: &mut Vec<Diagnostic>) {
     let code = config.features.featuremap.code(BuiltinFeature::ParkCall);
     if code.is_empty() {
         return;
@@ -76,7 +137,7 @@ fn check_parkcall(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
     let dp = &config.dialplan;
     let mut granting = Vec::new();
     let mut unknown = false;
-    for (_, _, p) in priorities_running(dp, &["Dial"]) {
+    for &p in dials {
         match dial_grant(p.data()) {
             Grant::Park => granting.push(p),
             Grant::Unknown => unknown = true,
@@ -84,7 +145,7 @@ fn check_parkcall(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
         }
     }
     let bridge_features = priorities_running(dp, &["Set", "MSet"])
-        .any(|(_, _, p)| p.data().split(',').any(sets_bridge_features));
+        .any(|p| p.data().split(',').any(sets_bridge_features));
     let span = config.features.featuremap.span(BuiltinFeature::ParkCall);
 
     if config.parking.is_none() {
@@ -127,13 +188,12 @@ fn check_parkcall(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
     out.push(diag);
 }
 
-fn check_dial_targets(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
-    for (_, _, p) in priorities_running(&config.dialplan, &["Dial"]) {
-        let args = dial_args(p.data());
-        let Some(targets) = args.first() else {
+fn check_dial_targets(dials: &[&Priority], out: &mut Vec<Diagnostic>) {
+    for &p in dials {
+        let Some(targets) = DialArgs::new(p.data()).arg(0) else {
             continue;
         };
-        if is_dynamic(targets) {
+        if is_dynamic(&targets) {
             continue;
         }
         let bad = targets
@@ -166,6 +226,35 @@ mod tests {
     fn letters_skip_arguments() {
         let letters: String = option_letters("D(w123)kG(x,1)T").collect();
         assert_eq!(letters, "DkGT");
+    }
+
+    #[test]
+    fn plain_dial_args_split_as_separate_args_does() {
+        for data in [
+            "",
+            "a",
+            "a,",
+            ",",
+            "a,b",
+            "a,b,c",
+            "a,b,c,d,e",
+            "PJSIP/a&PJSIP/b,30,tT(x,y)",
+            "f(a,b),c,[d,e],f",
+            "a),b,c",
+            "\"a,b\",c,k",
+            "a\\,b,c,d",
+            "Local/2000@ctx/n,,k",
+        ] {
+            let want = separate_args(data, ',', ArgMode::Standard, 4);
+            let args = DialArgs::new(data);
+            for i in 0..3 {
+                assert_eq!(
+                    args.arg(i).map(|a| a.into_owned()),
+                    want.get(i).cloned(),
+                    "{data:?} argument {i}"
+                );
+            }
+        }
     }
 
     #[test]

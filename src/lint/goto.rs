@@ -2,17 +2,18 @@
 //! generates: `Goto(parkedcalls,701,1)` is valid exactly when a lot generates space 701 in `parkedcalls`.
 
 use super::target::{gotoif_branches, parse_location, Location, Priority};
-use super::{jumps, GOTO_TARGET_MISSING};
+use super::{Jump, GOTO_TARGET_MISSING};
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
+use dialplan::model::Matcher;
 
-pub(super) fn check(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
-    let dp = &config.dialplan;
-    for jump in jumps(dp) {
+pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
+    let legacy = config.dialplan.matcher() == Matcher::Legacy;
+    for jump in jumps {
         let Some(span) = jump.priority.source() else {
             continue;
         };
-        for arg in jump.targets {
+        for arg in jump.targets.iter() {
             let Some(loc) = parse_location(arg) else {
                 continue;
             };
@@ -23,6 +24,12 @@ pub(super) fn check(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
                 None if jump.exten.starts_with('_') => continue,
                 None => jump.exten,
             };
+            // Most jumps stay in their own extension (`GotoIf(...?done)`): when it has the target itself, a
+            // lookup would find it there (the legacy matcher tries every literal of that name, the plain one
+            // included), so the search is skipped.
+            if legacy && context == jump.context && exten == jump.exten && own_target(jump, &loc) {
+                continue;
+            }
             if let Some(problem) = problem(config, context, exten, &loc) {
                 let target = format!("{context},{exten},{}", priority_text(&loc.priority));
                 out.push(
@@ -41,6 +48,19 @@ pub(super) fn check(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
+
+/// Whether the jump's own (literal, caller-id-less) extension has the priority or label it names.
+fn own_target(jump: &Jump<'_>, loc: &Location<'_>) -> bool {
+    let ext = jump.extension;
+    if ext.is_pattern() || ext.callerid().is_some() {
+        return false;
+    }
+    match loc.priority {
+        Priority::Number(n) => ext.priority(n).is_some(),
+        Priority::Label(l) => ext.priority_by_label(l).is_some(),
+        Priority::Relative(_) => false,
     }
 }
 
@@ -118,15 +138,45 @@ fn problem(
 }
 
 /// Keeps the call's branches of a GotoIf, or the single argument of a Goto.
-pub(super) fn branches<'a>(app: &str, data: &'a str) -> Vec<&'a str> {
+pub(super) fn branches<'a>(app: &str, data: &'a str) -> Branches<'a> {
+    let mut b = Branches {
+        items: [""; 2],
+        len: 0,
+    };
     if app.eq_ignore_ascii_case("Goto") {
-        return vec![data];
+        b.push(data);
+        return b;
     }
-    match gotoif_branches(data) {
-        Some((a, b)) => [a, b]
-            .into_iter()
-            .filter(|s| !s.trim().is_empty())
-            .collect(),
-        None => Vec::new(),
+    if let Some((x, y)) = gotoif_branches(data) {
+        for s in [x, y] {
+            if !s.trim().is_empty() {
+                b.push(s);
+            }
+        }
+    }
+    b
+}
+
+/// The location arguments of one jump (at most two: a GotoIf's branches), kept without allocating.
+#[derive(Clone, Copy)]
+pub(super) struct Branches<'a> {
+    items: [&'a str; 2],
+    len: usize,
+}
+
+impl<'a> Branches<'a> {
+    fn push(&mut self, s: &'a str) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = s;
+            self.len += 1;
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.items[..self.len].iter().copied()
     }
 }

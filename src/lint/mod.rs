@@ -54,9 +54,11 @@ pub const CODES: &[CodeInfo] = &[
 /// Runs every check on a loaded configuration.
 pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    goto::check(config, &mut out);
-    reach::check(config, &mut out);
-    features::check(config, &mut out);
+    // One walk over the dialplan finds what the checks look at.
+    let scan = Scan::new(&config.dialplan);
+    goto::check(config, &scan.jumps, &mut out);
+    reach::check(config, &scan.jumps, &mut out);
+    features::check(config, &scan.dials, &mut out);
     parking::check(config, &mut out);
     out
 }
@@ -65,48 +67,84 @@ pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
 struct Jump<'a> {
     context: &'a str,
     exten: &'a str,
+    extension: &'a dialplan::model::Extension,
     app: &'a str,
     priority: &'a dialplan::model::Priority,
-    targets: Vec<&'a str>,
+    targets: goto::Branches<'a>,
 }
 
-/// Every `Goto`/`GotoIf` priority loaded from a file, in dialplan order.
-fn jumps(dp: &dialplan::model::Dialplan) -> impl Iterator<Item = Jump<'_>> {
-    dp.contexts().flat_map(|context| {
-        context.extensions().iter().flat_map(move |ext| {
-            ext.priorities().iter().filter_map(move |p| {
-                let app = p.app();
-                let is_jump =
-                    app.eq_ignore_ascii_case("Goto") || app.eq_ignore_ascii_case("GotoIf");
-                (is_jump && p.source().is_some()).then(|| Jump {
-                    context: context.name(),
-                    exten: ext.name(),
-                    app,
-                    priority: p,
-                    targets: goto::branches(app, p.data()),
-                })
-            })
-        })
-    })
+/// The priorities loaded from a file that the checks look at, in dialplan order.
+struct Scan<'a> {
+    /// Every `Goto`/`GotoIf`.
+    jumps: Vec<Jump<'a>>,
+    /// Every `Dial`.
+    dials: Vec<&'a dialplan::model::Priority>,
+}
+
+/// The applications the checks care about (names compared as Asterisk does, ignoring case).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum App {
+    Goto,
+    GotoIf,
+    Dial,
+    Hangup,
+    Other,
+}
+
+impl App {
+    fn of(name: &str) -> App {
+        // The length rules out most names before any comparison.
+        match name.len() {
+            4 if name.eq_ignore_ascii_case("Goto") => App::Goto,
+            4 if name.eq_ignore_ascii_case("Dial") => App::Dial,
+            6 if name.eq_ignore_ascii_case("GotoIf") => App::GotoIf,
+            6 if name.eq_ignore_ascii_case("Hangup") => App::Hangup,
+            _ => App::Other,
+        }
+    }
+}
+
+impl<'a> Scan<'a> {
+    fn new(dp: &'a dialplan::model::Dialplan) -> Self {
+        let mut scan = Scan {
+            jumps: Vec::new(),
+            dials: Vec::new(),
+        };
+        for context in dp.contexts() {
+            for ext in context.extensions() {
+                for p in ext.priorities() {
+                    if p.source().is_none() {
+                        continue;
+                    }
+                    let app = p.app();
+                    match App::of(app) {
+                        App::Goto | App::GotoIf => scan.jumps.push(Jump {
+                            context: context.name(),
+                            exten: ext.name(),
+                            extension: ext,
+                            app,
+                            priority: p,
+                            targets: goto::branches(app, p.data()),
+                        }),
+                        App::Dial => scan.dials.push(p),
+                        App::Hangup | App::Other => {}
+                    }
+                }
+            }
+        }
+        scan
+    }
 }
 
 /// Every priority loaded from a file running one of `apps` (names compared as Asterisk does, ignoring case).
 fn priorities_running<'a>(
     dp: &'a dialplan::model::Dialplan,
     apps: &'a [&'a str],
-) -> impl Iterator<
-    Item = (
-        &'a dialplan::model::Context,
-        &'a dialplan::model::Extension,
-        &'a dialplan::model::Priority,
-    ),
-> + 'a {
+) -> impl Iterator<Item = &'a dialplan::model::Priority> + 'a {
     dp.contexts().flat_map(move |context| {
         context.extensions().iter().flat_map(move |ext| {
-            ext.priorities().iter().filter_map(move |p| {
-                let hit =
-                    p.source().is_some() && apps.iter().any(|a| p.app().eq_ignore_ascii_case(a));
-                hit.then_some((context, ext, p))
+            ext.priorities().iter().filter(move |p| {
+                p.source().is_some() && apps.iter().any(|a| p.app().eq_ignore_ascii_case(a))
             })
         })
     })

@@ -2,33 +2,54 @@
 //! branches jump), with nothing jumping to them.
 
 use super::target::{self, is_dynamic, parse_location};
-use super::{jumps, UNREACHABLE_PRIORITY};
+use super::{Jump, UNREACHABLE_PRIORITY};
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
-use dialplan::model::{Dialplan, Extension, Priority};
+use dialplan::model::{Extension, Priority};
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
-pub(super) fn check(config: &LoadedConfig, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
     let dp = &config.dialplan;
-    let targets = Targets::collect(dp);
+    let targets = Targets::collect(jumps);
+    if targets.any_dynamic_context {
+        return;
+    }
+    // Scratch lists reused for every extension.
+    let mut scratch = Scratch::default();
     for context in dp.contexts() {
-        if targets.dynamic_contexts.contains(context.name()) || targets.any_dynamic_context {
+        if targets.dynamic_contexts.contains(context.name()) {
             continue;
         }
         for ext in context.extensions() {
-            check_extension(context.name(), ext, &targets, out);
+            check_extension(context.name(), ext, &targets, &mut scratch, out);
         }
     }
 }
 
-fn check_extension(context: &str, ext: &Extension, targets: &Targets, out: &mut Vec<Diagnostic>) {
-    let prios: Vec<&Priority> = ext.priorities().iter().filter(|p| !p.is_hint()).collect();
-    let mut reachable = vec![false; prios.len()];
+#[derive(Default)]
+struct Scratch<'a> {
+    prios: Vec<&'a Priority>,
+    reachable: Vec<bool>,
+}
+
+fn check_extension<'a>(
+    context: &str,
+    ext: &'a Extension,
+    targets: &Targets<'_>,
+    scratch: &mut Scratch<'a>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Scratch { prios, reachable } = scratch;
+    prios.clear();
+    prios.extend(ext.priorities().iter().filter(|p| !p.is_hint()));
+    reachable.clear();
+    reachable.resize(prios.len(), false);
     for (i, p) in prios.iter().enumerate() {
         let by_fall = i > 0
             && reachable[i - 1]
             && prios[i - 1].number() + 1 == p.number()
-            && falls_through(prios[i - 1]);
+            && targets.falls_through(prios[i - 1]);
         reachable[i] =
             p.number() == 1 || by_fall || targets.hits(context, ext, p.number(), p.label());
     }
@@ -38,7 +59,7 @@ fn check_extension(context: &str, ext: &Extension, targets: &Targets, out: &mut 
         let starts_dead_run = !reachable[i]
             && reachable[i - 1]
             && prev.number() + 1 == prios[i].number()
-            && !falls_through(prev);
+            && !targets.falls_through(prev);
         if !starts_dead_run {
             i += 1;
             continue;
@@ -84,41 +105,69 @@ fn check_extension(context: &str, ext: &Extension, targets: &Targets, out: &mut 
     }
 }
 
-/// Whether the dialplan goes on to the next priority after this one (when it returns 0).
-fn falls_through(p: &Priority) -> bool {
-    let app = p.app();
-    if app.eq_ignore_ascii_case("Goto") || app.eq_ignore_ascii_case("Hangup") {
-        return false;
+/// A small fast hasher for the target sets (FxHash's multiply-rotate); the sets are only looked up, never
+/// iterated into output.
+#[derive(Clone, Copy, Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
     }
-    if app.eq_ignore_ascii_case("GotoIf") {
-        return super::goto::branches(app, p.data()).len() < 2;
+
+    fn finish(&self) -> u64 {
+        self.0
     }
-    true
 }
 
-/// Every literal jump target in the dialplan, by target context, and where a dynamic jump could land.
-struct Targets {
-    by_context: HashMap<String, ContextTargets>,
-    dynamic_contexts: HashSet<String>,
+type Fx = BuildHasherDefault<FxHasher>;
+
+/// Every literal jump target in the dialplan, by target context, and where a dynamic jump could land. All
+/// names are borrowed from the dialplan.
+struct Targets<'a> {
+    by_context: HashMap<&'a str, ContextTargets<'a>, Fx>,
+    dynamic_contexts: HashSet<&'a str, Fx>,
     any_dynamic_context: bool,
+    /// How many branches each `GotoIf` loaded from a file jumps by, keyed by the priority's address (read
+    /// once in the jump list rather than again for every priority).
+    gotoif_branches: HashMap<usize, usize, Fx>,
+}
+
+/// The key of a priority in [`Targets::gotoif_branches`].
+fn address(p: &Priority) -> usize {
+    p as *const Priority as usize
 }
 
 /// The jumps into one context: (extension, priority) and (extension, label).
 #[derive(Default)]
-struct ContextTargets {
-    numbers: HashSet<(String, i32)>,
-    labels: HashSet<(String, String)>,
+struct ContextTargets<'a> {
+    numbers: HashSet<(&'a str, i32), Fx>,
+    labels: HashSet<(&'a str, &'a str), Fx>,
 }
 
-impl Targets {
-    fn collect(dp: &Dialplan) -> Self {
+impl<'a> Targets<'a> {
+    fn collect(jumps: &[Jump<'a>]) -> Self {
         let mut t = Targets {
-            by_context: HashMap::new(),
-            dynamic_contexts: HashSet::new(),
+            by_context: HashMap::default(),
+            dynamic_contexts: HashSet::default(),
             any_dynamic_context: false,
+            gotoif_branches: HashMap::default(),
         };
-        for jump in jumps(dp) {
-            for arg in jump.targets {
+        for jump in jumps {
+            if !jump.app.eq_ignore_ascii_case("Goto") {
+                t.gotoif_branches
+                    .insert(address(jump.priority), jump.targets.len());
+            }
+            for arg in jump.targets.iter() {
                 if is_dynamic(arg) {
                     t.note_dynamic(arg, jump.context);
                     continue;
@@ -126,18 +175,19 @@ impl Targets {
                 let Some(loc) = parse_location(arg) else {
                     continue;
                 };
-                let context = loc.context.unwrap_or(jump.context).to_string();
-                let exten = loc.exten.unwrap_or(jump.exten).to_string();
+                let context = loc.context.unwrap_or(jump.context);
+                let exten = loc.exten.unwrap_or(jump.exten);
                 let into = t.by_context.entry(context).or_default();
                 match loc.priority {
                     target::Priority::Number(n) => {
                         into.numbers.insert((exten, n));
                     }
                     target::Priority::Label(l) => {
-                        into.labels.insert((exten, l.to_string()));
+                        into.labels.insert((exten, l));
                     }
                     target::Priority::Relative(n) => {
-                        into.numbers.insert((exten, jump.priority.number() + n));
+                        into.numbers
+                            .insert((exten, jump.priority.number().wrapping_add(n)));
                     }
                 }
             }
@@ -145,16 +195,34 @@ impl Targets {
         t
     }
 
-    fn note_dynamic(&mut self, arg: &str, current: &str) {
-        let parts: Vec<&str> = arg.split(',').collect();
-        match parts.as_slice() {
-            [c, _, _] if !is_dynamic(c) => {
-                self.dynamic_contexts.insert(c.trim().to_string());
+    fn note_dynamic(&mut self, arg: &'a str, current: &'a str) {
+        let mut parts = arg.split(',');
+        let first = parts.next().unwrap_or_default();
+        if parts.count() == 2 {
+            if is_dynamic(first) {
+                self.any_dynamic_context = true;
+            } else {
+                self.dynamic_contexts.insert(first.trim());
             }
-            [_, _, _] => self.any_dynamic_context = true,
-            _ => {
-                self.dynamic_contexts.insert(current.to_string());
+        } else {
+            self.dynamic_contexts.insert(current);
+        }
+    }
+
+    /// Whether the dialplan goes on to the next priority after this one (when it returns 0).
+    fn falls_through(&self, p: &Priority) -> bool {
+        let app = p.app();
+        match app.len() {
+            4 if app.eq_ignore_ascii_case("Goto") => false,
+            6 if app.eq_ignore_ascii_case("Hangup") => false,
+            6 if app.eq_ignore_ascii_case("GotoIf") => {
+                let n = match self.gotoif_branches.get(&address(p)) {
+                    Some(&n) => n,
+                    None => super::goto::branches(app, p.data()).len(),
+                };
+                n < 2
             }
+            _ => true,
         }
     }
 
@@ -163,14 +231,14 @@ impl Targets {
             return false;
         };
         if !ext.is_pattern() {
-            let name = ext.name().to_string();
-            return into.numbers.contains(&(name.clone(), number))
-                || label.is_some_and(|l| into.labels.contains(&(name, l.to_string())));
+            let name = ext.name();
+            return into.numbers.contains(&(name, number))
+                || label.is_some_and(|l| into.labels.contains(&(name, l)));
         }
         let matches_ext = |e: &str| e == ext.name() || ext.pattern().matches(e);
         into.numbers
             .iter()
-            .any(|(e, n)| *n == number && matches_ext(e))
-            || label.is_some_and(|l| into.labels.iter().any(|(e, ll)| ll == l && matches_ext(e)))
+            .any(|&(e, n)| n == number && matches_ext(e))
+            || label.is_some_and(|l| into.labels.iter().any(|&(e, ll)| ll == l && matches_ext(e)))
     }
 }

@@ -28,12 +28,13 @@ pub fn parse_location(arg: &str) -> Option<Location<'_>> {
     if arg.is_empty() || is_dynamic(arg) {
         return None;
     }
-    let parts: Vec<&str> = arg.split(',').map(str::trim).collect();
-    let (context, exten, priority) = match parts.as_slice() {
-        [p] => (None, None, *p),
-        [e, p] => (None, Some(*e), *p),
-        [c, e, p] => (Some(*c), Some(*e), *p),
-        _ => return None,
+    let mut parts = arg.split(',').map(str::trim);
+    let first = parts.next()?;
+    let (context, exten, priority) = match (parts.next(), parts.next(), parts.next()) {
+        (None, _, _) => (None, None, first),
+        (Some(p), None, _) => (None, Some(first), p),
+        (Some(e), Some(p), None) => (Some(first), Some(e), p),
+        (Some(_), Some(_), Some(_)) => return None,
     };
     let priority = if let Some(rest) = priority.strip_prefix('+') {
         Priority::Relative(rest.parse().ok()?)

@@ -49,8 +49,9 @@ pub struct LineCol {
 pub struct SourceFile {
     /// The path the file was read from (as the loader resolved it).
     pub path: PathBuf,
-    /// The file's text. Invalid UTF-8 is replaced (lossily) so that spans stay meaningful.
-    pub text: Arc<str>,
+    /// The file's text. Invalid UTF-8 is replaced (lossily) so that spans stay meaningful. An `Arc<String>`
+    /// so that a file read into a `String` is shared (by the items that slice it) without copying it.
+    pub text: Arc<String>,
     /// Where this file was `#include`d from; `None` for a top-level file.
     pub included_from: Option<Span>,
     line_starts: Vec<u32>,
@@ -109,7 +110,13 @@ impl SourceMap {
     }
 
     /// Adds a file and returns its id. `text` should already be decoded (see [`decode_text`]).
-    pub fn add(&mut self, path: PathBuf, text: Arc<str>, included_from: Option<Span>) -> FileId {
+    pub fn add(
+        &mut self,
+        path: PathBuf,
+        text: impl Into<Arc<String>>,
+        included_from: Option<Span>,
+    ) -> FileId {
+        let text: Arc<String> = text.into();
         let mut line_starts = vec![0u32];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         let id = FileId(self.files.len() as u32);
@@ -183,11 +190,8 @@ impl SourceMap {
 
 /// Decodes file bytes the way dialsim treats them: UTF-8, with invalid sequences replaced by U+FFFD.
 /// Asterisk works on bytes; a replacement keeps offsets meaningful for diagnostics.
-pub fn decode_text(bytes: &[u8]) -> Arc<str> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Arc::from(s),
-        Err(_) => Arc::from(String::from_utf8_lossy(bytes).as_ref()),
-    }
+pub fn decode_text(bytes: &[u8]) -> Arc<String> {
+    Arc::new(String::from_utf8_lossy(bytes).into_owned())
 }
 
 #[cfg(test)]
@@ -197,7 +201,7 @@ mod tests {
     #[test]
     fn line_and_column_of_offsets() {
         let mut map = SourceMap::new();
-        let id = map.add("a.conf".into(), Arc::from("[a]\nx => 1\n"), None);
+        let id = map.add("a.conf".into(), String::from("[a]\nx => 1\n"), None);
         assert_eq!(
             map.line_col(Span::new(id, 0, 1)),
             LineCol { line: 1, col: 1 }
@@ -213,13 +217,13 @@ mod tests {
     #[test]
     fn include_chain_is_innermost_first() {
         let mut map = SourceMap::new();
-        let top = map.add("top.conf".into(), Arc::from("#include a.conf\n"), None);
+        let top = map.add("top.conf".into(), String::from("#include a.conf\n"), None);
         let a = map.add(
             "a.conf".into(),
-            Arc::from("#include b.conf\n"),
+            String::from("#include b.conf\n"),
             Some(Span::new(top, 0, 15)),
         );
-        let b = map.add("b.conf".into(), Arc::from(""), Some(Span::new(a, 0, 15)));
+        let b = map.add("b.conf".into(), String::new(), Some(Span::new(a, 0, 15)));
         assert_eq!(map.include_chain(b).len(), 2);
         assert!(map.is_in_chain(b, Path::new("top.conf")));
         assert!(!map.is_in_chain(top, Path::new("b.conf")));

@@ -18,8 +18,8 @@ use super::diags::{self, At, Fatal};
 use super::line::{classify, trim_range, ItemOp, LineKind};
 use super::reader::{CommentEvent, Comments, Kept, LineReader, Piece, Splice};
 use super::{
-    AsteriskOrigin, ConfFile, ConfLoad, ConfSource, FileOrigin, FileStatus, Item, Op, Section,
-    ASTERISK_CONFIG_DIR,
+    AsteriskOrigin, ConfFile, ConfLoad, ConfSource, ConfText, FileOrigin, FileStatus, Item, Op,
+    Section, ASTERISK_CONFIG_DIR,
 };
 use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
@@ -123,8 +123,8 @@ struct FileCtx {
 struct LineRef<'a> {
     bytes: &'a [u8],
     base: Base<'a>,
-    /// The whole file's text, when `base` is [`Base::At`]: sub-slices of it are `&str` without re-validation.
-    source: Option<&'a str>,
+    /// The whole file's text, when `base` is [`Base::At`]: sub-slices of it are shared, not copied.
+    source: Option<&'a Arc<String>>,
 }
 
 enum Base<'a> {
@@ -140,14 +140,14 @@ impl LineRef<'_> {
         }
     }
 
-    /// The text of `a..b` as an owned string.
-    fn text(&self, a: usize, b: usize) -> String {
+    /// The text of `a..b`: a slice of the file when the line is one, else a copy.
+    fn text(&self, a: usize, b: usize) -> ConfText {
         if let (Base::At(base), Some(src)) = (&self.base, self.source) {
-            if let Some(s) = src.get(base + a..base + b) {
-                return s.to_owned();
+            if src.get(base + a..base + b).is_some() {
+                return ConfText::shared(src, base + a, base + b);
             }
         }
-        text_of(&self.bytes[a..b])
+        ConfText::from(text_of(&self.bytes[a..b]))
     }
 
     fn span(&self, file: FileId, a: usize, b: usize) -> Span {
@@ -190,9 +190,10 @@ fn asterisk_path(name: &Path) -> String {
 
 /// Decodes file bytes keeping every offset: an invalid byte becomes one `?`. Returns the offset of the first
 /// invalid byte, if any.
-fn decode(bytes: Vec<u8>) -> (Arc<str>, Option<usize>) {
+fn decode(bytes: Vec<u8>) -> (Arc<String>, Option<usize>) {
     match String::from_utf8(bytes) {
-        Ok(s) => (Arc::from(s), None),
+        // No copy: the text read is the text kept.
+        Ok(s) => (Arc::new(s), None),
         Err(e) => {
             let bytes = e.into_bytes();
             let mut out = String::with_capacity(bytes.len());
@@ -204,7 +205,7 @@ fn decode(bytes: Vec<u8>) -> (Arc<str>, Option<usize>) {
                     out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
                 }
             }
-            (Arc::from(out), first)
+            (Arc::new(out), first)
         }
     }
 }
@@ -843,7 +844,7 @@ impl Loader<'_> {
                 let replace_key = items[r].key.clone();
                 let replace_value = items[r].value.clone();
                 // The old value, the raw text after `+=`, blanks trimmed at both ends of the whole.
-                let mut joined = replace_value.clone().into_bytes();
+                let mut joined = replace_value.as_bytes().to_vec();
                 joined.extend_from_slice(&bytes[value.0..value.1]);
                 let (j0, j1) = trim_range(&joined, 0, joined.len());
                 let new_value = text_of(&joined[j0..j1]);
@@ -856,7 +857,7 @@ impl Loader<'_> {
                             || it.value.eq_ignore_ascii_case(&replace_value))
                 }) {
                     target.key = replace_key;
-                    target.value = new_value;
+                    target.value = ConfText::from(new_value);
                     target.inherited_from = None;
                 }
                 return;
@@ -956,7 +957,7 @@ mod tests {
     fn items(s: &Section) -> Vec<(String, String)> {
         s.items
             .iter()
-            .map(|i| (i.key.clone(), i.value.clone()))
+            .map(|i| (i.key.to_string(), i.value.to_string()))
             .collect()
     }
 

@@ -12,10 +12,12 @@ mod line;
 mod loader;
 mod reader;
 mod sources;
+mod text;
 
 pub use diags::CODES;
 pub use line::{classify, ItemOp, LineKind};
 pub use sources::relative_name;
+pub use text::ConfText;
 
 use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
@@ -191,9 +193,9 @@ pub enum Op {
 #[derive(Clone, Debug)]
 pub struct Item {
     /// Trimmed name.
-    pub key: String,
+    pub key: ConfText,
     /// Trimmed value, comments removed, `\;` unescaped.
-    pub value: String,
+    pub value: ConfText,
     pub op: Op,
     /// The whole line (after comment removal and trimming).
     pub span: Span,

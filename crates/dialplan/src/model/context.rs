@@ -9,7 +9,7 @@
 //! sequence number of its last insertion into its table ([`Extension::table_seq`], [`Priority::seq`]).
 
 use super::order::{ext_cid_cmp, ext_cmp_exten};
-use super::pattern::{exten_display_name, exten_key, Pattern};
+use super::pattern::{display_name_cow, key_cow, Pattern};
 use super::trie::Trie;
 use crate::diag::{LogLevel, LogLine};
 use crate::source::Span;
@@ -321,6 +321,8 @@ pub struct Context {
     /// For each literal extension (they come first), its name's first 8 characters packed so that integer
     /// order is Asterisk's order ([`literal_prefix`]): exact lookups binary-search this array.
     lit_prefix: Vec<u64>,
+    /// Index of the extension the last [`Context::add`] went to: where the next line most likely goes.
+    last_added: usize,
 }
 
 /// A new priority to add: everything `ast_add_extension2` takes.
@@ -416,6 +418,7 @@ impl Context {
             source: None,
             trie: OnceLock::new(),
             lit_prefix: Vec::new(),
+            last_added: 0,
         }
     }
 
@@ -541,14 +544,14 @@ impl Context {
         if p.exten.is_empty() {
             return Err(AddError::EmptyName(self.name.to_string()));
         }
-        let name = exten_display_name(p.exten);
+        let name = display_name_cow(p.exten);
         // Hints keep their dashes in the matching key (Asterisk skips fluff removal for them).
         let key = if p.priority == PRIORITY_HINT {
             name.clone()
         } else {
-            exten_key(p.exten)
+            key_cow(p.exten)
         };
-        let cid_key = p.callerid.map(exten_key);
+        let cid_key = p.callerid.map(key_cow);
         let label = p.label.filter(|l| !l.is_empty());
         let mut app_data = String::with_capacity(p.app.len() + p.data.len());
         app_data.push_str(p.app);
@@ -566,18 +569,42 @@ impl Context {
             location,
         };
         self.has_table = true;
-        self.trie = OnceLock::new();
-        let pos = self.extensions.partition_point(|e| {
-            ext_cid_cmp(e.pattern.key(), e.cid_key(), &key, cid_key.as_deref()) == Ordering::Less
-        });
-        let existing = self.extensions.get(pos).is_some_and(|e| {
-            ext_cid_cmp(e.pattern.key(), e.cid_key(), &key, cid_key.as_deref()) == Ordering::Equal
-        });
+        if self.trie.get().is_some() {
+            self.trie = OnceLock::new();
+        }
+        // Lines of one extension come one after another: the extension added to last is checked first. Two
+        // different extensions never compare equal, so an identical key finds the one extension there is.
+        let hinted = self
+            .extensions
+            .get(self.last_added)
+            .is_some_and(|e| *e.pattern.key() == *key && e.cid_key() == cid_key.as_deref());
+        let cmp =
+            |e: &Extension| ext_cid_cmp(e.pattern.key(), e.cid_key(), &key, cid_key.as_deref());
+        let (pos, existing) = if hinted {
+            (self.last_added, true)
+        } else {
+            // Files often list extensions in order: one that sorts after the last goes at the end.
+            let after_last = self
+                .extensions
+                .last()
+                .is_none_or(|e| cmp(e) == Ordering::Less);
+            let pos = if after_last {
+                self.extensions.len()
+            } else {
+                self.extensions
+                    .partition_point(|e| cmp(e) == Ordering::Less)
+            };
+            let existing = self
+                .extensions
+                .get(pos)
+                .is_some_and(|e| cmp(e) == Ordering::Equal);
+            (pos, existing)
+        };
+        self.last_added = pos;
         if existing {
-            let ctx_name = self.name.clone();
             let ext = &mut self.extensions[pos];
             tmp.name_idx = ext.name_index(&name);
-            return add_priority(&ctx_name, ext, tmp, &name, replace, seq);
+            return add_priority(&self.name, ext, tmp, &name, replace, seq);
         }
         *seq += 1;
         tmp.seq = *seq;
@@ -588,7 +615,7 @@ impl Context {
             })
         });
         let ext = Extension {
-            name: name.into_boxed_str(),
+            name: Box::from(&*name),
             aliases: Vec::new(),
             pattern: Pattern::new(&key),
             cid,

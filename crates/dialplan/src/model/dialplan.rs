@@ -153,6 +153,8 @@ pub struct Dialplan {
     registrars: Vec<Arc<str>>,
     /// Insertion counter shared by every hash-table insertion (see [`super::context`]).
     pub(crate) seq: u32,
+    /// Index of the context the last [`Dialplan::add_extension_at`] went to (checked before the index).
+    last_context: usize,
     pub general: General,
     pub globals: Globals,
 }
@@ -173,7 +175,8 @@ impl Dialplan {
 
     /// The one shared copy of a registrar name.
     pub(crate) fn intern(&mut self, registrar: &str) -> Arc<str> {
-        if let Some(r) = self.registrars.iter().find(|r| ***r == *registrar) {
+        // The newest name is the likeliest (a module registers its lines together).
+        if let Some(r) = self.registrars.iter().rev().find(|r| ***r == *registrar) {
             return r.clone();
         }
         let r: Arc<str> = Arc::from(registrar);
@@ -238,10 +241,16 @@ impl Dialplan {
         replace: Replace,
     ) -> Result<Added, AddError> {
         let registrar = self.intern(priority.registrar);
-        let Some(&i) = self.index.get(context) else {
-            return Err(AddError::NoContext(context.to_string()));
+        // A file adds its lines context by context: the context of the previous add is checked first.
+        let i = match self.contexts.get(self.last_context) {
+            Some(c) if c.name() == context => self.last_context,
+            _ => match self.index.get(context) {
+                Some(&i) => i as usize,
+                None => return Err(AddError::NoContext(context.to_string())),
+            },
         };
-        let ctx = &mut self.contexts[i as usize];
+        self.last_context = i;
+        let ctx = &mut self.contexts[i];
         ctx.add(&priority, registrar, location, replace, &mut self.seq)
     }
 

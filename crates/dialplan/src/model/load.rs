@@ -22,6 +22,7 @@ use super::pattern::{shrink_phone_number, Mode};
 use crate::conf::{ConfFile, FileStatus, Item, Section};
 use crate::diag::{Code, CodeInfo, Diagnostic, LogLevel, LogLine, Severity};
 use crate::source::{SourceMap, Span};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The name pbx_config loads and uses in its messages for lines of the top-level file.
@@ -228,24 +229,28 @@ struct Loader<'s> {
 }
 
 /// Where one item is, for messages: 1-based line and the file name Asterisk prints.
-struct Place {
+struct Place<'s> {
     line: u32,
-    file: String,
+    file: &'s str,
 }
 
-impl Loader<'_> {
-    fn place(&self, item: &Item) -> Place {
+impl<'s> Loader<'s> {
+    fn place(&self, item: &Item) -> Place<'s> {
         let (line, file) = item.asterisk_origin(self.conf);
         Place {
             line,
-            file: if file.is_empty() { CONFIG_FILE } else { file }.to_string(),
+            file: if file.is_empty() { CONFIG_FILE } else { file },
         }
     }
 
     /// `registrar_file` / `registrar_line`: the message file name without its folder.
-    fn location(&mut self, p: &Place) -> Location {
-        let base = p.file.rsplit('/').next().unwrap_or_default();
-        let file = match self.files.iter().find(|f| ***f == *base) {
+    fn location(&mut self, p: &Place<'_>) -> Location {
+        let base = match p.file.as_bytes().iter().rposition(|&b| b == b'/') {
+            Some(i) => &p.file[i + 1..],
+            None => p.file,
+        };
+        // Nearly every line is in the file of the line before: the newest name is checked first.
+        let file = match self.files.iter().rev().find(|f| ***f == *base) {
             Some(f) => f.clone(),
             None => {
                 let f: Arc<str> = Arc::from(base);
@@ -266,7 +271,7 @@ impl Loader<'_> {
         self.out.log.push(line);
     }
 
-    fn substitute(&mut self, text: &str, globals: &Globals, span: Span) -> String {
+    fn substitute<'t>(&mut self, text: &'t str, globals: &Globals, span: Span) -> Cow<'t, str> {
         let scope = SubstScope {
             globals,
             exten: None,
@@ -275,19 +280,24 @@ impl Loader<'_> {
         self.substitute_in(text, &scope, span)
     }
 
-    fn substitute_in(&mut self, text: &str, scope: &SubstScope<'_>, span: Span) -> String {
+    fn substitute_in<'t>(
+        &mut self,
+        text: &'t str,
+        scope: &SubstScope<'_>,
+        span: Span,
+    ) -> Cow<'t, str> {
         if !text.contains('$') {
-            return text.to_string();
+            return Cow::Borrowed(text);
         }
         match self.subst.substitute(text, scope) {
-            Some(s) => s,
+            Some(s) => Cow::Owned(s),
             None => {
                 self.emit(
                     Diagnostic::note(UNEXPANDED, format!("'{text}' is used as written"))
                         .with_span(span)
                         .with_help("Asterisk expands variables and expressions here when it loads the file; dialsim could not, so the text is kept as it is"),
                 );
-                text.to_string()
+                Cow::Borrowed(text)
             }
         }
     }
@@ -416,13 +426,18 @@ impl Loader<'_> {
                     );
                     continue;
                 }
-                let realext = state.last_extension.clone();
+                let realext = std::mem::take(&mut state.last_extension);
                 self.extension(local, item, &realext, &item.value, &mut state);
+                state.last_extension = realext;
             } else if key.eq_ignore_ascii_case("exten") {
                 let (ext, rest) = pbx_strsep(&item.value);
                 let realext = self.substitute(ext, globals, item.value_span);
-                state.last_extension = realext.clone();
-                self.extension(local, item, &realext, rest.unwrap_or(""), &mut state);
+                // The buffer is reused from line to line.
+                let mut last = std::mem::take(&mut state.last_extension);
+                last.clear();
+                last.push_str(&realext);
+                self.extension(local, item, &last, rest.unwrap_or(""), &mut state);
+                state.last_extension = last;
             } else if key.eq_ignore_ascii_case("include") {
                 let value = self.substitute(&item.value, globals, item.value_span);
                 let registrar = local.intern(PBX_CONFIG);
@@ -451,7 +466,7 @@ impl Loader<'_> {
                 let value = self.substitute(&item.value, globals, item.value_span);
                 let registrar = local.intern(PBX_CONFIG);
                 let pat = IgnorePat {
-                    pattern: value.into_boxed_str(),
+                    pattern: Box::from(&*value),
                     registrar,
                     source: Some(item.span),
                 };
@@ -503,11 +518,11 @@ impl Loader<'_> {
         let value = if item.key.eq_ignore_ascii_case("switch") {
             self.substitute(&item.value, globals, item.value_span)
         } else {
-            item.value.clone()
+            Cow::Borrowed(item.value.as_str())
         };
         let (name, data) = match value.split_once('/') {
             Some((n, d)) => (n, d),
-            None => (value.as_str(), ""),
+            None => (&*value, ""),
         };
         let registrar = local.intern(PBX_CONFIG);
         let sw = Switch {
@@ -564,17 +579,17 @@ impl Loader<'_> {
     ) {
         let (cxt, globals) = (state.cxt, state.globals);
         let p = self.place(item);
-        let (name, cid) = match realext.split_once('/') {
+        let (name, cid) = match split_once(realext, b'/') {
             Some((n, c)) => (n, Some(shrink_phone_number(c))),
             None => (realext, None),
         };
-        let (pri_field, rest) = match rest.split_once(',') {
+        let (pri_field, rest) = match split_once(rest, b',') {
             Some((a, b)) => (a, Some(b)),
             None => (rest, None),
         };
         let pri_field = ast_strip(pri_field);
-        let (pri_text, label) = match pri_field.split_once('(') {
-            Some((pri, after)) => match after.split_once(')') {
+        let (pri_text, label) = match split_once(pri_field, b'(') {
+            Some((pri, after)) => match split_once(after, b')') {
                 Some((label, _)) => (pri, Some(label)),
                 None => {
                     self.emit(
@@ -598,7 +613,7 @@ impl Loader<'_> {
             },
             None => (pri_field, None),
         };
-        let (pri, plus) = match pri_text.split_once('+') {
+        let (pri, plus) = match split_once(pri_text, b'+') {
             Some((a, b)) => (a, Some(b)),
             None => (pri_text, None),
         };
@@ -660,13 +675,13 @@ impl Loader<'_> {
             }
         };
         let appl = rest.unwrap_or("");
-        let (app, data): (&str, &str) = match appl.split_once('(') {
+        let (app, data): (&str, &str) = match split_once(appl, b'(') {
             None => (appl, ""),
             Some((app, after)) => {
-                if app.contains("${") || app.contains("$[") {
+                if has_expansion(app) {
                     (appl, "")
                 } else {
-                    match after.rfind(')') {
+                    match after.as_bytes().iter().rposition(|&b| b == b')') {
                         Some(end) => (app, &after[..end]),
                         None => {
                             self.emit(
@@ -721,7 +736,7 @@ impl Loader<'_> {
                 context: Some(cxt),
             };
             hint_device = self.substitute_in(app, &scope, item.value_span);
-            hint_device.as_str()
+            &*hint_device
         } else {
             app
         };
@@ -902,16 +917,31 @@ fn pbx_strsep(s: &str) -> (&str, Option<&str>) {
     (s, None)
 }
 
-fn is_blank(c: char) -> bool {
-    (c as u32) < 33
+/// `str::split_once` for an ASCII byte: a plain byte scan, cheaper than the `char` searcher on the short
+/// fields of a dialplan line.
+fn split_once(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = s.as_bytes().iter().position(|&c| c == b)?;
+    // An ASCII byte is always a character boundary.
+    Some((&s[..i], &s[i + 1..]))
+}
+
+/// Whether an application name holds `${` or `$[` (pbx_config then takes the whole text as the name).
+fn has_expansion(app: &str) -> bool {
+    app.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'$' && (w[1] == b'{' || w[1] == b'['))
 }
 
 fn skip_blanks(s: &str) -> &str {
-    s.trim_start_matches(is_blank)
+    let n = s.bytes().take_while(|&b| b < 33).count();
+    // Blanks are ASCII, so `n` is a character boundary.
+    &s[n..]
 }
 
 fn ast_strip(s: &str) -> &str {
-    s.trim_matches(is_blank)
+    let s = skip_blanks(s);
+    let n = s.bytes().rev().take_while(|&b| b < 33).count();
+    &s[..s.len() - n]
 }
 
 /// `sscanf(s, "%30d")`: optional blanks and sign, at least one digit; C's conversion to `int`.

@@ -95,10 +95,24 @@ pub(crate) fn ext_cmp_exten_partial(l: &[u8], r: &[u8]) -> i32 {
     }
 }
 
-/// A pattern position's score and member bits (most significant bit of byte 0 = byte value 0).
+/// A pattern position: its score, and what its member bits are made from (computed only when two positions
+/// score the same, which is when Asterisk compares the bits).
 struct Pos {
     score: i32,
-    bits: [u8; 32],
+    members: Members,
+}
+
+/// The members of a pattern position.
+#[derive(Clone, Copy)]
+enum Members {
+    /// No members (`.`, `!`, the end, an unterminated set).
+    None,
+    /// One byte value (a literal character).
+    One(u8),
+    /// Digits `lo..='9'` (`N`, `Z`, `X`).
+    DigitsFrom(u8),
+    /// The body of a `[...]` set: `p[start..end]`.
+    Set(usize, usize),
 }
 
 const SCORE_DOT: i32 = 0x18000;
@@ -106,14 +120,44 @@ const SCORE_BANG: i32 = 0x28000;
 const SCORE_END: i32 = 0x30000;
 const SCORE_BAD_SET: i32 = 0x40000;
 
+impl Members {
+    /// Member bits: the most significant bit of byte 0 is byte value 0.
+    fn bits(self, p: &[u8]) -> [u8; 32] {
+        let mut bits = [0u8; 32];
+        let mut set = |c: u8| bits[(c / 8) as usize] |= 1u8 << (7 - (c % 8));
+        match self {
+            Members::None => {}
+            Members::One(c) => set(c),
+            Members::DigitsFrom(lo) => (lo..=b'9').for_each(set),
+            Members::Set(start, end) => {
+                let mut k = start;
+                while k < end {
+                    let c1 = p[k];
+                    let c2 = if k + 2 < end && p[k + 1] == b'-' {
+                        k += 2;
+                        p[k]
+                    } else {
+                        c1
+                    };
+                    for c in c1 as u16..=c2 as u16 {
+                        set(c as u8);
+                    }
+                    k += 1;
+                }
+            }
+        }
+        bits
+    }
+}
+
 /// Reads one position of `p` starting at `*i`; sets `*i` to `None` at the end of the pattern.
 fn pattern_pos(p: &[u8], i: &mut Option<usize>) -> Pos {
-    let mut bits = [0u8; 32];
+    let none = |score| Pos {
+        score,
+        members: Members::None,
+    };
     let Some(mut k) = *i else {
-        return Pos {
-            score: SCORE_END,
-            bits,
-        };
+        return none(SCORE_END);
     };
     loop {
         let mut c = at(p, k);
@@ -122,30 +166,15 @@ fn pattern_pos(p: &[u8], i: &mut Option<usize>) -> Pos {
             c = at(p, k);
             k += 1;
         }
-        let score = match c {
-            b'n' | b'N' => {
-                bits[6] = 0x3f;
-                bits[7] = 0xc0;
-                0x0800 | b'2' as i32
-            }
-            b'x' | b'X' => {
-                bits[6] = 0xff;
-                bits[7] = 0xc0;
-                0x0A00 | b'0' as i32
-            }
-            b'z' | b'Z' => {
-                bits[6] = 0x7f;
-                bits[7] = 0xc0;
-                0x0900 | b'1' as i32
-            }
-            b'.' => SCORE_DOT,
-            b'!' => SCORE_BANG,
+        let (score, members) = match c {
+            b'n' | b'N' => (0x0800 | b'2' as i32, Members::DigitsFrom(b'2')),
+            b'x' | b'X' => (0x0A00 | b'0' as i32, Members::DigitsFrom(b'0')),
+            b'z' | b'Z' => (0x0900 | b'1' as i32, Members::DigitsFrom(b'1')),
+            b'.' => (SCORE_DOT, Members::None),
+            b'!' => (SCORE_BANG, Members::None),
             0 => {
                 *i = None;
-                return Pos {
-                    score: SCORE_END,
-                    bits,
-                };
+                return none(SCORE_END);
             }
             b'[' => {
                 let rest_end = super::pattern::c_len(p);
@@ -155,48 +184,50 @@ fn pattern_pos(p: &[u8], i: &mut Option<usize>) -> Pos {
                     .map(|e| e + k)
                 else {
                     *i = Some(k);
-                    return Pos {
-                        score: SCORE_BAD_SET,
-                        bits,
-                    };
+                    return none(SCORE_BAD_SET);
                 };
-                let mut count = 0i32;
-                let mut cmin = 0xFFu8;
-                while k < end {
-                    let c1 = p[k];
-                    let c2 = if k + 2 < end && p[k + 1] == b'-' {
-                        let c2 = p[k + 2];
-                        k += 2;
-                        c2
-                    } else {
-                        c1
-                    };
-                    cmin = cmin.min(c1);
-                    for c in c1 as u16..=c2 as u16 {
-                        let c = c as u8;
-                        let mask = 1u8 << (7 - (c % 8));
-                        if bits[(c / 8) as usize] & mask == 0 {
-                            bits[(c / 8) as usize] |= mask;
-                            count += 0x100;
-                        }
-                    }
-                    k += 1;
-                }
-                k += 1; // past ']'
+                let members = Members::Set(k, end);
+                let (count, cmin) = set_count_min(p, k, end);
+                k = end + 1; // past ']'
                 if count == 0 {
                     // An empty set is ignored: read the next position.
                     continue;
                 }
-                count | cmin as i32
+                (count | cmin as i32, members)
             }
-            other => {
-                bits[(other / 8) as usize] = 1 << (7 - (other % 8));
-                0x0100 | other as i32
-            }
+            other => (0x0100 | other as i32, Members::One(other)),
         };
         *i = Some(k);
-        return Pos { score, bits };
+        return Pos { score, members };
     }
+}
+
+/// The score part of a set `p[start..end]`: `0x100` per distinct member, and the lowest first character
+/// of its items.
+fn set_count_min(p: &[u8], start: usize, end: usize) -> (i32, u8) {
+    let mut seen = [0u64; 4];
+    let mut count = 0i32;
+    let mut cmin = 0xFFu8;
+    let mut k = start;
+    while k < end {
+        let c1 = p[k];
+        let c2 = if k + 2 < end && p[k + 1] == b'-' {
+            k += 2;
+            p[k]
+        } else {
+            c1
+        };
+        cmin = cmin.min(c1);
+        for c in c1 as u16..=c2 as u16 {
+            let (w, b) = ((c >> 6) as usize, 1u64 << (c & 63));
+            if seen[w] & b == 0 {
+                seen[w] |= b;
+                count += 0x100;
+            }
+        }
+        k += 1;
+    }
+    (count, cmin)
 }
 
 /// `ext_cmp_pattern` on the text after the two `_`.
@@ -205,10 +236,16 @@ pub(crate) fn ext_cmp_pattern(left: &[u8], right: &[u8]) -> Ordering {
     loop {
         let l = pattern_pos(left, &mut li);
         let r = pattern_pos(right, &mut ri);
-        let mut cmp = (l.score - r.score).cmp(&0);
+        let mut cmp = l.score.cmp(&r.score);
         if cmp == Ordering::Equal {
-            // Swapped on purpose: the set holding the lower byte sorts first.
-            cmp = r.bits.cmp(&l.bits);
+            cmp = match (l.members, r.members) {
+                // Equal scores of single characters or digit classes mean equal members.
+                (Members::Set(..), _) | (_, Members::Set(..)) => {
+                    // Swapped on purpose: the set holding the lower byte sorts first.
+                    r.members.bits(right).cmp(&l.members.bits(left))
+                }
+                _ => Ordering::Equal,
+            };
         }
         if cmp != Ordering::Equal {
             return cmp;

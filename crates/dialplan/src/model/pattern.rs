@@ -13,6 +13,7 @@
 //! starting with `_` that equals the pattern itself matches it.
 
 use super::order::ext_cmp_pattern;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Which question a match answers (Asterisk's `ext_match_t` masked to the match bits).
@@ -301,25 +302,26 @@ fn compile(p: &[u8]) -> Vec<Elem> {
 
 /// The bytes a set's contents accept, following the matcher's loop: at each position, `a-b` (when two more
 /// characters remain before `]`) is an inclusive range compared as C `char` (signed), else one character.
+/// The items are read the same way whatever byte is tested, so the set is the union of its items (NUL, which
+/// ends a C string, is never a member).
 fn set_members(body: &[u8]) -> ByteSet {
     let mut set = ByteSet([0; 4]);
-    for d in 1..=255u8 {
-        let ds = d as i8;
-        let mut j = 0usize;
-        while j < body.len() {
-            if j + 2 < body.len() && body[j + 1] == b'-' {
-                if ds >= body[j] as i8 && ds <= body[j + 2] as i8 {
+    let mut j = 0usize;
+    while j < body.len() {
+        if j + 2 < body.len() && body[j + 1] == b'-' {
+            let (lo, hi) = (body[j] as i8, body[j + 2] as i8);
+            for v in lo as i16..=hi as i16 {
+                let d = v as i8 as u8;
+                if d != 0 {
                     set.insert(d);
-                    break;
                 }
-                j += 3;
-            } else {
-                if d == body[j] {
-                    set.insert(d);
-                    break;
-                }
-                j += 1;
             }
+            j += 3;
+        } else {
+            if body[j] != 0 {
+                set.insert(body[j]);
+            }
+            j += 1;
         }
     }
     set
@@ -362,15 +364,31 @@ impl SquareTracker {
 /// The name Asterisk shows for an extension (`ext_strncpy` without fluff removal): spaces removed, except
 /// inside a pattern's `[...]`.
 pub fn exten_display_name(src: &str) -> String {
+    display_name_cow(src).into_owned()
+}
+
+/// [`exten_display_name`], borrowing `src` when nothing is removed (the usual case: no space at all).
+pub(crate) fn display_name_cow(src: &str) -> Cow<'_, str> {
+    if !src.as_bytes().contains(&b' ') {
+        return Cow::Borrowed(src);
+    }
     let mut t = SquareTracker::new(src);
-    src.chars().filter(|&c| t.keep(c, false)).collect()
+    Cow::Owned(src.chars().filter(|&c| t.keep(c, false)).collect())
 }
 
 /// The key Asterisk matches and sorts on (`ext_strncpy` with fluff removal): spaces and `-` removed, except
 /// inside a pattern's `[...]`. Hints keep their dashes (Asterisk skips fluff removal for them).
 pub fn exten_key(src: &str) -> String {
+    key_cow(src).into_owned()
+}
+
+/// [`exten_key`], borrowing `src` when nothing is removed (no space and no `-`).
+pub(crate) fn key_cow(src: &str) -> Cow<'_, str> {
+    if !src.bytes().any(|b| b == b' ' || b == b'-') {
+        return Cow::Borrowed(src);
+    }
     let mut t = SquareTracker::new(src);
-    src.chars().filter(|&c| t.keep(c, true)).collect()
+    Cow::Owned(src.chars().filter(|&c| t.keep(c, true)).collect())
 }
 
 /// `ast_shrink_phone_number`, which pbx_config applies to the caller-id part of `exten => 100/CID,...`:

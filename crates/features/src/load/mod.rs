@@ -484,7 +484,7 @@ impl<'a> Loader<'a> {
                     return false;
                 }
             },
-            GeneralOption::Text(field) => *field(&mut self.config.general) = item.value.clone(),
+            GeneralOption::Text(field) => *field(&mut self.config.general) = item.value.to_string(),
             GeneralOption::Bool(field) => *field(&mut self.config.general) = ast_true(&item.value),
             GeneralOption::Parking => self.parking(section, item, SectionKind::General),
         }
@@ -557,7 +557,7 @@ impl<'a> Loader<'a> {
         match parse_item(&item.value) {
             Ok(parsed) => {
                 let new = ApplicationMapItem {
-                    name: item.key.clone(),
+                    name: item.key.to_string(),
                     dtmf: parsed.dtmf,
                     activate_on: parsed.activate_on,
                     app: parsed.app,
@@ -631,8 +631,8 @@ impl<'a> Loader<'a> {
 
     fn group_item(&mut self, index: usize, item: &Item) {
         let new = FeatureGroupItem {
-            name: item.key.clone(),
-            dtmf_override: item.value.clone(),
+            name: item.key.to_string(),
+            dtmf_override: item.value.to_string(),
             span: Some(item.span),
         };
         if let Some(group) = self.groups.get_mut(index) {
