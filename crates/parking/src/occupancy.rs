@@ -121,7 +121,10 @@ mod tests {
         assert_eq!(o.first_free_from(1), 2);
         assert_eq!(o.first_free_from(3), 4);
         o.insert(u32::MAX);
-        assert_eq!(o.first_free_from(i64::from(u32::MAX)), i64::from(u32::MAX) + 1);
+        assert_eq!(
+            o.first_free_from(i64::from(u32::MAX)),
+            i64::from(u32::MAX) + 1
+        );
         o.insert(0);
         assert_eq!(o.first_free_from(0), 2);
     }
