@@ -249,7 +249,7 @@ impl Engine {
                 self.set_var(chan, var, None);
             }
         }
-        self.set_peer_vars(id);
+        self.set_peer_vars(id, chan);
         if let Some(d) = &delegate {
             d.entered(self, id, chan);
         }
@@ -272,16 +272,22 @@ impl Engine {
     }
 
     /// `BRIDGEPEER` after a membership change: two members name each other; a holding bridge clears it.
-    fn set_peer_vars(&self, id: BridgeId) {
-        let Some((kind, members)) = self.with_bridge(id, |b| (b.kind, b.members.clone())) else {
+    fn set_peer_vars(&self, id: BridgeId, joined: ChannelId) {
+        let Some(kind) = self.with_bridge(id, |b| b.kind) else {
+            return;
+        };
+        if kind == BridgeKind::Holding {
+            // A holding bridge clears BRIDGEPEER on every member. The members already there were cleared when
+            // they joined, and nothing sets the variable on a held channel (it runs no dialplan), so only the
+            // newcomer can hold one: clearing just it keeps each park O(1) however many calls are held.
+            self.set_var(joined, "BRIDGEPEER", None);
+            return;
+        }
+        let Some(members) = self.with_bridge(id, |b| b.members.clone()) else {
             return;
         };
         match kind {
-            BridgeKind::Holding => {
-                for m in members {
-                    self.set_var(m, "BRIDGEPEER", None);
-                }
-            }
+            BridgeKind::Holding => {}
             BridgeKind::Basic if members.len() == 2 => {
                 let n0 = self.chan_name(members[0]).unwrap_or_else(|| Rc::from(""));
                 let n1 = self.chan_name(members[1]).unwrap_or_else(|| Rc::from(""));

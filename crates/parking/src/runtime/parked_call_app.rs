@@ -171,8 +171,8 @@ fn retrieve(
     let state = &mut *state;
     let l = &mut state.lots[lot];
     let (space, chan) = match target {
-        None => l.spaces.first_key_value().map(|(s, c)| (*s, *c))?,
-        Some(s) => (s, *l.spaces.get(&s)?),
+        None => l.spaces().first_key_value().map(|(s, c)| (*s, *c))?,
+        Some(s) => (s, *l.spaces().get(&s)?),
     };
     let user = state.users.get_mut(&chan)?;
     if user.resolution != Resolution::Unset {
@@ -180,7 +180,7 @@ fn retrieve(
     }
     user.resolution = Resolution::Answered;
     user.retriever = Some(retriever);
-    l.spaces.remove(&space);
+    l.vacate(space);
     if let Some(key) = user.timeout_key.take() {
         l.timeouts.remove(&key);
     }

@@ -93,7 +93,7 @@ fn fire_due(module: &ParkingModule, engine: &Engine, lot: usize) {
             match l.timeouts.first_key_value() {
                 Some((&(t, seq), &space)) if t <= now => {
                     l.timeouts.remove(&(t, seq));
-                    l.spaces.get(&space).copied()
+                    l.spaces().get(&space).copied()
                 }
                 _ => break,
             }
