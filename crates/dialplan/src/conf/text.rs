@@ -34,6 +34,7 @@ impl ConfText {
         }
     }
 
+    #[inline]
     pub fn as_str(&self) -> &str {
         self.text
             .get(self.start as usize..self.end as usize)
@@ -72,6 +73,7 @@ impl From<ConfText> for String {
 
 impl Deref for ConfText {
     type Target = str;
+    #[inline]
     fn deref(&self) -> &str {
         self.as_str()
     }

@@ -58,38 +58,46 @@ pub struct Location {
 
 impl Priority {
     /// The priority number; [`PRIORITY_HINT`] (−1) for a hint.
+    #[inline]
     pub fn number(&self) -> i32 {
         self.number
     }
 
+    #[inline]
     pub fn is_hint(&self) -> bool {
         self.number == PRIORITY_HINT
     }
 
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_deref()
     }
 
     /// The application name (for a hint: the device string).
+    #[inline]
     pub fn app(&self) -> &str {
         &self.app_data[..self.app_len as usize]
     }
 
     /// The application data, unsubstituted.
+    #[inline]
     pub fn data(&self) -> &str {
         &self.app_data[self.app_len as usize..]
     }
 
+    #[inline]
     pub fn registrar(&self) -> &str {
         &self.registrar
     }
 
     /// The config line it came from, if any (pbx_config priorities; not those of other modules).
+    #[inline]
     pub fn source(&self) -> Option<Span> {
         self.source
     }
 
     /// The file and line `dialplan show` prints instead of the registrar.
+    #[inline]
     pub fn location(&self) -> Option<&Location> {
         self.location.as_ref()
     }
@@ -118,6 +126,7 @@ impl CallerIdMatch {
         self.pattern.key()
     }
 
+    #[inline]
     pub fn pattern(&self) -> &Pattern {
         &self.pattern
     }
@@ -145,6 +154,7 @@ pub struct Extension {
 
 impl Extension {
     /// The name `dialplan show` prints: the name of the lowest priority.
+    #[inline]
     pub fn name(&self) -> &str {
         match self.priorities.first() {
             Some(p) => self.name_of(p),
@@ -153,6 +163,7 @@ impl Extension {
     }
 
     /// The name a priority was added under (aliases such as `555-1212` / `5551212` share an extension).
+    #[inline]
     pub fn name_of(&self, p: &Priority) -> &str {
         match p.name_idx {
             0 => &self.name,
@@ -163,19 +174,23 @@ impl Extension {
         }
     }
 
+    #[inline]
     pub fn pattern(&self) -> &Pattern {
         &self.pattern
     }
 
+    #[inline]
     pub fn is_pattern(&self) -> bool {
         self.pattern.is_pattern()
     }
 
+    #[inline]
     pub fn callerid(&self) -> Option<&CallerIdMatch> {
         self.cid.as_deref()
     }
 
     /// Priorities in ascending order (a hint, −1, first).
+    #[inline]
     pub fn priorities(&self) -> &[Priority] {
         &self.priorities
     }
@@ -259,6 +274,7 @@ impl Include {
     }
 
     /// The whole value as written, timing included.
+    #[inline]
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -273,10 +289,12 @@ impl Include {
         self.timing.as_deref()
     }
 
+    #[inline]
     pub fn registrar(&self) -> &str {
         &self.registrar
     }
 
+    #[inline]
     pub fn source(&self) -> Option<Span> {
         self.source
     }
@@ -422,16 +440,19 @@ impl Context {
         }
     }
 
+    #[inline]
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The registrar it was created by (`[ Context 'x' created by 'y' ]`).
+    #[inline]
     pub fn registrar(&self) -> &str {
         &self.registrar
     }
 
     /// Extensions in Asterisk's order (literals first, then patterns by specificity).
+    #[inline]
     pub fn extensions(&self) -> &[Extension] {
         &self.extensions
     }
@@ -454,6 +475,7 @@ impl Context {
     }
 
     /// The `[name]` header of the section that created it, for pbx_config contexts.
+    #[inline]
     pub fn source(&self) -> Option<Span> {
         self.source
     }
@@ -619,7 +641,13 @@ impl Context {
             aliases: Vec::new(),
             pattern: Pattern::new(&key),
             cid,
-            priorities: vec![tmp],
+            priorities: {
+                // Room for the usual few lines of an extension at once (`vec![tmp]` would hold one and
+                // grow twice); the load gives back what is left over.
+                let mut v = Vec::with_capacity(4);
+                v.push(tmp);
+                v
+            },
             table_seq: *seq,
         };
         if !ext.is_pattern() {

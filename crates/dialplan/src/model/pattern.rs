@@ -122,10 +122,12 @@ impl Pattern {
     }
 
     /// The stored key (fluff removed), used for sorting and shown nowhere.
+    #[inline]
     pub fn key(&self) -> &str {
         &self.key
     }
 
+    #[inline]
     pub fn is_pattern(&self) -> bool {
         self.elems.is_some()
     }
