@@ -3,11 +3,15 @@
 //! The root package holds the command line and what joins the library crates together:
 //! - [`config`]: loading a configuration folder in Asterisk's module order (features, res_parking, pbx_config);
 //! - [`lint`]: the checks `dialsim check` adds to what Asterisk itself reports;
-//! - [`render`]: diagnostics for people and for tools;
+//! - [`scenario`]: scenario files, the devices they declare, and running them on the engine;
+//! - [`examples`]: the page's first example, embedded for `dialsim run` with no argument;
+//! - [`render`]: diagnostics, and the run's event stream as console lines, JSON or AMI;
 //! - [`commands`] and [`cli`]: the `dialsim` subcommands.
 
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod examples;
 pub mod lint;
 pub mod render;
+pub mod scenario;

@@ -27,6 +27,26 @@ fn sections() -> Vec<(&'static str, &'static str, &'static [CodeInfo])> {
             parking::CODES,
         ),
         (
+            "Running calls: the engine (`run/…`)",
+            "What `dialsim run` reports about a run itself: limits, devices, prompts.",
+            dialplan::engine::CODES,
+        ),
+        (
+            "Running calls: scenarios (`run/…`)",
+            "What `dialsim run` reports about the scenario and what its emulated devices cause.",
+            dialsim::scenario::CODES,
+        ),
+        (
+            "Running calls: features (`features/…`)",
+            "What the features module explains while calls are bridged (DTMF feature codes).",
+            features::module::CODES,
+        ),
+        (
+            "Running calls: parking (`parking/…`)",
+            "What res_parking does silently at run time, explained.",
+            parking::runtime::CODES,
+        ),
+        (
             "Checks of dialsim's own (`lint/…`)",
             "Not reported by Asterisk at load time, but certain to surprise at run time.",
             dialsim::lint::CODES,

@@ -1,6 +1,7 @@
 //! The `dialsim` subcommands.
 
 pub mod check;
+pub mod run;
 pub mod show;
 
 use crate::config::LoadedConfig;

@@ -9,6 +9,7 @@ use super::{
     priorities_running, DIAL_WITHOUT_TECHNOLOGY, PARKCALL_HOOK_UNAVAILABLE, PARKCALL_NEVER_GRANTED,
 };
 use crate::config::LoadedConfig;
+use dialplan::apps::args::parse_options;
 use dialplan::diag::Diagnostic;
 use dialplan::expr::{separate_args, ArgMode};
 use dialplan::model::Priority;
@@ -101,27 +102,15 @@ fn dial_grant(data: &str) -> Grant {
     if is_dynamic(options) {
         return Grant::Unknown;
     }
-    if option_letters(options).any(|c| c == 'k' || c == 'K') {
+    // Dial reads its options with ast_app_parse_options: letters, each with an optional (argument).
+    if parse_options(options)
+        .iter()
+        .any(|(c, _)| *c == 'k' || *c == 'K')
+    {
         Grant::Park
     } else {
         Grant::Nothing
     }
-}
-
-/// The option letters of an application option string, skipping parenthesised arguments (`D(…)`).
-pub(super) fn option_letters(options: &str) -> impl Iterator<Item = char> + '_ {
-    let mut depth = 0u32;
-    options.chars().filter(move |&c| match c {
-        '(' => {
-            depth += 1;
-            false
-        }
-        ')' => {
-            depth = depth.saturating_sub(1);
-            false
-        }
-        _ => depth == 0,
-    })
 }
 
 fn sets_bridge_features(data: &str) -> bool {
@@ -221,12 +210,6 @@ fn check_dial_targets(dials: &[&Priority], out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn letters_skip_arguments() {
-        let letters: String = option_letters("D(w123)kG(x,1)T").collect();
-        assert_eq!(letters, "DkGT");
-    }
 
     #[test]
     fn plain_dial_args_split_as_separate_args_does() {

@@ -188,6 +188,11 @@ fn dial_outcomes() {
         ("invalid args", "alice", Devices(vec![], vec![])),
         ("local busy", "Local/s@alice", Devices(vec![], vec![])),
         (
+            "local to a missing extension",
+            "Local/nobody@alice",
+            Devices(vec![], vec![]),
+        ),
+        (
             "answers then hangs up",
             "PJSIP/bob",
             Devices(vec![("PJSIP/bob".into(), answers)], vec![]),
@@ -199,7 +204,77 @@ fn dial_outcomes() {
         ),
     ] {
         out.push_str(&format!("==== {title}\n"));
-        out.push_str(&console(&dial(target, devs)));
+        let events = dial(target, devs);
+        // Every call ends: no channel is left over (the run would otherwise last until its 1 h limit).
+        let last = events.last().map(|e| e.time).unwrap_or_default();
+        assert!(
+            last < Duration::from_secs(60),
+            "{title}: still running at {last:?}"
+        );
+        out.push_str(&console(&events));
     }
     insta::assert_snapshot!(out);
+}
+
+/// The `Hangup` cause of each callee leg, by channel name.
+fn leg_causes(events: &[dialplan::engine::Event]) -> Vec<(String, String)> {
+    events
+        .iter()
+        .filter_map(|e| e.fields())
+        .filter(|f| f.name == "Hangup" && f.get("Channel") != Some("PJSIP/outside-00000000"))
+        .map(|f| {
+            (
+                f.get("Channel").unwrap_or("").to_string(),
+                f.get("Cause").unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn dial_leg_hangup_causes_follow_app_dial() {
+    let ringing = || PhoneSpec {
+        answer_after: None,
+        ..PhoneSpec::default()
+    };
+    let answers = PhoneSpec {
+        answer_after: Some(Duration::from_millis(1000)),
+        hangup_after: Some(Duration::from_secs(1)),
+        ..PhoneSpec::default()
+    };
+    // Timeout: app_dial's hangup of the remaining legs sets no cause (its tree cause stays -1), so
+    // each leg keeps its own, 0 for one that never answered.
+    let ev = dial(
+        "PJSIP/bob&PJSIP/carol",
+        Devices(
+            vec![
+                ("PJSIP/bob".into(), ringing()),
+                ("PJSIP/carol".into(), ringing()),
+            ],
+            vec![],
+        ),
+    );
+    assert_eq!(
+        leg_causes(&ev),
+        [
+            ("PJSIP/bob-00000001".to_string(), "0".to_string()),
+            ("PJSIP/carol-00000002".to_string(), "0".to_string())
+        ]
+    );
+    // One answers: the others get ANSWERED_ELSEWHERE (26).
+    let ev = dial(
+        "PJSIP/bob&PJSIP/carol",
+        Devices(
+            vec![
+                ("PJSIP/bob".into(), ringing()),
+                ("PJSIP/carol".into(), answers),
+            ],
+            vec![],
+        ),
+    );
+    let causes = leg_causes(&ev);
+    assert_eq!(
+        causes[0],
+        ("PJSIP/bob-00000001".to_string(), "26".to_string())
+    );
 }

@@ -78,3 +78,49 @@ fn two_runs_are_identical() {
     let b = render(&run());
     assert_eq!(a, b);
 }
+
+#[test]
+fn dtmf_passed_through_the_bridge_is_published_as_sent_on_the_peer() {
+    // Without the features module nothing collects alice's digits: the bridge writes each one to the
+    // caller (`ast_write`), which publishes DTMFBegin/End with direction Sent; SendDTMF on ;2 itself
+    // publishes nothing for ;2.
+    let events = run();
+    let dtmf: Vec<(u64, String, String, String, String)> = events
+        .iter()
+        .filter_map(|e| {
+            let f = e.fields()?;
+            f.name.starts_with("DTMF").then(|| {
+                (
+                    e.time.as_millis() as u64,
+                    f.name.to_string(),
+                    f.get("Channel").unwrap_or("").to_string(),
+                    f.get("Digit").unwrap_or("").to_string(),
+                    f.get("Direction").unwrap_or("").to_string(),
+                )
+            })
+        })
+        .collect();
+    let one = "Local/alice@parking-example-00000000;1";
+    let out = "PJSIP/outside-00000000";
+    let first: Vec<(u64, &str, &str, &str, &str)> = dtmf
+        .iter()
+        .take(4)
+        .map(|(t, n, c, d, dir)| (*t, n.as_str(), c.as_str(), d.as_str(), dir.as_str()))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            (2004, "DTMFBegin", one, "#", "Received"),
+            (2004, "DTMFBegin", out, "#", "Sent"),
+            (2104, "DTMFEnd", one, "#", "Received"),
+            (2104, "DTMFEnd", out, "#", "Sent"),
+        ]
+    );
+    assert!(!dtmf.iter().any(|(_, _, c, _, _)| c.ends_with(";2")));
+    let end = events
+        .iter()
+        .filter_map(|e| e.fields())
+        .find(|f| f.name == "DTMFEnd" && f.get("Direction") == Some("Sent"))
+        .expect("sent end");
+    assert_eq!(end.get("DurationMs"), Some("100"));
+}

@@ -16,6 +16,7 @@ pub mod codes;
 pub mod config;
 pub mod extensions;
 pub mod load;
+pub mod occupancy;
 pub mod options;
 pub mod park_dial;
 pub mod runtime;

@@ -7,6 +7,7 @@
 //! res/parking/parking_bridge.c · generate_parked_user]
 
 use crate::config::{FindSlot, SpaceRange};
+use crate::occupancy::OccupiedSpaces;
 use crate::options::scan_c_int;
 use dialplan::diag::{LogLevel, LogLine};
 
@@ -44,7 +45,18 @@ impl SlotCursor {
         preferred: Option<u32>,
         occupied: &[u32],
     ) -> SlotOutcome {
-        let outcome = find_space(lot_name, policy, *self, preferred, occupied);
+        self.take_in(lot_name, policy, preferred, occupied)
+    }
+
+    /// [`Self::take`] over any view of the occupied spaces (a lot's [`crate::occupancy::Occupancy`]).
+    pub fn take_in<O: OccupiedSpaces + ?Sized>(
+        &mut self,
+        lot_name: &str,
+        policy: SlotPolicy,
+        preferred: Option<u32>,
+        occupied: &O,
+    ) -> SlotOutcome {
+        let outcome = find_space_in(lot_name, policy, *self, preferred, occupied);
         if let Some(space) = outcome.space {
             self.next_space = Some(next_space_after(policy.range, space));
         }
@@ -59,6 +71,17 @@ pub fn find_space(
     cursor: SlotCursor,
     preferred: Option<u32>,
     occupied: &[u32],
+) -> SlotOutcome {
+    find_space_in(lot_name, policy, cursor, preferred, occupied)
+}
+
+/// [`find_space`] over any view of the occupied spaces.
+pub fn find_space_in<O: OccupiedSpaces + ?Sized>(
+    lot_name: &str,
+    policy: SlotPolicy,
+    cursor: SlotCursor,
+    preferred: Option<u32>,
+    occupied: &O,
 ) -> SlotOutcome {
     let start = i64::from(policy.range.start);
     let stop = i64::from(policy.range.stop);
@@ -80,22 +103,11 @@ pub fn find_space(
         }
     }
 
-    // One ascending walk: bump the target past every occupied space equal to it, stop at the first one above
-    // it, and meanwhile find the lowest free space counting from the start (for wrapping around).
-    let mut wrap = start;
-    for &space in occupied {
-        let space = i64::from(space);
-        if wrap == space {
-            wrap += 1;
-        }
-        if space < target {
-            continue;
-        }
-        if space > target {
-            break;
-        }
-        target += 1;
-    }
+    // res_parking walks its sorted spaces once: it bumps the target past every occupied space equal to it and
+    // meanwhile finds the lowest free space from the start, used when the target ran past the end (wrapping).
+    // Both are "the first free space at or above": asked of the lot directly, each costs O(log n).
+    let target = occupied.first_free_from(target);
+    let wrap = occupied.first_free_from(start);
 
     let space = if target <= stop {
         Some(target)

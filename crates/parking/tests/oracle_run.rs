@@ -81,20 +81,83 @@ fn parking_and_retrieval_follow_the_oracle_ami_order_and_times() {
         Expect("BridgeEnter", "Channel", ALICE2, 3558),
         Expect("VarSet", "Value", ALICE2, 3558),
         Expect("VarSet", "Value", OUTSIDE, 3558),
+        // The retriever's join exchanges connected lines: alice's ;2 now shows the parked caller.
+        Expect("NewConnectedLine", "Channel", ALICE2, 3558),
     ];
-    assert_subsequence(&r.events, &parked);
     let collapse = [
+        // ;1's caller id was changed silently by ;2's connected-line update; its next snapshot (the
+        // bridge leave) announces it.
+        Expect("NewCallerid", "Channel", ALICE1, 5407),
         Expect("BridgeLeave", "Channel", ALICE1, 5407),
         Expect("HangupRequest", "Channel", ALICE2, 5407),
         Expect("Hangup", "Channel", ALICE1, 5407),
         Expect("BridgeLeave", "Channel", ALICE2, 5407),
         Expect("SoftHangupRequest", "Channel", ALICE2, 5407),
         Expect("Hangup", "Channel", ALICE2, 5407),
+        // The first bridge lives on, held by ;1's bridge-channel, until the Local pair is gone.
+        Expect("BridgeDestroy", "", "", 5407),
         Expect("BridgeLeave", "Channel", OUTSIDE, 5407),
+        Expect("BridgeDestroy", "", "", 5407),
         Expect("VarSet", "Variable", "DIALSTATUS", 5407),
         Expect("Hangup", "Channel", OUTSIDE, 5407),
     ];
-    assert_subsequence(&r.events, &collapse);
+    // One sequence: the collapse is looked for after the retrieval.
+    let all: Vec<Expect> = parked.into_iter().chain(collapse).collect();
+    assert_subsequence(&r.events, &all);
+}
+
+#[test]
+fn connected_line_and_caller_id_updates_carry_the_oracle_fields() {
+    let r = run();
+    let events: Vec<&dialplan::engine::Fields> =
+        r.events.iter().filter_map(Event::fields).collect();
+    let colp = events
+        .iter()
+        .find(|f| {
+            f.name == "NewConnectedLine"
+                && f.get("Channel") == Some(ALICE2)
+                && f.get("Context") == Some("parkedcalls")
+        })
+        .expect("NewConnectedLine on ;2 at retrieval");
+    assert_eq!(colp.get("CallerIDNum"), Some("5550100"));
+    assert_eq!(colp.get("ConnectedLineNum"), Some("5550100"));
+    assert_eq!(colp.get("ConnectedLineName"), Some("Outside Caller"));
+    let pos = events
+        .iter()
+        .position(|f| {
+            f.name == "NewCallerid"
+                && f.get("Channel") == Some(ALICE1)
+                && f.get("CallerIDNum") == Some("5550100")
+        })
+        .expect("NewCallerid on ;1");
+    let cid = events[pos];
+    assert_eq!(cid.get("ConnectedLineNum"), Some("5550100"));
+    assert_eq!(cid.get("Context"), Some("parking-example"));
+    assert_eq!(
+        cid.get("CID-CallingPres"),
+        Some("0 (Presentation Allowed, Not Screened)")
+    );
+    // The VarSet just before still shows the cached snapshot's caller id, as in the oracle.
+    let before = events[pos - 1];
+    assert_eq!(before.name, "VarSet");
+    assert_eq!(before.get("Variable"), Some("BRIDGEPEER"));
+    assert_eq!(before.get("CallerIDNum"), Some("5555001"));
+    // The bridge the call started in is destroyed after ;2's hangup, the retrieval bridge after
+    // the caller leaves it.
+    let uid_of_first = events
+        .iter()
+        .find(|f| f.name == "BridgeEnter" && f.get("Channel") == Some(ALICE1))
+        .and_then(|f| f.get("BridgeUniqueid"))
+        .expect("first bridge");
+    let destroy = events
+        .iter()
+        .position(|f| f.name == "BridgeDestroy" && f.get("BridgeUniqueid") == Some(uid_of_first))
+        .expect("destroyed");
+    let hangup2 = events
+        .iter()
+        .position(|f| f.name == "Hangup" && f.get("Channel") == Some(ALICE2))
+        .expect("hangup ;2");
+    assert_eq!(destroy, hangup2 + 1);
 }
 
 #[test]

@@ -123,6 +123,34 @@ fn comeback_to_origin_rings_the_parker_for_comebackdialtime_then_falls_through()
     // 300 s later: the timeout.
     let t = find_ami(ev, "ParkedCallTimeOut", None).expect("timeout");
     assert_eq!(ms(t.time), 303_900);
+    // §8: the first Newexten at the destination still carries the app the caller was parked in (its
+    // Dial), while the console shows the real step.
+    let newextens: Vec<(String, String, String)> = ev
+        .iter()
+        .filter(|e| e.time >= t.time)
+        .filter_map(|e| e.fields())
+        .filter(|f| f.name == "Newexten" && f.get("Channel") == Some("PJSIP/outside-00000000"))
+        .map(|f| {
+            (
+                f.get("Context").unwrap_or("").to_string(),
+                f.get("Application").unwrap_or("").to_string(),
+                f.get("AppData").unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        newextens[0],
+        (
+            "park-dial".to_string(),
+            "Dial".to_string(),
+            "PJSIP/alice,,k".to_string()
+        )
+    );
+    assert!(log_time(
+        ev,
+        "Executing [PJSIP_alice@park-dial:1] Dial(\"PJSIP/outside-00000000\", \"PJSIP/alice,20\")"
+    )
+    .is_some());
     let vars: Vec<(String, String)> = ev
         .iter()
         .filter(|e| e.time == t.time)

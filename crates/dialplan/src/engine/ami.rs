@@ -35,8 +35,9 @@ pub fn push_channel(f: &mut Fields, prefix: Prefix, ch: &Channel) {
     f.push(prefix.key("Channel"), &*ch.name);
     f.push(prefix.key("ChannelState"), ch.state.number_text());
     f.push(prefix.key("ChannelStateDesc"), ch.state.desc());
-    f.push(prefix.key("CallerIDNum"), ch.caller.number_or_unknown());
-    f.push(prefix.key("CallerIDName"), ch.caller.name_or_unknown());
+    let caller = ch.stale_caller.as_ref().unwrap_or(&ch.caller);
+    f.push(prefix.key("CallerIDNum"), caller.number_or_unknown());
+    f.push(prefix.key("CallerIDName"), caller.name_or_unknown());
     f.push(
         prefix.key("ConnectedLineNum"),
         ch.connected.number_or_unknown(),

@@ -101,6 +101,13 @@ pub(crate) struct Bridges {
     list: BTreeMap<u32, Bridge>,
     members: BTreeMap<ChannelId, Member>,
     next: u32,
+    /// Imparted channels whose bridge-channel object still exists, and the bridge it references. Asterisk
+    /// destroys a bridge when its last reference goes: an imparted channel's bridge-channel keeps the
+    /// bridge it last was in alive until the channel itself is destroyed (or starts a PBX of its own).
+    held: BTreeMap<ChannelId, BridgeId>,
+    /// Hung-up Local halves whose channel object lives on until their peer is destroyed (the pair's
+    /// private data holds both), by that peer.
+    waiting: BTreeMap<ChannelId, Vec<ChannelId>>,
 }
 
 impl Engine {
@@ -167,6 +174,10 @@ impl Engine {
         if !self.bus().wants_ami() {
             return;
         }
+        if let Some(c) = chan {
+            // Entering or leaving a bridge publishes a new snapshot of the channel.
+            self.publish_stale_caller(c);
+        }
         let bridges = self.inner.bridges.borrow();
         let Some(b) = bridges.list.get(&id.0) else {
             return;
@@ -208,10 +219,16 @@ impl Engine {
             d.entering(self, id, chan);
         }
         self.with_chan_mut(chan, |c| c.bridge = Some(id));
+        let mut released = None;
         {
             let mut b = self.inner.bridges.borrow_mut();
             if let Some(br) = b.list.get_mut(&id.0) {
                 br.members.push(chan);
+            }
+            if let Some(old) = b.held.get_mut(&chan) {
+                if *old != id {
+                    released = Some(std::mem::replace(old, id));
+                }
             }
             b.members.insert(
                 chan,
@@ -222,6 +239,9 @@ impl Engine {
                 },
             );
         }
+        if let Some(old) = released {
+            self.destroy_if_unreferenced(old);
+        }
         self.bridge_event("BridgeEnter", id, Some(chan));
         self.joined_line(id, chan, "joined");
         for var in ["BLINDTRANSFER", "ATTENDEDTRANSFER"] {
@@ -229,7 +249,7 @@ impl Engine {
                 self.set_var(chan, var, None);
             }
         }
-        self.set_peer_vars(id);
+        self.set_peer_vars(id, chan);
         if let Some(d) = &delegate {
             d.entered(self, id, chan);
         }
@@ -252,16 +272,22 @@ impl Engine {
     }
 
     /// `BRIDGEPEER` after a membership change: two members name each other; a holding bridge clears it.
-    fn set_peer_vars(&self, id: BridgeId) {
-        let Some((kind, members)) = self.with_bridge(id, |b| (b.kind, b.members.clone())) else {
+    fn set_peer_vars(&self, id: BridgeId, joined: ChannelId) {
+        let Some(kind) = self.with_bridge(id, |b| b.kind) else {
+            return;
+        };
+        if kind == BridgeKind::Holding {
+            // A holding bridge clears BRIDGEPEER on every member. The members already there were cleared when
+            // they joined, and nothing sets the variable on a held channel (it runs no dialplan), so only the
+            // newcomer can hold one: clearing just it keeps each park O(1) however many calls are held.
+            self.set_var(joined, "BRIDGEPEER", None);
+            return;
+        }
+        let Some(members) = self.with_bridge(id, |b| b.members.clone()) else {
             return;
         };
         match kind {
-            BridgeKind::Holding => {
-                for m in members {
-                    self.set_var(m, "BRIDGEPEER", None);
-                }
-            }
+            BridgeKind::Holding => {}
             BridgeKind::Basic if members.len() == 2 => {
                 let n0 = self.chan_name(members[0]).unwrap_or_else(|| Rc::from(""));
                 let n1 = self.chan_name(members[1]).unwrap_or_else(|| Rc::from(""));
@@ -324,15 +350,57 @@ impl Engine {
                 self.request(*m, Request::Dissolved);
             }
         }
-        let destroy = self
-            .with_bridge(id, |b| b.destroy_when_empty)
-            .unwrap_or(false);
-        if remaining.is_empty() && destroy {
+        self.destroy_if_unreferenced(id);
+        self.media_changed();
+        Some(id)
+    }
+
+    /// Destroys (with `BridgeDestroy`) a bridge that dissolves when empty once nothing references it any
+    /// more: no members and no imparted channel's bridge-channel still pointing at it.
+    fn destroy_if_unreferenced(&self, id: BridgeId) {
+        let unreferenced = {
+            let b = self.inner.bridges.borrow();
+            b.list
+                .get(&id.0)
+                .is_some_and(|br| br.destroy_when_empty && br.members.is_empty())
+                && !b.held.values().any(|&h| h == id)
+        };
+        if unreferenced {
             self.bridge_event("BridgeDestroy", id, None);
             self.inner.bridges.borrow_mut().list.remove(&id.0);
         }
-        self.media_changed();
-        Some(id)
+    }
+
+    /// An imparted channel's bridge-channel goes away (its channel was destroyed or it got a PBX): the
+    /// bridge it referenced may now be destroyed.
+    fn release_bridge_ref(&self, chan: ChannelId) {
+        let held = self.inner.bridges.borrow_mut().held.remove(&chan);
+        if let Some(id) = held {
+            self.destroy_if_unreferenced(id);
+        }
+    }
+
+    /// `chan` hung up: its channel object is destroyed now, or, for a Local half whose peer is still up,
+    /// when that peer is (the pair's private data holds both halves). Releases what it referenced.
+    pub(crate) fn channel_destroyed(&self, chan: ChannelId, live_local_peer: Option<ChannelId>) {
+        if let Some(peer) = live_local_peer {
+            let holds = self.inner.bridges.borrow().held.contains_key(&chan);
+            if holds {
+                self.inner
+                    .bridges
+                    .borrow_mut()
+                    .waiting
+                    .entry(peer)
+                    .or_default()
+                    .push(chan);
+            }
+            return;
+        }
+        self.release_bridge_ref(chan);
+        let waiting = self.inner.bridges.borrow_mut().waiting.remove(&chan);
+        for w in waiting.unwrap_or_default() {
+            self.release_bridge_ref(w);
+        }
     }
 
     /// A channel hung up while in a bridge without its loop noticing first.
@@ -375,6 +443,7 @@ impl Engine {
         if !self.bridge_push(id, chan) {
             return false;
         }
+        self.inner.bridges.borrow_mut().held.insert(chan, id);
         let engine = self.clone();
         self.spawn_local(async move {
             let why = engine.bridge_run(chan).await;
@@ -390,6 +459,7 @@ impl Engine {
             .flatten();
         match goto {
             Some(loc) if self.is_alive(chan) && self.interrupt(chan) != Some(Interrupt::Hangup) => {
+                self.release_bridge_ref(chan);
                 self.set_location(chan, &loc.context, &loc.exten, loc.priority);
                 self.spawn_pbx(chan);
             }
@@ -555,12 +625,12 @@ impl Engine {
             match a {
                 HookAction::PassBegin(d) => {
                     for p in self.peers(bridge, chan) {
-                        self.write_frame(p, Frame::DtmfBegin(d));
+                        self.write_dtmf_frame(p, Frame::DtmfBegin(d));
                     }
                 }
                 HookAction::PassEnd(d, ms) => {
                     for p in self.peers(bridge, chan) {
-                        self.write_frame(p, Frame::DtmfEnd(d, ms));
+                        self.write_dtmf_frame(p, Frame::DtmfEnd(d, ms));
                     }
                 }
                 HookAction::FlushToPeers(digits) => {

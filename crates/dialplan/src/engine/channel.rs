@@ -264,6 +264,14 @@ pub struct Channel {
     pub moh: Option<Rc<str>>,
     /// Whether an `h` extension already ran for this channel.
     pub h_ran: bool,
+    /// The caller id as last published, when the caller id was changed without publishing a snapshot
+    /// (a Local half's caller set from its peer's connected line): events that reuse the cached snapshot
+    /// show this one until the next snapshot publish, which also raises `NewCallerid`.
+    pub stale_caller: Option<Party>,
+    /// Application and data the next `Newexten` shows instead of the step's own (§8: after a parking
+    /// timeout, the destination's first `Newexten` still carries the app the channel was parked in,
+    /// because the new position is published before the first step sets its application).
+    pub newexten_app: Option<(Rc<str>, Rc<str>)>,
     /// Module data attached to the channel (Asterisk's datastores), by key.
     pub datastores: BTreeMap<&'static str, Box<dyn Any>>,
 }

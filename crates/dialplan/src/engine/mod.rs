@@ -10,6 +10,14 @@
 //! tokio's timer wheel has a resolution of 1 ms; every duration the engine uses is a whole number of
 //! milliseconds, so no rounding happens.
 //!
+//! Why this is exactly deterministic: the runtime has one thread; the `LocalSet` polls woken tasks in the
+//! order they were woken; timers due at the same millisecond fire in the wheel's fixed order, which depends
+//! only on the order they were set; auto-advance moves the clock only when no task can run. Nothing else
+//! (no I/O, no threads, no randomness but the seeded [`Engine::random_u64`]) feeds the schedule, so the
+//! same input gives the same interleaving. Cross-channel effects (a frame crossing a Local pair, an answer,
+//! a hangup, a bridge move) happen synchronously inside the task that causes them rather than through
+//! another task's wake-up, which keeps their order causal and independent of scheduling.
+//!
 //! **Tasks.** A channel that runs a PBX is a task ([`Engine::spawn_pbx`]); a channel imparted into a bridge
 //! (Dial's callee) gets its own bridge task. Everything else (frames crossing a Local pair, state changes,
 //! events) happens synchronously inside the task that causes it, so cause and effect keep their order.
@@ -25,6 +33,7 @@
 pub mod ami;
 pub mod bridge;
 pub mod channel;
+pub mod colp;
 pub mod device;
 pub mod event;
 pub mod ext;
@@ -33,6 +42,7 @@ pub mod media;
 pub mod ops;
 pub mod pbx;
 pub mod plan;
+pub mod sounds;
 pub mod subst;
 pub mod vars;
 

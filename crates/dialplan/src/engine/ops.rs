@@ -139,6 +139,8 @@ impl Engine {
             playing: None,
             moh: None,
             h_ran: false,
+            stale_caller: None,
+            newexten_app: None,
             datastores: BTreeMap::new(),
         };
         self.inner.chans.borrow_mut().push(Some(Box::new(ch)));
@@ -193,6 +195,9 @@ impl Engine {
     ) {
         if !self.inner.bus.wants_ami() {
             return;
+        }
+        if super::colp::publishes_snapshot(name) {
+            self.publish_stale_caller(id);
         }
         let chans = self.inner.chans.borrow();
         let Some(ch) = chans.get(id.0 as usize).and_then(|c| c.as_deref()) else {
@@ -366,6 +371,34 @@ impl Engine {
         }
     }
 
+    /// `ast_write` of a DTMF frame (a bridge passing a digit through to a member): `DTMFBegin`/`DTMFEnd`
+    /// with direction Sent on `id`, then the digit goes out. Digits sent by SendDTMF or a feature flush
+    /// (`ast_senddigit`, not `ast_write`) publish nothing on the sending side; use [`Engine::write_frame`].
+    pub fn write_dtmf_frame(&self, id: ChannelId, frame: Frame) {
+        if !self.is_alive(id) {
+            return;
+        }
+        match &frame {
+            Frame::DtmfBegin(d) => {
+                let d = *d;
+                self.chan_event("DTMFBegin", "dtmf", id, |f| {
+                    f.push("Digit", d.to_string());
+                    f.push("Direction", "Sent");
+                });
+            }
+            Frame::DtmfEnd(d, ms) => {
+                let (d, ms) = (*d, *ms);
+                self.chan_event("DTMFEnd", "dtmf", id, |f| {
+                    f.push("Digit", d.to_string());
+                    f.push("DurationMs", ms.to_string());
+                    f.push("Direction", "Sent");
+                });
+            }
+            _ => {}
+        }
+        self.write_frame(id, frame);
+    }
+
     /// A frame arrives on `id` from its far end. DTMF is published as Asterisk's reader does
     /// (`DTMFBegin`/`DTMFEnd`, direction Received); the frame is queued when someone reads the channel.
     pub fn deliver(&self, id: ChannelId, frame: Frame) {
@@ -499,6 +532,10 @@ impl Engine {
         else {
             return;
         };
+        let local_peer = match &far {
+            FarEnd::Local { peer, .. } => Some(*peer),
+            _ => None,
+        };
         if let Some(b) = bridge {
             self.bridge_remove_dead(b, id);
         }
@@ -511,7 +548,18 @@ impl Engine {
                         self.set_var(peer, "CHANLOCALSTATUS", Some(&status));
                     }
                 }
-                self.queue_hangup(peer, Some(cause));
+                // `;1` going away while nothing takes care of `;2` (its PBX never started): Asterisk hangs
+                // `;2` up itself; otherwise `;2`'s owner reads a hangup.
+                let orphan = half == LocalHalf::One
+                    && self
+                        .with_chan(peer, |c| !c.in_pbx && c.bridge.is_none())
+                        .unwrap_or(false);
+                if orphan {
+                    self.set_hangupcause(peer, cause);
+                    self.hangup(peer);
+                } else {
+                    self.queue_hangup(peer, Some(cause));
+                }
             }
             FarEnd::Device(link) => link.hung_up(self, id),
             FarEnd::None => {}
@@ -535,6 +583,8 @@ impl Engine {
                 self.inner.idle.notify_waiters();
             }
         }
+        let live_peer = local_peer.filter(|&p| self.is_alive(p));
+        self.channel_destroyed(id, live_peer);
     }
 
     // ----- async goto -----

@@ -416,14 +416,26 @@ impl Engine {
         self.newexten(chan);
     }
 
+    /// The next `Newexten` of `chan` shows the application and data it has now (a parking timeout's
+    /// destination, §8), whatever its first step there runs.
+    pub fn keep_app_for_next_newexten(&self, chan: ChannelId) {
+        self.with_chan_mut(chan, |c| {
+            c.newexten_app = Some((c.appl.clone(), c.data.clone()));
+        });
+    }
+
     /// Publishes `Newexten` from the channel's current position and application.
     pub fn newexten(&self, chan: ChannelId) {
         if !self.bus().wants_ami() {
             return;
         }
-        let Some((exten, appl, data)) =
-            self.with_chan(chan, |c| (c.exten.clone(), c.appl.clone(), c.data.clone()))
-        else {
+        let Some((exten, appl, data)) = self.with_chan_mut(chan, |c| {
+            let (appl, data) = c
+                .newexten_app
+                .take()
+                .unwrap_or_else(|| (c.appl.clone(), c.data.clone()));
+            (c.exten.clone(), appl, data)
+        }) else {
             return;
         };
         self.chan_event("Newexten", "dialplan", chan, |f| {

@@ -4,6 +4,7 @@
 //! `findslot=next` cursor, its holding bridge once made, and its timeouts in **one** ordered map keyed by
 //! (deadline, parking order), served by the lot's single timer task ([`super::timeout`]).
 
+use crate::occupancy::Occupancy;
 use crate::slots::SlotCursor;
 use dialplan::engine::{BridgeId, ChannelId};
 use std::collections::BTreeMap;
@@ -64,8 +65,11 @@ pub struct ParkedUser {
 /// A lot at run time.
 #[derive(Default)]
 pub struct LotState {
-    /// Occupied spaces, ascending.
-    pub spaces: BTreeMap<u32, ChannelId>,
+    /// Occupied spaces, ascending; changed only through [`Self::occupy`] and [`Self::vacate`], which keep
+    /// `occupancy` in step.
+    spaces: BTreeMap<u32, ChannelId>,
+    /// The same spaces as runs, for the slot search.
+    occupancy: Occupancy,
     pub cursor: SlotCursor,
     /// Deadline (virtual time), parking order → space.
     pub timeouts: BTreeMap<(Duration, u64), u32>,
@@ -76,9 +80,26 @@ pub struct LotState {
 }
 
 impl LotState {
-    /// The occupied spaces in ascending order, as the slot search wants them.
-    pub fn occupied(&self) -> Vec<u32> {
-        self.spaces.keys().copied().collect()
+    /// The occupied spaces (space → parked channel), ascending.
+    pub fn spaces(&self) -> &BTreeMap<u32, ChannelId> {
+        &self.spaces
+    }
+
+    /// The occupied spaces as the slot search wants them.
+    pub fn occupancy(&self) -> &Occupancy {
+        &self.occupancy
+    }
+
+    /// Puts `chan` in `space`.
+    pub fn occupy(&mut self, space: u32, chan: ChannelId) {
+        self.spaces.insert(space, chan);
+        self.occupancy.insert(space);
+    }
+
+    /// Empties `space`.
+    pub fn vacate(&mut self, space: u32) {
+        self.spaces.remove(&space);
+        self.occupancy.remove(space);
     }
 
     /// The earliest deadline, if any.
@@ -89,7 +110,7 @@ impl LotState {
     /// Frees a user's space and timeout (the space only if it still holds this channel).
     pub fn release(&mut self, user: &ParkedUser) {
         if self.spaces.get(&user.space) == Some(&user.chan) {
-            self.spaces.remove(&user.space);
+            self.vacate(user.space);
         }
         if let Some(key) = user.timeout_key {
             self.timeouts.remove(&key);

@@ -174,7 +174,7 @@ impl ParkingModule {
         };
         let state = self.state();
         state.lots[idx]
-            .spaces
+            .spaces()
             .iter()
             .filter_map(|(&space, chan)| {
                 let user = state.users.get(chan)?;
@@ -195,7 +195,7 @@ impl ParkingModule {
 
     /// How many calls are parked in all lots.
     pub fn parked_count(&self) -> usize {
-        self.state().lots.iter().map(|l| l.spaces.len()).sum()
+        self.state().lots.iter().map(|l| l.spaces().len()).sum()
     }
 
     /// `parking show`: the general options and every lot.

@@ -135,8 +135,10 @@ pub fn generate_parked_user(
     let outcome = {
         let mut state = module.state_mut();
         let lot = &mut state.lots[req.lot];
-        let occupied = lot.occupied();
-        lot.cursor.take(&cfg.name, policy, preferred, &occupied)
+        let mut cursor = lot.cursor;
+        let outcome = cursor.take_in(&cfg.name, policy, preferred, lot.occupancy());
+        lot.cursor = cursor;
+        outcome
     };
     for line in outcome.log {
         engine.log_line(line);
@@ -171,7 +173,7 @@ pub fn generate_parked_user(
     };
     {
         let mut state = module.state_mut();
-        state.lots[req.lot].spaces.insert(space, req.parkee);
+        state.lots[req.lot].occupy(space, req.parkee);
         state.users.insert(req.parkee, user);
     }
     if time_limit > 0 {

@@ -150,6 +150,8 @@ async fn parked_call(
         let _ = engine.play(chan, &tone).await;
     }
     if engine.bridge_push(bridge, chan) {
+        // The retriever's join does not skip the connected-line exchange (Dial's bridge does).
+        engine.bridge_connected_line_update(bridge);
         engine.bridge_run(chan).await;
     } else {
         engine.bridge_kick(parkee);
@@ -169,8 +171,8 @@ fn retrieve(
     let state = &mut *state;
     let l = &mut state.lots[lot];
     let (space, chan) = match target {
-        None => l.spaces.first_key_value().map(|(s, c)| (*s, *c))?,
-        Some(s) => (s, *l.spaces.get(&s)?),
+        None => l.spaces().first_key_value().map(|(s, c)| (*s, *c))?,
+        Some(s) => (s, *l.spaces().get(&s)?),
     };
     let user = state.users.get_mut(&chan)?;
     if user.resolution != Resolution::Unset {
@@ -178,7 +180,7 @@ fn retrieve(
     }
     user.resolution = Resolution::Answered;
     user.retriever = Some(retriever);
-    l.spaces.remove(&space);
+    l.vacate(space);
     if let Some(key) = user.timeout_key.take() {
         l.timeouts.remove(&key);
     }

@@ -93,7 +93,7 @@ fn fire_due(module: &ParkingModule, engine: &Engine, lot: usize) {
             match l.timeouts.first_key_value() {
                 Some((&(t, seq), &space)) if t <= now => {
                     l.timeouts.remove(&(t, seq));
-                    l.spaces.get(&space).copied()
+                    l.spaces().get(&space).copied()
                 }
                 _ => break,
             }
@@ -143,8 +143,14 @@ fn time_is_up(module: &ParkingModule, engine: &Engine, chan: ChannelId) {
     );
 
     match comeback {
-        Some(dest) => async_parseable_goto(engine, chan, &dest),
-        None => comeback_goto(module, engine, chan, lot, &flat),
+        Some(dest) => {
+            engine.keep_app_for_next_newexten(chan);
+            async_parseable_goto(engine, chan, &dest)
+        }
+        None => {
+            engine.keep_app_for_next_newexten(chan);
+            comeback_goto(module, engine, chan, lot, &flat)
+        }
     }
 }
 
