@@ -199,8 +199,8 @@ const WINDOW_MARGIN: u32 = 3;
 /// Builds [`Window`]s, remembering per file whether windows can be used.
 #[derive(Default)]
 struct Windows {
-    /// Per file: whether it holds a `\r`, which miette also counts as a line break (the line numbers of a
-    /// window would then differ): such a file is given whole, as before.
+    /// Per file: whether it holds a `\r` outside `\r\n`, which miette counts as a line break of its own (the
+    /// line numbers of a window would then differ): such a file is given whole, as before.
     has_cr: Vec<Option<bool>>,
 }
 
@@ -215,7 +215,7 @@ impl Windows {
         if self.has_cr.len() <= idx {
             self.has_cr.resize(idx + 1, None);
         }
-        let has_cr = *self.has_cr[idx].get_or_insert_with(|| file.text.as_bytes().contains(&b'\r'));
+        let has_cr = *self.has_cr[idx].get_or_insert_with(|| has_lone_cr(file.text.as_bytes()));
         if has_cr || span.end as usize > file.text.len() || span.start > span.end {
             return whole();
         }
@@ -238,6 +238,16 @@ impl Windows {
             None => whole(),
         }
     }
+}
+
+/// Whether `text` holds a `\r` that is not the start of a `\r\n`.
+fn has_lone_cr(text: &[u8]) -> bool {
+    // Most files have no `\r` at all: one fast search answers for them.
+    text.contains(&b'\r')
+        && text
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'\r' && text.get(i + 1) != Some(&b'\n'))
 }
 
 impl SourceCode for Window {
@@ -314,9 +324,18 @@ mod tests {
     /// A window around the diagnostic renders exactly as the whole file does.
     #[test]
     fn windows_render_as_the_whole_file() {
-        let mut text = String::from("[ctx]\n");
+        for eol in ["\n", "\r\n"] {
+            windows_render_as_the_whole_file_with(eol);
+        }
+        assert!(!has_lone_cr(b"a\r\nb\r\n"));
+        assert!(has_lone_cr(b"a\rb\n"));
+        assert!(has_lone_cr(b"a\r"));
+    }
+
+    fn windows_render_as_the_whole_file_with(eol: &str) {
+        let mut text = format!("[ctx]{eol}");
         for i in 0..40 {
-            text.push_str(&format!("exten => {i},1,NoOp(line {i})\n"));
+            text.push_str(&format!("exten => {i},1,NoOp(line {i}){eol}"));
         }
         text.push_str("exten => last,1,Hangup()");
         let mut sources = SourceMap::new();
