@@ -35,6 +35,11 @@ impl ConfText {
         }
     }
 
+    /// The text this one is a slice of (the whole file, for text read from one).
+    pub fn whole(&self) -> &Arc<String> {
+        &self.text
+    }
+
     #[inline]
     pub fn as_str(&self) -> &str {
         self.text

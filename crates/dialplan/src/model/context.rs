@@ -33,17 +33,71 @@ pub enum Replace {
 pub struct Priority {
     number: i32,
     seq: u32,
-    app_len: u32,
     /// Index of the name this priority was added under (see [`Extension::name_of`]).
     name_idx: u16,
     /// Whether this priority holds its label in Asterisk's label table (the first one added does; a later
     /// duplicate keeps the label text but is not found by it).
     in_label_table: bool,
     label: Option<Box<str>>,
-    app_data: Box<str>,
+    text: AppText,
     registrar: Arc<str>,
     source: Option<Span>,
     location: Option<Location>,
+}
+
+/// A priority's application name and data.
+#[derive(Clone, Debug)]
+enum AppText {
+    /// The name followed by the data in one string, and the length of the name.
+    Own(Box<str>, u32),
+    /// Slices of the file the line was read from (the usual case for pbx_config): the start and end of the
+    /// name, then of the data. Sharing the file's text saves a string per priority.
+    Shared(Arc<String>, [u32; 4]),
+}
+
+impl AppText {
+    fn new(app: &str, data: &str, file: Option<&Arc<String>>) -> AppText {
+        if let Some(f) = file {
+            if let (Some((a0, a1)), Some((d0, d1))) = (slice_of(f, app), slice_of(f, data)) {
+                return AppText::Shared(Arc::clone(f), [a0, a1, d0, d1]);
+            }
+        }
+        let mut own = String::with_capacity(app.len() + data.len());
+        own.push_str(app);
+        own.push_str(data);
+        AppText::Own(own.into_boxed_str(), app.len() as u32)
+    }
+
+    #[inline]
+    fn app(&self) -> &str {
+        match self {
+            AppText::Own(s, n) => s.get(..*n as usize).unwrap_or_default(),
+            AppText::Shared(f, r) => f.get(r[0] as usize..r[1] as usize).unwrap_or_default(),
+        }
+    }
+
+    #[inline]
+    fn data(&self) -> &str {
+        match self {
+            AppText::Own(s, n) => s.get(*n as usize..).unwrap_or_default(),
+            AppText::Shared(f, r) => f.get(r[2] as usize..r[3] as usize).unwrap_or_default(),
+        }
+    }
+}
+
+/// Where `part` lies within `file`'s text, when it is a slice of it (compared by address: the loader hands
+/// over slices of the text it read). An empty part is anywhere.
+fn slice_of(file: &Arc<String>, part: &str) -> Option<(u32, u32)> {
+    if part.is_empty() {
+        return Some((0, 0));
+    }
+    let base = file.as_ptr() as usize;
+    let start = (part.as_ptr() as usize).checked_sub(base)?;
+    let end = start.checked_add(part.len())?;
+    if end > file.len() || end > u32::MAX as usize {
+        return None;
+    }
+    Some((start as u32, end as u32))
 }
 
 /// Where Asterisk says a priority was registered from (`registrar_file` and `registrar_line`): what
@@ -76,13 +130,13 @@ impl Priority {
     /// The application name (for a hint: the device string).
     #[inline]
     pub fn app(&self) -> &str {
-        &self.app_data[..self.app_len as usize]
+        self.text.app()
     }
 
     /// The application data, unsubstituted.
     #[inline]
     pub fn data(&self) -> &str {
-        &self.app_data[self.app_len as usize..]
+        self.text.data()
     }
 
     #[inline]
@@ -555,9 +609,25 @@ impl Context {
     }
 
     /// `ast_add_extension2` (without locking): inserts a priority, keeping Asterisk's order.
+    #[cfg(test)]
     pub(crate) fn add(
         &mut self,
         p: &NewPriority<'_>,
+        registrar: Arc<str>,
+        location: Option<Location>,
+        replace: Replace,
+        seq: &mut u32,
+    ) -> Result<Added, AddError> {
+        self.add_from(p, None, registrar, location, replace, seq)
+    }
+
+    /// `ast_add_extension2` (without locking): inserts a priority, keeping Asterisk's order. `file` is the
+    /// text of the file the line was read from: when the application name and data are slices of it, the
+    /// priority shares it instead of copying them.
+    pub(crate) fn add_from(
+        &mut self,
+        p: &NewPriority<'_>,
+        file: Option<&Arc<String>>,
         registrar: Arc<str>,
         location: Option<Location>,
         replace: Replace,
@@ -575,17 +645,13 @@ impl Context {
         };
         let cid_key = p.callerid.map(key_cow);
         let label = p.label.filter(|l| !l.is_empty());
-        let mut app_data = String::with_capacity(p.app.len() + p.data.len());
-        app_data.push_str(p.app);
-        app_data.push_str(p.data);
         let mut tmp = Priority {
             number: p.priority,
             seq: 0,
-            app_len: p.app.len() as u32,
             name_idx: 0,
             in_label_table: false,
             label: label.map(Box::from),
-            app_data: app_data.into_boxed_str(),
+            text: AppText::new(p.app, p.data, file),
             registrar,
             source: p.source,
             location,
@@ -927,6 +993,25 @@ mod tests {
         c.add(&np("100", 1, "D"), r, None, Replace::Yes, &mut seq)
             .unwrap();
         assert_eq!(c.extensions()[0].priorities()[0].app(), "D");
+    }
+
+    #[test]
+    fn application_text_is_shared_with_the_file_it_is_a_slice_of() {
+        let file = Arc::new(String::from("exten => 1,1,Dial(PJSIP/a,30)"));
+        let (app, data) = (&file[13..17], &file[18..28]);
+        let shared = AppText::new(app, data, Some(&file));
+        assert!(matches!(shared, AppText::Shared(..)));
+        assert_eq!((shared.app(), shared.data()), ("Dial", "PJSIP/a,30"));
+        assert!(matches!(
+            AppText::new(app, "", Some(&file)),
+            AppText::Shared(_, [13, 17, 0, 0])
+        ));
+        // Text from elsewhere (a substituted hint, another module's extension) is copied.
+        let other = String::from("Dial");
+        let own = AppText::new(&other, data, Some(&file));
+        assert!(matches!(own, AppText::Own(..)));
+        assert_eq!((own.app(), own.data()), ("Dial", "PJSIP/a,30"));
+        assert!(matches!(AppText::new(app, data, None), AppText::Own(..)));
     }
 
     #[test]

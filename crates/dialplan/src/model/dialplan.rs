@@ -155,6 +155,8 @@ pub struct Dialplan {
     pub(crate) seq: u32,
     /// Index of the context the last [`Dialplan::add_extension_at`] went to (checked before the index).
     last_context: usize,
+    /// The text of the file being loaded: priorities whose application and data are slices of it share it.
+    pub(crate) source_text: Option<Arc<String>>,
     pub general: General,
     pub globals: Globals,
 }
@@ -251,7 +253,14 @@ impl Dialplan {
         };
         self.last_context = i;
         let ctx = &mut self.contexts[i];
-        ctx.add(&priority, registrar, location, replace, &mut self.seq)
+        ctx.add_from(
+            &priority,
+            self.source_text.as_ref(),
+            registrar,
+            location,
+            replace,
+            &mut self.seq,
+        )
     }
 
     /// `ast_context_destroy(NULL, registrar)`: removes every priority, include, ignore pattern and switch

@@ -373,6 +373,8 @@ impl<'s> Loader<'s> {
             self.context(&mut local, &dp.globals, sec);
         }
 
+        // What other modules registered is added during the merge: none of it is in the file.
+        local.source_text = None;
         let merged = super::merge::merge(dp, local, PBX_CONFIG);
         for m in merged {
             match m {
@@ -769,6 +771,15 @@ impl<'s> Loader<'s> {
             source: Some(item.span),
         };
         let location = self.location(&p);
+        // The line's text is a slice of its file's: the new priority can share the file's text.
+        let file = item.value.whole();
+        if !local
+            .source_text
+            .as_ref()
+            .is_some_and(|t| Arc::ptr_eq(t, file))
+        {
+            local.source_text = Some(Arc::clone(file));
+        }
         match local.add_extension_at(cxt, np, Some(location), Replace::No) {
             Ok(added) => {
                 for w in added.warnings {
