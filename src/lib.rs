@@ -5,9 +5,11 @@
 //! - [`lint`]: the checks `dialsim check` adds to what Asterisk itself reports;
 //! - [`scenario`]: scenario files, the devices they declare, and running them on the engine;
 //! - [`examples`]: the page's first example, embedded for `dialsim run` with no argument;
+//! - [`asterisk_cli`]: Asterisk's CLI commands answered from a running engine;
 //! - [`render`]: diagnostics, and the run's event stream as console lines, JSON or AMI;
 //! - [`commands`] and [`cli`]: the `dialsim` subcommands.
 
+pub mod asterisk_cli;
 pub mod cli;
 pub mod commands;
 pub mod config;

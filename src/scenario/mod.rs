@@ -6,10 +6,10 @@
 //! - [`duration`], [`clock`]: `2.5s`-style durations and the virtual wall clock;
 //! - [`devices`]: the scenario's devices as the engine's [`dialplan::engine::DeviceProvider`];
 //! - [`runner`]: one run of a scenario on a loaded configuration;
-//! - [`explain`]: what the emulation itself causes, said when it happens;
-//! - [`cli`]: the CLI commands a scenario's `[[actions]]` may print.
+//! - [`explain`]: what the emulation itself causes, said when it happens.
+//!
+//! The CLI commands a scenario's `[[actions]]` may print are answered by [`crate::asterisk_cli`].
 
-pub mod cli;
 pub mod clock;
 pub mod devices;
 pub mod duration;

@@ -5,9 +5,9 @@
 //! Everything the run shows goes through the engine's event bus to the subscribers the caller passes (the
 //! renderers); the [`RunOutcome`] is the summary.
 
-use super::cli::{self, CliAnswer, CliContext};
 use super::devices::ScenarioDevices;
 use super::{split_device, ActionKind, DeviceActionKind, DeviceKind, Scenario, When};
+use crate::asterisk_cli::{self as cli, CliAnswer, CliContext};
 use crate::config::LoadedConfig;
 use dialplan::diag::{CodeInfo, Severity};
 use dialplan::engine::media::{Prompts, UnknownPrompt};

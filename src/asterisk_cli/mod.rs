@@ -1,0 +1,62 @@
+//! Asterisk's CLI commands, answered from a running engine's state exactly as Asterisk's CLI would answer at
+//! that moment. A scenario's `[[actions]]` (`cli = "parking show default"`) and every other front end that
+//! takes CLI words use this one dispatcher.
+//!
+//! One file per command: [`dialplan_show`] (`dialplan show [CONTEXT | EXTEN@CONTEXT]`), [`parking_show`]
+//! (`parking show [LOT]`), [`features_show`] (`features show`). Anything else is answered by a dialsim note saying
+//! that the command is not simulated (never by invented output).
+
+mod dialplan_show;
+mod features_show;
+mod parking_show;
+
+use dialplan::engine::Engine;
+use features::FeaturesConfig;
+use parking::ParkingModule;
+
+/// What the CLI commands need besides the engine.
+pub struct CliContext {
+    pub features: FeaturesConfig,
+    /// `None` when res_parking declined to load.
+    pub parking: Option<ParkingModule>,
+}
+
+/// The answer to a CLI command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CliAnswer {
+    /// What Asterisk's CLI prints.
+    Output(String),
+    /// dialsim does not simulate this command; the text says so.
+    NotSimulated(String),
+}
+
+/// The commands dialsim answers, for messages.
+pub const KNOWN: &str = "dialplan show, parking show, features show";
+
+/// Answers `command` from the engine's state.
+pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    match words.as_slice() {
+        ["dialplan", "show", rest @ ..] if rest.len() <= 1 => {
+            dialplan_show::show(engine, rest.first().copied(), command)
+        }
+        ["parking", "show", rest @ ..] if rest.len() <= 1 => {
+            parking_show::show(engine, ctx, &words, command)
+        }
+        ["features", "show"] => features_show::show(ctx),
+        _ => CliAnswer::NotSimulated(format!(
+            "the CLI command '{command}' is not simulated; dialsim answers: {KNOWN}"
+        )),
+    }
+}
+
+/// A command that returned `CLI_FAILURE`: Asterisk adds `Command '…' failed.`.
+pub(crate) fn failed(mut text: String, command: &str) -> String {
+    if !text.contains("' failed.") {
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&format!("Command '{command}' failed.\n"));
+    }
+    text
+}
