@@ -1,0 +1,24 @@
+//! The AMI actions dialsim answers, one file each, and their table.
+
+mod ping;
+
+use super::{AmiContext, Message, Reply};
+
+/// One action as Asterisk registers it with the manager.
+pub struct ActionDef {
+    /// The name clients send in `Action:`.
+    pub name: &'static str,
+    /// The write classes needed to run it (`system`, `call`, …; empty: anyone logged in).
+    pub privilege: &'static [&'static str],
+    /// The one-line synopsis `ListCommands` prints.
+    pub synopsis: &'static str,
+    pub run: fn(&AmiContext<'_>, &Message) -> Reply,
+}
+
+/// Every action, sorted by name (the order `ListCommands` prints them in).
+pub const ACTIONS: &[ActionDef] = &[ping::DEF];
+
+/// The action named `name`, compared without regard to case.
+pub fn find(name: &str) -> Option<&'static ActionDef> {
+    ACTIONS.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+}
