@@ -80,6 +80,10 @@ pub struct RunArgs {
     /// NAME=hangup:60s, NAME=silent, NAME=callerid:'"Bob" <2001>' (repeat to combine).
     #[arg(long = "device", value_name = "NAME=WHAT")]
     pub devices: Vec<String>,
+    /// Draw the run as a timeline picture: FILE.svg (the picture) or FILE.html (the picture, the trace
+    /// linked to the configuration lines, and the diagnostics).
+    #[arg(long, value_name = "FILE")]
+    pub timeline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

@@ -8,6 +8,7 @@
 //! - [`ami`]: Asterisk's Manager Interface actions answered from a running engine;
 //! - [`asterisk_cli`]: Asterisk's CLI commands answered from a running engine;
 //! - [`render`]: diagnostics, and the run's event stream as console lines, JSON or AMI;
+//! - [`timeline`]: the timeline picture of a run (SVG, or an HTML page with the trace);
 //! - [`commands`] and [`cli`]: the `dialsim` subcommands.
 
 pub mod ami;
@@ -19,3 +20,4 @@ pub mod examples;
 pub mod lint;
 pub mod render;
 pub mod scenario;
+pub mod timeline;
