@@ -84,6 +84,10 @@ pub struct RunArgs {
     /// linked to the configuration lines, and the diagnostics).
     #[arg(long, value_name = "FILE")]
     pub timeline: Option<PathBuf>,
+    /// Write what each channel heard into DIR: one 8 kHz 16-bit WAV per channel (prompts from the
+    /// scenario's sounds folder, else placeholder tones; DTMF; music on hold; silence elsewhere).
+    #[arg(long, value_name = "DIR")]
+    pub audio: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

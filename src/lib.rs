@@ -9,10 +9,12 @@
 //! - [`asterisk_cli`]: Asterisk's CLI commands answered from a running engine;
 //! - [`render`]: diagnostics, and the run's event stream as console lines, JSON or AMI;
 //! - [`timeline`]: the timeline picture of a run (SVG, or an HTML page with the trace);
+//! - [`audio`]: what each channel heard, as WAV files;
 //! - [`commands`] and [`cli`]: the `dialsim` subcommands.
 
 pub mod ami;
 pub mod asterisk_cli;
+pub mod audio;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -3,6 +3,7 @@
 //! `--output FILE`) and the summary goes to standard error.
 
 use super::EXIT_UNUSABLE;
+use crate::audio;
 use crate::cli::{RunArgs, RunFormat};
 use crate::config::LoadedConfig;
 use crate::examples;
@@ -50,7 +51,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
         None => (render::sink(BufWriter::new(std::io::stdout())), None),
     };
     let mut subscribers = renderers(args.format, args.verbose, &sink, prepared.scenario.epoch);
-    let recorded = picture.as_ref().map(|_| {
+    let wants_events = picture.is_some() || args.audio.is_some();
+    let recorded = wants_events.then(|| {
         let (rec, events) = timeline::recorder(args.verbose);
         subscribers.push(Box::new(rec));
         events
@@ -78,6 +80,31 @@ pub fn run(args: &RunArgs) -> ExitCode {
             Ok(()) => eprintln!("  timeline: {}", path.display()),
             Err(e) => {
                 eprintln!("dialsim: cannot write '{}': {e}", path.display());
+                return ExitCode::from(EXIT_UNUSABLE);
+            }
+        }
+    }
+    if let (Some(dir), Some(events)) = (&args.audio, &recorded) {
+        match audio::write(dir, &events.borrow(), prepared.scenario.sounds.as_deref()) {
+            Ok(report) => {
+                eprintln!(
+                    "  audio: {} file{} in {}",
+                    report.files.len(),
+                    if report.files.len() == 1 { "" } else { "s" },
+                    dir.display()
+                );
+                for f in &report.files {
+                    eprintln!("    {}", f.display());
+                }
+                for d in &report.diagnostics {
+                    eprintln!("  note: {} [{}]", d.message, d.code.0);
+                }
+            }
+            Err(e) => {
+                eprintln!(
+                    "dialsim: cannot write the audio into '{}': {e}",
+                    dir.display()
+                );
                 return ExitCode::from(EXIT_UNUSABLE);
             }
         }
