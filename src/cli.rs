@@ -34,6 +34,11 @@ pub enum Command {
     /// Exit status: 0 when the run completed (whatever happened to the calls), 2 when the scenario or the
     /// configuration cannot be used.
     Run(RunArgs),
+    /// Step through a scenario on the virtual clock: paused until told (step, next, advance, run,
+    /// breakpoints, why, dtmf, hangup, originate) and Asterisk's CLI words.
+    ///
+    /// PATH is what `dialsim run` takes. Without a terminal, commands are read from standard input.
+    Console(ConsoleArgs),
     /// Report every problem in a configuration folder, with what Asterisk does and the fix.
     ///
     /// Exit status: 0 clean, 1 warnings only, 2 errors.
@@ -90,6 +95,19 @@ pub struct RunArgs {
     pub audio: Option<PathBuf>,
 }
 
+/// The options of `dialsim console`.
+#[derive(clap::Args, Debug, Default)]
+pub struct ConsoleArgs {
+    /// A scenario file, or a folder holding scenario.toml and the .conf files.
+    pub path: Option<PathBuf>,
+    /// The folder holding the .conf files; overrides the scenario's `config`.
+    #[arg(long, value_name = "DIR")]
+    pub config: Option<PathBuf>,
+    /// Console verbosity to start with (`core set verbose N` changes it).
+    #[arg(short = 'v', long = "verbose", value_name = "N", default_value_t = 3)]
+    pub verbose: u8,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum RunFormat {
     #[default]
@@ -135,5 +153,6 @@ pub fn main() -> ExitCode {
         Command::Show { what } => commands::show::run(what),
         Command::Check { config, format } => commands::check::run(&config, format),
         Command::Run(args) => commands::run::run(&args),
+        Command::Console(args) => commands::console::run(&args),
     }
 }

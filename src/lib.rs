@@ -10,6 +10,7 @@
 //! - [`render`]: diagnostics, and the run's event stream as console lines, JSON or AMI;
 //! - [`timeline`]: the timeline picture of a run (SVG, or an HTML page with the trace);
 //! - [`audio`]: what each channel heard, as WAV files;
+//! - [`console`]: the step-through console (`dialsim console`);
 //! - [`commands`] and [`cli`]: the `dialsim` subcommands.
 
 pub mod ami;
@@ -18,6 +19,7 @@ pub mod audio;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod console;
 pub mod examples;
 pub mod lint;
 pub mod render;
