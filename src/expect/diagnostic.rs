@@ -1,0 +1,45 @@
+//! `diagnostic = "area/code"` (with `never = true` to exclude it): the diagnostics of loading the
+//! configuration, of `dialsim check`'s lint, and of the run include (or do not include) a code.
+
+use super::record::Record;
+use super::{Miss, Presence};
+
+#[derive(Clone, Debug)]
+pub struct DiagnosticExpect {
+    pub code: String,
+    pub presence: Presence,
+}
+
+impl DiagnosticExpect {
+    pub fn check(&self, rec: &Record) -> Result<(), Miss> {
+        let hits: Vec<&(String, String)> = rec
+            .diagnostics
+            .iter()
+            .filter(|(c, _)| *c == self.code)
+            .collect();
+        match self.presence {
+            Presence::Seen if !hits.is_empty() => Ok(()),
+            Presence::Never if hits.is_empty() => Ok(()),
+            Presence::Seen => {
+                let mut codes: Vec<&str> =
+                    rec.diagnostics.iter().map(|(c, _)| c.as_str()).collect();
+                codes.dedup();
+                Err(Miss::new(
+                    format!("a diagnostic {}", self.code),
+                    if codes.is_empty() {
+                        "no diagnostics at all".to_string()
+                    } else {
+                        format!("only these diagnostics: {}", codes.join(", "))
+                    },
+                ))
+            }
+            Presence::Never => Err(Miss::new(
+                format!("no diagnostic {}", self.code),
+                hits.iter()
+                    .map(|(c, m)| format!("{c}: {m}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )),
+        }
+    }
+}
