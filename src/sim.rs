@@ -71,10 +71,8 @@ impl Simulation {
         } else {
             path.to_path_buf()
         };
-        let base = file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        // An empty base (a scenario in the current folder) keeps golden file names as written.
+        let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Simulation {
             scenario: prepared.scenario,
             source: Rc::from(prepared.source),

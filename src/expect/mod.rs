@@ -152,6 +152,8 @@ pub struct Failure {
     /// The verbose trace of that stretch (empty when `detail` says it all, or when the failure is about
     /// no particular time: [`Checked::trace`] then shows the whole run once).
     pub trace: Vec<String>,
+    /// Whether the run's whole trace (shown once per scenario) is what explains this failure.
+    pub whole_trace: bool,
 }
 
 /// Whether golden trace files are compared or rewritten.
@@ -206,11 +208,16 @@ pub fn check(
                 Some(w) if miss.detail.is_empty() => record.trace_lines(Some(w)),
                 _ => Vec::new(),
             };
-            if miss.window.is_none() && miss.detail.is_empty() && out.trace.is_empty() {
+            // Which diagnostics a run had is not something its trace explains better than the list.
+            let whole_trace = !matches!(e.kind, Kind::Diagnostic(_))
+                && miss.window.is_none()
+                && miss.detail.is_empty();
+            if whole_trace && out.trace.is_empty() {
                 out.trace = record.trace_lines(None);
             }
             out.failures.push(Failure {
                 trace,
+                whole_trace,
                 line: e.line,
                 title: e.title.clone(),
                 expected: miss.expected,
@@ -268,3 +275,15 @@ pub(crate) fn time_list(ts: &[Duration]) -> String {
     }
     s
 }
+
+/// "a" or "an" before a word (by its first letter, which is right for event names).
+pub(crate) fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -315,7 +315,14 @@ fn refuse_foreign_keys(raw: &RawExpect, head: &str, p: &mut Vec<Problem>) {
                 };
                 p.push((
                     Some(span),
-                    format!("'{key}' does not apply to a '{head}' expectation (it takes {takes})"),
+                    format!(
+                        "'{key}' does not apply to {} '{head}' expectation (it takes {takes})",
+                        if head.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "an"
+                        } else {
+                            "a"
+                        }
+                    ),
                 ));
             }
         }

@@ -137,7 +137,8 @@ impl EventMatcher {
         if let Some(text) = &self.log {
             return format!("an Asterisk log line containing \"{text}\"");
         }
-        let mut s = format!("a {} event", self.name.as_deref().unwrap_or("?"));
+        let name = self.name.as_deref().unwrap_or("?");
+        let mut s = format!("{} {name} event", super::article(name));
         if !self.fields.is_empty() {
             let parts: Vec<String> = self
                 .fields

@@ -24,7 +24,7 @@ pub fn failure_text(file: &Path, f: &Failure) -> String {
         for l in &f.trace {
             s.push_str(&format!("      {l}\n"));
         }
-    } else if f.window.is_none() {
+    } else if f.whole_trace {
         s.push_str("    (the run's trace is below)\n");
     }
     s
