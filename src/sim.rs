@@ -1,29 +1,6 @@
 //! The Rust API for testing dialplans: load a scenario, run it, look at its events, check expectations.
 //!
-//! ```
-//! use dialsim::sim::Simulation;
-//!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-//! // A folder with scenario.toml and the .conf files (or a scenario file).
-//! let sim = Simulation::load(root.join("dialplan-examples/01-basic-retrieval"))?;
-//! let run = sim.run()?;
-//!
-//! // The scenario's own [[expect]] entries hold…
-//! assert!(run.failures().is_empty());
-//! // …and so do more, written as they would be in the file.
-//! run.assert(r#"
-//!     [[expect]]
-//!     event = "ParkedCall"
-//!     fields = { ParkingSpace = "701", ParkeeChannel = "PJSIP/outside" }
-//!     at = "2.324s"
-//! "#);
-//! // The events themselves, for anything else.
-//! let parked = run.events_named("ParkedCall").count();
-//! assert_eq!(parked, 1);
-//! # Ok(())
-//! # }
-//! ```
+//! The crate documentation (`src/lib.rs`) has a runnable example.
 
 use crate::cli::RunArgs;
 use crate::commands::run::prepare;
