@@ -26,14 +26,12 @@ pub fn scenario_text(r: &ScenarioResult) -> String {
         for l in message.lines() {
             s.push_str(&format!("  {l}\n"));
         }
-        s.push('\n');
     }
     if !r.failures.is_empty() {
         for f in &r.failures {
             s.push_str(&failure_text(&r.path, f));
         }
         s.push_str(&trace_text(&r.trace));
-        s.push('\n');
     }
     for u in &r.updated {
         s.push_str(&format!("  updated {}\n", u.display()));
