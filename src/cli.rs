@@ -45,6 +45,46 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Rich)]
         format: CheckFormat,
     },
+    /// Run scenario files and check their [[expect]] entries: unit tests for dialplans.
+    ///
+    /// PATHs are scenario files or folders searched for `scenario.toml` and `*.scenario.toml` (default
+    /// `.`). Scenarios run in parallel; each prints one line, and every failed expectation its file:line,
+    /// what was expected, what happened and the trace around it.
+    ///
+    /// Exit status: 0 all passed, 1 an expectation failed, 2 a scenario could not be loaded.
+    Test(TestArgs),
+}
+
+/// The options of `dialsim test`.
+#[derive(clap::Args, Debug, Default)]
+pub struct TestArgs {
+    /// Scenario files, or folders to search.
+    pub paths: Vec<PathBuf>,
+    /// Only the scenario files whose path contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Also write a JUnit XML report to FILE (for CI systems).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// `human`: one line per scenario with failure reports; `tap`: the Test Anything Protocol.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+    /// Rewrite the golden trace files (`trace = "…"`) from this run instead of comparing them.
+    #[arg(long)]
+    pub update: bool,
+    /// Run only the K-th of N stable slices of the suite (e.g. 2/4), to spread it over CI machines.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Threads to run scenarios on (default: every core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    #[default]
+    Human,
+    Tap,
 }
 
 /// The options of `dialsim run`.
@@ -127,5 +167,6 @@ pub fn main() -> ExitCode {
         Command::Show { what } => commands::show::run(what),
         Command::Check { config, format } => commands::check::run(&config, format),
         Command::Run(args) => commands::run::run(&args),
+        Command::Test(args) => commands::test::run(&args),
     }
 }

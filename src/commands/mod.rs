@@ -3,6 +3,7 @@
 pub mod check;
 pub mod run;
 pub mod show;
+pub mod test;
 
 use crate::config::LoadedConfig;
 use std::io::IsTerminal;
