@@ -1,6 +1,7 @@
 //! The `dialsim` subcommands.
 
 pub mod check;
+pub mod console;
 pub mod run;
 pub mod show;
 pub mod test;
