@@ -4,7 +4,7 @@
 use super::events::{moh_stop_event, moh_stop_line, publish, ParkingEvent};
 use super::lot::Resolution;
 use super::park::{lot_name, start_idle};
-use super::{codes, ParkingModule};
+use super::ParkingModule;
 use crate::config::{FeatureFlag, LotConfig};
 use dialplan::engine::{BridgeDelegate, BridgeId, ChannelId, Engine, LeaveReason};
 use features::module::add_channel_permissions;
@@ -66,16 +66,7 @@ impl BridgeDelegate for LotBridge {
             Resolution::Answered => {
                 add_channel_permissions(engine, chan, retrieval_features(cfg, Side::Callee));
                 if cfg.parkedplay.value.includes_callee() && !cfg.courtesytone.value.is_empty() {
-                    engine.explain(
-                        codes::COURTESY_TONE_PARKEE,
-                        Some(chan),
-                        &format!(
-                            "the retrieved channel would now hear the courtesy tone '{}' (parkedplay={}); dialsim does not play it yet",
-                            cfg.courtesytone.value,
-                            if cfg.parkedplay.value == FeatureFlag::Both { "both" } else { "callee" }
-                        ),
-                        None,
-                    );
+                    play_courtesy_tone(&self.module, engine, chan, cfg.courtesytone.value.clone());
                 }
             }
             Resolution::Timeout => {
@@ -114,4 +105,20 @@ pub fn retrieval_features(cfg: &LotConfig, side: Side) -> FeaturePermissions {
         }
     }
     perms
+}
+
+/// The retrieved parkee hears the courtesy tone (`parkedplay` callee/both): queued behind its own
+/// announcement if that is still playing, else at once, in its new bridge.
+fn play_courtesy_tone(module: &ParkingModule, engine: &Engine, chan: ChannelId, tone: String) {
+    {
+        let mut state = module.state_mut();
+        if state.announcing.contains(&chan) {
+            state.tone_after_announcement.insert(chan, tone);
+            return;
+        }
+    }
+    let e = engine.clone();
+    engine.spawn_local(async move {
+        let _ = e.play(chan, &tone).await;
+    });
 }

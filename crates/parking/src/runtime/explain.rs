@@ -16,7 +16,6 @@ mod tests {
             codes::EMPTY_SPACE,
             codes::DYNAMIC_LOT,
             codes::PARK_DIAL_T_UNREACHABLE,
-            codes::COURTESY_TONE_PARKEE,
         ];
         assert_eq!(CODES.len(), all.len());
         for code in all {

@@ -35,7 +35,7 @@ use features::config::BuiltinFeature;
 use features::FeaturesModule;
 use lot::{LotState, ParkedUser};
 use std::cell::{Ref, RefCell, RefMut};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// The module's name, as Asterisk's loader names it.
@@ -51,7 +51,6 @@ pub mod codes {
     pub const EMPTY_SPACE: Code = Code("parking/empty-space");
     pub const DYNAMIC_LOT: Code = Code("parking/dynamic-lot-not-simulated");
     pub const PARK_DIAL_T_UNREACHABLE: Code = Code("parking/park-dial-t-unreachable");
-    pub const COURTESY_TONE_PARKEE: Code = Code("parking/courtesy-tone-parkee-not-simulated");
 }
 
 /// Every code the run-time part of res_parking emits.
@@ -84,10 +83,6 @@ pub const CODES: &[CodeInfo] = &[
         code: codes::PARK_DIAL_T_UNREACHABLE,
         summary: "park-dial has a 't' extension, but with autofallthrough=yes an unanswered comeback Dial never reaches it",
     },
-    CodeInfo {
-        code: codes::COURTESY_TONE_PARKEE,
-        summary: "the parked channel would hear the courtesy tone after retrieval (parkedplay callee/both); not simulated yet",
-    },
 ];
 
 /// res_parking running in an engine: a cheap handle (`Rc`) shared by its applications, its parkcall action
@@ -112,6 +107,11 @@ pub(crate) struct State {
     pub(crate) users: BTreeMap<ChannelId, ParkedUser>,
     /// Tie-breaker for timeouts due at the same instant (order of parking).
     pub(crate) seq: u64,
+    /// Parkees hearing their own space (`Park()` without `s`) right now.
+    pub(crate) announcing: BTreeSet<ChannelId>,
+    /// Retrieved parkees whose courtesy tone waits for the end of that announcement (Asterisk queues it on
+    /// the bridge channel behind the pending playback).
+    pub(crate) tone_after_announcement: BTreeMap<ChannelId, String>,
 }
 
 /// One parked call as `parking show <lot>` and tests see it.
@@ -140,6 +140,8 @@ impl ParkingModule {
                     lots,
                     users: BTreeMap::new(),
                     seq: 0,
+                    announcing: BTreeSet::new(),
+                    tone_after_announcement: BTreeMap::new(),
                 }),
             }),
         }
