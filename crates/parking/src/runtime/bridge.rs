@@ -55,7 +55,7 @@ impl BridgeDelegate for LotBridge {
             }
             moh_stop_line(engine, chan);
         }
-        let cfg = &self.module.config().lots[user.lot];
+        let cfg = &self.module.lot_cfg(user.lot);
         let lot = lot_name(&self.module, user.lot).to_string();
         match user.resolution {
             Resolution::Unset | Resolution::Abandon => {

@@ -14,7 +14,7 @@ mod tests {
             codes::ONE_TOUCH_ALONE,
             codes::ONE_TOUCH_MULTIPARTY,
             codes::EMPTY_SPACE,
-            codes::DYNAMIC_LOT,
+            codes::PARK_GET_CHANNEL_ERROR,
             codes::PARK_DIAL_T_UNREACHABLE,
         ];
         assert_eq!(CODES.len(), all.len());

@@ -169,7 +169,7 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
             Idle::Music(
                 opts.musicclass
                     .clone()
-                    .unwrap_or_else(|| module.config().lots[lot].parkedmusicclass.value.clone()),
+                    .unwrap_or_else(|| module.lot_cfg(lot).parkedmusicclass.value.clone()),
             )
         },
         idle_at_once: !announce,
@@ -183,7 +183,7 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
             engine,
             ParkingEvent::Parked,
             &user,
-            &module.config().lots[lot].name,
+            &module.lot_cfg(lot).name,
         );
     }
     if !engine.bridge_push(bridge, chan) {
