@@ -3,9 +3,10 @@
 //! takes CLI words use this one dispatcher.
 //!
 //! One file per command: [`dialplan_show`] (`dialplan show [CONTEXT | EXTEN@CONTEXT]`), [`parking_show`]
-//! (`parking show [LOT]`), [`features_show`] (`features show`). Anything else is answered by a dialsim note saying
+//! (`parking show [LOT]`), [`features_show`] (`features show`), [`core_show_hints`] (`core show hints`). Anything else is answered by a dialsim note saying
 //! that the command is not simulated (never by invented output).
 
+pub mod core_show_hints;
 mod dialplan_show;
 mod features_show;
 mod parking_show;
@@ -31,7 +32,7 @@ pub enum CliAnswer {
 }
 
 /// The commands dialsim answers, for messages.
-pub const KNOWN: &str = "dialplan show, parking show, features show";
+pub const KNOWN: &str = "dialplan show, parking show, features show, core show hints";
 
 /// Answers `command` from the engine's state.
 pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
@@ -44,6 +45,7 @@ pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
             parking_show::show(engine, ctx, &words, command)
         }
         ["features", "show"] => features_show::show(ctx),
+        ["core", "show", "hints"] => core_show_hints::show(engine, ctx),
         _ => CliAnswer::NotSimulated(format!(
             "the CLI command '{command}' is not simulated; dialsim answers: {KNOWN}"
         )),

@@ -34,6 +34,14 @@ impl BridgeDelegate for LotBridge {
     }
 
     fn entered(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId) {
+        let found = {
+            let state = self.module.state();
+            state.users.get(&chan).map(|u| (u.lot, u.space))
+        };
+        if let Some((lot, space)) = found {
+            let context = self.module.lot_cfg(lot).context.value.clone();
+            self.module.notify_metermaids(engine, space, &context, true);
+        }
         let at_once = self
             .module
             .state()
@@ -56,6 +64,8 @@ impl BridgeDelegate for LotBridge {
             moh_stop_line(engine, chan);
         }
         let cfg = &self.module.lot_cfg(user.lot);
+        self.module
+            .notify_metermaids(engine, user.space, &cfg.context.value, false);
         let lot = lot_name(&self.module, user.lot).to_string();
         match user.resolution {
             Resolution::Unset | Resolution::Abandon => {

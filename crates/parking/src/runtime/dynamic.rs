@@ -115,6 +115,9 @@ pub fn create_dynamic_lot(
         });
         return None;
     }
+    if cfg.parkinghints.value {
+        module.hints_changed();
+    }
     let lot = LotState::new(Rc::new(cfg), LotMode::Dynamic);
     module.directory().insert(name, lot.names.clone());
     let mut state = module.state_mut();

@@ -17,6 +17,7 @@
 //! - [`explain`]: dialsim's explanations for what parking does silently.
 
 pub mod bridge;
+pub mod devstate;
 pub mod dynamic;
 pub mod events;
 pub mod explain;
@@ -119,6 +120,12 @@ pub(crate) struct State {
     /// Retrieved parkees whose courtesy tone waits for the end of that announcement (Asterisk queues it on
     /// the bridge channel behind the pending playback).
     pub(crate) tone_after_announcement: BTreeMap<ChannelId, String>,
+    /// Cached `park:` device states (true: in use).
+    pub(crate) devices: BTreeMap<String, bool>,
+    /// The last state of each hint that changed, by (context, exten).
+    pub(crate) hint_states: BTreeMap<(String, String), devstate::ExtensionState>,
+    /// Modelled hints by device; `None` until needed or after the dialplan's hints changed.
+    pub(crate) hint_index: Option<BTreeMap<String, Vec<devstate::Hint>>>,
 }
 
 /// One parked call as `parking show <lot>` and tests see it.
@@ -159,6 +166,9 @@ impl ParkingModule {
                     seq: 0,
                     announcing: BTreeSet::new(),
                     tone_after_announcement: BTreeMap::new(),
+                    devices: BTreeMap::new(),
+                    hint_states: BTreeMap::new(),
+                    hint_index: None,
                 }),
             }),
         }
