@@ -178,6 +178,11 @@ pub enum ShowCommand {
         #[arg(long, default_value = ".")]
         config: PathBuf,
     },
+    /// Like Asterisk's `core show hints` right after start-up (every parking space free).
+    Hints {
+        #[arg(long, default_value = ".")]
+        config: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

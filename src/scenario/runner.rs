@@ -222,10 +222,9 @@ pub fn run(
         .collect();
     let parked = match &cli_ctx.parking {
         Some(p) => p
-            .config()
-            .lots
+            .lot_names()
             .iter()
-            .flat_map(|lot| p.parked_calls(&engine, &lot.name))
+            .flat_map(|lot| p.parked_calls(&engine, lot))
             .map(|c| format!("{} in '{}' at space {}", c.channel, c.lot, c.space))
             .collect(),
         None => Vec::new(),
