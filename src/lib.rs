@@ -19,3 +19,4 @@ pub mod examples;
 pub mod lint;
 pub mod render;
 pub mod scenario;
+pub mod serve;

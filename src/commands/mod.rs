@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod run;
+pub mod serve;
 pub mod show;
 
 use crate::config::LoadedConfig;

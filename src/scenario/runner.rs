@@ -143,12 +143,8 @@ pub fn run(
     let (finish, ended) = engine.block_on(async move {
         let cli_ctx = ctx;
         announce_load(&e, &load_diagnostics);
-        let schedule = schedule(scenario);
         let work = async {
-            for item in &schedule {
-                e.sleep_until(item.at).await;
-                happen(&e, scenario, &devices, &cli_ctx, item);
-            }
+            play(&e, scenario, &devices, &cli_ctx).await;
             e.until_idle().await;
         };
         let deadline = scenario.until;
@@ -197,6 +193,20 @@ pub fn run(
         diagnostics,
         steps: engine.steps(),
     })
+}
+
+/// Starts the scenario's calls, device actions and CLI actions at their times (relative to the engine's
+/// time 0); returns after the last one. `dialsim serve --scenario` uses it on the wall clock.
+pub(crate) async fn play(
+    engine: &Engine,
+    scenario: &Scenario,
+    devices: &ScenarioDevices,
+    ctx: &CliContext,
+) {
+    for item in &schedule(scenario) {
+        engine.sleep_until(item.at).await;
+        happen(engine, scenario, devices, ctx, item);
+    }
 }
 
 fn up_channel(engine: &Engine, id: ChannelId) -> Option<UpChannel> {
