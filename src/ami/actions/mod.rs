@@ -1,5 +1,6 @@
 //! The AMI actions dialsim answers, one file each, and their table.
 
+pub mod originate;
 mod ping;
 
 use super::{AmiContext, Message, Reply};
@@ -16,7 +17,7 @@ pub struct ActionDef {
 }
 
 /// Every action, sorted by name (the order `ListCommands` prints them in).
-pub const ACTIONS: &[ActionDef] = &[ping::DEF];
+pub const ACTIONS: &[ActionDef] = &[originate::DEF, ping::DEF];
 
 /// The action named `name`, compared without regard to case.
 pub fn find(name: &str) -> Option<&'static ActionDef> {
