@@ -200,12 +200,15 @@ fn wall_epoch() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// Events held back while an action runs: (class, wire text).
+type Held = Vec<(Mask, Arc<str>)>;
+
 /// The event bus subscriber that writes AMI events to the sessions. While an action runs, events are
 /// held and released after its reply, the order in which Asterisk's session thread writes them.
 #[derive(Clone)]
 struct Fanout {
     sessions: Rc<RefCell<Vec<Arc<SessionShared>>>>,
-    held: Rc<RefCell<Option<Vec<(Mask, Arc<str>)>>>>,
+    held: Rc<RefCell<Option<Held>>>,
     epoch: i64,
     timestampevents: bool,
 }
