@@ -564,3 +564,194 @@ fn load_1000_sessions_10000_actions_events_in_order() {
     assert_eq!(unsubscribed, 0, "sessions with Events: off got events");
     server.stop();
 }
+
+/// Reads blocks up to and including the event named `last`.
+fn list(c: &mut Client, last: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    loop {
+        let b = c.block().expect("connection closed");
+        let done = b.starts_with(&format!("Event: {last}\n"));
+        out.push(b);
+        if done {
+            return out;
+        }
+    }
+}
+
+#[test]
+fn the_engine_actions_through_the_server() {
+    let server = start(1.0);
+    let mut c = Client::connect(&server);
+    c.send(&[
+        ("Action", "Login"),
+        ("Username", "admin"),
+        ("Secret", "s3cret"),
+        ("Events", "off"),
+    ]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nMessage: Authentication accepted\n"
+    );
+
+    c.send(&[("Action", "CoreSettings"), ("ActionID", "s")]);
+    let r = c.response();
+    assert!(
+        r.starts_with(
+            "Response: Success\nActionID: s\nAMIversion: 11.0.0\nAsteriskVersion: 22.10.1\n"
+        ),
+        "{r}"
+    );
+    c.send(&[("Action", "CoreStatus")]);
+    let r = c.response();
+    assert!(r.contains("\nCoreCurrentCalls: 0\n"), "{r}");
+
+    c.send(&[("Action", "ListCommands")]);
+    let r = c.response();
+    assert!(
+        r.contains("\nOriginate: Originate a call. (Priv: originate,all)\n"),
+        "{r}"
+    );
+    assert!(
+        r.contains("\nPing: Keepalive command. (Priv: <none>)\n"),
+        "{r}"
+    );
+    assert!(
+        r.contains("\nLogin: Login Manager. (Priv: <none>)\n"),
+        "{r}"
+    );
+
+    c.send(&[
+        ("Action", "Setvar"),
+        ("Variable", "COLOUR"),
+        ("Value", "blue"),
+    ]);
+    assert_eq!(c.response(), "Response: Success\nMessage: Variable Set\n");
+    c.send(&[
+        ("Action", "Getvar"),
+        ("Variable", "COLOUR"),
+        ("ActionID", "g"),
+    ]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nActionID: g\nVariable: COLOUR\nValue: blue\n"
+    );
+    c.send(&[("Action", "Getvar")]);
+    assert_eq!(
+        c.response(),
+        "Response: Error\nMessage: No variable specified\n"
+    );
+    c.send(&[
+        ("Action", "Getvar"),
+        ("Variable", "X"),
+        ("Channel", "PJSIP/nobody-00000000"),
+    ]);
+    assert_eq!(c.response(), "Response: Error\nMessage: No such channel\n");
+    c.send(&[
+        ("Action", "Setvar"),
+        ("Variable", "X"),
+        ("Channel", "PJSIP/nobody-00000000"),
+    ]);
+    assert_eq!(c.response(), "Response: Error\nMessage: No such channel\n");
+
+    c.send(&[
+        ("Action", "Command"),
+        ("Command", "dialplan show 700@parkedcalls"),
+    ]);
+    let r = c.response();
+    assert!(r.starts_with("Response: Success\nMessage: Command output follows\nOutput: [ Context 'parkedcalls' created by 'res_parking/default' ]\n"), "{r}");
+    c.send(&[("Action", "Command")]);
+    assert_eq!(
+        c.response(),
+        "Response: Error\nMessage: No command provided\n"
+    );
+
+    c.send(&[("Action", "PlayDTMF"), ("Channel", "Local/none")]);
+    assert_eq!(
+        c.response(),
+        "Response: Error\nMessage: Channel not found\n"
+    );
+
+    // A call that waits: Local/600@operator answers and runs Wait(60); ;1 runs Wait(600).
+    c.send(&[
+        ("Action", "Originate"),
+        ("Channel", "Local/600@operator/n"),
+        ("Application", "Wait"),
+        ("Data", "600"),
+        ("Variable", "A=1,B=2"),
+        ("ActionID", "sync"),
+    ]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nActionID: sync\nMessage: Originate successfully queued\n"
+    );
+    c.send(&[("Action", "CoreShowChannels"), ("ActionID", "l")]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nActionID: l\nEventList: start\nMessage: Channels will follow\n"
+    );
+    let items = list(&mut c, "CoreShowChannelsComplete");
+    assert_eq!(items.len(), 3, "{items:?}");
+    assert!(
+        items[0].starts_with(
+            "Event: CoreShowChannel\nActionID: l\nChannel: Local/600@operator-00000000;1\n"
+        ),
+        "{}",
+        items[0]
+    );
+    assert!(
+        items[0].contains("\nApplication: Wait\nApplicationData: 600\nDuration: 00:00:00\n"),
+        "{}",
+        items[0]
+    );
+    assert_eq!(
+        items[2],
+        "Event: CoreShowChannelsComplete\nActionID: l\nEventList: Complete\nListItems: 2\n"
+    );
+
+    c.send(&[
+        ("Action", "Status"),
+        ("Channel", "Local/600@operator-00000000;1"),
+        ("Variables", "A,B"),
+    ]);
+    assert!(c
+        .response()
+        .contains("EventList: start\nMessage: Channel status will follow"));
+    let items = list(&mut c, "StatusComplete");
+    assert_eq!(items.len(), 2);
+    assert!(items[0].contains("\nType: Local\n"), "{}", items[0]);
+    assert!(
+        items[0].contains("\nVariable: A=1\nVariable: B=2\n"),
+        "{}",
+        items[0]
+    );
+    assert!(
+        items[1].ends_with("ListItems: 1\nItems: 1\n"),
+        "{}",
+        items[1]
+    );
+
+    c.send(&[
+        ("Action", "Getvar"),
+        ("Channel", "Local/600@operator-00000000;2"),
+        ("Variable", "B"),
+    ]);
+    assert!(c.response().ends_with("Variable: B\nValue: 2\n"));
+    c.send(&[
+        ("Action", "PlayDTMF"),
+        ("Channel", "Local/600@operator-00000000;1"),
+        ("Digit", "5"),
+    ]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nMessage: DTMF successfully queued\n"
+    );
+    c.send(&[
+        ("Action", "PlayDTMF"),
+        ("Channel", "Local/600@operator-00000000;1"),
+    ]);
+    assert_eq!(
+        c.response(),
+        "Response: Error\nMessage: No digit specified\n"
+    );
+    server.stop();
+}

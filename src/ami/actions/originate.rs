@@ -100,8 +100,11 @@ pub fn parse(engine: &Engine, m: &Message) -> Result<Originate, Reply> {
         match scan_int(prio_text) {
             Some(p) => priority = p,
             None => {
-                // Priority labels are not looked up (dialsim's Plan has no label search yet).
-                return Err(Reply::error(m, "Invalid priority"));
+                let label = engine.plan().label(context, exten, prio_text, None);
+                match label {
+                    Some(p) if p >= 1 => priority = p,
+                    _ => return Err(Reply::error(m, "Invalid priority")),
+                }
             }
         }
     }
