@@ -39,6 +39,9 @@ pub enum Command {
     ///
     /// PATH is what `dialsim run` takes. Without a terminal, commands are read from standard input.
     Console(ConsoleArgs),
+    /// Serve Asterisk's Manager Interface (AMI) on the wall clock, so real AMI clients can drive and
+    /// watch the simulation. Ctrl-C stops it (every channel hung up, events flushed).
+    Serve(ServeArgs),
     /// Report every problem in a configuration folder, with what Asterisk does and the fix.
     ///
     /// Exit status: 0 clean, 1 warnings only, 2 errors.
@@ -90,6 +93,25 @@ pub enum TestFormat {
     #[default]
     Human,
     Tap,
+}
+
+/// The options of `dialsim serve`.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// The folder holding the .conf files (and manager.conf); default: the current folder, or the
+    /// scenario's `config`.
+    #[arg(long, value_name = "DIR")]
+    pub config: Option<PathBuf>,
+    /// A scenario whose devices are declared and whose calls and actions start at their times.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Where to listen, HOST:PORT (port 0: any free port, printed at start-up); default: manager.conf's
+    /// bindaddr and port, else 127.0.0.1:5038.
+    #[arg(long, value_name = "ADDR")]
+    pub ami: Option<String>,
+    /// Run the clock N times faster than the wall clock.
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    pub speed: f64,
 }
 
 /// The options of `dialsim run`.
@@ -200,5 +222,6 @@ pub fn main() -> ExitCode {
         Command::Run(args) => commands::run::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Console(args) => commands::console::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
     }
 }

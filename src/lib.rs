@@ -14,7 +14,8 @@
 //! - [`commands`] and [`cli`]: the `dialsim` subcommands;
 //! - [`expect`]: the `[[expect]]` entries of scenario files, checked on a run's events;
 //! - [`sim`]: the Rust API for testing dialplans (load, run, query events, assert);
-//! - [`suite`]: `dialsim test`'s discovery, parallel runs and reports (text, TAP, JUnit).
+//! - [`suite`]: `dialsim test`'s discovery, parallel runs and reports (text, TAP, JUnit);
+//! - [`serve`]: `dialsim serve`, the AMI server on the wall clock.
 //!
 //! # Testing a dialplan from Rust
 //!
@@ -59,6 +60,7 @@ pub mod expect;
 pub mod lint;
 pub mod render;
 pub mod scenario;
+pub mod serve;
 pub mod sim;
 pub mod suite;
 pub mod timeline;

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod console;
 pub mod run;
+pub mod serve;
 pub mod show;
 pub mod test;
 
