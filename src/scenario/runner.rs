@@ -168,10 +168,7 @@ pub async fn play(
     load_diagnostics: &[dialplan::diag::Diagnostic],
 ) {
     announce_load(e, load_diagnostics);
-    for item in &schedule(scenario) {
-        e.sleep_until(item.at).await;
-        happen(e, scenario, devices, cli_ctx, item);
-    }
+    play_schedule(e, scenario, devices, cli_ctx).await;
     e.until_idle().await;
 }
 
@@ -222,10 +219,9 @@ pub fn run(
         .collect();
     let parked = match &cli_ctx.parking {
         Some(p) => p
-            .config()
-            .lots
+            .lot_names()
             .iter()
-            .flat_map(|lot| p.parked_calls(&engine, &lot.name))
+            .flat_map(|lot| p.parked_calls(&engine, lot))
             .map(|c| format!("{} in '{}' at space {}", c.channel, c.lot, c.space))
             .collect(),
         None => Vec::new(),
@@ -239,6 +235,20 @@ pub fn run(
         diagnostics,
         steps: engine.steps(),
     })
+}
+
+/// Starts the scenario's calls, device actions and CLI actions at their times (relative to the engine's
+/// time 0); returns after the last one. `dialsim serve --scenario` uses it on the wall clock.
+pub(crate) async fn play_schedule(
+    engine: &Engine,
+    scenario: &Scenario,
+    devices: &ScenarioDevices,
+    ctx: &CliContext,
+) {
+    for item in &schedule(scenario) {
+        engine.sleep_until(item.at).await;
+        happen(engine, scenario, devices, ctx, item);
+    }
 }
 
 fn up_channel(engine: &Engine, id: ChannelId) -> Option<UpChannel> {

@@ -32,12 +32,14 @@
 //! - [`stepper`]: driving a run a little at a time from outside (the step-through console).
 
 pub mod ami;
+pub mod astdb;
 pub mod bridge;
 pub mod channel;
 pub mod colp;
 pub mod device;
 pub mod event;
 pub mod ext;
+pub mod lang;
 pub mod local;
 pub mod media;
 pub mod ops;
@@ -145,6 +147,7 @@ pub(crate) struct Inner {
     /// Woken when the last channel goes away.
     pub(crate) idle: tokio::sync::Notify,
     pub(crate) media_waiters: RefCell<Vec<ChannelId>>,
+    pub(crate) astdb: RefCell<astdb::AstDb>,
 }
 
 #[derive(Default)]
@@ -238,6 +241,7 @@ impl Engine {
                 functions: RefCell::new(crate::expr::FunctionRegistry::with_builtins()),
                 idle: tokio::sync::Notify::new(),
                 media_waiters: RefCell::new(Vec::new()),
+                astdb: RefCell::new(astdb::AstDb::new()),
             }),
         };
         crate::apps::register_builtin(&engine);
