@@ -190,6 +190,17 @@ impl Timeline {
     }
 }
 
+/// `(channel, exten@context:priority, application, data)` of an `Executing [...] App("chan", "data") in
+/// new stack` line.
+fn executing(text: &str) -> Option<(&str, &str, &str, &str)> {
+    let rest = text.strip_prefix("Executing [")?;
+    let (loc, rest) = rest.split_once("] ")?;
+    let (app, rest) = rest.split_once("(\"")?;
+    let rest = rest.strip_suffix("\") in new stack")?;
+    let (chan, data) = rest.split_once("\", \"")?;
+    Some((chan, loc, app, data))
+}
+
 #[derive(Default)]
 struct Builder {
     t: Timeline,
@@ -197,6 +208,9 @@ struct Builder {
     collecting: Vec<(String, String, Duration)>,
     /// Channels whose parked call timed out and has not run a priority since.
     timed_out: Vec<String>,
+    /// The last `Executing` line of each channel not yet matched by its `Newexten`: (channel, location,
+    /// application, data).
+    executing: Vec<(String, String, String, String)>,
 }
 
 /// Digits further apart than this are not one feature code (features.conf's default featuredigittimeout).
@@ -233,6 +247,13 @@ impl Builder {
             EventBody::Ami(f) => self.ami(e.time, f),
             EventBody::Dialsim(f) => self.dialsim(e.time, f),
             EventBody::Log(line) => {
+                if let Some((chan, loc, app, data)) = executing(&line.text) {
+                    // Asterisk prints this line just before `Newexten`, which can still carry the
+                    // application a timed-out parked call was parked in; the line names what runs.
+                    self.executing.retain(|e| e.0 != chan);
+                    self.executing
+                        .push((chan.into(), loc.into(), app.into(), data.into()));
+                }
                 if !matches!(line.level, dialplan::diag::LogLevel::Verbose(_)) {
                     self.t.marks.push(Mark {
                         time: e.time,
@@ -256,7 +277,7 @@ impl Builder {
                 self.lane(&chan, time).states.push((time, state));
             }
             "Newexten" => {
-                let step = Step {
+                let mut step = Step {
                     time,
                     context: f.get("Context").unwrap_or_default().to_string(),
                     exten: f.get("Extension").unwrap_or_default().to_string(),
@@ -264,6 +285,15 @@ impl Builder {
                     app: f.get("Application").unwrap_or_default().to_string(),
                     data: f.get("AppData").unwrap_or_default().to_string(),
                 };
+                if let Some(i) = self
+                    .executing
+                    .iter()
+                    .position(|e| e.0 == chan && e.1 == step.location())
+                {
+                    let (_, _, app, data) = self.executing.remove(i);
+                    step.app = app;
+                    step.data = data;
+                }
                 if let Some(i) = self.timed_out.iter().position(|c| *c == chan) {
                     self.timed_out.remove(i);
                     self.t.marks.push(Mark {
@@ -516,6 +546,15 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn executing_lines_name_what_runs() {
+        assert_eq!(
+            executing("Executing [s@t:1] NoOp(\"PJSIP/a-1\", \"x, y\") in new stack"),
+            Some(("PJSIP/a-1", "s@t:1", "NoOp", "x, y"))
+        );
+        assert_eq!(executing("Goto (a,b,1)"), None);
+    }
 
     #[test]
     fn devices_group_local_halves() {
