@@ -207,5 +207,5 @@ fn prompts_come_from_the_sounds_folder() {
     assert!(samples[20 * 8..520 * 8].iter().all(|v| *v == 1234));
     assert_eq!(samples[520 * 8], 0);
     // The hold music is the folder's file.
-    assert!(samples.iter().any(|v| *v == -777));
+    assert!(samples.contains(&-777));
 }

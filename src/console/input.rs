@@ -109,7 +109,7 @@ pub fn scripted(
 ) -> std::io::Result<()> {
     for line in input.lines() {
         let line = line?;
-        write!(out, "{}{}\n", session.prompt(), line)?;
+        writeln!(out, "{}{}", session.prompt(), line)?;
         let (text, flow) = session.execute(&line);
         out.write_all(text.as_bytes())?;
         if flow == Flow::Quit {

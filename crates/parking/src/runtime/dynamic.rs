@@ -66,7 +66,9 @@ pub fn create_dynamic_lot(
     };
     let Some(template_idx) = module.lot_index(&template) else {
         engine.log(LogLevel::Error, "res_parking.c", || {
-            format!("Lot {template} does not exist. Can not use it as a dynamic parking lot template.")
+            format!(
+                "Lot {template} does not exist. Can not use it as a dynamic parking lot template."
+            )
         });
         return None;
     };
