@@ -3,7 +3,8 @@
 //!
 //! Stepping shows events one at a time. The engine itself moves from one wake-up of a task to the next, so
 //! a step may have computed a few more events of the same instant; they wait in the feed and the next
-//! command shows them first. Nothing happens twice and nothing is skipped.
+//! command shows them first. Nothing happens twice and nothing is skipped. The CLI commands answer from
+//! the engine's state, which may be those few events ahead of the last line shown.
 
 use crate::asterisk_cli::{self as cli, core_set_verbose, CliAnswer};
 use crate::config::LoadedConfig;
@@ -59,7 +60,7 @@ dialsim console: the run is paused; nothing happens until you say so.
   next CHANNEL                 run until CHANNEL executes its next priority
   advance DURATION             let DURATION of virtual time pass (30s, 2m, 500ms)
   run                          run until every channel has hung up (or a breakpoint, or 'until')
-  break CONTEXT,EXTEN,PRIO     stop before that priority executes
+  break CONTEXT,EXTEN,PRIO     stop when that priority starts (its Executing line)
   break event NAME             stop at the next event NAME (ParkedCall, Hangup, DialsimDiagnostic, ...)
   break                        list the breakpoints; delete N removes one
   why                          dialsim's account of the last thing that happened
@@ -75,7 +76,7 @@ Asterisk's CLI: dialplan show [CONTEXT], dialplan reload, parking show [LOT], fe
 /// A breakpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Breakpoint {
-    /// Before `context,exten,priority` executes (any channel).
+    /// When `context,exten,priority` starts on any channel (its `Newexten`).
     Priority {
         context: String,
         exten: String,
