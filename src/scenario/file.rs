@@ -81,7 +81,10 @@ pub fn parse(name: impl Into<PathBuf>, text: &str) -> Result<Scenario, ScenarioE
         origin: &origin,
         list: Vec::new(),
     };
-    let raw: RawScenario = match toml::from_str(text) {
+    let pieces = super::chunked::from_str(text, "calls", |whole: &mut RawScenario, piece| {
+        whole.calls.extend(piece.calls)
+    });
+    let raw: RawScenario = match pieces.map_or_else(|| toml::from_str(text), Ok) {
         Ok(raw) => raw,
         Err(e) => {
             let message = e.message().trim_end().to_string();

@@ -10,6 +10,7 @@
 //!
 //! The CLI commands a scenario's `[[actions]]` may print are answered by [`crate::asterisk_cli`].
 
+mod chunked;
 pub mod clock;
 pub mod devices;
 pub mod duration;

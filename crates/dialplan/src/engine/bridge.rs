@@ -501,8 +501,11 @@ impl Engine {
                 self.bridge_pull(chan, why, false);
                 return why;
             }
+            // The frame and hook handlers are boxed: inline, their large state machines would make every
+            // member's future (thousands of them in a parking lot) as large as the largest of them while it
+            // only waits.
             if let Some(frame) = self.read_frame(chan) {
-                if let Some(outcome) = self.bridge_frame(bridge, chan, frame).await {
+                if let Some(outcome) = Box::pin(self.bridge_frame(bridge, chan, frame)).await {
                     if outcome == FeatureOutcome::Leave {
                         self.bridge_pull(chan, LeaveReason::Feature, false);
                         return LeaveReason::Feature;
@@ -516,7 +519,8 @@ impl Engine {
                     if t <= self.now() {
                         self.set_member_timer(chan, None);
                         let actions = self.with_hooks(chan, |h, e| h.timer(e, chan));
-                        if let Some(outcome) = self.apply_hook_actions(bridge, chan, actions).await
+                        if let Some(outcome) =
+                            Box::pin(self.apply_hook_actions(bridge, chan, actions)).await
                         {
                             if outcome == FeatureOutcome::Leave {
                                 self.bridge_pull(chan, LeaveReason::Feature, false);

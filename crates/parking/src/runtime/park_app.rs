@@ -115,16 +115,31 @@ impl App for Park {
     fn exec(&self, engine: &Engine, chan: ChannelId, args: &str) -> Exec {
         let (module, engine, data) = (self.module.clone(), engine.clone(), args.to_string());
         Exec::Pending(Box::pin(async move {
-            park(&module, &engine, chan, &data).await
+            // Entering the lot (answer, events, the space announcement) is a large state machine; boxed on
+            // its own it is freed before the call waits in the lot, so a parked call keeps only the bridge
+            // loop below (memory per parked call, docs/performance.md).
+            match Box::pin(park(&module, &engine, chan, &data)).await {
+                Some(result) => result,
+                None => match engine.bridge_run(chan).await {
+                    LeaveReason::AsyncGoto => AppResult::Continue,
+                    _ => AppResult::Hangup,
+                },
+            }
         }))
     }
 }
 
-async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &str) -> AppResult {
+/// Parks `chan`; `None` once it is in the lot's bridge, `Some(result)` when Park ends without it.
+async fn park(
+    module: &ParkingModule,
+    engine: &Engine,
+    chan: ChannelId,
+    data: &str,
+) -> Option<AppResult> {
     if engine.state(chan) != Some(ChannelState::Up)
         && engine.answer(chan, Duration::ZERO).await.is_err()
     {
-        return AppResult::Hangup;
+        return Some(AppResult::Hangup);
     }
     let blind = engine.get_var(chan, "BLINDTRANSFER").unwrap_or_default();
     let args = parse(data);
@@ -141,7 +156,7 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
         engine.log(LogLevel::Error, "parking_applications.c", || {
             format!("Could not find parking lot: '{lot_name}'")
         });
-        return failed(engine, chan, quiet).await;
+        return Some(failed(engine, chan, quiet).await);
     };
     let bridge = lot_bridge(module, engine, lot);
     let dial_string = transfer_dial_string(engine, chan);
@@ -175,7 +190,7 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
         idle_at_once: !announce,
     };
     let Ok(space) = generate_parked_user(module, engine, request) else {
-        return failed(engine, chan, quiet).await;
+        return Some(failed(engine, chan, quiet).await);
     };
     let user = module.state().users.get(&chan).cloned();
     if let Some(user) = user {
@@ -187,7 +202,7 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
         );
     }
     if !engine.bridge_push(bridge, chan) {
-        return failed(engine, chan, quiet).await;
+        return Some(failed(engine, chan, quiet).await);
     }
     if announce {
         // The parkee hears its space; music on hold starts only afterwards (if it is still parked). A
@@ -207,10 +222,7 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
             }
         }
     }
-    match engine.bridge_run(chan).await {
-        LeaveReason::AsyncGoto => AppResult::Continue,
-        _ => AppResult::Hangup,
-    }
+    None
 }
 
 /// Parking failed: `pbx-parkingfailed` unless silent or blind-transferred; Asterisk 22 returns 0.
