@@ -8,10 +8,14 @@
 //! - [`ami`]: Asterisk's Manager Interface actions answered from a running engine;
 //! - [`asterisk_cli`]: Asterisk's CLI commands answered from a running engine;
 //! - [`render`]: diagnostics, and the run's event stream as console lines, JSON or AMI;
+//! - [`timeline`]: the timeline picture of a run (SVG, or an HTML page with the trace);
+//! - [`audio`]: what each channel heard, as WAV files;
+//! - [`console`]: the step-through console (`dialsim console`);
 //! - [`commands`] and [`cli`]: the `dialsim` subcommands;
 //! - [`expect`]: the `[[expect]]` entries of scenario files, checked on a run's events;
 //! - [`sim`]: the Rust API for testing dialplans (load, run, query events, assert);
-//! - [`suite`]: `dialsim test`'s discovery, parallel runs and reports (text, TAP, JUnit).
+//! - [`suite`]: `dialsim test`'s discovery, parallel runs and reports (text, TAP, JUnit);
+//! - [`serve`]: `dialsim serve`, the AMI server on the wall clock.
 //!
 //! # Testing a dialplan from Rust
 //!
@@ -46,13 +50,17 @@
 
 pub mod ami;
 pub mod asterisk_cli;
+pub mod audio;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod console;
 pub mod examples;
 pub mod expect;
 pub mod lint;
 pub mod render;
 pub mod scenario;
+pub mod serve;
 pub mod sim;
 pub mod suite;
+pub mod timeline;

@@ -1,7 +1,9 @@
 //! The `dialsim` subcommands.
 
 pub mod check;
+pub mod console;
 pub mod run;
+pub mod serve;
 pub mod show;
 pub mod test;
 
