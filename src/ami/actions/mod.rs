@@ -1,6 +1,11 @@
 //! The AMI actions dialsim answers, one file each, and their table.
 
+mod hangup;
+mod park;
+mod parked_calls;
+mod parkinglots;
 mod ping;
+mod redirect;
 
 use super::{AmiContext, Message, Reply};
 
@@ -16,7 +21,14 @@ pub struct ActionDef {
 }
 
 /// Every action, sorted by name (the order `ListCommands` prints them in).
-pub const ACTIONS: &[ActionDef] = &[ping::DEF];
+pub const ACTIONS: &[ActionDef] = &[
+    hangup::DEF,
+    park::DEF,
+    parked_calls::DEF,
+    parkinglots::DEF,
+    ping::DEF,
+    redirect::DEF,
+];
 
 /// The action named `name`, compared without regard to case.
 pub fn find(name: &str) -> Option<&'static ActionDef> {
