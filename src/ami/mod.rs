@@ -36,6 +36,34 @@ impl Reply {
         Reply::respond(request, "Success", msg)
     }
 
+    /// `Response: Success`, `EventList: start` and `Message: msg` (`astman_send_listack`).
+    pub fn list_ack(request: &Message, msg: &str) -> Reply {
+        let mut m = Message::new();
+        m.push("Response", "Success");
+        if let Some(id) = request.get("ActionID").filter(|id| !id.is_empty()) {
+            m.push("ActionID", id);
+        }
+        m.push("EventList", "start");
+        m.push("Message", msg);
+        Reply {
+            response: m,
+            events: Vec::new(),
+        }
+    }
+
+    /// The event that ends a list (`astman_send_list_complete_start`): `Event`, `ActionID`,
+    /// `EventList: Complete`, `ListItems`.
+    pub fn list_complete(request: &Message, event: &str, count: usize) -> Message {
+        let mut m = Message::new();
+        m.push("Event", event);
+        if let Some(id) = request.get("ActionID").filter(|id| !id.is_empty()) {
+            m.push("ActionID", id);
+        }
+        m.push("EventList", "Complete");
+        m.push("ListItems", count.to_string());
+        m
+    }
+
     /// `Response: Error` with `Message: msg` (`astman_send_error`).
     pub fn error(request: &Message, msg: &str) -> Reply {
         Reply::respond(request, "Error", Some(msg))
@@ -74,13 +102,25 @@ pub fn execute(ctx: &AmiContext<'_>, request: &Message) -> Reply {
     };
     match actions::find(action) {
         Some(def) => (def.run)(ctx, request),
-        None => Reply::error(
-            request,
-            &format!(
-                "Invalid/unknown command: {action}. Use Action: ListCommands to show available commands."
-            ),
-        ),
+        None => unknown_action(request),
     }
+}
+
+/// The answer to an action nobody registered (also a module's action while the module is not loaded).
+pub fn unknown_action(request: &Message) -> Reply {
+    let action = request.get("Action").unwrap_or_default();
+    Reply::error(
+        request,
+        &format!(
+            "Invalid/unknown command: {action}. Use Action: ListCommands to show available commands."
+        ),
+    )
+}
+
+/// dialsim's notes about AMI actions (listed with the run layer's codes, `crate::scenario::CODES`).
+pub mod codes {
+    use dialplan::diag::Code;
+    pub const NOT_SIMULATED: Code = Code("run/ami-not-simulated");
 }
 
 /// The virtual wall-clock time as AMI prints timestamps: `<seconds>.<6-digit microseconds>`.
@@ -118,6 +158,52 @@ mod tests {
             answer(&[("Action", "ping"), ("ActionID", "42")]),
             "Response: Success\r\nActionID: 42\r\nPing: Pong\r\nTimestamp: 1700000000.000000\r\n\r\n"
         );
+    }
+
+    #[test]
+    fn parking_actions_do_not_exist_without_res_parking() {
+        for action in ["Park", "ParkedCalls", "Parkinglots"] {
+            assert_eq!(
+                answer(&[("Action", action)]),
+                format!("Response: Error\r\nMessage: Invalid/unknown command: {action}. Use Action: ListCommands to show available commands.\r\n\r\n")
+            );
+        }
+    }
+
+    #[test]
+    fn hangup_and_redirect_check_their_headers_first() {
+        assert_eq!(
+            answer(&[("Action", "Hangup")]),
+            "Response: Error\r\nMessage: No channel specified\r\n\r\n"
+        );
+        assert_eq!(
+            answer(&[("Action", "Hangup"), ("Channel", "PJSIP/x-00000000")]),
+            "Response: Error\r\nMessage: No such channel\r\n\r\n"
+        );
+        for (headers, message) in [
+            (vec![], "Channel not specified"),
+            (vec![("Channel", "PJSIP/x")], "Context not specified"),
+            (vec![("Channel", "PJSIP/x"), ("Context", "c")], "Exten not specified"),
+            (
+                vec![("Channel", "PJSIP/x"), ("Context", "c"), ("Exten", "s")],
+                "Priority not specified",
+            ),
+            (
+                vec![("Channel", "PJSIP/x"), ("Context", "c"), ("Exten", "s"), ("Priority", "0")],
+                "Priority is invalid",
+            ),
+            (
+                vec![("Channel", "PJSIP/x"), ("Context", "c"), ("Exten", "s"), ("Priority", "1")],
+                "Channel does not exist: PJSIP/x",
+            ),
+        ] {
+            let mut request = vec![("Action", "Redirect")];
+            request.extend(headers);
+            assert_eq!(
+                answer(&request),
+                format!("Response: Error\r\nMessage: {message}\r\n\r\n")
+            );
+        }
     }
 
     #[test]

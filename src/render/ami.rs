@@ -1,6 +1,7 @@
 //! `--format ami`: AMI event blocks as Asterisk's manager interface writes them with `timestampevents = yes`:
 //! `Event:`, `Privilege: <class>,all`, `Timestamp: <Unix seconds with 6 decimals>`, the fields in order, and a
-//! blank line; LF line endings. Only AMI events are written (dialsim's own events are not AMI's).
+//! blank line; LF line endings. Only AMI events are written (dialsim's own events are not AMI's), and the
+//! responses to a scenario's `ami` actions, where Asterisk would write them to the client.
 
 use super::{write_all, Sink};
 use dialplan::engine::{Event, EventBody, Interest, Subscriber};
@@ -22,7 +23,8 @@ impl Subscriber for Ami {
         Interest {
             ami: true,
             log_verbosity: None,
-            dialsim: false,
+            // Only for the responses to a scenario's AMI actions (`DialsimAmi`).
+            dialsim: true,
         }
     }
 
@@ -33,10 +35,15 @@ impl Subscriber for Ami {
     }
 }
 
-/// The AMI block of an AMI event; `None` for anything else.
+/// The AMI block of an AMI event, or the response blocks answering a scenario's AMI action (as the
+/// manager writes them to the client that sent it); `None` for anything else.
 pub fn render(event: &Event, epoch: i64) -> Option<String> {
-    let EventBody::Ami(f) = &event.body else {
-        return None;
+    let f = match &event.body {
+        EventBody::Ami(f) => f,
+        EventBody::Dialsim(f) if f.name == "DialsimAmi" => {
+            return f.get("Reply").map(|r| r.replace("\r\n", "\n"));
+        }
+        _ => return None,
     };
     let micros = event.time.as_micros();
     let secs = epoch + (micros / 1_000_000) as i64;

@@ -4,8 +4,8 @@
 //!
 //! Asterisk's lines come verbatim from the event stream's log lines (verbose lines with their console
 //! prefix; `WARNING: pbx.c: …` for the others). dialsim's lines come from its `DialsimDiagnostic` events
-//! (message, code, then the help on its own line) and `DialsimCli` events (the command, then Asterisk's CLI
-//! output unchanged).
+//! (message, code, then the help on its own line), `DialsimCli` events (the command, then Asterisk's CLI
+//! output unchanged) and `DialsimAmi` events (a scenario's AMI action, then Asterisk's response blocks).
 
 use super::{write_all, Sink};
 use dialplan::engine::event::clock_text;
@@ -68,6 +68,14 @@ fn dialsim_lines(t: &str, f: &Fields) -> String {
             if !output.is_empty() && !output.ends_with('\n') {
                 out.push('\n');
             }
+            out
+        }
+        "DialsimAmi" => {
+            // The request, then Asterisk's response blocks, with LF line endings.
+            let request = f.get("Request").unwrap_or_default().replace("\r\n", "\n");
+            let reply = f.get("Reply").unwrap_or_default().replace("\r\n", "\n");
+            let mut out = format!("[{t}] {TAG} AMI>\n{request}");
+            out.push_str(&reply);
             out
         }
         _ => {

@@ -224,7 +224,9 @@ struct RawCall {
 #[serde(deny_unknown_fields)]
 struct RawAction {
     at: Spanned<String>,
-    cli: Spanned<String>,
+    cli: Option<Spanned<String>>,
+    /// An AMI action's headers, e.g. `{ Action = "Park", Channel = "PJSIP/bob-00000001" }`.
+    ami: Option<Spanned<OrderedVars>>,
 }
 
 /// An inline table of variables, in the order written (a plain map would sort them, and the order is
@@ -333,19 +335,43 @@ fn build(raw: &RawScenario, origin: &Origin, p: &mut Problems<'_>) -> Scenario {
         }
     }
     for action in &raw.actions {
-        let at = p.duration(&action.get_ref().at);
-        let cli = action.get_ref().cli.get_ref().trim().to_string();
-        if cli.is_empty() {
-            p.push(
-                Some(action.get_ref().cli.span()),
-                "'cli' is empty: write a CLI command, e.g. \"parking show default\"",
-            );
-            continue;
-        }
+        let a = action.get_ref();
+        let at = p.duration(&a.at);
+        let what = match (&a.cli, &a.ami) {
+            (Some(cli), None) => {
+                let text = cli.get_ref().trim().to_string();
+                if text.is_empty() {
+                    p.push(
+                        Some(cli.span()),
+                        "'cli' is empty: write a CLI command, e.g. \"parking show default\"",
+                    );
+                    continue;
+                }
+                ActionKind::Cli(text)
+            }
+            (None, Some(ami)) => {
+                let headers = ami.get_ref().0.clone();
+                if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("Action")) {
+                    p.push(
+                        Some(ami.span()),
+                        "'ami' has no Action: write e.g. { Action = \"ParkedCalls\" }",
+                    );
+                    continue;
+                }
+                ActionKind::Ami(headers)
+            }
+            _ => {
+                p.push(
+                    Some(action.span()),
+                    "an action needs exactly one of 'cli' and 'ami'",
+                );
+                continue;
+            }
+        };
         if let Some(at) = at {
             s.actions.push(Action {
                 at,
-                what: ActionKind::Cli(cli),
+                what,
                 span: Some(action.span()),
             });
         }

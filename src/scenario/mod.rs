@@ -199,6 +199,8 @@ pub struct Action {
 pub enum ActionKind {
     /// Print what Asterisk's CLI prints for this command.
     Cli(String),
+    /// Run an AMI action (its headers in order) and show Asterisk's response blocks.
+    Ami(Vec<(String, String)>),
 }
 
 impl Scenario {

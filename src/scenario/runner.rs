@@ -29,6 +29,7 @@ pub mod codes {
     pub const DEVICE_NOT_UP: Code = Code("run/device-not-up");
     pub const UNTIL_REACHED: Code = Code("run/until-reached");
     pub const EMULATED_COMEBACK: Code = Code("run/emulated-comeback");
+    pub const AMI_NOT_SIMULATED: Code = crate::ami::codes::NOT_SIMULATED;
 }
 
 /// Every code the run layer emits (the scenario runner and [`super::explain`]).
@@ -52,6 +53,10 @@ pub const CODES: &[CodeInfo] = &[
     CodeInfo {
         code: codes::DEVICE_NOT_UP,
         summary: "a device action at a fixed time found no channel of that device up; the keys go nowhere",
+    },
+    CodeInfo {
+        code: codes::AMI_NOT_SIMULATED,
+        summary: "a scenario's AMI action uses a form dialsim does not simulate (e.g. Hangup with a /regex/)",
     },
     CodeInfo {
         code: codes::UNTIL_REACHED,
@@ -341,9 +346,8 @@ fn happen(engine: &Engine, s: &Scenario, devices: &ScenarioDevices, ctx: &CliCon
                 &place,
             );
         }
-        ItemKind::Action(i) => {
-            let ActionKind::Cli(command) = &s.actions[i].what;
-            match cli::execute(engine, ctx, command) {
+        ItemKind::Action(i) => match &s.actions[i].what {
+            ActionKind::Cli(command) => match cli::execute(engine, ctx, command) {
                 CliAnswer::Output(text) => engine.dialsim("DialsimCli", |f| {
                     f.push("Command", command.clone());
                     f.push("Output", text);
@@ -351,8 +355,20 @@ fn happen(engine: &Engine, s: &Scenario, devices: &ScenarioDevices, ctx: &CliCon
                 CliAnswer::NotSimulated(message) => {
                     engine.explain(codes::CLI_NOT_SIMULATED, None, &message, None);
                 }
+            },
+            ActionKind::Ami(headers) => {
+                let request = crate::ami::Message::from_pairs(headers.iter().cloned());
+                let actx = crate::ami::AmiContext {
+                    engine,
+                    modules: ctx,
+                };
+                let reply = crate::ami::execute(&actx, &request);
+                engine.dialsim("DialsimAmi", |f| {
+                    f.push("Request", request.to_wire());
+                    f.push("Reply", reply.to_wire());
+                });
             }
-        }
+        },
         ItemKind::DeviceAction(d, a) => {
             let dev = &s.devices[d];
             let DeviceKind::Phone(p) = &dev.kind else {

@@ -5,10 +5,15 @@ mod coresettings;
 mod coreshowchannels;
 mod corestatus;
 mod getvar;
+mod hangup;
 mod listcommands;
 pub mod originate;
+mod park;
+mod parked_calls;
+mod parkinglots;
 mod ping;
 mod playdtmf;
+mod redirect;
 mod setvar;
 mod status;
 
@@ -32,10 +37,15 @@ pub const ACTIONS: &[ActionDef] = &[
     coreshowchannels::DEF,
     corestatus::DEF,
     getvar::DEF,
+    hangup::DEF,
     listcommands::DEF,
     originate::DEF,
+    park::DEF,
+    parked_calls::DEF,
+    parkinglots::DEF,
     ping::DEF,
     playdtmf::DEF,
+    redirect::DEF,
     setvar::DEF,
     status::DEF,
 ];

@@ -8,7 +8,7 @@
 
 use super::lot::ParkedUser;
 use dialplan::engine::ami::Prefix;
-use dialplan::engine::{ChannelId, Engine};
+use dialplan::engine::{ChannelId, Engine, Fields};
 
 /// The kinds of parking event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,24 +35,36 @@ pub fn publish(engine: &Engine, what: ParkingEvent, user: &ParkedUser, lot_name:
     if !engine.bus().wants_ami() {
         return;
     }
+    engine.ami(what.name(), "call", |f| {
+        parked_call_body(engine, f, user, lot_name, what == ParkingEvent::UnParked);
+    });
+}
+
+/// A parking event's body (also what the `ParkedCalls` action lists): the `Parkee*` block, the
+/// `Retriever*` block when asked for and known, then the parking fields.
+pub fn parked_call_body(
+    engine: &Engine,
+    f: &mut Fields,
+    user: &ParkedUser,
+    lot_name: &str,
+    with_retriever: bool,
+) {
     // Whole seconds of the virtual wall clock: the epoch is a whole number, so it cancels out.
     let start = user.start.as_secs() as i64;
     let now = engine.now().as_secs() as i64;
     let timeout = (start + i64::from(user.time_limit) - now) as u64;
     let duration = (now - start) as u64;
-    engine.ami(what.name(), "call", |f| {
-        engine.push_snapshot(f, Prefix::PARKEE, user.chan);
-        if what == ParkingEvent::UnParked {
-            if let Some(r) = user.retriever {
-                engine.push_snapshot(f, Prefix::RETRIEVER, r);
-            }
+    engine.push_snapshot(f, Prefix::PARKEE, user.chan);
+    if with_retriever {
+        if let Some(r) = user.retriever {
+            engine.push_snapshot(f, Prefix::RETRIEVER, r);
         }
-        f.push("ParkerDialString", user.parker_dial_string.clone());
-        f.push("Parkinglot", lot_name.to_string());
-        f.push("ParkingSpace", user.space.to_string());
-        f.push("ParkingTimeout", timeout.to_string());
-        f.push("ParkingDuration", duration.to_string());
-    });
+    }
+    f.push("ParkerDialString", user.parker_dial_string.clone());
+    f.push("Parkinglot", lot_name.to_string());
+    f.push("ParkingSpace", user.space.to_string());
+    f.push("ParkingTimeout", timeout.to_string());
+    f.push("ParkingDuration", duration.to_string());
 }
 
 /// The class `ast_moh_start` uses: the requested one, else the channel's, else `default`.

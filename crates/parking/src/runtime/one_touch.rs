@@ -113,8 +113,26 @@ async fn park_call(
         }
     };
 
-    // The peer's side (`parking_park_bridge_channel`): setup with the parkext's data, the parker's lot.
-    let args = parse_park(&app_data);
+    park_peer(module, engine, bridge, parker, parkee, lot_name, &app_data).await
+}
+
+/// The peer's side of a park by another channel (`parking_park_bridge_channel`): `parkee` leaves `bridge`
+/// for the lot, set up with `app_data` (Park's arguments) and, without a lot there, `lot_name`; `parker`
+/// hears the space. One-touch parking and the AMI `Park` action of a bridged call share it.
+pub(crate) async fn park_peer(
+    module: &ParkingModule,
+    engine: &Engine,
+    bridge: BridgeId,
+    parker: ChannelId,
+    parkee: ChannelId,
+    lot_name: String,
+    app_data: &str,
+) -> FeatureOutcome {
+    let parker_name = engine
+        .chan_name(parker)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    let args = parse_park(app_data);
     for line in &args.log {
         engine.log_line(line.clone());
     }
