@@ -755,3 +755,50 @@ fn the_engine_actions_through_the_server() {
     );
     server.stop();
 }
+
+#[test]
+fn extension_state_follows_the_hints_devices() {
+    let server = start(1.0);
+    let mut c = Client::connect(&server);
+    c.send(&[
+        ("Action", "Login"),
+        ("Username", "admin"),
+        ("Secret", "s3cret"),
+        ("Events", "off"),
+    ]);
+    c.response();
+    c.send(&[("Action", "ExtensionState")]);
+    assert_eq!(
+        c.response(),
+        "Response: Error\nMessage: Extension not specified\n"
+    );
+    c.send(&[
+        ("Action", "ExtensionState"),
+        ("Exten", "6001"),
+        ("Context", "phones"),
+        ("ActionID", "h"),
+    ]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nActionID: h\nMessage: Extension Status\nExten: 6001\nContext: phones\nHint: Local/600@operator\nStatus: 0\nStatusText: Idle\n"
+    );
+    c.send(&[("Action", "ExtensionState"), ("Exten", "9")]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nMessage: Extension Status\nExten: 9\nContext: default\nHint: \nStatus: -1\nStatusText: Unknown\n"
+    );
+    c.send(&[
+        ("Action", "Originate"),
+        ("Channel", "Local/600@operator/n"),
+        ("Application", "Wait"),
+        ("Data", "600"),
+    ]);
+    c.response();
+    c.send(&[
+        ("Action", "ExtensionState"),
+        ("Exten", "6001"),
+        ("Context", "phones"),
+    ]);
+    assert!(c.response().ends_with("Status: 1\nStatusText: InUse\n"));
+    server.stop();
+}

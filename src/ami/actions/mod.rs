@@ -4,6 +4,7 @@ mod command;
 mod coresettings;
 mod coreshowchannels;
 mod corestatus;
+mod extensionstate;
 mod getvar;
 mod listcommands;
 pub mod originate;
@@ -31,6 +32,7 @@ pub const ACTIONS: &[ActionDef] = &[
     coresettings::DEF,
     coreshowchannels::DEF,
     corestatus::DEF,
+    extensionstate::DEF,
     getvar::DEF,
     listcommands::DEF,
     originate::DEF,
