@@ -11,6 +11,7 @@ pub mod originate;
 mod ping;
 mod playdtmf;
 mod setvar;
+mod showdialplan;
 mod status;
 
 use super::{AmiContext, Message, Reply};
@@ -39,6 +40,7 @@ pub const ACTIONS: &[ActionDef] = &[
     ping::DEF,
     playdtmf::DEF,
     setvar::DEF,
+    showdialplan::DEF,
     status::DEF,
 ];
 
