@@ -98,7 +98,7 @@ pub fn run(setup: HubSetup, mut requests: mpsc::Receiver<Request>) -> std::io::R
         {
             let (e, ctx, devices) = (e.clone(), cli_ctx.clone(), devices.clone());
             tokio::task::spawn_local(async move {
-                crate::scenario::runner::play(&e, &scenario, &devices, &ctx).await;
+                crate::scenario::runner::play_schedule(&e, &scenario, &devices, &ctx).await;
             });
         }
         while let Some(req) = requests.recv().await {
