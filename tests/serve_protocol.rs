@@ -755,3 +755,102 @@ fn the_engine_actions_through_the_server() {
     );
     server.stop();
 }
+
+#[test]
+fn extension_state_follows_the_hints_devices() {
+    let server = start(1.0);
+    let mut c = Client::connect(&server);
+    c.send(&[
+        ("Action", "Login"),
+        ("Username", "admin"),
+        ("Secret", "s3cret"),
+        ("Events", "off"),
+    ]);
+    c.response();
+    c.send(&[("Action", "ExtensionState")]);
+    assert_eq!(
+        c.response(),
+        "Response: Error\nMessage: Extension not specified\n"
+    );
+    c.send(&[
+        ("Action", "ExtensionState"),
+        ("Exten", "6001"),
+        ("Context", "phones"),
+        ("ActionID", "h"),
+    ]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nActionID: h\nMessage: Extension Status\nExten: 6001\nContext: phones\nHint: Local/600@operator\nStatus: 0\nStatusText: Idle\n"
+    );
+    c.send(&[("Action", "ExtensionState"), ("Exten", "9")]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nMessage: Extension Status\nExten: 9\nContext: default\nHint: \nStatus: -1\nStatusText: Unknown\n"
+    );
+    c.send(&[
+        ("Action", "Originate"),
+        ("Channel", "Local/600@operator/n"),
+        ("Application", "Wait"),
+        ("Data", "600"),
+    ]);
+    c.response();
+    c.send(&[
+        ("Action", "ExtensionState"),
+        ("Exten", "6001"),
+        ("Context", "phones"),
+    ]);
+    assert!(c.response().ends_with("Status: 1\nStatusText: InUse\n"));
+    server.stop();
+}
+
+#[test]
+fn show_dialplan_lists_priorities_includes_and_counts() {
+    let server = start(1.0);
+    let mut c = Client::connect(&server);
+    c.send(&[
+        ("Action", "Login"),
+        ("Username", "admin"),
+        ("Secret", "s3cret"),
+        ("Events", "off"),
+    ]);
+    c.response();
+    c.send(&[
+        ("Action", "ShowDialPlan"),
+        ("Context", "parking-example"),
+        ("ActionID", "d"),
+    ]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nActionID: d\nEventList: start\nMessage: DialPlan list will follow\n"
+    );
+    let items = list(&mut c, "ShowDialPlanComplete");
+    assert_eq!(
+        items[0],
+        "Event: ListDialplan\nActionID: d\nContext: parking-example\nExtension: alice\nPriority: 1\nApplication: NoOp\nAppData: Handles calls to alice.\nRegistrar: pbx_config\n"
+    );
+    assert!(
+        items
+            .iter()
+            .any(|i| i.contains("\nIncludeContext: parkedcalls\nRegistrar: pbx_config\n")),
+        "{items:?}"
+    );
+    assert_eq!(
+        items.last().unwrap(),
+        "Event: ShowDialPlanComplete\nActionID: d\nEventList: Complete\nListItems: 8\nListExtensions: 1\nListPriorities: 7\nListContexts: 1\n"
+    );
+    c.send(&[("Action", "ShowDialPlan"), ("Context", "nowhere")]);
+    assert_eq!(
+        c.response(),
+        "Response: Error\nMessage: Did not find context nowhere\n"
+    );
+    // An extension found through an include.
+    c.send(&[
+        ("Action", "ShowDialPlan"),
+        ("Context", "parking-example"),
+        ("Extension", "701"),
+    ]);
+    c.response();
+    let items = list(&mut c, "ShowDialPlanComplete");
+    assert!(items[0].contains("Context: parkedcalls\nExtension: 701\nPriority: 1\nApplication: ParkedCall\nAppData: default,701\n"), "{items:?}");
+    server.stop();
+}

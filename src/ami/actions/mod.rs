@@ -4,6 +4,7 @@ mod command;
 mod coresettings;
 mod coreshowchannels;
 mod corestatus;
+mod extensionstate;
 mod getvar;
 mod hangup;
 mod listcommands;
@@ -15,6 +16,7 @@ mod ping;
 mod playdtmf;
 mod redirect;
 mod setvar;
+mod showdialplan;
 mod status;
 
 use super::{AmiContext, Message, Reply};
@@ -36,6 +38,7 @@ pub const ACTIONS: &[ActionDef] = &[
     coresettings::DEF,
     coreshowchannels::DEF,
     corestatus::DEF,
+    extensionstate::DEF,
     getvar::DEF,
     hangup::DEF,
     listcommands::DEF,
@@ -47,6 +50,7 @@ pub const ACTIONS: &[ActionDef] = &[
     playdtmf::DEF,
     redirect::DEF,
     setvar::DEF,
+    showdialplan::DEF,
     status::DEF,
 ];
 
