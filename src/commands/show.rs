@@ -1,4 +1,4 @@
-//! `dialsim show dialplan|parking|features`: Asterisk's CLI text on standard output, character for
+//! `dialsim show dialplan|parking|features|hints`: Asterisk's CLI text on standard output, character for
 //! character; load problems on standard error, one short line each.
 
 use super::load;
@@ -12,7 +12,8 @@ pub fn run(what: ShowCommand) -> ExitCode {
     let (dir, command) = match &what {
         ShowCommand::Dialplan { config, .. }
         | ShowCommand::Parking { config, .. }
-        | ShowCommand::Features { config } => (config, &what),
+        | ShowCommand::Features { config }
+        | ShowCommand::Hints { config } => (config, &what),
     };
     let config = match load(dir) {
         Ok(c) => c,
@@ -63,6 +64,15 @@ pub fn render(config: &LoadedConfig, command: &ShowCommand) -> (String, bool) {
             }
         }
         ShowCommand::Features { .. } => (features::show_features(&config.features), true),
+        ShowCommand::Hints { .. } => {
+            let hints = parking::runtime::devstate::dialplan_hints(&config.dialplan);
+            match crate::asterisk_cli::core_show_hints::render(hints, |_| {
+                parking::runtime::devstate::ExtensionState::Idle
+            }) {
+                Ok(text) => (text, true),
+                Err(note) => (format!("{note}\n"), false),
+            }
+        }
     }
 }
 

@@ -1,6 +1,16 @@
 //! The AMI actions dialsim answers, one file each, and their table.
 
+mod command;
+mod coresettings;
+mod coreshowchannels;
+mod corestatus;
+mod getvar;
+mod listcommands;
+pub mod originate;
 mod ping;
+mod playdtmf;
+mod setvar;
+mod status;
 
 use super::{AmiContext, Message, Reply};
 
@@ -16,7 +26,19 @@ pub struct ActionDef {
 }
 
 /// Every action, sorted by name (the order `ListCommands` prints them in).
-pub const ACTIONS: &[ActionDef] = &[ping::DEF];
+pub const ACTIONS: &[ActionDef] = &[
+    command::DEF,
+    coresettings::DEF,
+    coreshowchannels::DEF,
+    corestatus::DEF,
+    getvar::DEF,
+    listcommands::DEF,
+    originate::DEF,
+    ping::DEF,
+    playdtmf::DEF,
+    setvar::DEF,
+    status::DEF,
+];
 
 /// The action named `name`, compared without regard to case.
 pub fn find(name: &str) -> Option<&'static ActionDef> {

@@ -28,7 +28,8 @@
 //! - [`ops`]: channel operations (create, state, answer, hangup, frames, waiting);
 //! - [`pbx`]: the PBX loop; [`local`]: Local channel pairs; [`bridge`]: bridges;
 //! - [`device`]: scenario phones as far ends; [`media`]: prompts, playback and DTMF timing;
-//! - [`plan`]: the dialplan seam; [`subst`]: argument substitution.
+//! - [`plan`]: the dialplan seam; [`subst`]: argument substitution;
+//! - [`stepper`]: driving a run a little at a time from outside (the step-through console).
 
 pub mod ami;
 pub mod astdb;
@@ -45,6 +46,7 @@ pub mod ops;
 pub mod pbx;
 pub mod plan;
 pub mod sounds;
+pub mod stepper;
 pub mod subst;
 pub mod vars;
 
@@ -162,6 +164,8 @@ pub(crate) struct Counters {
     pub(crate) unique: u32,
     /// The PRNG state for bridge ids.
     pub(crate) rng: u64,
+    /// PBXs started (`ast_processed_calls`).
+    pub(crate) pbx_runs: u32,
 }
 
 /// Applications by name, looked up case-insensitively, with a cache by exact spelling so the PBX loop

@@ -52,6 +52,7 @@ impl Engine {
     /// Runs the PBX on `chan` until the call ends; the channel is hung up at the end.
     pub async fn run_pbx(&self, chan: ChannelId) {
         self.with_chan_mut(chan, |c| c.in_pbx = true);
+        self.inner.counters.borrow_mut().pbx_runs += 1;
         if let Some((name, ctx, exten, prio)) = self
             .with_chan(chan, |c| {
                 c.exten.is_empty().then(|| {

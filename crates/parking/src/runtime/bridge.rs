@@ -4,7 +4,7 @@
 use super::events::{moh_stop_event, moh_stop_line, publish, ParkingEvent};
 use super::lot::Resolution;
 use super::park::{lot_name, start_idle};
-use super::{codes, ParkingModule};
+use super::ParkingModule;
 use crate::config::{FeatureFlag, LotConfig};
 use dialplan::engine::{BridgeDelegate, BridgeId, ChannelId, Engine, LeaveReason};
 use features::module::add_channel_permissions;
@@ -34,6 +34,14 @@ impl BridgeDelegate for LotBridge {
     }
 
     fn entered(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId) {
+        let found = {
+            let state = self.module.state();
+            state.users.get(&chan).map(|u| (u.lot, u.space))
+        };
+        if let Some((lot, space)) = found {
+            let context = self.module.lot_cfg(lot).context.value.clone();
+            self.module.notify_metermaids(engine, space, &context, true);
+        }
         let at_once = self
             .module
             .state()
@@ -55,7 +63,9 @@ impl BridgeDelegate for LotBridge {
             }
             moh_stop_line(engine, chan);
         }
-        let cfg = &self.module.config().lots[user.lot];
+        let cfg = &self.module.lot_cfg(user.lot);
+        self.module
+            .notify_metermaids(engine, user.space, &cfg.context.value, false);
         let lot = lot_name(&self.module, user.lot).to_string();
         match user.resolution {
             Resolution::Unset | Resolution::Abandon => {
@@ -66,16 +76,7 @@ impl BridgeDelegate for LotBridge {
             Resolution::Answered => {
                 add_channel_permissions(engine, chan, retrieval_features(cfg, Side::Callee));
                 if cfg.parkedplay.value.includes_callee() && !cfg.courtesytone.value.is_empty() {
-                    engine.explain(
-                        codes::COURTESY_TONE_PARKEE,
-                        Some(chan),
-                        &format!(
-                            "the retrieved channel would now hear the courtesy tone '{}' (parkedplay={}); dialsim does not play it yet",
-                            cfg.courtesytone.value,
-                            if cfg.parkedplay.value == FeatureFlag::Both { "both" } else { "callee" }
-                        ),
-                        None,
-                    );
+                    play_courtesy_tone(&self.module, engine, chan, cfg.courtesytone.value.clone());
                 }
             }
             Resolution::Timeout => {
@@ -114,4 +115,20 @@ pub fn retrieval_features(cfg: &LotConfig, side: Side) -> FeaturePermissions {
         }
     }
     perms
+}
+
+/// The retrieved parkee hears the courtesy tone (`parkedplay` callee/both): queued behind its own
+/// announcement if that is still playing, else at once, in its new bridge.
+fn play_courtesy_tone(module: &ParkingModule, engine: &Engine, chan: ChannelId, tone: String) {
+    {
+        let mut state = module.state_mut();
+        if state.announcing.contains(&chan) {
+            state.tone_after_announcement.insert(chan, tone);
+            return;
+        }
+    }
+    let e = engine.clone();
+    engine.spawn_local(async move {
+        let _ = e.play(chan, &tone).await;
+    });
 }

@@ -14,9 +14,8 @@ mod tests {
             codes::ONE_TOUCH_ALONE,
             codes::ONE_TOUCH_MULTIPARTY,
             codes::EMPTY_SPACE,
-            codes::DYNAMIC_LOT,
+            codes::PARK_GET_CHANNEL_ERROR,
             codes::PARK_DIAL_T_UNREACHABLE,
-            codes::COURTESY_TONE_PARKEE,
         ];
         assert_eq!(CODES.len(), all.len());
         for code in all {

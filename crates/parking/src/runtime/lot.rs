@@ -4,7 +4,9 @@
 //! `findslot=next` cursor, its holding bridge once made, and its timeouts in **one** ordered map keyed by
 //! (deadline, parking order), served by the lot's single timer task ([`super::timeout`]).
 
+use crate::config::LotConfig;
 use crate::occupancy::Occupancy;
+use crate::show::LotMode;
 use crate::slots::SlotCursor;
 use dialplan::engine::{BridgeId, ChannelId};
 use std::collections::BTreeMap;
@@ -63,8 +65,13 @@ pub struct ParkedUser {
 }
 
 /// A lot at run time.
-#[derive(Default)]
 pub struct LotState {
+    /// Its configuration (replaced by a reload that keeps the lot).
+    pub cfg: Rc<LotConfig>,
+    /// Configured, created on the fly, or dropped by a reload while holding calls.
+    pub mode: LotMode,
+    /// The channel names in the occupied spaces, shared with `PARK_GET_CHANNEL`.
+    pub names: super::park_get_channel::SpaceNames,
     /// Occupied spaces, ascending; changed only through [`Self::occupy`] and [`Self::vacate`], which keep
     /// `occupancy` in step.
     spaces: BTreeMap<u32, ChannelId>,
@@ -80,6 +87,21 @@ pub struct LotState {
 }
 
 impl LotState {
+    /// A lot with nothing parked yet.
+    pub fn new(cfg: Rc<LotConfig>, mode: LotMode) -> LotState {
+        LotState {
+            cfg,
+            mode,
+            names: Default::default(),
+            spaces: BTreeMap::new(),
+            occupancy: Occupancy::default(),
+            cursor: SlotCursor::default(),
+            timeouts: BTreeMap::new(),
+            bridge: None,
+            timer: None,
+        }
+    }
+
     /// The occupied spaces (space → parked channel), ascending.
     pub fn spaces(&self) -> &BTreeMap<u32, ChannelId> {
         &self.spaces
@@ -90,16 +112,18 @@ impl LotState {
         &self.occupancy
     }
 
-    /// Puts `chan` in `space`.
-    pub fn occupy(&mut self, space: u32, chan: ChannelId) {
+    /// Puts `chan` (named `name`) in `space`.
+    pub fn occupy(&mut self, space: u32, chan: ChannelId, name: &str) {
         self.spaces.insert(space, chan);
         self.occupancy.insert(space);
+        self.names.set(space, Some(name));
     }
 
     /// Empties `space`.
     pub fn vacate(&mut self, space: u32) {
         self.spaces.remove(&space);
         self.occupancy.remove(space);
+        self.names.set(space, None);
     }
 
     /// The earliest deadline, if any.

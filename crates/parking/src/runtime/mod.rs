@@ -17,17 +17,20 @@
 //! - [`explain`]: dialsim's explanations for what parking does silently.
 
 pub mod bridge;
+pub mod devstate;
+pub mod dynamic;
 pub mod events;
 pub mod explain;
 pub mod lot;
 pub mod one_touch;
 pub mod park;
 pub mod park_app;
+pub mod park_get_channel;
 pub mod parked_call_app;
 pub mod say;
 pub mod timeout;
 
-use crate::config::ParkingConfig;
+use crate::config::{LotConfig, ParkingConfig};
 use crate::show::{show_all, show_lot, LotMode, LotView, ParkedCallView};
 use dialplan::diag::{CodeInfo, LogLine};
 use dialplan::engine::{ChannelId, Engine, Module};
@@ -35,7 +38,7 @@ use features::config::BuiltinFeature;
 use features::FeaturesModule;
 use lot::{LotState, ParkedUser};
 use std::cell::{Ref, RefCell, RefMut};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// The module's name, as Asterisk's loader names it.
@@ -49,9 +52,8 @@ pub mod codes {
     pub const ONE_TOUCH_ALONE: Code = Code("parking/one-touch-alone");
     pub const ONE_TOUCH_MULTIPARTY: Code = Code("parking/one-touch-multiparty");
     pub const EMPTY_SPACE: Code = Code("parking/empty-space");
-    pub const DYNAMIC_LOT: Code = Code("parking/dynamic-lot-not-simulated");
+    pub const PARK_GET_CHANNEL_ERROR: Code = Code("parking/park-get-channel-error");
     pub const PARK_DIAL_T_UNREACHABLE: Code = Code("parking/park-dial-t-unreachable");
-    pub const COURTESY_TONE_PARKEE: Code = Code("parking/courtesy-tone-parkee-not-simulated");
 }
 
 /// Every code the run-time part of res_parking emits.
@@ -77,16 +79,12 @@ pub const CODES: &[CodeInfo] = &[
         summary: "ParkedCall asked for a space with no call parked in it: pbx-invalidpark and hangup, no log line",
     },
     CodeInfo {
-        code: codes::DYNAMIC_LOT,
-        summary: "a channel asked for an unknown lot with parkeddynamic=yes; dynamic lots are not simulated yet",
+        code: codes::PARK_GET_CHANNEL_ERROR,
+        summary: "PARK_GET_CHANNEL was called without both arguments, for an unknown lot or with a bad space (Asterisk's ERROR)",
     },
     CodeInfo {
         code: codes::PARK_DIAL_T_UNREACHABLE,
         summary: "park-dial has a 't' extension, but with autofallthrough=yes an unanswered comeback Dial never reaches it",
-    },
-    CodeInfo {
-        code: codes::COURTESY_TONE_PARKEE,
-        summary: "the parked channel would hear the courtesy tone after retrieval (parkedplay callee/both); not simulated yet",
     },
 ];
 
@@ -98,20 +96,36 @@ pub struct ParkingModule {
 }
 
 struct Inner {
-    config: ParkingConfig,
+    /// The configuration in force (a reload replaces it).
+    config: RefCell<Rc<ParkingConfig>>,
     features: Option<FeaturesModule>,
     state: RefCell<State>,
+    /// The lots' parked channel names for `PARK_GET_CHANNEL`.
+    directory: park_get_channel::Directory,
 }
 
 /// Everything that changes while calls run.
 pub(crate) struct State {
-    /// One per configured lot, in the order of `config.lots` (name order).
+    /// Every lot ever known at run time (configured, dynamic, disabled); an index never changes meaning.
     pub(crate) lots: Vec<LotState>,
+    /// The lots that can be found by name now (a vanished lot is no longer here).
+    pub(crate) by_name: BTreeMap<String, usize>,
     /// Every parked user still attached to its channel, by channel (retrieved ones until they have left the
     /// lot's bridge).
     pub(crate) users: BTreeMap<ChannelId, ParkedUser>,
     /// Tie-breaker for timeouts due at the same instant (order of parking).
     pub(crate) seq: u64,
+    /// Parkees hearing their own space (`Park()` without `s`) right now.
+    pub(crate) announcing: BTreeSet<ChannelId>,
+    /// Retrieved parkees whose courtesy tone waits for the end of that announcement (Asterisk queues it on
+    /// the bridge channel behind the pending playback).
+    pub(crate) tone_after_announcement: BTreeMap<ChannelId, String>,
+    /// Cached `park:` device states (true: in use).
+    pub(crate) devices: BTreeMap<String, bool>,
+    /// The last state of each hint that changed, by (context, exten).
+    pub(crate) hint_states: BTreeMap<(String, String), devstate::ExtensionState>,
+    /// Modelled hints by device; `None` until needed or after the dialplan's hints changed.
+    pub(crate) hint_index: Option<BTreeMap<String, Vec<devstate::Hint>>>,
 }
 
 /// One parked call as `parking show <lot>` and tests see it.
@@ -131,22 +145,53 @@ impl ParkingModule {
     /// res_parking with a loaded configuration. `features` is the features module it registers its parkcall
     /// handler with (`None`: no features module, so one-touch parking does not exist).
     pub fn new(config: ParkingConfig, features: Option<FeaturesModule>) -> ParkingModule {
-        let lots = config.lots.iter().map(|_| LotState::default()).collect();
+        let directory = park_get_channel::Directory::default();
+        let mut lots = Vec::new();
+        let mut by_name = BTreeMap::new();
+        for cfg in &config.lots {
+            let lot = LotState::new(Rc::new(cfg.clone()), LotMode::Normal);
+            directory.insert(&cfg.name, lot.names.clone());
+            by_name.insert(cfg.name.clone(), lots.len());
+            lots.push(lot);
+        }
         ParkingModule {
             inner: Rc::new(Inner {
-                config,
+                config: RefCell::new(Rc::new(config)),
                 features,
+                directory,
                 state: RefCell::new(State {
                     lots,
+                    by_name,
                     users: BTreeMap::new(),
                     seq: 0,
+                    announcing: BTreeSet::new(),
+                    tone_after_announcement: BTreeMap::new(),
+                    devices: BTreeMap::new(),
+                    hint_states: BTreeMap::new(),
+                    hint_index: None,
                 }),
             }),
         }
     }
 
-    pub fn config(&self) -> &ParkingConfig {
-        &self.inner.config
+    /// The configuration in force now.
+    pub fn config(&self) -> Rc<ParkingConfig> {
+        self.inner.config.borrow().clone()
+    }
+
+    /// The configuration of lot `lot` (an index from [`Self::lot_index`]).
+    pub(crate) fn lot_cfg(&self, lot: usize) -> Rc<LotConfig> {
+        self.state().lots[lot].cfg.clone()
+    }
+
+    pub(crate) fn directory(&self) -> &park_get_channel::Directory {
+        &self.inner.directory
+    }
+
+    /// The names of the lots that exist now (configured, dynamic, or disabled but still holding calls), in
+    /// name order.
+    pub fn lot_names(&self) -> Vec<String> {
+        self.state().by_name.keys().cloned().collect()
     }
 
     pub(crate) fn state(&self) -> Ref<'_, State> {
@@ -160,11 +205,7 @@ impl ParkingModule {
 
     /// The index of a lot by exact name.
     pub(crate) fn lot_index(&self, name: &str) -> Option<usize> {
-        self.inner
-            .config
-            .lots
-            .binary_search_by(|l| l.name.as_str().cmp(name))
-            .ok()
+        self.state().by_name.get(name).copied()
     }
 
     /// The parked calls of a lot (in space order); empty for an unknown lot.
@@ -200,12 +241,13 @@ impl ParkingModule {
 
     /// `parking show`: the general options and every lot.
     pub fn show(&self) -> String {
-        let cfg = &self.inner.config;
+        let dynamic = self.config().general.parkeddynamic.value;
+        let state = self.state();
         show_all(
-            cfg.general.parkeddynamic.value,
-            cfg.lots.iter().map(|config| LotView {
-                config,
-                mode: LotMode::Normal,
+            dynamic,
+            state.by_name.values().map(|&i| LotView {
+                config: &state.lots[i].cfg,
+                mode: state.lots[i].mode,
             }),
         )
     }
@@ -221,9 +263,10 @@ impl ParkingModule {
                 parker_dial_string: &c.parker_dial_string,
             })
             .collect();
-        let lot = self.inner.config.lot(name).map(|config| LotView {
-            config,
-            mode: LotMode::Normal,
+        let state = self.state();
+        let lot = state.by_name.get(name).map(|&i| LotView {
+            config: &state.lots[i].cfg,
+            mode: state.lots[i].mode,
         });
         show_lot(lot, name, &views)
     }
@@ -250,6 +293,9 @@ impl Module for ParkingModule {
         }));
         engine.register_app(Rc::new(parked_call_app::ParkedCall {
             module: self.clone(),
+        }));
+        engine.register_function(Box::new(park_get_channel::ParkGetChannel {
+            directory: self.inner.directory.clone(),
         }));
         if let Some(features) = &self.inner.features {
             features.register_action(

@@ -59,7 +59,7 @@ async fn park_call(
         log_unknown_lot_for_dtmf(engine, parker, &lot_name);
         return FeatureOutcome::Stay;
     };
-    let cfg = &module.config().lots[lot];
+    let cfg = &module.lot_cfg(lot);
     let (context, parkext) = (cfg.context.value.clone(), cfg.parkext.value.clone());
     let parker_name = engine
         .chan_name(parker)
@@ -145,7 +145,7 @@ async fn park_call(
             Idle::Music(
                 opts.musicclass
                     .clone()
-                    .unwrap_or_else(|| module.config().lots[target].parkedmusicclass.value.clone()),
+                    .unwrap_or_else(|| module.lot_cfg(target).parkedmusicclass.value.clone()),
             )
         },
         idle_at_once: true,
@@ -177,7 +177,7 @@ async fn park_call(
             engine,
             ParkingEvent::Parked,
             &user,
-            &module.config().lots[target].name,
+            &module.lot_cfg(target).name,
         );
     }
     if !engine.bridge_move(parkee, parking_bridge) {

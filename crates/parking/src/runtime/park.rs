@@ -5,7 +5,7 @@
 
 use super::bridge::LotBridge;
 use super::lot::{Idle, ParkedUser, Resolution};
-use super::{codes, timeout, ParkingModule};
+use super::{timeout, ParkingModule};
 use crate::park_dial::parker_dial_string;
 use crate::slots::{parse_parkingexten, random_preferred, SlotPolicy};
 use dialplan::diag::LogLevel;
@@ -25,24 +25,17 @@ pub fn channel_lot_name(engine: &Engine, chan: ChannelId) -> String {
         .unwrap_or_else(|| crate::config::DEFAULT_LOT.to_string())
 }
 
-/// Finds a lot by name for `who`. An unknown name with `parkeddynamic=yes` would make Asterisk create a
-/// dynamic lot, which dialsim does not simulate yet (explained); the caller logs Asterisk's failure.
+/// Finds a lot by name for `who`; an unknown name creates a dynamic lot when `parkeddynamic=yes` (from
+/// `who`'s `PARKINGDYN…` variables). `None`: the caller logs Asterisk's failure.
 pub fn find_lot(
     module: &ParkingModule,
     engine: &Engine,
     name: &str,
     who: ChannelId,
 ) -> Option<usize> {
-    let found = module.lot_index(name);
-    if found.is_none() && module.config().general.parkeddynamic.value {
-        engine.explain(
-            codes::DYNAMIC_LOT,
-            Some(who),
-            &format!("lot '{name}' does not exist; with parkeddynamic=yes Asterisk would create it on the fly, which dialsim does not simulate yet"),
-            Some("declare the lot in res_parking.conf"),
-        );
-    }
-    found
+    module
+        .lot_index(name)
+        .or_else(|| super::dynamic::create_dynamic_lot(module, engine, name, who))
 }
 
 /// The lot's holding bridge, made (`BridgeCreate`) at its first use (`parking_lot_get_bridge`).
@@ -50,7 +43,7 @@ pub fn lot_bridge(module: &ParkingModule, engine: &Engine, lot: usize) -> Bridge
     if let Some(b) = module.state().lots[lot].bridge {
         return b;
     }
-    let name = module.config().lots[lot].name.clone();
+    let name = module.lot_cfg(lot).name.clone();
     let delegate = Rc::new(LotBridge {
         module: module.clone(),
     });
@@ -113,7 +106,7 @@ pub fn generate_parked_user(
     engine: &Engine,
     req: ParkRequest,
 ) -> Result<u32, ParkFailed> {
-    let cfg = &module.config().lots[req.lot];
+    let cfg = &module.lot_cfg(req.lot);
     let policy = SlotPolicy {
         range: cfg.parkpos.value,
         findslot: cfg.findslot.value,
@@ -173,7 +166,11 @@ pub fn generate_parked_user(
     };
     {
         let mut state = module.state_mut();
-        state.lots[req.lot].occupy(space, req.parkee);
+        let name = engine
+            .chan_name(req.parkee)
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        state.lots[req.lot].occupy(space, req.parkee, &name);
         state.users.insert(req.parkee, user);
     }
     if time_limit > 0 {
@@ -184,8 +181,8 @@ pub fn generate_parked_user(
 }
 
 /// The lot name of a parked user's lot.
-pub fn lot_name(module: &ParkingModule, lot: usize) -> &str {
-    &module.config().lots[lot].name
+pub fn lot_name(module: &ParkingModule, lot: usize) -> String {
+    module.lot_cfg(lot).name.clone()
 }
 
 /// Starts what the parkee hears while parked (music on hold or ringing), if it is still parked there.

@@ -169,7 +169,7 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
             Idle::Music(
                 opts.musicclass
                     .clone()
-                    .unwrap_or_else(|| module.config().lots[lot].parkedmusicclass.value.clone()),
+                    .unwrap_or_else(|| module.lot_cfg(lot).parkedmusicclass.value.clone()),
             )
         },
         idle_at_once: !announce,
@@ -183,16 +183,28 @@ async fn park(module: &ParkingModule, engine: &Engine, chan: ChannelId, data: &s
             engine,
             ParkingEvent::Parked,
             &user,
-            &module.config().lots[lot].name,
+            &module.lot_cfg(lot).name,
         );
     }
     if !engine.bridge_push(bridge, chan) {
         return failed(engine, chan, quiet).await;
     }
     if announce {
-        // The parkee hears its space; music on hold starts only afterwards (if it is still parked).
-        if say_digits(engine, chan, space).await.is_ok() && engine.bridge_of(chan) == Some(bridge) {
-            start_idle(module, engine, chan);
+        // The parkee hears its space; music on hold starts only afterwards (if it is still parked). A
+        // courtesy tone queued by a retrieval meanwhile follows the announcement.
+        module.state_mut().announcing.insert(chan);
+        let said = say_digits(engine, chan, space).await;
+        let tone = {
+            let mut state = module.state_mut();
+            state.announcing.remove(&chan);
+            state.tone_after_announcement.remove(&chan)
+        };
+        if said.is_ok() {
+            if let Some(tone) = tone {
+                let _ = engine.play(chan, &tone).await;
+            } else if engine.bridge_of(chan) == Some(bridge) {
+                start_idle(module, engine, chan);
+            }
         }
     }
     match engine.bridge_run(chan).await {

@@ -103,7 +103,7 @@ async fn parked_call(
         return AppResult::Hangup;
     };
     let Some(parkee) = retrieve(module, lot, target, chan) else {
-        let lot_name = module.config().lots[lot].name.clone();
+        let lot_name = module.lot_cfg(lot).name.clone();
         let which = match target {
             Some(space) => format!("space {space} of lot '{lot_name}' is empty"),
             None => format!("lot '{lot_name}' has no parked call"),
@@ -136,14 +136,14 @@ async fn parked_call(
             engine,
             ParkingEvent::UnParked,
             user,
-            &module.config().lots[lot].name,
+            &module.lot_cfg(lot).name,
         );
     }
     if !engine.bridge_move(parkee, bridge) {
         engine.destroy_bridge(bridge);
         return AppResult::Hangup;
     }
-    let cfg = &module.config().lots[lot];
+    let cfg = &module.lot_cfg(lot);
     add_channel_permissions(engine, chan, retrieval_features(cfg, Side::Caller));
     if cfg.parkedplay.value.includes_caller() && !cfg.courtesytone.value.is_empty() {
         let tone = cfg.courtesytone.value.clone();

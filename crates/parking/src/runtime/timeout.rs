@@ -125,7 +125,7 @@ fn time_is_up(module: &ParkingModule, engine: &Engine, chan: ChannelId) {
     let Some((lot, space, dial, comeback)) = found else {
         return;
     };
-    let cfg = &module.config().lots[lot];
+    let cfg = &module.lot_cfg(lot);
     let flat = flatten_dial_string(&dial);
     engine.set_var(chan, "PARKING_SPACE", Some(&space.to_string()));
     engine.set_var(chan, "PARKEDLOT", Some(&cfg.name));
@@ -192,7 +192,7 @@ fn table_park_dial(table: &mut TablePlan, ext: &ParkDialExtension) {
 
 /// `comeback_goto`: where a timed-out call goes when Park gave no `c(…)`.
 fn comeback_goto(module: &ParkingModule, engine: &Engine, chan: ChannelId, lot: usize, flat: &str) {
-    let cfg = &module.config().lots[lot];
+    let cfg = &module.lot_cfg(lot);
     let name = engine
         .chan_name(chan)
         .map(|n| n.to_string())

@@ -1,0 +1,207 @@
+//! Parking's device states and the hints that watch them. [res/parking/parking_devicestate.c ·
+//! parking_notify_metermaids; main/pbx.c · handle_show_hints, hint state changes; main/manager.c ·
+//! manager_state_cb]
+//!
+//! A parked call makes device `park:<space>@<context>` InUse; its leaving makes it NotInUse again
+//! (`ast_devstate_changed`, cachable). A hint whose devices are all `park:` devices then changes state, and
+//! the core's manager callback sends `ExtensionStatus` (`Exten`, `Context`, `Hint`, `Status`, `StatusText`) —
+//! for every hint, not only those res_parking generated (`parkinghints=yes`).
+//!
+//! Not modelled: the `DeviceStateChange` AMI event, which only res_manager_devicestate sends (the reference
+//! installation did not load it: its run shows none), and hints that mix `park:` devices with devices dialsim
+//! does not model (phones): they never change state here.
+
+use super::ParkingModule;
+use dialplan::engine::Engine;
+use dialplan::model::Dialplan;
+use std::collections::BTreeMap;
+
+/// A hint as the state machinery sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hint {
+    pub exten: String,
+    pub context: String,
+    /// The device string as written (`park:701@parkedcalls&…`).
+    pub devices: String,
+}
+
+impl Hint {
+    /// The hint's devices (split on `&`, as `ast_extension_state` does).
+    pub fn device_list(&self) -> impl Iterator<Item = &str> {
+        self.devices.split('&').filter(|d| !d.is_empty())
+    }
+
+    /// Whether dialsim can tell this hint's state: all its devices are parking's.
+    pub fn modelled(&self) -> bool {
+        self.device_list().all(|d| d.starts_with("park:"))
+    }
+}
+
+/// An extension state (`enum ast_extension_states`) as dialsim models it for parking hints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtensionState {
+    Idle,
+    InUse,
+}
+
+impl ExtensionState {
+    /// The number `ExtensionStatus` prints.
+    pub fn code(self) -> i32 {
+        match self {
+            ExtensionState::Idle => 0,
+            ExtensionState::InUse => 1,
+        }
+    }
+
+    /// `ast_extension_state2str`.
+    pub fn text(self) -> &'static str {
+        match self {
+            ExtensionState::Idle => "Idle",
+            ExtensionState::InUse => "InUse",
+        }
+    }
+}
+
+/// Every hint of the dialplan, contexts in list order and extensions in their order.
+pub fn dialplan_hints(dp: &Dialplan) -> Vec<Hint> {
+    let mut out = Vec::new();
+    for ctx in dp.contexts() {
+        for ext in ctx.extensions() {
+            if let Some(h) = ext.hint() {
+                out.push(Hint {
+                    exten: ext.name().to_string(),
+                    context: ctx.name().to_string(),
+                    devices: h.app().to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The hints of the engine's dialplan (none when the plan is not a [`Dialplan`]).
+pub fn engine_hints(engine: &Engine) -> Vec<Hint> {
+    let plan = engine.plan();
+    plan.as_any()
+        .downcast_ref::<Dialplan>()
+        .map(dialplan_hints)
+        .unwrap_or_default()
+}
+
+/// The device a parking space is.
+pub fn park_device(space: u32, context: &str) -> String {
+    format!("park:{space}@{context}")
+}
+
+impl ParkingModule {
+    /// The cached state of a `park:` device: in use or not (never-changed devices are not in use).
+    pub fn park_device_in_use(&self, device: &str) -> bool {
+        self.state()
+            .devices
+            .get(device)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The state of a hint made of `park:` devices: in use if any of them is.
+    pub fn hint_state(&self, hint: &Hint) -> ExtensionState {
+        if hint.device_list().any(|d| self.park_device_in_use(d)) {
+            ExtensionState::InUse
+        } else {
+            ExtensionState::Idle
+        }
+    }
+
+    /// `parking_notify_metermaids`: the device of `space`@`context` changes state; every hint watching it
+    /// whose state changes sends `ExtensionStatus`.
+    pub(crate) fn notify_metermaids(
+        &self,
+        engine: &Engine,
+        space: u32,
+        context: &str,
+        in_use: bool,
+    ) {
+        let device = park_device(space, context);
+        let changed = {
+            let mut state = self.state_mut();
+            let before = state.devices.insert(device.clone(), in_use).unwrap_or(false);
+            before != in_use
+        };
+        if !changed || !engine.bus().wants_ami() {
+            return;
+        }
+        for hint in self.hints_watching(engine, &device) {
+            let before = {
+                let state = self.state();
+                state.hint_states.get(&(hint.context.clone(), hint.exten.clone())).copied()
+            };
+            let now = self.hint_state(&hint);
+            if before == Some(now) || (before.is_none() && now == ExtensionState::Idle) {
+                continue;
+            }
+            self.state_mut()
+                .hint_states
+                .insert((hint.context.clone(), hint.exten.clone()), now);
+            engine.ami("ExtensionStatus", "call", |f| {
+                f.push("Exten", hint.exten.clone());
+                f.push("Context", hint.context.clone());
+                f.push("Hint", hint.devices.clone());
+                f.push("Status", now.code().to_string());
+                f.push("StatusText", now.text());
+            });
+        }
+    }
+
+    /// The modelled hints that list `device`, from an index of the dialplan's hints made at the first
+    /// state change (and rebuilt when the dialplan's hints changed: a dynamic lot, a reload).
+    fn hints_watching(&self, engine: &Engine, device: &str) -> Vec<Hint> {
+        let stale = self.state().hint_index.is_none();
+        if stale {
+            let mut index: BTreeMap<String, Vec<Hint>> = BTreeMap::new();
+            for hint in engine_hints(engine).into_iter().filter(Hint::modelled) {
+                let devices: Vec<String> = hint.device_list().map(str::to_string).collect();
+                for d in devices {
+                    index.entry(d).or_default().push(hint.clone());
+                }
+            }
+            self.state_mut().hint_index = Some(index);
+        }
+        self.state()
+            .hint_index
+            .as_ref()
+            .and_then(|i| i.get(device).cloned())
+            .unwrap_or_default()
+    }
+
+    /// Forgets the hint index (the dialplan's hints changed).
+    pub(crate) fn hints_changed(&self) {
+        self.state_mut().hint_index = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hint_devices_and_states() {
+        let h = Hint {
+            exten: "701".into(),
+            context: "parkedcalls".into(),
+            devices: "park:701@parkedcalls&park:702@parkedcalls".into(),
+        };
+        assert_eq!(
+            h.device_list().collect::<Vec<_>>(),
+            ["park:701@parkedcalls", "park:702@parkedcalls"]
+        );
+        assert!(h.modelled());
+        let phone = Hint {
+            devices: "PJSIP/alice&park:701@parkedcalls".into(),
+            ..h
+        };
+        assert!(!phone.modelled());
+        assert_eq!(ExtensionState::InUse.text(), "InUse");
+        assert_eq!(ExtensionState::Idle.code(), 0);
+        assert_eq!(park_device(701, "parkedcalls"), "park:701@parkedcalls");
+    }
+}
