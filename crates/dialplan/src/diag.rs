@@ -83,6 +83,9 @@ pub struct LogLine {
     /// The C source file, e.g. `config.c`, `res_parking.c`, `loader.c`.
     pub source: &'static str,
     pub text: String,
+    /// Where the console says the line comes from when it is not a C file: the Log application's
+    /// `Ext. <exten>:<priority> @ <context>`.
+    pub location: Option<String>,
 }
 
 impl LogLine {
@@ -91,6 +94,21 @@ impl LogLine {
             level,
             source,
             text: text.into(),
+            location: None,
+        }
+    }
+
+    /// A line logged from a dialplan location (the Log application): the console shows `location` where
+    /// other lines show their C file.
+    pub fn at(
+        level: LogLevel,
+        source: &'static str,
+        location: String,
+        text: impl Into<String>,
+    ) -> Self {
+        LogLine {
+            location: Some(location),
+            ..LogLine::new(level, source, text)
         }
     }
 
@@ -99,7 +117,12 @@ impl LogLine {
     pub fn console(&self) -> String {
         match self.level {
             LogLevel::Verbose(n) => format!("{}{}", verbose_prefix(n), self.text),
-            level => format!("{}: {}: {}", level.name(), self.source, self.text),
+            level => format!(
+                "{}: {}: {}",
+                level.name(),
+                self.location.as_deref().unwrap_or(self.source),
+                self.text
+            ),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! - [`apps`]: the dialplan applications, one file each.
 
 pub mod apps;
+pub mod catalogue;
 pub mod conf;
 pub mod diag;
 pub mod engine;

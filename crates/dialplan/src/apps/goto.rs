@@ -79,8 +79,23 @@ pub enum GotoError {
     NoChannel,
 }
 
-/// `ast_parseable_goto` in its synchronous form; an error after Asterisk's warning.
+/// `pbx_builtin_goto`: [`parseable`], then `Goto (context,exten,priority)`.
 pub fn explicit(engine: &Engine, chan: ChannelId, data: &str) -> Result<(), GotoError> {
+    let stored = parseable(engine, chan, data)?;
+    if engine.bus().wants_log(LogLevel::Verbose(3)) {
+        if let Some((ctx, exten)) = engine.with_chan(chan, |c| (c.context.clone(), c.exten.clone()))
+        {
+            engine.verbose(3, "pbx_builtins.c", || {
+                format!("Goto ({ctx},{exten},{})", stored + 1)
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `ast_parseable_goto` in its synchronous form (inside the PBX loop, so the stored priority is one less
+/// than the target); an error after Asterisk's warning. Returns the stored priority.
+pub fn parseable(engine: &Engine, chan: ChannelId, data: &str) -> Result<i32, GotoError> {
     let args = match parse(data) {
         Ok(a) => a,
         Err(ParseError::Empty) => {
@@ -144,15 +159,7 @@ pub fn explicit(engine: &Engine, chan: ChannelId, data: &str) -> Result<(), Goto
         }
         c.priority = stored;
     });
-    if engine.bus().wants_log(LogLevel::Verbose(3)) {
-        if let Some((ctx, exten)) = engine.with_chan(chan, |c| (c.context.clone(), c.exten.clone()))
-        {
-            engine.verbose(3, "pbx_builtins.c", || {
-                format!("Goto ({ctx},{exten},{})", stored + 1)
-            });
-        }
-    }
-    Ok(())
+    Ok(stored)
 }
 
 impl App for Goto {

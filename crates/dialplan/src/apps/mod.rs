@@ -6,27 +6,40 @@
 
 pub mod answer;
 pub mod args;
+pub mod background;
 pub mod busy;
 pub mod congestion;
 pub mod dial;
+pub mod echo;
+pub mod execif;
+pub mod gosub;
 pub mod goto;
 pub mod gotoif;
 pub mod hangup;
+pub mod log;
+pub mod mset;
 pub mod noop;
 pub mod playback;
+pub mod playtones;
 pub mod progress;
+pub mod read;
+pub mod refused;
 pub mod ringing;
+pub mod say;
 pub mod senddtmf;
 pub mod set;
+pub mod time_apps;
 pub mod verbose;
 pub mod wait;
+pub mod waitexten;
+pub mod while_;
 
 use crate::engine::{App, Engine};
 use std::rc::Rc;
 
 /// Registers every built-in application with `engine`.
 pub fn register_builtin(engine: &Engine) {
-    let apps: [Rc<dyn App>; 15] = [
+    let apps: Vec<Rc<dyn App>> = vec![
         Rc::new(noop::NoOp),
         Rc::new(answer::Answer),
         Rc::new(playback::Playback),
@@ -42,8 +55,34 @@ pub fn register_builtin(engine: &Engine) {
         Rc::new(busy::Busy),
         Rc::new(congestion::Congestion),
         Rc::new(dial::Dial),
+        Rc::new(gosub::Gosub),
+        Rc::new(gosub::GosubIf),
+        Rc::new(gosub::Return),
+        Rc::new(gosub::StackPop),
+        Rc::new(while_::While),
+        Rc::new(while_::EndWhile),
+        Rc::new(while_::ExitWhile),
+        Rc::new(while_::ContinueWhile),
+        Rc::new(mset::MSet),
+        Rc::new(execif::ExecIf),
+        Rc::new(time_apps::GotoIfTime),
+        Rc::new(time_apps::ExecIfTime),
+        Rc::new(log::Log),
+        Rc::new(background::Background),
+        Rc::new(waitexten::WaitExten),
+        Rc::new(read::Read),
+        Rc::new(say::SayDigits),
+        Rc::new(say::SayNumber),
+        Rc::new(say::SayAlpha),
+        Rc::new(say::SayPhonetic),
+        Rc::new(playtones::Playtones),
+        Rc::new(playtones::StopPlaytones),
+        Rc::new(echo::Echo),
     ];
     for app in apps {
         engine.register_app(app);
+    }
+    for r in refused::REFUSED_APPS {
+        engine.register_app(Rc::new(refused::RefusedApp(r)));
     }
 }

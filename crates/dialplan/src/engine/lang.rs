@@ -56,6 +56,8 @@ pub struct Timeouts {
     pub response_ms: i64,
     pub digit_ms: i64,
     pub hangup_at: Option<std::time::Duration>,
+    /// The absolute timeout fired (`AST_SOFTHANGUP_TIMEOUT`) and the PBX has not handled it yet.
+    pub fired: bool,
 }
 
 impl Default for Timeouts {
@@ -64,6 +66,7 @@ impl Default for Timeouts {
             response_ms: 10_000,
             digit_ms: 5_000,
             hangup_at: None,
+            fired: false,
         }
     }
 }
@@ -160,6 +163,59 @@ impl Engine {
         });
     }
 
+    /// `ast_channel_setwhentohangup_tv`: arms (or with `None` cancels) the absolute timeout. When it fires
+    /// the channel is soft-hung-up with the timeout reason, which the PBX loop turns into a jump to `T`.
+    pub fn set_absolute_timeout(&self, chan: ChannelId, at: Option<std::time::Duration>) {
+        self.set_timeouts(chan, |t| {
+            t.hangup_at = at;
+            t.fired = false;
+        });
+        let Some(at) = at else { return };
+        let e = self.clone();
+        self.spawn_local(async move {
+            e.sleep_until(at).await;
+            if e.timeouts(chan).hangup_at != Some(at) {
+                return;
+            }
+            e.set_timeouts(chan, |t| t.fired = true);
+            e.with_chan_mut(chan, |c| {
+                if !c.dead {
+                    c.softhangup = true;
+                    c.notify.notify_one();
+                }
+            });
+        });
+    }
+
+    /// The PBX loop's handling of `AST_SOFTHANGUP_TIMEOUT`: when the absolute timeout fired, clear it and go
+    /// to `T` (or `e` with `ABSOLUTETIMEOUT`); `false` when it did not fire or there is nowhere to go.
+    pub(crate) fn absolute_timeout_jump(&self, chan: ChannelId) -> bool {
+        if !self.timeouts(chan).fired {
+            return false;
+        }
+        let Some((ctx, cid)) =
+            self.with_chan(chan, |c| (c.context.clone(), c.caller.number.clone()))
+        else {
+            return false;
+        };
+        let t = self.plan().exists(&ctx, "T", 1, cid.as_deref());
+        let e = !t && self.plan().exists(&ctx, "e", 1, cid.as_deref());
+        if !t && !e {
+            return false;
+        }
+        self.set_timeouts(chan, |x| {
+            x.hangup_at = None;
+            x.fired = false;
+        });
+        self.with_chan_mut(chan, |c| c.softhangup = false);
+        if t {
+            self.set_location(chan, &ctx, "T", 1);
+        } else {
+            self.raise_exception(chan, "ABSOLUTETIMEOUT");
+        }
+        true
+    }
+
     /// Whether the channel has a Gosub stack at all (the datastore exists).
     pub fn has_gosub_stack(&self, chan: ChannelId) -> bool {
         self.with_gosub(chan, false, |_| ()).is_some()
@@ -201,5 +257,72 @@ impl Engine {
         for name in &frame.locals {
             self.set_var(chan, name, None);
         }
+    }
+}
+
+/// How an interruptible prompt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heard {
+    /// Played to the end.
+    Done,
+    /// The file does not exist (Asterisk logged its warnings).
+    Missing,
+    /// A digit of the stop set was pressed (`ast_waitstream` returned it).
+    Digit(char),
+}
+
+impl Engine {
+    /// `ast_streamfile` + `ast_waitstream(chan, stop)`: plays `file`, stopping at the first DTMF digit that
+    /// is in `stop` (other frames are dropped).
+    pub async fn play_until_digit(
+        &self,
+        chan: ChannelId,
+        file: &str,
+        stop: &str,
+    ) -> Result<Heard, super::channel::Interrupt> {
+        let Some(duration) = self.start_prompt(chan, file)? else {
+            return Ok(Heard::Missing);
+        };
+        let r = self.wait_digit_in(chan, duration, stop).await;
+        self.with_chan_mut(chan, |c| c.playing = None);
+        r.map(|d| d.map_or(Heard::Done, Heard::Digit))
+    }
+
+    /// Waits up to `dur` for a DTMF digit in `stop`; `None` when the time ran out.
+    pub async fn wait_digit_in(
+        &self,
+        chan: ChannelId,
+        dur: std::time::Duration,
+        stop: &str,
+    ) -> Result<Option<char>, super::channel::Interrupt> {
+        use super::channel::Frame;
+        use super::ops::Waited;
+        let deadline = self.now() + dur;
+        self.set_reading(chan, true);
+        let r = loop {
+            if let Some(i) = self.interrupt(chan) {
+                break Err(i);
+            }
+            let mut hit = None;
+            while let Some(f) = self.read_frame(chan) {
+                if let Frame::DtmfEnd(d, _) = f {
+                    if stop.contains(d) {
+                        hit = Some(d);
+                        break;
+                    }
+                }
+            }
+            if hit.is_some() {
+                break Ok(hit);
+            }
+            if self.wait(chan, Some(deadline)).await == Waited::Timeout {
+                break match self.interrupt(chan) {
+                    Some(i) => Err(i),
+                    None => Ok(None),
+                };
+            }
+        };
+        self.set_reading(chan, false);
+        r
     }
 }

@@ -250,6 +250,17 @@ impl Engine {
     /// `ast_streamfile` + `ast_waitstream`: plays one prompt to `chan`. Publishes Asterisk's `Playing` line
     /// and a `DialsimPlayback` event naming who hears it.
     pub async fn play(&self, chan: ChannelId, file: &str) -> Result<Played, Interrupt> {
+        let Some(duration) = self.start_prompt(chan, file)? else {
+            return Ok(Played::Missing);
+        };
+        let r = self.sleep(chan, duration).await;
+        self.with_chan_mut(chan, |c| c.playing = None);
+        r.map(|()| Played::Done)
+    }
+
+    /// `ast_streamfile`: Asterisk's `Playing` line (or its warnings for a missing file) and the
+    /// `DialsimPlayback` event; the prompt's length, or `None` when the file is missing.
+    pub fn start_prompt(&self, chan: ChannelId, file: &str) -> Result<Option<Duration>, Interrupt> {
         let (name, lang) = self
             .with_chan(chan, |c| (c.name.clone(), c.language.clone()))
             .ok_or(Interrupt::Hangup)?;
@@ -281,7 +292,7 @@ impl Engine {
                 self.log(crate::diag::LogLevel::Warning, "file.c", || {
                     format!("Unable to open {file} (format {fmt}): No such file or directory")
                 });
-                return Ok(Played::Missing);
+                return Ok(None);
             }
         };
         let format = self.prompts().format.clone();
@@ -300,9 +311,7 @@ impl Engine {
                 f.push("HeardBy", who.join(","));
             });
         }
-        let r = self.sleep(chan, duration).await;
-        self.with_chan_mut(chan, |c| c.playing = None);
-        r.map(|()| Played::Done)
+        Ok(Some(duration))
     }
 
     // ----- DTMF -----

@@ -117,6 +117,10 @@ pub const CODES: &[CodeInfo] = &[
         summary: "a prompt's duration is unknown (not in the catalogue); a default length is used",
     },
     CodeInfo {
+        code: crate::apps::refused::REFUSED,
+        summary: "an application that reaches outside the PBX (System, AGI, Record, VoiceMail, …) is not simulated; the call goes on",
+    },
+    CodeInfo {
         code: codes::DIAL_REWRITE,
         summary: "an emulated device was dialled: the dial string was rewritten to its Local channel",
     },
@@ -295,6 +299,17 @@ impl Engine {
         self.inner.apps.borrow_mut().register(app);
     }
 
+    /// The names of the registered applications, as registered.
+    pub fn app_names(&self) -> Vec<&'static str> {
+        self.inner
+            .apps
+            .borrow()
+            .by_lower
+            .values()
+            .map(|a| a.name())
+            .collect()
+    }
+
     /// The application registered under `name` (case-insensitive).
     pub fn find_app(&self, name: &str) -> Option<Rc<dyn App>> {
         self.inner.apps.borrow_mut().find(name)
@@ -331,7 +346,9 @@ impl Engine {
 
     /// The dialplan (read).
     pub fn plan(&self) -> Ref<'_, Box<dyn Plan>> {
-        self.inner.plan.borrow()
+        let plan = self.inner.plan.borrow();
+        plan.set_wall_clock(self.wall_clock().0);
+        plan
     }
 
     /// The dialplan (write), for modules that add extensions at run time. Never hold it across `.await`.

@@ -104,6 +104,9 @@ impl Engine {
                                     self.apply_goto(chan);
                                     continue;
                                 }
+                                if self.absolute_timeout_jump(chan) {
+                                    continue;
+                                }
                                 error = true;
                                 break 'outer;
                             }
@@ -133,6 +136,9 @@ impl Engine {
                     }
                     if self.has_pending_goto(chan) {
                         self.apply_goto(chan);
+                        continue 'outer;
+                    }
+                    if self.absolute_timeout_jump(chan) {
                         continue 'outer;
                     }
                     error = true;
@@ -175,10 +181,12 @@ impl Engine {
                 continue 'outer;
             }
             let autofallthrough = self.plan().autofallthrough();
+            let timeouts = self.timeouts(chan);
+            let ms = |v: i64| Duration::from_millis(v.max(0) as u64);
             let waittime = if digit {
-                DIGIT_TIMEOUT
+                ms(timeouts.digit_ms)
             } else if !autofallthrough {
-                RESPONSE_TIMEOUT
+                ms(timeouts.response_ms)
             } else {
                 Duration::ZERO
             };
@@ -347,7 +355,7 @@ impl Engine {
     /// One `ast_spawn_extension`.
     async fn spawn_one(&self, chan: ChannelId) -> Spawned {
         let exec = {
-            let plan = self.inner.plan.borrow();
+            let plan = self.plan();
             let step = {
                 let chans = self.inner.chans.borrow();
                 let Some(c) = chans.get(chan.0 as usize).and_then(|c| c.as_deref()) else {
@@ -486,7 +494,7 @@ impl Engine {
             match self.wait_for_digit(chan, waittime).await {
                 Ok(Some(d)) => {
                     dst.push(d);
-                    waittime = DIGIT_TIMEOUT;
+                    waittime = Duration::from_millis(self.timeouts(chan).digit_ms.max(0) as u64);
                 }
                 Ok(None) => break Collected::Done,
                 Err(Interrupt::AsyncGoto) | Err(Interrupt::Bridge) => {

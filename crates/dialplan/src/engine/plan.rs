@@ -3,6 +3,8 @@
 //!
 //! [`crate::model::Dialplan`] implements it; tests and benches may use any other implementation.
 
+use crate::model::lookup::{Found, Query, Target};
+use crate::model::pattern::Mode;
 use std::any::Any;
 
 /// The priority that runs: application name and its unsubstituted data.
@@ -51,6 +53,49 @@ pub trait Plan: Any {
     fn as_any_mut(&mut self) -> &mut dyn Any;
 
     fn as_any(&self) -> &dyn Any;
+
+    /// The virtual wall clock (Unix seconds) against which `include => ctx,<times>,…` is evaluated; the
+    /// engine sets it before each look-up. The default ignores it.
+    fn set_wall_clock(&self, _secs: i64) {}
+}
+
+/// The wall clock a dialplan's timed includes are checked against (`None` until an engine sets it: every
+/// include is then active, as at load time). Atomic so a loaded dialplan stays `Sync`.
+#[derive(Debug, Default)]
+pub struct WallClock(std::sync::atomic::AtomicI64);
+
+impl WallClock {
+    const UNSET: i64 = i64::MIN;
+
+    pub fn get(&self) -> Option<i64> {
+        let v = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        (v != Self::UNSET && v != 0).then_some(v)
+    }
+
+    pub fn set(&self, secs: i64) {
+        self.0.store(secs, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Clone for WallClock {
+    fn clone(&self) -> Self {
+        WallClock(std::sync::atomic::AtomicI64::new(
+            self.0.load(std::sync::atomic::Ordering::Relaxed),
+        ))
+    }
+}
+
+/// `include => ctx,<times>,<weekdays>,<mdays>,<months>`: active when the time specification matches the
+/// wall clock (every include is active without a clock).
+fn include_active(include: &crate::model::Include, now: Option<i64>) -> bool {
+    let (Some(spec), Some(now)) = (include.timing(), now) else {
+        return true;
+    };
+    let mut ignored = Vec::new();
+    match crate::timing::TimeSpec::parse(spec, &mut ignored) {
+        Some(t) => t.matches(&crate::timing::Tm::from_unix(now, 0)),
+        None => true,
+    }
 }
 
 /// A dialplan with nothing in it.
@@ -192,8 +237,8 @@ impl Plan for TablePlan {
     }
 }
 
-/// The extensions model is the real dialplan. Includes with a time specification are all taken as active
-/// (dialsim does not yet evaluate `include => ctx,times` against the virtual clock).
+/// The extensions model is the real dialplan. Includes with a time specification are active when the
+/// engine's wall clock is inside it.
 impl Plan for crate::model::Dialplan {
     fn step(
         &self,
@@ -202,7 +247,8 @@ impl Plan for crate::model::Dialplan {
         priority: i32,
         callerid: Option<&str>,
     ) -> Option<Step<'_>> {
-        self.find(context, exten, priority, callerid).map(|f| Step {
+        let q = Query::priority(context, exten, priority, callerid);
+        self.timed_lookup(&q).map(|f| Step {
             app: f.priority.app(),
             data: f.priority.data(),
         })
@@ -215,16 +261,33 @@ impl Plan for crate::model::Dialplan {
         label: &str,
         callerid: Option<&str>,
     ) -> Option<i32> {
-        self.find_label(context, exten, label, callerid)
-            .map(|f| f.priority.number())
+        let q = Query {
+            context,
+            exten,
+            target: Target::Label(label),
+            callerid,
+            mode: Mode::Match,
+        };
+        self.timed_lookup(&q).map(|f| f.priority.number())
     }
 
     fn exists(&self, context: &str, exten: &str, priority: i32, callerid: Option<&str>) -> bool {
-        crate::model::Dialplan::exists(self, context, exten, priority, callerid)
+        self.step(context, exten, priority, callerid).is_some()
     }
 
     fn match_more(&self, context: &str, exten: &str, callerid: Option<&str>) -> bool {
-        crate::model::Dialplan::match_more(self, context, exten, 1, callerid)
+        let q = Query {
+            context,
+            exten,
+            target: Target::Priority(1),
+            callerid,
+            mode: Mode::MatchMore,
+        };
+        self.timed_lookup(&q).is_some()
+    }
+
+    fn set_wall_clock(&self, secs: i64) {
+        self.wall_clock.set(secs);
     }
 
     fn has_context(&self, context: &str) -> bool {
@@ -252,5 +315,19 @@ impl Plan for crate::model::Dialplan {
 
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl crate::model::Dialplan {
+    /// A look-up with timed includes checked against the wall clock.
+    fn timed_lookup(&self, q: &Query<'_>) -> Option<Found<'_>> {
+        let now = self.wall_clock.get();
+        if now.is_none() {
+            return self
+                .lookup(q, &crate::model::lookup::AllIncludesActive)
+                .found;
+        }
+        let filter = |inc: &crate::model::Include| include_active(inc, now);
+        self.lookup(q, &filter).found
     }
 }

@@ -159,6 +159,8 @@ pub struct Dialplan {
     pub(crate) source_text: Option<Arc<String>>,
     pub general: General,
     pub globals: Globals,
+    /// The engine's virtual wall clock, for timed includes (see `engine::plan`).
+    pub(crate) wall_clock: crate::engine::plan::WallClock,
 }
 
 impl Dialplan {

@@ -67,7 +67,7 @@ impl Function for Timeout {
         match args.chars().next() {
             Some('a' | 'A') => {
                 if ms == 0 {
-                    e.set_timeouts(chan, |t| t.hangup_at = None);
+                    e.set_absolute_timeout(chan, None);
                     fx.asterisk(
                         crate::expr::codes::FUNC_USAGE,
                         LogLevel::Verbose(3),
@@ -76,7 +76,7 @@ impl Function for Timeout {
                     );
                 } else {
                     let at = e.now() + Duration::from_millis(ms as u64);
-                    e.set_timeouts(chan, |t| t.hangup_at = Some(at));
+                    e.set_absolute_timeout(chan, Some(at));
                     let (secs, us) = e.wall_clock();
                     let when = secs * 1_000_000 + i64::from(us) + ms * 1000;
                     let tm = Tm::from_unix(
