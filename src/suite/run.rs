@@ -81,7 +81,10 @@ pub fn run_all(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = paths.get(i) else { break };
-                if tx.send((i, run_one(path, opts.golden))).is_err() {
+                // A bug that panics in one simulation is that scenario's error, not the suite's end.
+                let result = std::panic::catch_unwind(|| run_one(path, opts.golden))
+                    .unwrap_or_else(|payload| panicked(path, payload.as_ref()));
+                if tx.send((i, result)).is_err() {
                     break;
                 }
             });
@@ -99,4 +102,25 @@ pub fn run_all(
         }
     });
     slots.into_iter().flatten().collect()
+}
+
+/// The result of a scenario whose simulation panicked (a dialsim bug): reported as an error.
+fn panicked(path: &Path, payload: &(dyn std::any::Any + Send)) -> ScenarioResult {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    ScenarioResult {
+        path: path.to_path_buf(),
+        description: None,
+        status: Status::Unloadable(format!(
+            "dialsim: the simulation stopped on an internal error (a dialsim bug, please report it): {what}"
+        )),
+        expectations: 0,
+        failures: Vec::new(),
+        updated: Vec::new(),
+        trace: Vec::new(),
+        elapsed: Default::default(),
+    }
 }
