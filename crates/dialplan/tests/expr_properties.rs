@@ -44,10 +44,10 @@ fn ten_thousand_nested_variables_stop_at_the_recursion_limit() {
         .join()
         .expect("no stack overflow");
     assert_eq!(out.text, "");
-    assert!(out
-        .warnings
-        .iter()
-        .any(|w| w.line.text.contains("Exceeded maximum variable substitution recursion depth (15)")));
+    assert!(out.warnings.iter().any(|w| w
+        .line
+        .text
+        .contains("Exceeded maximum variable substitution recursion depth (15)")));
 }
 
 #[test]
@@ -61,7 +61,11 @@ fn ten_thousand_nested_parentheses_evaluate_or_fail_cleanly() {
         .join()
         .expect("no stack overflow");
     // Either the value, or a clean error line; never a crash.
-    assert!(out.value == "1" || !out.warnings.is_empty(), "{:?}", out.value);
+    assert!(
+        out.value == "1" || !out.warnings.is_empty(),
+        "{:?}",
+        out.value
+    );
     let text = format!("$[{}1{}]", "(".repeat(n), ")".repeat(n));
     let out = std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
