@@ -473,6 +473,10 @@ impl<'a> LangScan<'a> {
         p: &'a Priority,
         out: &mut Vec<Diagnostic>,
     ) {
+        // A hint's "application" is its device list.
+        if p.is_hint() {
+            return;
+        }
         let app = p.app();
         let known = match self.app_cache.get(app) {
             Some(&k) => k,
