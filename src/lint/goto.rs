@@ -30,7 +30,12 @@ pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Dia
             if legacy && context == jump.context && exten == jump.exten && own_target(jump, loc) {
                 continue;
             }
-            if let Some(problem) = problem(config, context, exten, loc) {
+            if let Some(mut problem) = problem(config, context, exten, loc) {
+                if jump.app.len() >= 5 && jump.app[..5].eq_ignore_ascii_case("Gosub") {
+                    problem.help = String::from(
+                        "at run time Gosub logs \"Gosub attempted to reach non-existent destination\" and the call hangs up; correct the target or add it",
+                    );
+                }
                 let target = format!("{context},{exten},{}", priority_text(&loc.priority));
                 out.push(
                     Diagnostic::warning(
@@ -143,14 +148,23 @@ pub(super) fn branches<'a>(app: &str, data: &'a str) -> Branches<'a> {
         items: [""; 2],
         len: 0,
     };
-    if app.eq_ignore_ascii_case("Goto") {
-        b.push(data);
+    // A Gosub's location ends at its argument list.
+    let gosub = app.len() >= 5 && app[..5].eq_ignore_ascii_case("Gosub");
+    let cut = |s: &'a str| {
+        if gosub {
+            s.split('(').next().unwrap_or(s)
+        } else {
+            s
+        }
+    };
+    if app.eq_ignore_ascii_case("Goto") || app.eq_ignore_ascii_case("Gosub") {
+        b.push(cut(data));
         return b;
     }
     if let Some((x, y)) = gotoif_branches(data) {
         for s in [x, y] {
             if !s.trim().is_empty() {
-                b.push(s);
+                b.push(cut(s));
             }
         }
     }

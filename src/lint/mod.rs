@@ -5,10 +5,13 @@
 //! - [`reach`]: priorities that can never run after an unconditional `Goto` or `Hangup`;
 //! - [`features`]: a `parkcall` code that no `Dial` grants and no `BRIDGE_FEATURES` sets, `Dial` arguments
 //!   Asterisk refuses;
-//! - [`parking`]: a `t` extension in `park-dial` that autofallthrough makes unreachable.
+//! - [`parking`]: a `t` extension in `park-dial` that autofallthrough makes unreachable;
+//! - [`lang`]: unknown applications and functions (with spelling suggestions), `Return` outside a
+//!   subroutine; `Gosub`/`GosubIf` targets go through the [`goto`] check.
 
 mod features;
 mod goto;
+mod lang;
 mod parking;
 mod reach;
 mod target;
@@ -22,6 +25,9 @@ pub const PARKCALL_NEVER_GRANTED: Code = Code("lint/parkcall-never-granted");
 pub const DIAL_WITHOUT_TECHNOLOGY: Code = Code("lint/dial-without-technology");
 pub const PARK_DIAL_T_UNREACHABLE: Code = Code("lint/park-dial-t-unreachable");
 pub const PARKCALL_HOOK_UNAVAILABLE: Code = Code("lint/parkcall-hook-unavailable");
+pub const UNKNOWN_APPLICATION: Code = Code("lint/unknown-application");
+pub const UNKNOWN_FUNCTION: Code = Code("lint/unknown-function");
+pub const RETURN_OUTSIDE_SUBROUTINE: Code = Code("lint/return-outside-subroutine");
 
 pub const CODES: &[CodeInfo] = &[
     CodeInfo {
@@ -46,6 +52,18 @@ pub const CODES: &[CodeInfo] = &[
         summary: "a Dial target without Tech/resource form, which Asterisk refuses (INVALIDARGS)",
     },
     CodeInfo {
+        code: UNKNOWN_APPLICATION,
+        summary: "an application Asterisk does not know (the spelling it knows is suggested); the call hangs up there",
+    },
+    CodeInfo {
+        code: UNKNOWN_FUNCTION,
+        summary: "a dialplan function Asterisk does not know (names are case-sensitive); it substitutes nothing",
+    },
+    CodeInfo {
+        code: RETURN_OUTSIDE_SUBROUTINE,
+        summary: "a Return in a context that no Gosub, Dial U()/b()/B() or hangup handler enters",
+    },
+    CodeInfo {
         code: PARK_DIAL_T_UNREACHABLE,
         summary: "a t extension in park-dial that never runs while autofallthrough=yes",
     },
@@ -55,7 +73,7 @@ pub const CODES: &[CodeInfo] = &[
 pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // One walk over the dialplan finds what the checks look at.
-    let scan = Scan::new(&config.dialplan);
+    let scan = Scan::new(&config.dialplan, &mut out);
     goto::check(config, &scan.jumps, &mut out);
     reach::check(config, &scan.jumps, &mut out);
     features::check(config, &scan.dials, &mut out);
@@ -88,6 +106,8 @@ struct Scan<'a> {
 enum App {
     Goto,
     GotoIf,
+    Gosub,
+    GosubIf,
     Dial,
     Hangup,
     Other,
@@ -101,17 +121,20 @@ impl App {
             4 if name.eq_ignore_ascii_case("Dial") => App::Dial,
             6 if name.eq_ignore_ascii_case("GotoIf") => App::GotoIf,
             6 if name.eq_ignore_ascii_case("Hangup") => App::Hangup,
+            5 if name.eq_ignore_ascii_case("Gosub") => App::Gosub,
+            7 if name.eq_ignore_ascii_case("GosubIf") => App::GosubIf,
             _ => App::Other,
         }
     }
 }
 
 impl<'a> Scan<'a> {
-    fn new(dp: &'a dialplan::model::Dialplan) -> Self {
+    fn new(dp: &'a dialplan::model::Dialplan, out: &mut Vec<Diagnostic>) -> Self {
         let mut scan = Scan {
             jumps: Vec::new(),
             dials: Vec::new(),
         };
+        let mut lang = lang::LangScan::new();
         for context in dp.contexts() {
             for ext in context.extensions() {
                 for p in ext.priorities() {
@@ -119,8 +142,9 @@ impl<'a> Scan<'a> {
                         continue;
                     }
                     let app = p.app();
+                    lang.priority(context.name(), ext.name(), p, out);
                     match App::of(app) {
-                        App::Goto | App::GotoIf => {
+                        App::Goto | App::GotoIf | App::Gosub | App::GosubIf => {
                             let targets = goto::branches(app, p.data());
                             let mut locations = [None, None];
                             for (slot, arg) in locations.iter_mut().zip(targets.iter()) {
@@ -142,6 +166,7 @@ impl<'a> Scan<'a> {
                 }
             }
         }
+        lang.finish(out);
         scan
     }
 }

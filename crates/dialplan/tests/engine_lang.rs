@@ -343,7 +343,13 @@ exten => 100,1,NoOp(late)
 [night]
 exten => 100,1,NoOp(night)
 ";
-    assert_eq!(noops(&run_conf(conf, "t", "100", outside_caller())), ["late"]);
+    assert_eq!(
+        noops(&run_conf(conf, "t", "100", outside_caller())),
+        ["late"]
+    );
     let conf2 = conf.replace("22:00-23:59,tue,14,nov", "22:00-23:59,wed,*,*");
-    assert_eq!(noops(&run_conf(&conf2, "t", "100", outside_caller())), ["night"]);
+    assert_eq!(
+        noops(&run_conf(&conf2, "t", "100", outside_caller())),
+        ["night"]
+    );
 }
