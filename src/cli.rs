@@ -34,6 +34,14 @@ pub enum Command {
     /// Exit status: 0 when the run completed (whatever happened to the calls), 2 when the scenario or the
     /// configuration cannot be used.
     Run(RunArgs),
+    /// Step through a scenario on the virtual clock: paused until told (step, next, advance, run,
+    /// breakpoints, why, dtmf, hangup, originate) and Asterisk's CLI words.
+    ///
+    /// PATH is what `dialsim run` takes. Without a terminal, commands are read from standard input.
+    Console(ConsoleArgs),
+    /// Serve Asterisk's Manager Interface (AMI) on the wall clock, so real AMI clients can drive and
+    /// watch the simulation. Ctrl-C stops it (every channel hung up, events flushed).
+    Serve(ServeArgs),
     /// Report every problem in a configuration folder, with what Asterisk does and the fix.
     ///
     /// Exit status: 0 clean, 1 warnings only, 2 errors.
@@ -45,6 +53,65 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Rich)]
         format: CheckFormat,
     },
+    /// Run scenario files and check their [[expect]] entries: unit tests for dialplans.
+    ///
+    /// PATHs are scenario files or folders searched for `scenario.toml` and `*.scenario.toml` (default
+    /// `.`). Scenarios run in parallel; each prints one line, and every failed expectation its file:line,
+    /// what was expected, what happened and the trace around it.
+    ///
+    /// Exit status: 0 all passed, 1 an expectation failed, 2 a scenario could not be loaded.
+    Test(TestArgs),
+}
+
+/// The options of `dialsim test`.
+#[derive(clap::Args, Debug, Default)]
+pub struct TestArgs {
+    /// Scenario files, or folders to search.
+    pub paths: Vec<PathBuf>,
+    /// Only the scenario files whose path contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Also write a JUnit XML report to FILE (for CI systems).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// `human`: one line per scenario with failure reports; `tap`: the Test Anything Protocol.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+    /// Rewrite the golden trace files (`trace = "…"`) from this run instead of comparing them.
+    #[arg(long)]
+    pub update: bool,
+    /// Run only the K-th of N stable slices of the suite (e.g. 2/4), to spread it over CI machines.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Threads to run scenarios on (default: every core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    #[default]
+    Human,
+    Tap,
+}
+
+/// The options of `dialsim serve`.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// The folder holding the .conf files (and manager.conf); default: the current folder, or the
+    /// scenario's `config`.
+    #[arg(long, value_name = "DIR")]
+    pub config: Option<PathBuf>,
+    /// A scenario whose devices are declared and whose calls and actions start at their times.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Where to listen, HOST:PORT (port 0: any free port, printed at start-up); default: manager.conf's
+    /// bindaddr and port, else 127.0.0.1:5038.
+    #[arg(long, value_name = "ADDR")]
+    pub ami: Option<String>,
+    /// Run the clock N times faster than the wall clock.
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    pub speed: f64,
 }
 
 /// The options of `dialsim run`.
@@ -80,6 +147,27 @@ pub struct RunArgs {
     /// NAME=hangup:60s, NAME=silent, NAME=callerid:'"Bob" <2001>' (repeat to combine).
     #[arg(long = "device", value_name = "NAME=WHAT")]
     pub devices: Vec<String>,
+    /// Draw the run as a timeline picture: FILE.svg (the picture) or FILE.html (the picture, the trace
+    /// linked to the configuration lines, and the diagnostics).
+    #[arg(long, value_name = "FILE")]
+    pub timeline: Option<PathBuf>,
+    /// Write what each channel heard into DIR: one 8 kHz 16-bit WAV per channel (prompts from the
+    /// scenario's sounds folder, else placeholder tones; DTMF; music on hold; silence elsewhere).
+    #[arg(long, value_name = "DIR")]
+    pub audio: Option<PathBuf>,
+}
+
+/// The options of `dialsim console`.
+#[derive(clap::Args, Debug, Default)]
+pub struct ConsoleArgs {
+    /// A scenario file, or a folder holding scenario.toml and the .conf files.
+    pub path: Option<PathBuf>,
+    /// The folder holding the .conf files; overrides the scenario's `config`.
+    #[arg(long, value_name = "DIR")]
+    pub config: Option<PathBuf>,
+    /// Console verbosity to start with (`core set verbose N` changes it).
+    #[arg(short = 'v', long = "verbose", value_name = "N", default_value_t = 3)]
+    pub verbose: u8,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -132,5 +220,8 @@ pub fn main() -> ExitCode {
         Command::Show { what } => commands::show::run(what),
         Command::Check { config, format } => commands::check::run(&config, format),
         Command::Run(args) => commands::run::run(&args),
+        Command::Test(args) => commands::test::run(&args),
+        Command::Console(args) => commands::console::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
     }
 }

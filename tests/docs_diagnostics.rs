@@ -51,6 +51,11 @@ fn sections() -> Vec<(&'static str, &'static str, &'static [CodeInfo])> {
             "Not reported by Asterisk at load time, but certain to surprise at run time.",
             dialsim::lint::CODES,
         ),
+        (
+            "What each party heard (`audio/…`)",
+            "What `dialsim run --audio` reports about the sounds it could not use.",
+            dialsim::audio::CODES,
+        ),
     ]
 }
 

@@ -6,8 +6,10 @@
 //! call [`execute`]. One file per action lives in [`actions`], each registered once in its table.
 
 pub mod actions;
+mod list;
 mod message;
 
+pub use list::{list_ack, list_complete};
 pub use message::Message;
 
 use crate::asterisk_cli::CliContext;

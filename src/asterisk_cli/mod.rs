@@ -3,9 +3,15 @@
 //! takes CLI words use this one dispatcher.
 //!
 //! One file per command: [`dialplan_show`] (`dialplan show [CONTEXT | EXTEN@CONTEXT]`), [`parking_show`]
-//! (`parking show [LOT]`), [`features_show`] (`features show`), [`core_show_hints`] (`core show hints`). Anything else is answered by a dialsim note saying
-//! that the command is not simulated (never by invented output).
+//! (`parking show [LOT]`), [`features_show`] (`features show`), [`core_show_channels`] (`core show channels
+//! [concise|verbose|count]`), [`core_show_channel`] (`core show channel NAME`), [`core_show_hints`] (`core
+//! show hints`), [`core_set_verbose`] (a console's own state, so the console answers it with
+//! [`core_set_verbose::set`]). Anything else is answered by a dialsim note saying that the command is not
+//! simulated (never by invented output).
 
+pub mod core_set_verbose;
+mod core_show_channel;
+mod core_show_channels;
 pub mod core_show_hints;
 mod dialplan_show;
 mod features_show;
@@ -32,7 +38,8 @@ pub enum CliAnswer {
 }
 
 /// The commands dialsim answers, for messages.
-pub const KNOWN: &str = "dialplan show, parking show, features show, core show hints";
+pub const KNOWN: &str =
+    "dialplan show, parking show, features show, core show channels, core show channel, core show hints";
 
 /// Answers `command` from the engine's state.
 pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
@@ -45,6 +52,11 @@ pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
             parking_show::show(engine, ctx, &words, command)
         }
         ["features", "show"] => features_show::show(ctx),
+        ["core", "show", "channels", rest @ ..] => core_show_channels::show(engine, rest),
+        ["core", "show", "channel", rest @ ..] => core_show_channel::show(engine, rest),
+        ["core", "set", "verbose", ..] => CliAnswer::NotSimulated(format!(
+            "'{command}' changes a console's verbosity; a scenario's trace keeps the --verbose level"
+        )),
         ["core", "show", "hints"] => core_show_hints::show(engine, ctx),
         _ => CliAnswer::NotSimulated(format!(
             "the CLI command '{command}' is not simulated; dialsim answers: {KNOWN}"

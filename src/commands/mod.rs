@@ -1,8 +1,11 @@
 //! The `dialsim` subcommands.
 
 pub mod check;
+pub mod console;
 pub mod run;
+pub mod serve;
 pub mod show;
+pub mod test;
 
 use crate::config::LoadedConfig;
 use std::io::IsTerminal;

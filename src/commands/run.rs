@@ -3,6 +3,7 @@
 //! `--output FILE`) and the summary goes to standard error.
 
 use super::EXIT_UNUSABLE;
+use crate::audio;
 use crate::cli::{RunArgs, RunFormat};
 use crate::config::LoadedConfig;
 use crate::examples;
@@ -12,6 +13,7 @@ use crate::scenario::runner::{Finish, RunOutcome};
 use crate::scenario::{
     self, split_device, split_target, Call, Device, DeviceKind, Origin, Phone, Scenario,
 };
+use crate::timeline;
 use dialplan::conf::{ConfSource, DirSource};
 use dialplan::engine::event::clock_text;
 use dialplan::engine::{Party, Subscriber};
@@ -29,6 +31,14 @@ pub fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(EXIT_UNUSABLE);
         }
     };
+    let picture = match args.timeline.as_deref().map(timeline::PictureKind::of) {
+        Some(Ok(kind)) => args.timeline.clone().map(|p| (p, kind)),
+        Some(Err(message)) => {
+            eprintln!("{message}");
+            return ExitCode::from(EXIT_UNUSABLE);
+        }
+        None => None,
+    };
     let config = LoadedConfig::load(prepared.source.as_ref());
     let (sink, out_path) = match &args.output {
         Some(path) => match std::fs::File::create(path) {
@@ -40,7 +50,13 @@ pub fn run(args: &RunArgs) -> ExitCode {
         },
         None => (render::sink(BufWriter::new(std::io::stdout())), None),
     };
-    let subscribers = renderers(args.format, args.verbose, &sink, prepared.scenario.epoch);
+    let mut subscribers = renderers(args.format, args.verbose, &sink, prepared.scenario.epoch);
+    let wants_events = picture.is_some() || args.audio.is_some();
+    let recorded = wants_events.then(|| {
+        let (rec, events) = timeline::recorder(args.verbose);
+        subscribers.push(Box::new(rec));
+        events
+    });
     let outcome = match scenario::run(&prepared.scenario, config, subscribers) {
         Ok(o) => o,
         Err(e) => {
@@ -55,6 +71,44 @@ pub fn run(args: &RunArgs) -> ExitCode {
         "{}",
         summary(&prepared.label, &outcome, out_path.as_deref())
     );
+    if let (Some((path, kind)), Some(events)) = (&picture, &recorded) {
+        // The run consumed its configuration; the page reads it again for the links to its lines.
+        let config = LoadedConfig::load(prepared.source.as_ref());
+        let title = format!("dialsim timeline: {}", prepared.label);
+        let text = timeline::document(*kind, &events.borrow(), &title, &config);
+        match std::fs::write(path, text) {
+            Ok(()) => eprintln!("  timeline: {}", path.display()),
+            Err(e) => {
+                eprintln!("dialsim: cannot write '{}': {e}", path.display());
+                return ExitCode::from(EXIT_UNUSABLE);
+            }
+        }
+    }
+    if let (Some(dir), Some(events)) = (&args.audio, &recorded) {
+        match audio::write(dir, &events.borrow(), prepared.scenario.sounds.as_deref()) {
+            Ok(report) => {
+                eprintln!(
+                    "  audio: {} file{} in {}",
+                    report.files.len(),
+                    if report.files.len() == 1 { "" } else { "s" },
+                    dir.display()
+                );
+                for f in &report.files {
+                    eprintln!("    {}", f.display());
+                }
+                for d in &report.diagnostics {
+                    eprintln!("  note: {} [{}]", d.message, d.code.0);
+                }
+            }
+            Err(e) => {
+                eprintln!(
+                    "dialsim: cannot write the audio into '{}': {e}",
+                    dir.display()
+                );
+                return ExitCode::from(EXIT_UNUSABLE);
+            }
+        }
+    }
     ExitCode::SUCCESS
 }
 

@@ -180,6 +180,8 @@ struct RawScenario {
     calls: Vec<Spanned<RawCall>>,
     #[serde(default)]
     actions: Vec<Spanned<RawAction>>,
+    #[serde(default)]
+    expect: Vec<Spanned<crate::expect::parse::RawExpect>>,
 }
 
 #[derive(Deserialize)]
@@ -369,6 +371,12 @@ fn build(raw: &RawScenario, origin: &Origin, p: &mut Problems<'_>) -> Scenario {
                 what,
                 span: Some(action.span()),
             });
+        }
+    }
+    for e in &raw.expect {
+        match crate::expect::parse::build(e.get_ref(), e.span(), origin) {
+            Ok(x) => s.expectations.push(x),
+            Err(list) => list.into_iter().for_each(|(span, m)| p.push(span, m)),
         }
     }
     s

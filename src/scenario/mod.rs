@@ -51,6 +51,8 @@ pub struct Scenario {
     pub devices: Vec<Device>,
     pub calls: Vec<Call>,
     pub actions: Vec<Action>,
+    /// The `[[expect]]` entries (checked by `dialsim test`, see [`crate::expect`]).
+    pub expectations: Vec<crate::expect::Expectation>,
 }
 
 /// Where a scenario comes from.
@@ -217,6 +219,7 @@ impl Scenario {
             devices: Vec::new(),
             calls: Vec::new(),
             actions: Vec::new(),
+            expectations: Vec::new(),
         }
     }
 

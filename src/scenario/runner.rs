@@ -96,12 +96,24 @@ pub struct RunOutcome {
     pub steps: u64,
 }
 
-/// Runs `scenario` on `config`, publishing every event to `subscribers`.
-pub fn run(
+/// An engine set up for a scenario, before anything has happened: what [`run`] and the console drive.
+pub struct Built {
+    pub engine: Engine,
+    pub devices: Rc<ScenarioDevices>,
+    pub cli: Rc<CliContext>,
+    /// The load problems, published at 0 s by [`play`].
+    pub load_diagnostics: Vec<dialplan::diag::Diagnostic>,
+    /// dialsim's diagnostics of the run (`code: message`), filled as they are published.
+    pub collected: Rc<RefCell<Vec<String>>>,
+}
+
+/// Builds the engine for `scenario` on `config` with `subscribers`, and loads the modules as Asterisk
+/// does (features, then res_parking).
+pub fn build(
     scenario: &Scenario,
     config: LoadedConfig,
     subscribers: Vec<Box<dyn Subscriber>>,
-) -> std::io::Result<RunOutcome> {
+) -> std::io::Result<Built> {
     let LoadedConfig {
         dialplan,
         features,
@@ -138,24 +150,51 @@ pub fn run(
         engine.load_module(p);
     }
     super::explain::ComebackWatch::install(&engine, scenario);
-    let cli_ctx = Rc::new(CliContext {
+    let cli = Rc::new(CliContext {
         features: features.config().clone(),
         parking,
     });
+    Ok(Built {
+        engine,
+        devices,
+        cli,
+        load_diagnostics,
+        collected,
+    })
+}
+
+/// The scenario's course: the load problems at 0 s, then every call and action at its time, until no
+/// channel is left.
+pub async fn play(
+    e: &Engine,
+    scenario: &Scenario,
+    devices: &ScenarioDevices,
+    cli_ctx: &CliContext,
+    load_diagnostics: &[dialplan::diag::Diagnostic],
+) {
+    announce_load(e, load_diagnostics);
+    play_schedule(e, scenario, devices, cli_ctx).await;
+    e.until_idle().await;
+}
+
+/// Runs `scenario` on `config`, publishing every event to `subscribers`.
+pub fn run(
+    scenario: &Scenario,
+    config: LoadedConfig,
+    subscribers: Vec<Box<dyn Subscriber>>,
+) -> std::io::Result<RunOutcome> {
+    let Built {
+        engine,
+        devices,
+        cli: cli_ctx,
+        load_diagnostics,
+        collected,
+    } = build(scenario, config, subscribers)?;
 
     let e = engine.clone();
     let ctx = cli_ctx.clone();
     let (finish, ended) = engine.block_on(async move {
-        let cli_ctx = ctx;
-        announce_load(&e, &load_diagnostics);
-        let schedule = schedule(scenario);
-        let work = async {
-            for item in &schedule {
-                e.sleep_until(item.at).await;
-                happen(&e, scenario, &devices, &cli_ctx, item);
-            }
-            e.until_idle().await;
-        };
+        let work = play(&e, scenario, &devices, &ctx, &load_diagnostics);
         let deadline = scenario.until;
         let finish = tokio::select! {
             biased;
@@ -201,6 +240,20 @@ pub fn run(
         diagnostics,
         steps: engine.steps(),
     })
+}
+
+/// Starts the scenario's calls, device actions and CLI actions at their times (relative to the engine's
+/// time 0); returns after the last one. `dialsim serve --scenario` uses it on the wall clock.
+pub(crate) async fn play_schedule(
+    engine: &Engine,
+    scenario: &Scenario,
+    devices: &ScenarioDevices,
+    ctx: &CliContext,
+) {
+    for item in &schedule(scenario) {
+        engine.sleep_until(item.at).await;
+        happen(engine, scenario, devices, ctx, item);
+    }
 }
 
 fn up_channel(engine: &Engine, id: ChannelId) -> Option<UpChannel> {
@@ -366,7 +419,7 @@ fn happen(engine: &Engine, s: &Scenario, devices: &ScenarioDevices, ctx: &CliCon
 
 /// A device places a call: its channel starts in state Ring at `exten@context`, priority 1.
 #[allow(clippy::too_many_arguments)]
-fn start_call(
+pub(crate) fn start_call(
     engine: &Engine,
     devices: &ScenarioDevices,
     from: &str,
@@ -422,7 +475,7 @@ fn explain_target(engine: &Engine, exten: &str, context: &str, place: &dyn Fn() 
 }
 
 /// The driver names Asterisk uses in channel names.
-fn canonical_tech(tech: &str) -> String {
+pub(crate) fn canonical_tech(tech: &str) -> String {
     for known in ["PJSIP", "SIP", "IAX2", "DAHDI"] {
         if tech.eq_ignore_ascii_case(known) {
             return known.to_string();

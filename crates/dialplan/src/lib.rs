@@ -15,3 +15,4 @@ pub mod engine;
 pub mod expr;
 pub mod model;
 pub mod source;
+pub mod timing;

@@ -1,11 +1,21 @@
 //! The AMI actions dialsim answers, one file each, and their table.
 
+mod command;
+mod coresettings;
+mod coreshowchannels;
+mod corestatus;
+mod getvar;
 mod hangup;
+mod listcommands;
+pub mod originate;
 mod park;
 mod parked_calls;
 mod parkinglots;
 mod ping;
+mod playdtmf;
 mod redirect;
+mod setvar;
+mod status;
 
 use super::{AmiContext, Message, Reply};
 
@@ -22,12 +32,22 @@ pub struct ActionDef {
 
 /// Every action, sorted by name (the order `ListCommands` prints them in).
 pub const ACTIONS: &[ActionDef] = &[
+    command::DEF,
+    coresettings::DEF,
+    coreshowchannels::DEF,
+    corestatus::DEF,
+    getvar::DEF,
     hangup::DEF,
+    listcommands::DEF,
+    originate::DEF,
     park::DEF,
     parked_calls::DEF,
     parkinglots::DEF,
     ping::DEF,
+    playdtmf::DEF,
     redirect::DEF,
+    setvar::DEF,
+    status::DEF,
 ];
 
 /// The action named `name`, compared without regard to case.

@@ -28,21 +28,25 @@
 //! - [`ops`]: channel operations (create, state, answer, hangup, frames, waiting);
 //! - [`pbx`]: the PBX loop; [`local`]: Local channel pairs; [`bridge`]: bridges;
 //! - [`device`]: scenario phones as far ends; [`media`]: prompts, playback and DTMF timing;
-//! - [`plan`]: the dialplan seam; [`subst`]: argument substitution.
+//! - [`plan`]: the dialplan seam; [`subst`]: argument substitution;
+//! - [`stepper`]: driving a run a little at a time from outside (the step-through console).
 
 pub mod ami;
+pub mod astdb;
 pub mod bridge;
 pub mod channel;
 pub mod colp;
 pub mod device;
 pub mod event;
 pub mod ext;
+pub mod lang;
 pub mod local;
 pub mod media;
 pub mod ops;
 pub mod pbx;
 pub mod plan;
 pub mod sounds;
+pub mod stepper;
 pub mod subst;
 pub mod vars;
 
@@ -143,6 +147,7 @@ pub(crate) struct Inner {
     /// Woken when the last channel goes away.
     pub(crate) idle: tokio::sync::Notify,
     pub(crate) media_waiters: RefCell<Vec<ChannelId>>,
+    pub(crate) astdb: RefCell<astdb::AstDb>,
 }
 
 #[derive(Default)]
@@ -155,6 +160,8 @@ pub(crate) struct Counters {
     pub(crate) unique: u32,
     /// The PRNG state for bridge ids.
     pub(crate) rng: u64,
+    /// PBXs started (`ast_processed_calls`).
+    pub(crate) pbx_runs: u32,
 }
 
 /// Applications by name, looked up case-insensitively, with a cache by exact spelling so the PBX loop
@@ -234,6 +241,7 @@ impl Engine {
                 functions: RefCell::new(crate::expr::FunctionRegistry::with_builtins()),
                 idle: tokio::sync::Notify::new(),
                 media_waiters: RefCell::new(Vec::new()),
+                astdb: RefCell::new(astdb::AstDb::new()),
             }),
         };
         crate::apps::register_builtin(&engine);

@@ -52,6 +52,7 @@ impl Engine {
     /// Runs the PBX on `chan` until the call ends; the channel is hung up at the end.
     pub async fn run_pbx(&self, chan: ChannelId) {
         self.with_chan_mut(chan, |c| c.in_pbx = true);
+        self.inner.counters.borrow_mut().pbx_runs += 1;
         if let Some((name, ctx, exten, prio)) = self
             .with_chan(chan, |c| {
                 c.exten.is_empty().then(|| {
@@ -314,8 +315,13 @@ impl Engine {
     /// `raise_exception`: `EXCEPTION(reason)` and a jump to `e`,1.
     pub fn raise_exception(&self, chan: ChannelId, reason: &str) {
         let ctx = self.with_chan_mut(chan, |c| {
-            c.datastores
-                .insert("exception", Box::new(reason.to_string()));
+            let e = super::lang::Exception {
+                reason: reason.to_string(),
+                context: c.context.clone(),
+                exten: c.exten.clone(),
+                priority: c.priority,
+            };
+            c.datastores.insert(super::lang::EXCEPTION, Box::new(e));
             c.context.clone()
         });
         if let Some(ctx) = ctx {

@@ -121,6 +121,18 @@ impl Engine {
 }
 
 impl VarContext for ChanCtx<'_> {
+    fn engine(&self) -> Option<(&Engine, ChannelId)> {
+        Some((self.engine, self.chan))
+    }
+
+    fn var_names(&self) -> Vec<String> {
+        self.engine
+            .with_chan(self.chan, |c| {
+                c.vars.iter().map(|v| v.name().to_string()).collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn get_var(&self, name: &str) -> Option<Cow<'_, str>> {
         self.engine.lookup_var(self.chan, name).map(Cow::Owned)
     }

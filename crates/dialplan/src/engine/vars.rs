@@ -78,6 +78,14 @@ impl Vars {
         }
     }
 
+    /// `pbx_builtin_pushvar_helper`: stores a new variable in front, keeping any of the same name behind it.
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.list.push(Var {
+            full_name: name.into(),
+            value: value.into(),
+        });
+    }
+
     /// Variables newest first, as Asterisk lists them.
     pub fn iter(&self) -> impl Iterator<Item = &Var> {
         self.list.iter().rev()

@@ -10,13 +10,18 @@ fn is_c_space(b: u8) -> bool {
 /// counting the sign), and returns the value with the rest of the text, or `None` when no digit was read.
 /// Out-of-range values behave as glibc's: clamped to the `long` range, then truncated to `int`.
 pub(crate) fn scan_int(s: &str) -> Option<(i32, &str)> {
+    scan_int_width(s, 30)
+}
+
+/// `sscanf(s, "%<width>d")`: like [`scan_int`] with another field width.
+pub(crate) fn scan_int_width(s: &str, width: usize) -> Option<(i32, &str)> {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() && is_c_space(b[i]) {
         i += 1;
     }
     let start = i;
-    let width_end = (start + 30).min(b.len());
+    let width_end = (start + width).min(b.len());
     let mut negative = false;
     if i < width_end && (b[i] == b'+' || b[i] == b'-') {
         negative = b[i] == b'-';
@@ -62,6 +67,30 @@ pub(crate) fn scan_offset_length(s: &str, offset: &mut i32, length: &mut i32) {
             }
         }
     }
+}
+
+/// `sscanf(s, "%30ld")`: the value (clamped to `long`) and the rest of the text.
+pub(crate) fn scan_long(s: &str) -> Option<(i64, &str)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && is_c_space(b[i]) {
+        i += 1;
+    }
+    let width_end = (i + 30).min(b.len());
+    let negative = i < width_end && b[i] == b'-';
+    if i < width_end && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    let digits = i;
+    let mut v: i64 = 0;
+    while i < width_end && b[i].is_ascii_digit() {
+        v = v.saturating_mul(10).saturating_add(i64::from(b[i] - b'0'));
+        i += 1;
+    }
+    if i == digits {
+        return None;
+    }
+    Some((if negative { -v } else { v }, &s[i..]))
 }
 
 /// C `atoi`: like `%d` without a width limit; 0 when there is no number.

@@ -17,6 +17,13 @@ pub fn check_condition(condition: &str) -> bool {
     }
 }
 
+/// `ast_true`: `yes`, `true`, `y`, `t`, `1`, `on` (any case) are true; anything else is false.
+pub fn ast_true(s: &str) -> bool {
+    ["yes", "true", "y", "t", "1", "on"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,6 +167,18 @@ pub trait VarContext {
 
     /// Writes a `CHANNEL(item)`; `false` when the simulation does not support writing it.
     fn set_channel_item(&mut self, item: functions::ChannelItem, value: &str) -> bool;
+
+    /// The engine and channel behind this context, for the functions that need more than variables (the
+    /// AstDB, the dialplan, the Gosub stack, the virtual clock). `None` outside an engine.
+    fn engine(&self) -> Option<(&crate::engine::Engine, crate::engine::ChannelId)> {
+        None
+    }
+
+    /// The channel's variable names (inheritance prefix stripped), newest first, as Asterisk's list holds
+    /// them; what `HASHKEYS` walks.
+    fn var_names(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Every diagnostic code this module emits.

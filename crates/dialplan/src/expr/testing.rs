@@ -124,4 +124,8 @@ impl VarContext for TestCtx {
         self.items.insert(item, value.to_owned());
         true
     }
+
+    fn var_names(&self) -> Vec<String> {
+        self.vars.keys().cloned().collect()
+    }
 }

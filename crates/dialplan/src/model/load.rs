@@ -25,6 +25,9 @@ use crate::source::{SourceMap, Span};
 use std::borrow::Cow;
 use std::sync::Arc;
 
+mod text;
+pub use text::{load_text, parse_text};
+
 /// The name pbx_config loads and uses in its messages for lines of the top-level file.
 pub const CONFIG_FILE: &str = "extensions.conf";
 

@@ -137,20 +137,16 @@ pub fn log_contains(e: &Event, text: &str) -> bool {
 
 /// Loads `text` as extensions.conf through the real parser and model.
 pub fn plan_from_conf(text: &str) -> Box<dyn Plan> {
-    use dialplan::conf::{load, FileStatus, MemorySource};
-    use dialplan::source::SourceMap;
-    let mut sources = SourceMap::new();
-    let src = MemorySource::new().with("extensions.conf", text);
-    let l = load(&mut sources, &src, std::path::Path::new("extensions.conf"));
-    assert_eq!(l.status, FileStatus::Loaded);
-    let conf = l.file.expect("loaded");
+    let mut sources = dialplan::source::SourceMap::new();
     let mut dp = dialplan::model::Dialplan::new();
-    let diags = dialplan::model::load_extensions(&mut dp, &conf, &sources);
+    let out = dialplan::model::load::load_text(&mut dp, &mut sources, &[("extensions.conf", text)])
+        .expect("extensions.conf loads");
     assert!(
-        diags
+        out.diagnostics
             .iter()
             .all(|d| d.severity != dialplan::diag::Severity::Error),
-        "{diags:?}"
+        "{:?}",
+        out.diagnostics
     );
     Box::new(dp)
 }

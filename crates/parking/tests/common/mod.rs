@@ -4,14 +4,15 @@
 //! virtual clock, and renderings of what happened.
 #![allow(dead_code)]
 
-use dialplan::conf::{self, FileStatus, MemorySource};
+use dialplan::conf::{self, MemorySource};
 use dialplan::diag::{LogLevel, LogLine};
 use dialplan::engine::event::clock_text;
 use dialplan::engine::{
     DeviceProvider, DeviceRequest, Engine, EngineConfig, Event, EventBody, Interest, Party,
     PhoneSpec, Recorder, Rewrite,
 };
-use dialplan::model::{load_extensions, Dialplan};
+use dialplan::model::load::load_text;
+use dialplan::model::Dialplan;
 use dialplan::source::SourceMap;
 use features::FeaturesModule;
 use parking::extensions::register_extensions;
@@ -67,9 +68,7 @@ pub struct Sim {
 /// Builds the engine from configuration text. `res_parking: None` means no res_parking.conf (the module
 /// declines, as it does in Asterisk).
 pub fn build(extensions: &str, features_conf: &str, res_parking: Option<&str>) -> Sim {
-    let mut files = MemorySource::new()
-        .with("extensions.conf", extensions)
-        .with("features.conf", features_conf);
+    let mut files = MemorySource::new().with("features.conf", features_conf);
     if let Some(text) = res_parking {
         files = files.with("res_parking.conf", text);
     }
@@ -84,10 +83,9 @@ pub fn build(extensions: &str, features_conf: &str, res_parking: Option<&str>) -
         }
     }
 
-    let ext = conf::load(&mut sources, &files, Path::new("extensions.conf"));
-    assert_eq!(ext.status, FileStatus::Loaded);
-    let ext_file = ext.file.as_ref().expect("extensions.conf parses");
-    let diags = load_extensions(&mut dp, ext_file, &sources);
+    let diags = load_text(&mut dp, &mut sources, &[("extensions.conf", extensions)])
+        .expect("extensions.conf parses")
+        .diagnostics;
     assert!(
         diags
             .iter()

@@ -18,7 +18,7 @@ pub(crate) mod lexer;
 mod math;
 mod num;
 pub(crate) mod parser;
-mod regex;
+pub(crate) mod regex;
 mod value;
 
 use super::functions::NoFunctions;

@@ -198,3 +198,193 @@ fn functions_inside_expressions() {
     assert_eq!(t, "3");
     assert_eq!(logs[0], "NOTICE: ast_expr2.y: argbuf allocated 28 bytes;");
 }
+
+fn run_with(vars: &[(&str, &str)], input: &str) -> (String, Vec<String>) {
+    let mut c = TestCtx::new();
+    for (k, v) in vars {
+        c = c.var(k, v);
+    }
+    run(&mut c, input)
+}
+
+#[test]
+fn cut_and_fields() {
+    let v = [("L", "a-b-c-d"), ("C", "x,y,,z"), ("E", "")];
+    let t = |s: &str| run_with(&v, s);
+    assert_eq!(t("${CUT(L,,2)}").0, "b");
+    assert_eq!(t("${CUT(L,-,2-3)}").0, "b-c");
+    assert_eq!(t("${CUT(L,-,-2)}").0, "a-b");
+    assert_eq!(t("${CUT(L,-,3-)}").0, "c-d");
+    assert_eq!(t("${CUT(L,-,1&3)}").0, "a-c");
+    assert_eq!(t("${CUT(C,\\,,3)}").0, "");
+    assert_eq!(t("${CUT(C,\\,,4)}").0, "z");
+    assert_eq!(t("${CUT(E,-,1)}").0, "");
+    assert_eq!(
+        t("${CUT(L,-,3&1)}"),
+        (
+            "c".to_string(),
+            vec!["WARNING: func_cut.c: We're already past the field you wanted?".to_string()]
+        )
+    );
+    assert_eq!(
+        t("${CUT(L,-)}").1,
+        ["ERROR: func_cut.c: Syntax: CUT(<varname>,<char-delim>,<range-spec>) - missing argument!"]
+    );
+    assert_eq!(
+        t("${CUT(L,-,x)}").1,
+        ["ERROR: func_cut.c: Usage: CUT(<varname>,<char-delim>,<range-spec>)"]
+    );
+    assert_eq!(t("${FIELDQTY(L,-)}").0, "4");
+    assert_eq!(t("${FIELDQTY(C,\\,)}").0, "4");
+    assert_eq!(t("${FIELDQTY(E,-)}").0, "0");
+    assert_eq!(t("${FIELDQTY(L)}").0, "1");
+    assert_eq!(t("${FIELDNUM(L,-,C)}").0, "3");
+    assert_eq!(t("${FIELDNUM(L,-,q)}").0, "0");
+    assert_eq!(
+        t("${FIELDNUM(L,-)}").1,
+        ["ERROR: func_strings.c: Usage: FIELDNUM(<listname>,<delimiter>,<fieldvalue>)"]
+    );
+    assert_eq!(t("${LISTFILTER(L,-,b)}").0, "a-c-d");
+    assert_eq!(t("${SORT(a:3,b:1,c:2)}").0, "b,c,a");
+}
+
+#[test]
+fn string_functions() {
+    let v = [
+        ("N", "(555) 123-4567"),
+        ("S", "abc"),
+        ("E", ""),
+        ("P", "a{1"),
+    ];
+    let t = |s: &str| run_with(&v, s);
+    assert_eq!(t("${FILTER(0-9,${N})}").0, "5551234567");
+    assert_eq!(t("${FILTER(a-c,abcdef)}").0, "abc");
+    assert_eq!(
+        t("${FILTER(0-9)}").1,
+        ["ERROR: func_strings.c: Usage: FILTER(<allowed-chars>,<string>)"]
+    );
+    assert_eq!(t("${REPLACE(N,()- )}").0, "5551234567");
+    assert_eq!(t("${REPLACE(N,()- ,_)}").0, "_555__123_4567");
+    assert_eq!(t("${REPLACE(E,a)}").0, "");
+    assert_eq!(
+        t("${REPLACE(N,)}").1,
+        ["ERROR: func_strings.c: The characters to search for and the variable name must not be empty."]
+    );
+    assert_eq!(t("${STRREPLACE(N,5,x)}").0, "(xxx) 123-4x67");
+    assert_eq!(t("${STRREPLACE(N,5,x,2)}").0, "(xx5) 123-4567");
+    assert_eq!(
+        t("${STRREPLACE(N,,x)}").1,
+        ["ERROR: func_strings.c: No <find-string> specified"]
+    );
+    assert_eq!(t("${STRBETWEEN(S,-)}").0, "a-b-c");
+    assert_eq!(
+        t("${STRBETWEEN(S)}").1,
+        ["ERROR: func_strings.c: Usage: STRBETWEEN(<varname>,<insert-string>)"]
+    );
+    assert_eq!(t("[${TRIM(  a b  )}]").0, "[a b]");
+    assert_eq!(t("[${LTRIM(  a b  )}]").0, "[a b  ]");
+    assert_eq!(t("[${RTRIM(  a b  )}]").0, "[  a b]");
+    assert_eq!(t("${REGEX(\"^[0-9]+$\" 123)}").0, "1");
+    assert_eq!(t("${REGEX(\"^[0-9]+$\" 12a)}").0, "0");
+    assert_eq!(
+        t("${REGEX(123)}").1,
+        ["ERROR: func_strings.c: Unexpected arguments: should have been in the form '\"<regex>\" <string>'"]
+    );
+    assert_eq!(
+        t("${REGEX(\"(\" x)}").1,
+        ["ERROR: func_strings.c: Unexpected arguments: should have been in the form '\"<regex>\" <string>'"]
+    );
+    assert_eq!(
+        t("${REGEX(\"${P}\" x)}").1,
+        ["WARNING: func_strings.c: Malformed input REGEX(): Unmatched \\{"]
+    );
+    assert_eq!(t("${TOUPPER(aé1)}").0, "Aé1");
+    assert_eq!(t("${TOLOWER(ABC)}").0, "abc");
+    assert_eq!(t("${QUOTE(a\"b)}").0, "\"a\\\"b\"");
+    assert_eq!(
+        t("${QUOTE()}").1,
+        ["WARNING: func_strings.c: No argument specified!"]
+    );
+    assert_eq!(t("${CSV_QUOTE(a\"b)}").0, "\"a\"\"b\"");
+    assert_eq!(t("${KEYPADHASH(Alice)}").0, "25423");
+    assert_eq!(t("${PASSTHRU(a,b)}").0, "a,b");
+}
+
+#[test]
+fn lists_and_hashes() {
+    let mut c = TestCtx::new().var("L", "a,b,c");
+    assert_eq!(run(&mut c, "${SHIFT(L)}").0, "a");
+    assert_eq!(c.vars["L"], "b,c");
+    assert_eq!(run(&mut c, "${POP(L)}").0, "c");
+    assert_eq!(c.vars["L"], "b");
+    assert_eq!(run(&mut c, "${POP(L)}").0, "b");
+    assert_eq!(c.vars["L"], "");
+    assert_eq!(run(&mut c, "${POP(L)}").0, "");
+    assert_eq!(
+        run(&mut c, "${SHIFT()}").1,
+        ["WARNING: func_strings.c: SHIFT requires a variable name"]
+    );
+    let mut fx = Effects::new();
+    set_variable(&mut c, "PUSH(L)", Some("x"), &mut fx);
+    set_variable(&mut c, "PUSH(L)", Some("y"), &mut fx);
+    set_variable(&mut c, "UNSHIFT(L,-)", Some("w"), &mut fx);
+    assert_eq!(c.vars["L"], "w-x,y");
+    set_variable(&mut c, "HASH(h,k1)", Some("v1"), &mut fx);
+    set_variable(&mut c, "HASH(h,k2)", Some("v2"), &mut fx);
+    assert_eq!(run(&mut c, "${HASH(h,k2)}").0, "v2");
+    assert_eq!(run(&mut c, "${HASHKEYS(h)}").0, "k1,k2");
+    assert_eq!(run(&mut c, "${HASH(h)}").0, "v1,v2");
+    set_variable(&mut c, "ARRAY(A,B,C)", Some("1,2"), &mut fx);
+    assert_eq!(
+        (
+            c.vars["A"].as_str(),
+            c.vars["B"].as_str(),
+            c.vars["C"].as_str()
+        ),
+        ("1", "2", "")
+    );
+    assert!(fx.log.is_empty());
+}
+
+#[test]
+fn math_functions() {
+    let mut c = TestCtx::new().var("I", "41").var("B", "4x");
+    let mut t = |s: &str| run(&mut c, s);
+    assert_eq!(t("${MATH(3*4)}").0, "12.000000");
+    assert_eq!(t("${MATH(3*4,i)}").0, "12");
+    assert_eq!(t("${MATH(-3+-4,int)}").0, "-7");
+    assert_eq!(t("${MATH(10/4)}").0, "2.500000");
+    assert_eq!(t("${MATH(5>=5)}").0, "TRUE");
+    assert_eq!(t("${MATH(255+0,h)}").0, "ff");
+    assert_eq!(
+        t("${MATH(3)}").1,
+        ["WARNING: func_math.c: Supply all the parameters - just this once, please"]
+    );
+    assert_eq!(
+        t("${MATH(a+1)}").1,
+        ["WARNING: func_math.c: 'a' is not a valid number"]
+    );
+    assert_eq!(
+        t("${MATH(1+1,q)}").1,
+        ["WARNING: func_math.c: Unknown type of result requested 'q'."]
+    );
+    assert_eq!(
+        t("${MATH()}").1,
+        ["WARNING: func_math.c: Syntax: MATH(<number1><op><number 2>[,<type_of_result>]) - missing argument!"]
+    );
+    assert_eq!(t("${MIN(7,4)}").0, "4");
+    assert_eq!(t("${MAX(7,4.5)}").0, "7");
+    assert_eq!(t("${MAX(1.5,)}").0, "1.500000");
+    assert_eq!(t("${ABS(-13)}").0, "13");
+    assert_eq!(t("${DIGIT_SUM(859)}").0, "22");
+    assert_eq!(t("${INC(I)}").0, "42");
+    assert_eq!(t("${DEC(I)}").0, "41");
+    assert_eq!(
+        t("${INC(B)}").1,
+        ["NOTICE: func_math.c: The content of ${B} is not a numeric value - bailing out!"]
+    );
+    assert_eq!(
+        t("${INC(NOPE)}").1,
+        ["NOTICE: func_math.c: Failed to obtain variable NOPE, bailing out"]
+    );
+}

@@ -1,26 +1,18 @@
 //! Loader tests, on files read by the conf module from memory.
 
 use super::*;
-use crate::conf::{load as conf_load, MemorySource};
 use crate::model::show::show_dialplan;
 use crate::model::{NewPriority, Replace};
-use std::path::Path;
 
 pub(crate) fn parse(sources: &mut SourceMap, files: &[(&str, &str)]) -> ConfFile {
-    let mut src = MemorySource::new();
-    for (name, text) in files {
-        src = src.with(name, text);
-    }
-    let l = conf_load(sources, &src, Path::new(files[0].0));
-    assert_eq!(l.status, FileStatus::Loaded, "{:?}", l.diagnostics);
-    l.file.expect("loaded")
+    parse_text(sources, files).expect("the files load")
 }
 
 fn load(text: &str) -> (Dialplan, SourceMap, ExtensionsLoad) {
     let mut sources = SourceMap::new();
-    let conf = parse(&mut sources, &[("extensions.conf", text)]);
     let mut dp = Dialplan::new();
-    let out = load_extensions_with(&mut dp, &conf, &sources, &GlobalsOnly);
+    let out =
+        load_text(&mut dp, &mut sources, &[("extensions.conf", text)]).expect("the file loads");
     (dp, sources, out)
 }
 
