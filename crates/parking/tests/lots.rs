@@ -59,7 +59,10 @@ fn call(at_ms: u64, who: &str, exten: &str) -> Call {
 }
 
 fn logs(ev: &[Event]) -> Vec<String> {
-    ev.iter().filter_map(Event::log).map(|l| l.console()).collect()
+    ev.iter()
+        .filter_map(Event::log)
+        .map(|l| l.console())
+        .collect()
 }
 
 fn has(ev: &[Event], text: &str) -> bool {
@@ -96,9 +99,15 @@ fn each_lot_has_its_own_spaces_and_timers_and_park_get_channel_finds_them() {
             )
         })
         .collect();
-    assert!(parked.iter().any(|(c, s)| c == "PJSIP/a-00000000" && s.starts_with("default/70")));
-    assert!(parked.iter().any(|(c, s)| c == "PJSIP/b-00000001" && s.starts_with("sales/80")));
-    assert!(parked.iter().any(|(c, s)| c == "PJSIP/c-00000002" && s.starts_with("sales/80")));
+    assert!(parked
+        .iter()
+        .any(|(c, s)| c == "PJSIP/a-00000000" && s.starts_with("default/70")));
+    assert!(parked
+        .iter()
+        .any(|(c, s)| c == "PJSIP/b-00000001" && s.starts_with("sales/80")));
+    assert!(parked
+        .iter()
+        .any(|(c, s)| c == "PJSIP/c-00000002" && s.starts_with("sales/80")));
     // Timers per lot: sales after 10 s, default after 30 s.
     let timeouts: Vec<(u64, String)> = ev
         .iter()
@@ -160,7 +169,10 @@ fn a_dynamic_lot_is_made_from_the_channel_variables() {
             call(1000, "q", "601"),
             call(3000, "r", "602"),
         ],
-        vec![(2000, "parking show vip"), (2000, "dialplan show vipparking")],
+        vec![
+            (2000, "parking show vip"),
+            (2000, "dialplan show vipparking"),
+        ],
         Duration::from_secs(60),
     );
     let ev = &r.events;

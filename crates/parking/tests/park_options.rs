@@ -101,8 +101,14 @@ fn r_rings_instead_of_music() {
 
 #[test]
 fn capital_r_takes_a_random_space_from_the_seed_and_repeats() {
-    let a = parked(&run(vec![call(0, "bob", "721"), call(0, "carol", "721")], 5));
-    let b = parked(&run(vec![call(0, "bob", "721"), call(0, "carol", "721")], 5));
+    let a = parked(&run(
+        vec![call(0, "bob", "721"), call(0, "carol", "721")],
+        5,
+    ));
+    let b = parked(&run(
+        vec![call(0, "bob", "721"), call(0, "carol", "721")],
+        5,
+    ));
     assert_eq!(a, b);
     assert_eq!(a.len(), 2);
     for (_, _, space, _) in &a {
@@ -114,7 +120,11 @@ fn capital_r_takes_a_random_space_from_the_seed_and_repeats() {
 #[test]
 fn m_lot_class_and_channel_default_choose_the_music() {
     let ev = run(
-        vec![call(0, "bob", "722"), call(0, "carol", "723"), call(0, "dave", "724")],
+        vec![
+            call(0, "bob", "722"),
+            call(0, "carol", "723"),
+            call(0, "dave", "724"),
+        ],
         5,
     );
     for line in [
@@ -170,7 +180,9 @@ fn parkingexten_prefers_a_space_busy_moves_up_out_of_range_is_ignored_bad_fails(
     };
     assert_eq!(
         warn("Preferred parking spot 900 is out of bounds (701-703)").as_deref(),
-        Some("WARNING: parking_controller.c: Preferred parking spot 900 is out of bounds (701-703)")
+        Some(
+            "WARNING: parking_controller.c: Preferred parking spot 900 is out of bounds (701-703)"
+        )
     );
     assert_eq!(
         warn("PARKINGEXTEN='abc' is not a valid parking space.").as_deref(),
@@ -269,9 +281,18 @@ fn parker_identity_self_blindtransfer_attendedtransfer() {
         ],
         5,
     );
-    assert_eq!(field_of(&ev, "PJSIP/a-00000000", "ParkerDialString"), "PJSIP/a");
-    assert_eq!(field_of(&ev, "PJSIP/b-00000001", "ParkerDialString"), "PJSIP/carl");
-    assert_eq!(field_of(&ev, "PJSIP/c-00000002", "ParkerDialString"), "Local/x@ctx");
+    assert_eq!(
+        field_of(&ev, "PJSIP/a-00000000", "ParkerDialString"),
+        "PJSIP/a"
+    );
+    assert_eq!(
+        field_of(&ev, "PJSIP/b-00000001", "ParkerDialString"),
+        "PJSIP/carl"
+    );
+    assert_eq!(
+        field_of(&ev, "PJSIP/c-00000002", "ParkerDialString"),
+        "Local/x@ctx"
+    );
     // BLINDTRANSFER silences the announcement; the channel itself and ATTENDEDTRANSFER do not.
     assert!(log_time(&ev, "<PJSIP/a-00000000> Playing 'digits/").is_some());
     assert!(log_time(&ev, "<PJSIP/b-00000001> Playing 'digits/").is_none());

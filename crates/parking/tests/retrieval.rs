@@ -130,7 +130,7 @@ fn courtesy_tone_caller_is_the_retriever_before_it_joins() {
     // The retriever joins after the tone.
     let beep = dialplan::engine::media::Prompts::builtin()
         .get("beep")
-        .map(|d| ms(d))
+        .map(ms)
         .unwrap_or_default();
     assert_eq!(
         log_time(&ev, "Channel PJSIP/r-00000001 joined 'simple_bridge'").map(ms),
@@ -156,7 +156,10 @@ fn courtesy_tone_callee_is_the_parkee_after_its_own_announcement() {
     // gets music on hold.
     let two = plays(&ev, "PJSIP/b-00000001", "digits/2");
     assert_eq!(two.len(), 1);
-    let after = two[0] + ms(dialplan::engine::media::Prompts::builtin().get("digits/2").unwrap_or_default());
+    let after = two[0]
+        + ms(dialplan::engine::media::Prompts::builtin()
+            .get("digits/2")
+            .unwrap_or_default());
     assert_eq!(plays(&ev, "PJSIP/b-00000001", "beep"), [after]);
     assert!(log_time(&ev, "on channel 'PJSIP/b-00000001'").is_none());
 }

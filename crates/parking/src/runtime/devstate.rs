@@ -96,11 +96,7 @@ pub fn park_device(space: u32, context: &str) -> String {
 impl ParkingModule {
     /// The cached state of a `park:` device: in use or not (never-changed devices are not in use).
     pub fn park_device_in_use(&self, device: &str) -> bool {
-        self.state()
-            .devices
-            .get(device)
-            .copied()
-            .unwrap_or(false)
+        self.state().devices.get(device).copied().unwrap_or(false)
     }
 
     /// The state of a hint made of `park:` devices: in use if any of them is.
@@ -124,7 +120,10 @@ impl ParkingModule {
         let device = park_device(space, context);
         let changed = {
             let mut state = self.state_mut();
-            let before = state.devices.insert(device.clone(), in_use).unwrap_or(false);
+            let before = state
+                .devices
+                .insert(device.clone(), in_use)
+                .unwrap_or(false);
             before != in_use
         };
         if !changed || !engine.bus().wants_ami() {
@@ -133,7 +132,10 @@ impl ParkingModule {
         for hint in self.hints_watching(engine, &device) {
             let before = {
                 let state = self.state();
-                state.hint_states.get(&(hint.context.clone(), hint.exten.clone())).copied()
+                state
+                    .hint_states
+                    .get(&(hint.context.clone(), hint.exten.clone()))
+                    .copied()
             };
             let now = self.hint_state(&hint);
             if before == Some(now) || (before.is_none() && now == ExtensionState::Idle) {

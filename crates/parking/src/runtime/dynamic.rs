@@ -66,7 +66,9 @@ pub fn create_dynamic_lot(
     };
     let Some(template_idx) = module.lot_index(&template) else {
         engine.log(LogLevel::Error, "res_parking.c", || {
-            format!("Lot {template} does not exist. Can not use it as a dynamic parking lot template.")
+            format!(
+                "Lot {template} does not exist. Can not use it as a dynamic parking lot template."
+            )
         });
         return None;
     };
@@ -99,9 +101,8 @@ pub fn create_dynamic_lot(
     let failure = {
         let mut plan = engine.plan_mut();
         match plan.as_any_mut().downcast_mut::<Dialplan>() {
-            Some(dp) => register_lot_extensions(&cfg, dp).err().map(|diag| {
+            Some(dp) => register_lot_extensions(&cfg, dp).err().inspect(|_| {
                 dp.remove_registrar(&cfg.registrar());
-                diag
             }),
             None => None,
         }

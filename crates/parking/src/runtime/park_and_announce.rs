@@ -12,8 +12,7 @@
 use super::events::{publish, ParkingEvent};
 use super::lot::Idle;
 use super::park::{
-    channel_lot_name, find_lot, generate_parked_user, lot_bridge, transfer_dial_string,
-    ParkRequest,
+    channel_lot_name, find_lot, generate_parked_user, lot_bridge, transfer_dial_string, ParkRequest,
 };
 use super::park_app::parse as parse_park;
 use super::say::say_digits;
@@ -22,8 +21,8 @@ use dialplan::apps::args::{arg, standard_args};
 use dialplan::diag::LogLevel;
 use dialplan::engine::channel::FarEnd;
 use dialplan::engine::device::PhoneLink;
-use dialplan::engine::ops::{NewChannel, Waited};
 use dialplan::engine::media::Played;
+use dialplan::engine::ops::{NewChannel, Waited};
 use dialplan::engine::{
     App, AppResult, ChannelId, ChannelState, DeviceRequest, Engine, Exec, Interrupt, LeaveReason,
 };
@@ -153,7 +152,12 @@ async fn park_and_announce(
     };
     let user = module.state().users.get(&chan).cloned();
     if let Some(user) = user {
-        publish(engine, ParkingEvent::Parked, &user, &module.lot_cfg(lot).name);
+        publish(
+            engine,
+            ParkingEvent::Parked,
+            &user,
+            &module.lot_cfg(lot).name,
+        );
     }
     // The subscription sees the ParkedCall message and calls `dial`.
     let e = engine.clone();

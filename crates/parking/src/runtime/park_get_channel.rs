@@ -96,11 +96,19 @@ impl Function for ParkGetChannel {
     ) -> Result<String, FuncError> {
         let a = split_args(args, 3);
         let fail = |fx: &mut Effects, text: String| {
-            fx.asterisk(FUNCTION_ERROR, LogLevel::Error, "parking_bridge_features.c", text);
+            fx.asterisk(
+                FUNCTION_ERROR,
+                LogLevel::Error,
+                "parking_bridge_features.c",
+                text,
+            );
             Err(FuncError::Failed)
         };
         if a.len() < 2 {
-            return fail(fx, "Usage: PARK_GET_CHANNEL(<parking_space>,<parking_lot>)".into());
+            return fail(
+                fx,
+                "Usage: PARK_GET_CHANNEL(<parking_space>,<parking_lot>)".into(),
+            );
         }
         let Some(lot) = self.directory.lot(&a[1]) else {
             return fail(fx, format!("Could not find parking lot: '{}'", a[1]));
