@@ -53,14 +53,18 @@ fn scenario(dir: &Path, n: usize, gap_ms: u64) -> Scenario {
     }
     events.sort_by_key(|e| e.0);
     for (at, from, to) in events {
-        let _ = write!(s, "[[calls]]\nat = \"{at}ms\"\nfrom = \"{from}\"\nto = \"{to}\"\n");
+        let _ = write!(
+            s,
+            "[[calls]]\nat = \"{at}ms\"\nfrom = \"{from}\"\nto = \"{to}\"\n"
+        );
     }
     let file = dir.join("scenario.toml");
     scenario::parse(file, &s).expect("generated scenario parses")
 }
 
 fn bench(c: &mut Criterion) {
-    let dir: PathBuf = std::env::temp_dir().join(format!("dialsim-bench-parking-{}", std::process::id()));
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("dialsim-bench-parking-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     write_config(&dir);
     let n = calls();

@@ -183,17 +183,30 @@ mod tests {
         for (headers, message) in [
             (vec![], "Channel not specified"),
             (vec![("Channel", "PJSIP/x")], "Context not specified"),
-            (vec![("Channel", "PJSIP/x"), ("Context", "c")], "Exten not specified"),
+            (
+                vec![("Channel", "PJSIP/x"), ("Context", "c")],
+                "Exten not specified",
+            ),
             (
                 vec![("Channel", "PJSIP/x"), ("Context", "c"), ("Exten", "s")],
                 "Priority not specified",
             ),
             (
-                vec![("Channel", "PJSIP/x"), ("Context", "c"), ("Exten", "s"), ("Priority", "0")],
+                vec![
+                    ("Channel", "PJSIP/x"),
+                    ("Context", "c"),
+                    ("Exten", "s"),
+                    ("Priority", "0"),
+                ],
                 "Priority is invalid",
             ),
             (
-                vec![("Channel", "PJSIP/x"), ("Context", "c"), ("Exten", "s"), ("Priority", "1")],
+                vec![
+                    ("Channel", "PJSIP/x"),
+                    ("Context", "c"),
+                    ("Exten", "s"),
+                    ("Priority", "1"),
+                ],
                 "Channel does not exist: PJSIP/x",
             ),
         ] {

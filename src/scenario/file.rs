@@ -351,7 +351,10 @@ fn build(raw: &RawScenario, origin: &Origin, p: &mut Problems<'_>) -> Scenario {
             }
             (None, Some(ami)) => {
                 let headers = ami.get_ref().0.clone();
-                if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("Action")) {
+                if !headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("Action"))
+                {
                     p.push(
                         Some(ami.span()),
                         "'ami' has no Action: write e.g. { Action = \"ParkedCalls\" }",

@@ -34,7 +34,8 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        (0u8..30, proptest::option::of(1u8..40)).prop_map(|(limit, hangup)| Step::Park { limit, hangup }),
+        (0u8..30, proptest::option::of(1u8..40))
+            .prop_map(|(limit, hangup)| Step::Park { limit, hangup }),
         proptest::option::of(0u8..4).prop_map(Step::Get),
     ]
 }

@@ -130,7 +130,7 @@ fn courtesy_tone_caller_is_the_retriever_before_it_joins() {
     // The retriever joins after the tone.
     let beep = dialplan::engine::media::Prompts::builtin()
         .get("beep")
-        .map(|d| ms(d))
+        .map(ms)
         .unwrap_or_default();
     assert_eq!(
         log_time(&ev, "Channel PJSIP/r-00000001 joined 'simple_bridge'").map(ms),

@@ -40,7 +40,10 @@ fn run(ctx: &AmiContext<'_>, request: &Message) -> Reply {
             &format!("the AMI Hangup of channels matching '{name}' is not simulated"),
             Some("name one channel"),
         );
-        return Reply::error(request, "Regex format invalid, Channel param should be /regex/");
+        return Reply::error(
+            request,
+            "Regex format invalid, Channel param should be /regex/",
+        );
     }
     let Some(chan) = engine.find_channel(name) else {
         engine.log(LogLevel::Notice, "manager.c", || {
@@ -48,7 +51,10 @@ fn run(ctx: &AmiContext<'_>, request: &Message) -> Reply {
         });
         return Reply::error(request, "No such channel");
     };
-    let shown = engine.chan_name(chan).map(|n| n.to_string()).unwrap_or_default();
+    let shown = engine
+        .chan_name(chan)
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     engine.verbose(3, "manager.c", || {
         format!("Manager '{SESSION_USER}' from {SESSION_ADDR}, hanging up channel: {shown}")
     });

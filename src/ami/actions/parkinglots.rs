@@ -28,9 +28,11 @@ fn run(ctx: &AmiContext<'_>, request: &Message) -> Reply {
         e.push("Timeout", lot.timeout.to_string());
         reply.events.push(e);
     }
-    reply
-        .events
-        .push(Reply::list_complete(request, "ParkinglotsComplete", lots.len()));
+    reply.events.push(Reply::list_complete(
+        request,
+        "ParkinglotsComplete",
+        lots.len(),
+    ));
     reply
 }
 

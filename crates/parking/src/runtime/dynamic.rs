@@ -101,9 +101,8 @@ pub fn create_dynamic_lot(
     let failure = {
         let mut plan = engine.plan_mut();
         match plan.as_any_mut().downcast_mut::<Dialplan>() {
-            Some(dp) => register_lot_extensions(&cfg, dp).err().map(|diag| {
+            Some(dp) => register_lot_extensions(&cfg, dp).err().inspect(|_| {
                 dp.remove_registrar(&cfg.registrar());
-                diag
             }),
             None => None,
         }

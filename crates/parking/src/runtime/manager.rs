@@ -10,7 +10,7 @@ use super::park::{find_lot, generate_parked_user, lot_bridge, transfer_dial_stri
 use super::say::say_digits;
 use super::{codes, ParkingModule};
 use crate::options::scan_c_int;
-use dialplan::engine::{ChannelId, Engine, Fields, FeatureOutcome};
+use dialplan::engine::{ChannelId, Engine, FeatureOutcome, Fields};
 
 /// One lot as `Parkinglots` lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,7 +116,9 @@ impl ParkingModule {
             _ => None,
         });
         let peer_is_timeout_channel = peer.is_some_and(|p| {
-            engine.chan_name(p).is_some_and(|n| *n == *req.timeout_channel)
+            engine
+                .chan_name(p)
+                .is_some_and(|n| *n == *req.timeout_channel)
         });
         let announce = if req.announce_channel.is_empty()
             || (peer_is_timeout_channel && req.announce_channel == req.timeout_channel)
@@ -175,9 +177,11 @@ impl ParkingModule {
             req.parkinglot.clone()
         };
         let Some(lot) = find_lot(self, engine, &lot_name, chan) else {
-            engine.log(dialplan::diag::LogLevel::Error, "parking_applications.c", || {
-                format!("Could not find parking lot: '{lot_name}'")
-            });
+            engine.log(
+                dialplan::diag::LogLevel::Error,
+                "parking_applications.c",
+                || format!("Could not find parking lot: '{lot_name}'"),
+            );
             return Err(failed());
         };
         let parking_bridge = lot_bridge(self, engine, lot);

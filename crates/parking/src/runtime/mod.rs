@@ -25,6 +25,7 @@ pub mod lot;
 pub mod manager;
 pub mod one_touch;
 pub mod park;
+pub mod park_and_announce;
 pub mod park_app;
 pub mod park_get_channel;
 pub mod parked_call_app;
@@ -298,6 +299,9 @@ impl Module for ParkingModule {
             module: self.clone(),
         }));
         engine.register_app(Rc::new(parked_call_app::ParkedCall {
+            module: self.clone(),
+        }));
+        engine.register_app(Rc::new(park_and_announce::ParkAndAnnounce {
             module: self.clone(),
         }));
         engine.register_function(Box::new(park_get_channel::ParkGetChannel {
