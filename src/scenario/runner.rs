@@ -201,22 +201,24 @@ pub fn run(
             _ = work => Finish::AllHungUp,
             _ = e.sleep_until(deadline) => Finish::Until,
         };
+        // Said while the virtual clock still runs: once the runtime is gone, the engine's clock would read
+        // the wall clock, and the event's time would change from run to run.
+        if finish == Finish::Until && e.live_channels() > 0 {
+            let n = e.live_channels();
+            e.explain(
+                codes::UNTIL_REACHED,
+                None,
+                &format!(
+                    "the run stopped at {} with {n} channel{} still up",
+                    super::duration::format_duration(scenario.until),
+                    if n == 1 { "" } else { "s" }
+                ),
+                Some("raise 'until' in the scenario (or --until) to let the calls finish"),
+            );
+        }
         (finish, e.now())
     })?;
 
-    if finish == Finish::Until && engine.live_channels() > 0 {
-        let n = engine.live_channels();
-        engine.explain(
-            codes::UNTIL_REACHED,
-            None,
-            &format!(
-                "the run stopped at {} with {n} channel{} still up",
-                super::duration::format_duration(scenario.until),
-                if n == 1 { "" } else { "s" }
-            ),
-            Some("raise 'until' in the scenario (or --until) to let the calls finish"),
-        );
-    }
     let channels_up = engine
         .channel_ids()
         .into_iter()
