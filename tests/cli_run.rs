@@ -6,13 +6,9 @@ mod common;
 use common::{dialsim, example_folders, root, snapshot_name};
 use std::process::Command;
 
-/// The example folders a run can use: those with a scenario (`dialplan-examples/ami` is the manager
-/// server's example and has none).
+/// The example folders a run can use: every one has a scenario.
 fn run_folders() -> Vec<String> {
     example_folders()
-        .into_iter()
-        .filter(|f| !f.ends_with("/ami"))
-        .collect()
 }
 
 #[test]
