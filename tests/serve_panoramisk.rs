@@ -1,5 +1,6 @@
 //! A client nobody here wrote: the Python library panoramisk drives `dialsim serve` on the ami example —
-//! log in, originate the page's first example, receive `ParkedCall` at space 701, log off.
+//! log in, originate the page's first example, receive `ParkedCall` at space 701, `Redirect` the parked call
+//! out of the lot (the lot answers `ParkedCallGiveUp`), log off.
 //!
 //! Python comes from `DIALSIM_PYTHON` (`.ci/run` points it at a virtual environment with panoramisk), else
 //! a virtual environment is made in the target folder with `python3 -m venv` and panoramisk installed with
@@ -20,12 +21,18 @@ from panoramisk import Manager
 async def main(port):
     manager = Manager(host='127.0.0.1', port=port, username='dialsim', secret='dialsim', ping_delay=0)
     parked = asyncio.get_running_loop().create_future()
+    gave_up = asyncio.get_running_loop().create_future()
 
     def on_parked(mgr, msg):
         if not parked.done():
             parked.set_result(msg)
 
+    def on_gave_up(mgr, msg):
+        if not gave_up.done():
+            gave_up.set_result(msg)
+
     manager.register_event('ParkedCall', on_parked)
+    manager.register_event('ParkedCallGiveUp', on_gave_up)
     await manager.connect()
     reply = await manager.send_action({
         'Action': 'Originate',
@@ -38,6 +45,16 @@ async def main(port):
     print('originate', [dict(m).get('Response') for m in (reply if isinstance(reply, list) else [reply])])
     msg = await asyncio.wait_for(parked, 30)
     print('parked', msg.ParkingSpace, msg.ParkeeChannel)
+    moved = await manager.send_action({
+        'Action': 'Redirect',
+        'Channel': msg.ParkeeChannel,
+        'Context': 'operator',
+        'Exten': '600',
+        'Priority': '1',
+    })
+    print('redirect', moved.Response, moved.Message)
+    left = await asyncio.wait_for(gave_up, 30)
+    print('left the lot', left.ParkingSpace, left.ParkeeChannel)
     pong = await manager.send_action({'Action': 'Ping'})
     print('ping', pong.Ping)
     bye = await manager.send_action({'Action': 'Logoff'})
@@ -80,7 +97,7 @@ fn python() -> Option<PathBuf> {
 }
 
 #[test]
-fn panoramisk_logs_in_originates_sees_the_call_parked_at_701_and_logs_off() {
+fn panoramisk_logs_in_originates_sees_the_call_parked_at_701_redirects_it_and_logs_off() {
     let Some(py) = python() else {
         eprintln!("SKIPPED: no python3 on this machine, so the panoramisk client test cannot run");
         return;
@@ -106,6 +123,14 @@ fn panoramisk_logs_in_originates_sees_the_call_parked_at_701_and_logs_off() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(
         stdout.contains("parked 701 Local/5555001@from-outside-00000000;2"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("redirect Success Redirect successful"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("left the lot 701 Local/5555001@from-outside-00000000;2"),
         "{stdout}"
     );
     assert!(stdout.contains("ping Pong"), "{stdout}");
