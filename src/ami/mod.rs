@@ -6,10 +6,8 @@
 //! call [`execute`]. One file per action lives in [`actions`], each registered once in its table.
 
 pub mod actions;
-mod list;
 mod message;
 
-pub use list::{list_ack, list_complete};
 pub use message::Message;
 
 use crate::asterisk_cli::CliContext;
@@ -40,9 +38,7 @@ impl Reply {
     pub fn list_ack(request: &Message, msg: &str) -> Reply {
         let mut m = Message::new();
         m.push("Response", "Success");
-        if let Some(id) = request.get("ActionID").filter(|id| !id.is_empty()) {
-            m.push("ActionID", id);
-        }
+        echo_action_id(request, &mut m);
         m.push("EventList", "start");
         m.push("Message", msg);
         Reply {
@@ -56,9 +52,7 @@ impl Reply {
     pub fn list_complete(request: &Message, event: &str, count: usize) -> Message {
         let mut m = Message::new();
         m.push("Event", event);
-        if let Some(id) = request.get("ActionID").filter(|id| !id.is_empty()) {
-            m.push("ActionID", id);
-        }
+        echo_action_id(request, &mut m);
         m.push("EventList", "Complete");
         m.push("ListItems", count.to_string());
         m
@@ -72,9 +66,7 @@ impl Reply {
     fn respond(request: &Message, response: &str, msg: Option<&str>) -> Reply {
         let mut m = Message::new();
         m.push("Response", response);
-        if let Some(id) = request.get("ActionID").filter(|id| !id.is_empty()) {
-            m.push("ActionID", id);
-        }
+        echo_action_id(request, &mut m);
         if let Some(msg) = msg {
             m.push("Message", msg);
         }
@@ -91,6 +83,13 @@ impl Reply {
             out.push_str(&e.to_wire());
         }
         out
+    }
+}
+
+/// Copies the request's non-empty `ActionID` into `out`, as every manager reply does.
+fn echo_action_id(request: &Message, out: &mut Message) {
+    if let Some(id) = request.get("ActionID").filter(|id| !id.is_empty()) {
+        out.push("ActionID", id);
     }
 }
 

@@ -3,7 +3,7 @@
 //! order no client can rely on).
 
 use super::ActionDef;
-use crate::ami::{list_ack, list_complete, AmiContext, Message, Reply};
+use crate::ami::{AmiContext, Message, Reply};
 use dialplan::engine::ami::{push_channel, Prefix};
 use dialplan::engine::Fields;
 
@@ -16,7 +16,7 @@ pub const DEF: ActionDef = ActionDef {
 
 fn run(ctx: &AmiContext<'_>, m: &Message) -> Reply {
     let e = ctx.engine;
-    let mut r = list_ack(m, "Channels will follow");
+    let mut r = Reply::list_ack(m, "Channels will follow");
     let now = e.now();
     for id in e.channel_ids() {
         let block = e.with_chan(id, |c| {
@@ -56,6 +56,6 @@ fn run(ctx: &AmiContext<'_>, m: &Message) -> Reply {
     }
     let n = r.events.len();
     r.events
-        .push(list_complete(m, "CoreShowChannelsComplete", n));
+        .push(Reply::list_complete(m, "CoreShowChannelsComplete", n));
     r
 }

@@ -3,7 +3,7 @@
 //! are searched for it (each once) instead of listed.
 
 use super::ActionDef;
-use crate::ami::{list_ack, list_complete, AmiContext, Message, Reply};
+use crate::ami::{AmiContext, Message, Reply};
 use dialplan::model::{Dialplan, Pattern, PRIORITY_HINT};
 
 pub const DEF: ActionDef = ActionDef {
@@ -33,7 +33,7 @@ fn run(ctx: &AmiContext<'_>, m: &Message) -> Reply {
     let mut n = Counters::default();
     let mut stack = Vec::new();
     walk(dp, m, context, exten, &mut n, &mut items, true, &mut stack);
-    let mut r = list_ack(m, "DialPlan list will follow");
+    let mut r = Reply::list_ack(m, "DialPlan list will follow");
     let count = items.len();
     r.events = items;
     if !context.is_empty() && !n.context_found {
@@ -48,7 +48,7 @@ fn run(ctx: &AmiContext<'_>, m: &Message) -> Reply {
         };
         return error_after(r, m, &text);
     }
-    let mut done = list_complete(m, "ShowDialPlanComplete", count);
+    let mut done = Reply::list_complete(m, "ShowDialPlanComplete", count);
     done.push("ListExtensions", n.extens.to_string());
     done.push("ListPriorities", n.prios.to_string());
     done.push("ListContexts", n.contexts.to_string());

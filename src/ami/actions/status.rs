@@ -3,7 +3,7 @@
 //! Media formats are not simulated: every channel reports `ulaw` without translation.
 
 use super::ActionDef;
-use crate::ami::{list_ack, list_complete, AmiContext, Message, Reply};
+use crate::ami::{AmiContext, Message, Reply};
 use dialplan::engine::ami::{push_channel, Prefix};
 use dialplan::engine::{ChannelId, Engine, Fields};
 
@@ -35,14 +35,14 @@ fn run(ctx: &AmiContext<'_>, m: &Message) -> Reply {
     let all_vars = m
         .get("AllVariables")
         .is_some_and(crate::serve::perms::is_true);
-    let mut r = list_ack(m, "Channel status will follow");
+    let mut r = Reply::list_ack(m, "Channel status will follow");
     for id in chans {
         if let Some(ev) = status(e, id, &wanted, all_vars, m.get("ActionID")) {
             r.events.push(ev);
         }
     }
     let n = r.events.len();
-    let mut done = list_complete(m, "StatusComplete", n);
+    let mut done = Reply::list_complete(m, "StatusComplete", n);
     done.push("Items", n.to_string());
     r.events.push(done);
     r
