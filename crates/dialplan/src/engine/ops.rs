@@ -378,25 +378,25 @@ impl Engine {
         if !self.is_alive(id) {
             return;
         }
-        match &frame {
-            Frame::DtmfBegin(d) => {
-                let d = *d;
-                self.chan_event("DTMFBegin", "dtmf", id, |f| {
-                    f.push("Digit", d.to_string());
-                    f.push("Direction", "Sent");
-                });
-            }
-            Frame::DtmfEnd(d, ms) => {
-                let (d, ms) = (*d, *ms);
-                self.chan_event("DTMFEnd", "dtmf", id, |f| {
-                    f.push("Digit", d.to_string());
-                    f.push("DurationMs", ms.to_string());
-                    f.push("Direction", "Sent");
-                });
-            }
+        self.publish_dtmf(id, &frame, "Sent");
+        self.write_frame(id, frame);
+    }
+
+    /// `DTMFBegin`/`DTMFEnd` for a DTMF frame passing `id` in `direction` (`Sent` or `Received`); other
+    /// frames publish nothing.
+    fn publish_dtmf(&self, id: ChannelId, frame: &Frame, direction: &'static str) {
+        match *frame {
+            Frame::DtmfBegin(d) => self.chan_event("DTMFBegin", "dtmf", id, |f| {
+                f.push("Digit", d.to_string());
+                f.push("Direction", direction);
+            }),
+            Frame::DtmfEnd(d, ms) => self.chan_event("DTMFEnd", "dtmf", id, |f| {
+                f.push("Digit", d.to_string());
+                f.push("DurationMs", ms.to_string());
+                f.push("Direction", direction);
+            }),
             _ => {}
         }
-        self.write_frame(id, frame);
     }
 
     /// A frame arrives on `id` from its far end. DTMF is published as Asterisk's reader does
@@ -405,27 +405,10 @@ impl Engine {
         if !self.is_alive(id) {
             return;
         }
-        match &frame {
-            Frame::DtmfBegin(d) => {
-                let d = *d;
-                self.chan_event("DTMFBegin", "dtmf", id, |f| {
-                    f.push("Digit", d.to_string());
-                    f.push("Direction", "Received");
-                });
-            }
-            Frame::DtmfEnd(d, ms) => {
-                let (d, ms) = (*d, *ms);
-                self.chan_event("DTMFEnd", "dtmf", id, |f| {
-                    f.push("Digit", d.to_string());
-                    f.push("DurationMs", ms.to_string());
-                    f.push("Direction", "Received");
-                });
-            }
-            Frame::Control(Control::Hangup) => {
-                self.queue_hangup(id, None);
-                return;
-            }
-            _ => {}
+        self.publish_dtmf(id, &frame, "Received");
+        if let Frame::Control(Control::Hangup) = frame {
+            self.queue_hangup(id, None);
+            return;
         }
         self.with_chan_mut(id, |c| {
             if c.reading || c.bridge.is_some() {
