@@ -7,6 +7,7 @@
 //! `subaddr`, `priv`, charsets and plans) are reported as not simulated; unknown ones get Asterisk's
 //! `Unknown callerid data type` error.
 
+use super::util::flag;
 use super::{split_args, Function};
 use crate::diag::LogLevel;
 use crate::expr::args::{separate_args, ArgMode};
@@ -138,9 +139,7 @@ impl Function for CallerIdFn {
         };
         match rest.as_slice() {
             [] => Ok(text.to_owned()),
-            [v] if v.eq_ignore_ascii_case("valid") => {
-                Ok(String::from(if valid { "1" } else { "0" }))
-            }
+            [v] if v.eq_ignore_ascii_case("valid") => Ok(flag(valid)),
             [v] if v.eq_ignore_ascii_case("charset")
                 || v.eq_ignore_ascii_case("plan")
                 || starts_with_ci(v, "pres") =>

@@ -2,7 +2,7 @@
 //! extension (priority 1) or the priority (a number or a label) exists, matching the caller id of the
 //! channel; `0` otherwise.
 
-use super::util::{engine_of, log};
+use super::util::{engine_of, flag, log};
 use super::{split_args, Function};
 use crate::diag::LogLevel;
 use crate::expr::cnum::scan_int;
@@ -75,7 +75,7 @@ impl Function for DialplanExists {
             Query::Priority(c, x, p) => plan.exists(c, x, *p, cid),
             Query::Label(c, x, l) => plan.label(c, x, l, cid).is_some_and(|p| p > 0),
         };
-        Ok(if yes { "1" } else { "0" }.to_string())
+        Ok(flag(yes))
     }
 }
 

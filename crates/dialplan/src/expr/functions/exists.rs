@@ -1,5 +1,6 @@
 //! `EXISTS(data)` (funcs/func_logic.c): `1` when the argument is not empty, else `0`.
 
+use super::util::flag;
 use super::Function;
 use crate::expr::{Effects, FuncError, VarContext};
 
@@ -16,6 +17,6 @@ impl Function for Exists {
         _ctx: &mut dyn VarContext,
         _fx: &mut Effects,
     ) -> Result<String, FuncError> {
-        Ok(String::from(if args.is_empty() { "0" } else { "1" }))
+        Ok(flag(!args.is_empty()))
     }
 }

@@ -1,5 +1,6 @@
 //! `ISNULL(data)` (funcs/func_logic.c): `1` when the argument is empty, else `0`.
 
+use super::util::flag;
 use super::Function;
 use crate::expr::{Effects, FuncError, VarContext};
 
@@ -16,6 +17,6 @@ impl Function for IsNull {
         _ctx: &mut dyn VarContext,
         _fx: &mut Effects,
     ) -> Result<String, FuncError> {
-        Ok(String::from(if args.is_empty() { "1" } else { "0" }))
+        Ok(flag(args.is_empty()))
     }
 }

@@ -2,7 +2,7 @@
 //! anywhere in the string, else `0`. The argument is split on `"` (so the pattern must be quoted); one blank
 //! after the closing quote is skipped. A bad pattern logs glibc's `regerror` text.
 
-use super::util::log;
+use super::util::{flag, log};
 use super::Function;
 use crate::diag::LogLevel;
 use crate::expr::args::{separate_args, ArgMode};
@@ -43,12 +43,7 @@ impl Function for RegexFn {
             return Err(FuncError::Failed);
         };
         match Regex::new(&pattern) {
-            Ok(re) => Ok(if re.find(&subject, Anchor::Anywhere).is_some() {
-                "1"
-            } else {
-                "0"
-            }
-            .to_string()),
+            Ok(re) => Ok(flag(re.find(&subject, Anchor::Anywhere).is_some())),
             Err(e) => {
                 // Asterisk logs the argument as its split left it: up to the first quote.
                 let shown = args.split('"').next().unwrap_or("");

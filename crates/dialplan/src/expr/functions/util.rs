@@ -1,5 +1,6 @@
 //! Helpers the functions share: Asterisk's escape decoding (`ast_get_encoded_char`, `ast_get_encoded_str`),
-//! reading a variable by name the way functions do (`${name}` substituted), and logging a usage line.
+//! reading a variable by name the way functions do (`${name}` substituted), logging a usage line, and the
+//! `1`/`0` answer of the yes-or-no functions.
 
 use crate::diag::LogLevel;
 use crate::expr::subst::substitute_into;
@@ -197,6 +198,11 @@ pub(crate) fn c_f(x: f64) -> String {
     } else {
         format!("{x:.6}")
     }
+}
+
+/// The answer of a yes-or-no function (`ISNULL`, `EXISTS`, `REGEX`, …): `1` or `0`.
+pub(crate) fn flag(yes: bool) -> String {
+    String::from(if yes { "1" } else { "0" })
 }
 
 #[cfg(test)]

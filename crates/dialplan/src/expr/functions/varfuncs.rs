@@ -1,7 +1,7 @@
 //! `DELETE(var)`, `VARIABLE_EXISTS(var)` (funcs/func_logic.c), `GLOBAL_DELETE(var)`, `GLOBAL_EXISTS(var)`
 //! (funcs/func_global.c) and `IMPORT(channel,var)` (funcs/func_logic.c).
 
-use super::util::engine_of;
+use super::util::{engine_of, flag};
 use super::{set_variable, split_args, Function};
 use crate::expr::{Effects, FuncError, VarContext};
 
@@ -39,12 +39,7 @@ impl Function for VariableExists {
         ctx: &mut dyn VarContext,
         _: &mut Effects,
     ) -> Result<String, FuncError> {
-        Ok(if ctx.get_var(args).is_some() {
-            "1"
-        } else {
-            "0"
-        }
-        .to_string())
+        Ok(flag(ctx.get_var(args).is_some()))
     }
 }
 
@@ -76,12 +71,7 @@ impl Function for GlobalExists {
         ctx: &mut dyn VarContext,
         _: &mut Effects,
     ) -> Result<String, FuncError> {
-        Ok(if ctx.get_global(args).is_some() {
-            "1"
-        } else {
-            "0"
-        }
-        .to_string())
+        Ok(flag(ctx.get_global(args).is_some()))
     }
 }
 
