@@ -10,11 +10,10 @@
 //! is hung up. The parkee otherwise behaves as with `Park`.
 
 use super::events::{publish, ParkingEvent};
-use super::lot::Idle;
 use super::park::{
     channel_lot_name, find_lot, generate_parked_user, lot_bridge, transfer_dial_string, ParkRequest,
 };
-use super::park_app::parse as parse_park;
+use super::park_app::{parse as parse_park, self_parker_name};
 use super::say::say_digits;
 use super::ParkingModule;
 use dialplan::apps::args::{arg, standard_args};
@@ -120,14 +119,7 @@ async fn park_and_announce(
     };
     let bridge = lot_bridge(module, engine, lot);
     let blind = engine.get_var(chan, "BLINDTRANSFER").unwrap_or_default();
-    let parker_channel_name = if blind.is_empty() {
-        engine
-            .chan_name(chan)
-            .map(|n| n.to_string())
-            .unwrap_or_default()
-    } else {
-        blind
-    };
+    let parker_channel_name = self_parker_name(engine, chan, &blind);
     let request = ParkRequest {
         lot,
         parkee: chan,
@@ -136,15 +128,7 @@ async fn park_and_announce(
         randomize: opts.randomize,
         time_limit: opts.time_limit,
         comeback: opts.comeback.clone(),
-        idle: if opts.ringing {
-            Idle::Ringing
-        } else {
-            Idle::Music(
-                opts.musicclass
-                    .clone()
-                    .unwrap_or_else(|| module.lot_cfg(lot).parkedmusicclass.value.clone()),
-            )
-        },
+        idle: opts.idle(module, lot),
         idle_at_once: true,
     };
     let Ok(space) = generate_parked_user(module, engine, request) else {

@@ -46,6 +46,34 @@ pub struct ParkOptions {
     pub musicclass: Option<String>,
 }
 
+impl ParkOptions {
+    /// How the parked call waits: ringing (`r`), else music of `m()`'s class or the lot's
+    /// `parkedmusicclass`.
+    pub(super) fn idle(&self, module: &ParkingModule, lot: usize) -> Idle {
+        if self.ringing {
+            Idle::Ringing
+        } else {
+            Idle::Music(
+                self.musicclass
+                    .clone()
+                    .unwrap_or_else(|| module.lot_cfg(lot).parkedmusicclass.value.clone()),
+            )
+        }
+    }
+}
+
+/// The parker of a channel that parks itself: whoever `BLINDTRANSFER` (`blind`) names, else the channel.
+pub(super) fn self_parker_name(engine: &Engine, chan: ChannelId, blind: &str) -> String {
+    if blind.is_empty() {
+        engine
+            .chan_name(chan)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    } else {
+        blind.to_string()
+    }
+}
+
 /// Park's parsed arguments.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ParkArgs {
@@ -160,15 +188,7 @@ async fn park(
     };
     let bridge = lot_bridge(module, engine, lot);
     let dial_string = transfer_dial_string(engine, chan);
-    // The channel parks itself: the parker is whoever BLINDTRANSFER names, else the channel.
-    let parker_channel_name = if blind.is_empty() {
-        engine
-            .chan_name(chan)
-            .map(|n| n.to_string())
-            .unwrap_or_default()
-    } else {
-        blind.clone()
-    };
+    let parker_channel_name = self_parker_name(engine, chan, &blind);
     let announce = !quiet;
     let request = ParkRequest {
         lot,
@@ -178,15 +198,7 @@ async fn park(
         randomize: opts.randomize,
         time_limit: opts.time_limit,
         comeback: opts.comeback.clone(),
-        idle: if opts.ringing {
-            Idle::Ringing
-        } else {
-            Idle::Music(
-                opts.musicclass
-                    .clone()
-                    .unwrap_or_else(|| module.lot_cfg(lot).parkedmusicclass.value.clone()),
-            )
-        },
+        idle: opts.idle(module, lot),
         idle_at_once: !announce,
     };
     let Ok(space) = generate_parked_user(module, engine, request) else {
