@@ -6,10 +6,10 @@
 //! `BACKGROUNDSTATUS` is `FAILED` when a file is missing.
 
 use super::args::{arg, standard_args};
+use super::playback::{before_playing, BeforePlaying};
 use crate::diag::LogLevel;
 use crate::engine::lang::Heard;
-use crate::engine::{App, AppResult, ChannelId, ChannelState, Engine, Exec};
-use std::time::Duration;
+use crate::engine::{App, AppResult, ChannelId, Engine, Exec};
 
 pub struct Background;
 
@@ -67,21 +67,16 @@ impl App for Background {
         Exec::Pending(Box::pin(async move {
             let mut failed = false;
             let mut res = AppResult::Continue;
-            let up = engine.state(chan) == Some(ChannelState::Up);
-            let mut skip = false;
-            if !up {
-                if args.skip {
-                    skip = true;
-                } else if !args.noanswer && engine.answer(chan, Duration::ZERO).await.is_err() {
-                    res = AppResult::Hangup;
-                }
+            let before = before_playing(&engine, chan, args.skip, args.noanswer).await;
+            if before == BeforePlaying::HungUp {
+                res = AppResult::Hangup;
             }
             let stop = if args.playback {
                 ""
             } else {
                 "0123456789*#ABCD"
             };
-            if !skip && res == AppResult::Continue {
+            if before == BeforePlaying::Play {
                 for f in &args.files {
                     match engine.play_until_digit(chan, f, stop).await {
                         Ok(Heard::Done) => {}

@@ -74,16 +74,11 @@ impl App for Playback {
         Exec::Pending(Box::pin(async move {
             let mut failed = false;
             let mut res = AppResult::Continue;
-            let up = engine.state(chan) == Some(ChannelState::Up);
-            let mut skip_all = false;
-            if !up {
-                if args.skip {
-                    skip_all = true;
-                } else if !args.noanswer && engine.answer(chan, Duration::ZERO).await.is_err() {
-                    res = AppResult::Hangup;
-                }
+            let before = before_playing(&engine, chan, args.skip, args.noanswer).await;
+            if before == BeforePlaying::HungUp {
+                res = AppResult::Hangup;
             }
-            if !skip_all && res == AppResult::Continue {
+            if before == BeforePlaying::Play {
                 for file in &args.files {
                     match engine.play(chan, file).await {
                         Ok(Played::Done) => {}
@@ -110,6 +105,37 @@ impl App for Playback {
             );
             res
         }))
+    }
+}
+
+/// What Playback and BackGround do before their first file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BeforePlaying {
+    Play,
+    /// Not up and `skip` given: nothing is played, and that is no failure.
+    Skip,
+    /// The answer failed: the channel hung up.
+    HungUp,
+}
+
+/// A channel that is not up is answered first, unless the options say `skip` (play nothing) or
+/// `noanswer` (play into the unanswered channel), as `app_playback.c` and `pbx_builtins.c` both do.
+pub(crate) async fn before_playing(
+    engine: &Engine,
+    chan: ChannelId,
+    skip: bool,
+    noanswer: bool,
+) -> BeforePlaying {
+    if engine.state(chan) == Some(ChannelState::Up) {
+        BeforePlaying::Play
+    } else if skip {
+        BeforePlaying::Skip
+    } else if noanswer {
+        BeforePlaying::Play
+    } else if engine.answer(chan, Duration::ZERO).await.is_err() {
+        BeforePlaying::HungUp
+    } else {
+        BeforePlaying::Play
     }
 }
 
