@@ -433,6 +433,205 @@ fn reload_dialplan(engine: &Engine, ctx: &CliContext) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::Simulation;
+    use std::path::Path;
+
+    fn folder(root: &Path, name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = root.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (file, text) in files {
+            std::fs::write(dir.join(file), text).unwrap();
+        }
+        dir
+    }
+
+    /// The outputs of the run's CLI actions, in order.
+    fn cli_outputs(run: &crate::sim::Run) -> Vec<String> {
+        run.events_named("DialsimCli")
+            .filter_map(|e| e.fields().and_then(|f| f.get("Output")).map(str::to_string))
+            .collect()
+    }
+
+    const FEATURES: &str = "[featuremap]\nparkcall => #72\n";
+    const EXTENSIONS: &str =
+        "[internal]\ninclude => parkedcalls\n[parkedcalls]\nexten => 760,1,NoOp()\n";
+
+    #[test]
+    fn park_dial_entries_survive_an_unchanged_file_and_go_with_a_changed_one() {
+        let root = tempfile::tempdir().unwrap();
+        let lot = "[default]\nparkext => 700\nparkpos => 701-709\nparkingtime => 1\n";
+        let start = folder(
+            root.path(),
+            "start",
+            &[
+                ("features.conf", FEATURES),
+                ("res_parking.conf", lot),
+                ("extensions.conf", EXTENSIONS),
+            ],
+        );
+        let same = folder(
+            root.path(),
+            "same",
+            &[
+                ("features.conf", FEATURES),
+                ("res_parking.conf", lot),
+                ("extensions.conf", EXTENSIONS),
+            ],
+        );
+        let changed = folder(
+            root.path(),
+            "changed",
+            &[
+                ("features.conf", FEATURES),
+                (
+                    "res_parking.conf",
+                    "[default]\nparkext => 700\nparkpos => 701-709\nparkingtime => 2\n",
+                ),
+                ("extensions.conf", EXTENSIONS),
+            ],
+        );
+        let scenario = format!(
+            "until = \"10s\"\n\
+             [[calls]]\nfrom = \"PJSIP/alice\"\nto = \"700@internal\"\n\
+             [[actions]]\nat = \"3s\"\nreload = \"{}\"\n\
+             [[actions]]\nat = \"3s\"\ncli = \"dialplan show park-dial\"\n\
+             [[actions]]\nat = \"4s\"\nreload = \"{}\"\n\
+             [[actions]]\nat = \"4s\"\ncli = \"dialplan show park-dial\"\n",
+            same.display(),
+            changed.display()
+        );
+        let run = Simulation::from_toml("x.toml", &scenario, &start)
+            .unwrap()
+            .run()
+            .unwrap();
+        let out = cli_outputs(&run);
+        assert_eq!(out.len(), 4, "{out:?}");
+        assert!(
+            out[0].contains("Module 'res_parking.so' reloaded successfully."),
+            "{}",
+            out[0]
+        );
+        assert!(out[1].contains("'PJSIP_alice' =>"), "{}", out[1]);
+        assert!(
+            out[3].contains("There is no existence of 'park-dial' context"),
+            "{}",
+            out[3]
+        );
+        run.assert("[[expect]]\ndiagnostic = \"reload/unchanged\"\n");
+    }
+
+    #[test]
+    fn a_failed_registration_keeps_the_lots_without_their_extensions() {
+        let root = tempfile::tempdir().unwrap();
+        let start = folder(
+            root.path(),
+            "start",
+            &[
+                ("features.conf", FEATURES),
+                (
+                    "res_parking.conf",
+                    "[default]\nparkext => 700\nparkpos => 701-709\n",
+                ),
+                ("extensions.conf", EXTENSIONS),
+            ],
+        );
+        // 760 is already answered by extensions.conf's own parkedcalls context.
+        let clash = folder(
+            root.path(),
+            "clash",
+            &[
+                ("features.conf", FEATURES),
+                (
+                    "res_parking.conf",
+                    "[default]\nparkext => 700\nparkpos => 701-760\n",
+                ),
+                ("extensions.conf", EXTENSIONS),
+            ],
+        );
+        let scenario = format!(
+            "[[actions]]\nat = \"1s\"\nreload = \"{}\"\n\
+             [[actions]]\nat = \"1s\"\ncli = \"dialplan show 701@parkedcalls\"\n\
+             [[actions]]\nat = \"1s\"\ncli = \"parking show default\"\n",
+            clash.display()
+        );
+        let run = Simulation::from_toml("x.toml", &scenario, &start)
+            .unwrap()
+            .run()
+            .unwrap();
+        let out = cli_outputs(&run);
+        assert!(
+            out[0].contains("The module 'res_parking.so' reported a reload failure"),
+            "{}",
+            out[0]
+        );
+        assert!(
+            out[1].contains("There is no existence of 701@parkedcalls extension"),
+            "{}",
+            out[1]
+        );
+        assert!(
+            out[2].contains("Parking Spaces      :  701-709"),
+            "{}",
+            out[2]
+        );
+        run.assert(
+            "[[expect]]\nlog = \"ERROR: res_parking.c: Extension registration failed. Previously configured lot extensions were removed and can not be safely restored.\"\n\
+             [[expect]]\ndiagnostic = \"reload/parking-extensions-lost\"\n\
+             [[expect]]\nlog = \"res_parking declined to load\"\nnever = true\n",
+        );
+    }
+
+    #[test]
+    fn an_empty_dynamic_lot_vanishes_and_a_busy_one_stays() {
+        let root = tempfile::tempdir().unwrap();
+        let conf =
+            "[general]\nparkeddynamic => yes\n[default]\nparkext => 700\nparkpos => 701-709\n";
+        let ext = "[internal]\n\
+                   exten => 1,1,Set(PARKINGLOT=one)\n same => n,Set(PARKINGDYNCONTEXT=one-ctx)\n same => n,Park()\n\
+                   exten => 2,1,Set(PARKINGLOT=two)\n same => n,Set(PARKINGDYNCONTEXT=two-ctx)\n same => n,Park()\n";
+        let start = folder(
+            root.path(),
+            "start",
+            &[
+                ("features.conf", FEATURES),
+                ("res_parking.conf", conf),
+                ("extensions.conf", ext),
+            ],
+        );
+        let next = folder(
+            root.path(),
+            "next",
+            &[
+                ("features.conf", FEATURES),
+                ("res_parking.conf", &format!("{conf}parkingtime => 40\n")),
+                ("extensions.conf", ext),
+            ],
+        );
+        let scenario = format!(
+            "until = \"20s\"\n\
+             [[calls]]\nfrom = \"PJSIP/alice\"\nto = \"1@internal\"\n\
+             [devices.\"PJSIP/alice\"]\nhangup_after = \"3s\"\n\
+             [[calls]]\nfrom = \"PJSIP/bob\"\nto = \"2@internal\"\n\
+             [[actions]]\nat = \"5s\"\ncli = \"parking show\"\n\
+             [[actions]]\nat = \"6s\"\nreload = \"{}\"\n\
+             [[actions]]\nat = \"6s\"\ncli = \"parking show\"\n",
+            next.display()
+        );
+        let run = Simulation::from_toml("x.toml", &scenario, &start)
+            .unwrap()
+            .run()
+            .unwrap();
+        let out = cli_outputs(&run);
+        // Before: both dynamic lots (one is empty since alice hung up at 3 s).
+        assert!(out[0].contains("Parking Lot: one"), "{}", out[0]);
+        assert!(out[0].contains("Parking Lot: two"), "{}", out[0]);
+        // After: the empty one is gone, the busy one stays dynamic.
+        let after = out.last().unwrap();
+        assert!(!after.contains("Parking Lot: one"), "{after}");
+        let two = &after[after.find("Parking Lot: two").unwrap()..];
+        assert!(two.contains("Dynamic             :  yes"), "{two}");
+        assert!(two.contains("Parking Time        :  45 sec"), "{two}");
+    }
 
     #[test]
     fn module_names_match_with_or_without_so_and_in_any_case() {

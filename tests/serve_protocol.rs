@@ -854,3 +854,137 @@ fn show_dialplan_lists_priorities_includes_and_counts() {
     assert!(items[0].contains("Context: parkedcalls\nExtension: 701\nPriority: 1\nApplication: ParkedCall\nAppData: default,701\n"), "{items:?}");
     server.stop();
 }
+
+#[test]
+fn reload_reads_the_config_folder_again() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["extensions.conf", "features.conf", "res_parking.conf"] {
+        std::fs::copy(example_dir().join(f), dir.path().join(f)).unwrap();
+    }
+    let manager = ManagerConf::load(
+        &dialplan::conf::MemorySource::new().with("manager.conf", MANAGER),
+        "unused",
+    );
+    let server = Server::start(ServeSetup {
+        config: LoadedConfig::load(&DirSource {
+            dir: dir.path().to_path_buf(),
+        }),
+        scenario: Scenario::empty(Origin::new("<test>", "")),
+        manager,
+        addr: "127.0.0.1:0".parse().unwrap(),
+        speed: 1.0,
+    })
+    .unwrap();
+    let mut c = Client::connect(&server);
+    c.send(&[
+        ("Action", "Login"),
+        ("Username", "admin"),
+        ("Secret", "s3cret"),
+        ("Events", "system"),
+    ]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nMessage: Authentication accepted\n"
+    );
+    c.event("FullyBooted");
+
+    // Nothing changed: res_parking skips its file and succeeds.
+    c.send(&[
+        ("Action", "Reload"),
+        ("Module", "res_parking"),
+        ("ActionID", "r1"),
+    ]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nActionID: r1\nMessage: Module Reloaded\n"
+    );
+    assert_eq!(
+        c.event("Reload"),
+        "Event: Reload\nPrivilege: system,all\nModule: res_parking\nStatus: 0\n"
+    );
+
+    // A new lot in the file appears after the reload.
+    let mut conf = std::fs::read_to_string(dir.path().join("res_parking.conf")).unwrap();
+    conf.push_str("\n[sales]\nparkext => 800\nparkpos => 801-809\ncontext => salesparking\n");
+    std::fs::write(dir.path().join("res_parking.conf"), &conf).unwrap();
+    c.send(&[("Action", "Reload"), ("Module", "res_parking.so")]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nMessage: Module Reloaded\n"
+    );
+    c.send(&[("Action", "Parkinglots")]);
+    let lots = list(&mut c, "ParkinglotsComplete");
+    assert!(
+        lots.iter().any(|b| b.contains("\nName: sales\n")),
+        "{lots:?}"
+    );
+
+    // A file res_parking refuses keeps the running configuration; the reload fails.
+    std::fs::write(
+        dir.path().join("res_parking.conf"),
+        "[general]\nparkext => 700\n",
+    )
+    .unwrap();
+    c.send(&[("Action", "Reload"), ("Module", "res_parking")]);
+    assert_eq!(
+        c.response(),
+        "Response: Error\nMessage: An unknown error occurred\n"
+    );
+    assert_eq!(
+        c.event("Reload"),
+        "Event: Reload\nPrivilege: system,all\nModule: res_parking\nStatus: 3\n"
+    );
+    c.send(&[("Action", "Parkinglots")]);
+    let lots = list(&mut c, "ParkinglotsComplete");
+    assert!(
+        lots.iter().any(|b| b.contains("\nName: sales\n")),
+        "{lots:?}"
+    );
+
+    // Modules dialsim does not simulate are not found; every module reloads without Module.
+    c.send(&[("Action", "Reload"), ("Module", "chan_pjsip.so")]);
+    assert_eq!(c.response(), "Response: Error\nMessage: No such module\n");
+    c.send(&[("Action", "Reload")]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nMessage: Module Reloaded\n"
+    );
+    loop {
+        let e = c.event("Reload");
+        if e.contains("\nModule: All\n") {
+            assert_eq!(
+                e,
+                "Event: Reload\nPrivilege: system,all\nModule: All\nStatus: 0\n"
+            );
+            break;
+        }
+    }
+
+    // Hangup with a /regex/ answers as a list, even when nothing matches.
+    c.send(&[
+        ("Action", "Hangup"),
+        ("Channel", "/^PJSIP/nobody-/"),
+        ("ActionID", "h"),
+    ]);
+    let blocks = list(&mut c, "ChannelsHungupListComplete");
+    assert_eq!(
+        blocks,
+        vec![
+            "Response: Success\nActionID: h\nEventList: start\nMessage: Channels hung up will follow\n"
+                .to_string(),
+            "Event: ChannelsHungupListComplete\nActionID: h\nEventList: Complete\nListItems: 0\n"
+                .to_string(),
+        ]
+    );
+    c.send(&[("Action", "Hangup"), ("Channel", "/PJSIP")]);
+    assert_eq!(
+        c.response(),
+        "Response: Error\nMessage: Regex format invalid, Channel param should be /regex/\n"
+    );
+    c.send(&[("Action", "Hangup"), ("Channel", "/x(/")]);
+    assert_eq!(
+        c.response(),
+        "Response: Error\nMessage: Regex compile failed on: /x(/\n"
+    );
+    server.stop();
+}

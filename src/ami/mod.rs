@@ -224,6 +224,51 @@ mod tests {
     }
 
     #[test]
+    fn reload_answers_as_the_manager_does_for_each_module() {
+        // No folder, no res_parking: features and pbx_config reload (nothing to read), res_parking
+        // declined at start-up, anything else does not exist.
+        assert_eq!(
+            answer(&[
+                ("Action", "Reload"),
+                ("Module", "features"),
+                ("ActionID", "1")
+            ]),
+            "Response: Success\r\nActionID: 1\r\nMessage: Module Reloaded\r\n\r\n"
+        );
+        assert_eq!(
+            answer(&[("Action", "Reload"), ("Module", "res_parking.so")]),
+            "Response: Error\r\nMessage: Module not initialized\r\n\r\n"
+        );
+        assert_eq!(
+            answer(&[("Action", "Reload"), ("Module", "app_voicemail")]),
+            "Response: Error\r\nMessage: No such module\r\n\r\n"
+        );
+        assert_eq!(
+            answer(&[("Action", "Reload")]),
+            "Response: Success\r\nMessage: Module Reloaded\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn hangup_with_a_regex_is_a_list() {
+        assert_eq!(
+            answer(&[("Action", "Hangup"), ("Channel", "/PJSIP/.*/"), ("ActionID", "x")]),
+            "Response: Success\r\nActionID: x\r\nEventList: start\r\nMessage: Channels hung up will follow\r\n\r\n\
+             Event: ChannelsHungupListComplete\r\nActionID: x\r\nEventList: Complete\r\nListItems: 0\r\n\r\n"
+        );
+        for bad in ["/", "/abc"] {
+            assert_eq!(
+                answer(&[("Action", "Hangup"), ("Channel", bad)]),
+                "Response: Error\r\nMessage: Regex format invalid, Channel param should be /regex/\r\n\r\n"
+            );
+        }
+        assert_eq!(
+            answer(&[("Action", "Hangup"), ("Channel", "/a[/")]),
+            "Response: Error\r\nMessage: Regex compile failed on: /a[/\r\n\r\n"
+        );
+    }
+
+    #[test]
     fn unknown_and_missing_actions_get_asterisks_errors() {
         assert_eq!(
             answer(&[("Action", "Frobnicate")]),
