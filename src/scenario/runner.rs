@@ -56,7 +56,7 @@ pub const CODES: &[CodeInfo] = &[
     },
     CodeInfo {
         code: codes::AMI_NOT_SIMULATED,
-        summary: "a scenario's AMI action uses a form dialsim does not simulate (e.g. Hangup with a /regex/)",
+        summary: "a scenario's AMI action uses a form dialsim does not simulate",
     },
     CodeInfo {
         code: codes::UNTIL_REACHED,
