@@ -7,7 +7,7 @@ use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::model::{Extension, Priority};
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use super::hash::Fx;
 
 pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
     let dp = &config.dialplan;
@@ -105,31 +105,6 @@ fn check_extension<'a>(
     }
 }
 
-/// A small fast hasher for the target sets (FxHash's multiply-rotate); the sets are only looked up, never
-/// iterated into output.
-#[derive(Clone, Copy, Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Fx = BuildHasherDefault<FxHasher>;
 
 /// Every literal jump target in the dialplan, by target context, and where a dynamic jump could land. All
 /// names are borrowed from the dialplan.
