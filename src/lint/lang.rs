@@ -456,8 +456,7 @@ impl<'a> LangScan<'a> {
         {
             app_spelling.insert(name.to_ascii_lowercase(), name);
         }
-        let mut functions: HashSet<&'static str, Fx> =
-            ASTERISK_FUNCTIONS.iter().copied().collect();
+        let mut functions: HashSet<&'static str, Fx> = ASTERISK_FUNCTIONS.iter().copied().collect();
         functions.extend(engine.functions().names());
         LangScan {
             apps: app_spelling.keys().cloned().collect(),

@@ -1,13 +1,13 @@
 //! Priorities that can never run: after an unconditional `Goto` or `Hangup` (or a `GotoIf` whose both
 //! branches jump), with nothing jumping to them.
 
+use super::hash::Fx;
 use super::target::{self, is_dynamic};
 use super::{Jump, UNREACHABLE_PRIORITY};
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::model::{Extension, Priority};
 use std::collections::{HashMap, HashSet};
-use super::hash::Fx;
 
 pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
     let dp = &config.dialplan;
@@ -104,7 +104,6 @@ fn check_extension<'a>(
         i += run;
     }
 }
-
 
 /// Every literal jump target in the dialplan, by target context, and where a dynamic jump could land. All
 /// names are borrowed from the dialplan.
