@@ -35,6 +35,40 @@ pub struct LoadedConfig {
     pub features_file: Option<ConfFile>,
     /// Every load diagnostic, in the order Asterisk would log them.
     pub diagnostics: Vec<Diagnostic>,
+    /// The folder the files came from, when on disk: reloads read it again.
+    pub folder: Option<PathBuf>,
+    /// What features.conf and res_parking.conf held (with their includes), so that a reload can tell an
+    /// unchanged file, which Asterisk does not process again.
+    pub fingerprints: Fingerprints,
+}
+
+/// The text of one configuration file and the files it included, as read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fingerprint(Vec<(String, std::sync::Arc<String>)>);
+
+impl Fingerprint {
+    /// The files of `sources` from index `from` on (those one [`read`] added).
+    pub fn of(sources: &SourceMap, from: usize) -> Fingerprint {
+        Fingerprint(
+            sources
+                .files()
+                .skip(from)
+                .map(|(_, f)| (f.basename().to_string(), f.text.clone()))
+                .collect(),
+        )
+    }
+
+    /// Whether nothing was read (a missing file).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The [`Fingerprint`]s of the files whose modules skip an unchanged file on reload.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fingerprints {
+    pub features: Fingerprint,
+    pub parking: Fingerprint,
 }
 
 /// A configuration folder that cannot be used at all.
@@ -65,11 +99,16 @@ impl LoadedConfig {
         let mut sources = SourceMap::new();
         let mut diagnostics = Vec::new();
 
+        let mut fingerprints = Fingerprints::default();
+        let start = sources.files().count();
         let features_conf = read(&mut sources, source, FEATURES_CONF, &mut diagnostics);
+        fingerprints.features = Fingerprint::of(&sources, start);
         let features_load = features::load(&features_conf, &sources);
         diagnostics.extend(features_load.diagnostics);
 
+        let start = sources.files().count();
         let parking_conf = read(&mut sources, source, RES_PARKING_CONF, &mut diagnostics);
+        fingerprints.parking = Fingerprint::of(&sources, start);
         let parking_load = parking::load(&parking_conf, &sources);
         diagnostics.extend(parking_load.diagnostics);
         let mut dialplan = Dialplan::new();
@@ -112,12 +151,14 @@ impl LoadedConfig {
             extensions_file: extensions_conf.file,
             features_file: features_conf.file,
             diagnostics,
+            folder: source.folder().map(Path::to_path_buf),
+            fingerprints,
         }
     }
 }
 
 /// Reads one file, keeping its syntax diagnostics.
-fn read(
+pub(crate) fn read(
     sources: &mut SourceMap,
     source: &dyn ConfSource,
     name: &str,

@@ -58,6 +58,7 @@ pub mod console;
 pub mod examples;
 pub mod expect;
 pub mod lint;
+pub mod reload;
 pub mod render;
 pub mod scenario;
 pub mod serve;

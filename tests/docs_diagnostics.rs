@@ -47,6 +47,11 @@ fn sections() -> Vec<(&'static str, &'static str, &'static [CodeInfo])> {
             parking::runtime::CODES,
         ),
         (
+            "Reloading while calls run (`reload/…`)",
+            "What a reload (a scenario's `reload` action, `module reload`, the AMI `Reload` action) did and why.",
+            dialsim::reload::CODES,
+        ),
+        (
             "Checks of dialsim's own (`lint/…`)",
             "Not reported by Asterisk at load time, but certain to surprise at run time.",
             dialsim::lint::CODES,

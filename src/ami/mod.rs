@@ -141,8 +141,13 @@ mod tests {
     fn answer(request: &[(&str, &str)]) -> String {
         let engine = Engine::new(EngineConfig::default(), Box::new(Dialplan::default()));
         let modules = CliContext {
-            features: features::FeaturesConfig::default(),
+            features: features::FeaturesModule::new(features::FeaturesConfig::default()),
             parking: None,
+            running: std::cell::RefCell::new(crate::reload::Running {
+                folder: None,
+                fingerprints: Default::default(),
+                pbx_config: crate::config::ModuleState::Running,
+            }),
         };
         let ctx = AmiContext {
             engine: &engine,

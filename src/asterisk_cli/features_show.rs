@@ -2,7 +2,7 @@
 
 use super::{CliAnswer, CliContext};
 
-/// `features show`: the loaded features.conf as Asterisk prints it.
+/// `features show`: the features.conf in force (the last one loaded or reloaded) as Asterisk prints it.
 pub(super) fn show(ctx: &CliContext) -> CliAnswer {
-    CliAnswer::Output(features::show_features(&ctx.features))
+    CliAnswer::Output(features::show_features(&ctx.features.config()))
 }

@@ -6,26 +6,32 @@
 //! (`parking show [LOT]`), [`features_show`] (`features show`), [`core_show_channels`] (`core show channels
 //! [concise|verbose|count]`), [`core_show_channel`] (`core show channel NAME`), [`core_show_hints`] (`core
 //! show hints`), [`core_set_verbose`] (a console's own state, so the console answers it with
-//! [`core_set_verbose::set`]). Anything else is answered by a dialsim note saying that the command is not
+//! [`core_set_verbose::set`]), [`module_reload`] (`module reload [MODULE …]`, `core reload`) and
+//! [`dialplan_reload`] (`dialplan reload`), which reload the configuration folder (see [`crate::reload`]). Anything else is answered by a dialsim note saying that the command is not
 //! simulated (never by invented output).
 
 pub mod core_set_verbose;
 mod core_show_channel;
 mod core_show_channels;
 pub mod core_show_hints;
+mod dialplan_reload;
 mod dialplan_show;
 mod features_show;
+pub mod module_reload;
 mod parking_show;
 
 use dialplan::engine::Engine;
-use features::FeaturesConfig;
+use features::FeaturesModule;
 use parking::ParkingModule;
+use std::cell::RefCell;
 
-/// What the CLI commands need besides the engine.
+/// What the CLI commands need besides the engine: the loaded modules and what a reload reads.
 pub struct CliContext {
-    pub features: FeaturesConfig,
+    pub features: FeaturesModule,
     /// `None` when res_parking declined to load.
     pub parking: Option<ParkingModule>,
+    /// The configuration folder and what its files held (see [`crate::reload`]).
+    pub running: RefCell<crate::reload::Running>,
 }
 
 /// The answer to a CLI command.
@@ -39,7 +45,7 @@ pub enum CliAnswer {
 
 /// The commands dialsim answers, for messages.
 pub const KNOWN: &str =
-    "dialplan show, parking show, features show, core show channels, core show channel, core show hints";
+    "dialplan show, parking show, features show, core show channels, core show channel, core show hints, module reload, core reload, dialplan reload";
 
 /// Answers `command` from the engine's state.
 pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
@@ -58,6 +64,9 @@ pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
             "'{command}' changes a console's verbosity; a scenario's trace keeps the --verbose level"
         )),
         ["core", "show", "hints"] => core_show_hints::show(engine, ctx),
+        ["module", "reload", names @ ..] => module_reload::module(engine, ctx, names),
+        ["core", "reload"] => module_reload::core(engine, ctx),
+        ["dialplan", "reload"] => dialplan_reload::reload(engine, ctx, command),
         _ => CliAnswer::NotSimulated(format!(
             "the CLI command '{command}' is not simulated; dialsim answers: {KNOWN}"
         )),

@@ -47,6 +47,8 @@ pub const COMMANDS: &[&str] = &[
     "quit",
     "dialplan show",
     "dialplan reload",
+    "module reload",
+    "core reload",
     "parking show",
     "features show",
     "core show channels",
@@ -69,8 +71,9 @@ dialsim console: the run is paused; nothing happens until you say so.
   originate DEVICE EXTEN@CONTEXT  DEVICE places a call to EXTEN@CONTEXT
   time                         the virtual time now
   quit                         leave
-Asterisk's CLI: dialplan show [CONTEXT], dialplan reload, parking show [LOT], features show,
-  core show channels [concise|verbose|count], core show channel NAME, core set verbose N
+Asterisk's CLI: dialplan show [CONTEXT], dialplan reload, module reload [MODULE ...], core reload,
+  parking show [LOT], features show, core show channels [concise|verbose|count], core show channel NAME,
+  core set verbose N   (the reloads read the configuration folder again, as Asterisk reads /etc/asterisk)
 ";
 
 /// A breakpoint.
@@ -277,7 +280,9 @@ impl Session {
                 self.verbosity = level;
                 text
             }
-            ["dialplan", "reload"] => self.reload(),
+            ["dialplan", "reload"] | ["module", "reload", ..] | ["core", "reload"] => {
+                self.reload(line)
+            }
             _ if is_cli(&words) => self.cli(line),
             _ => note(&format!("'{line}' is not a console command (type 'help')")),
         };
@@ -578,14 +583,13 @@ impl Session {
         }
     }
 
-    /// `dialplan reload`: extensions.conf read again (with the other modules' contexts as at load) and
-    /// put in place of the running dialplan; calls go on at their positions.
-    fn reload(&mut self) -> String {
-        let config = LoadedConfig::load(self.source.as_ref());
-        let fresh = LoadedConfig::load(self.source.as_ref());
-        *self.built.engine.plan_mut() = Box::new(config.dialplan);
-        self.config = fresh;
-        "Dialplan reloaded.\n".to_string()
+    /// `dialplan reload`, `module reload [MODULE …]`, `core reload`: the modules read the configuration
+    /// folder again as Asterisk's reloads do (see [`crate::reload`]); calls go on at their positions. The
+    /// console's own copy of the configuration (for pointing at lines) is read again too.
+    fn reload(&mut self, line: &str) -> String {
+        let out = self.cli(line);
+        self.config = LoadedConfig::load(self.source.as_ref());
+        out
     }
 }
 

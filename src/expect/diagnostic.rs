@@ -6,7 +6,7 @@ use super::{Miss, Presence};
 use dialplan::diag::CodeInfo;
 
 /// Every code dialsim emits, area by area (as `docs/diagnostics.md` lists them).
-pub fn known_codes() -> [&'static [CodeInfo]; 9] {
+pub fn known_codes() -> [&'static [CodeInfo]; 10] {
     [
         dialplan::conf::CODES,
         dialplan::model::CODES,
@@ -17,6 +17,7 @@ pub fn known_codes() -> [&'static [CodeInfo]; 9] {
         features::module::CODES,
         parking::runtime::CODES,
         crate::lint::CODES,
+        crate::reload::CODES,
     ]
 }
 

@@ -227,6 +227,8 @@ struct RawAction {
     cli: Option<Spanned<String>>,
     /// An AMI action's headers, e.g. `{ Action = "Park", Channel = "PJSIP/bob-00000001" }`.
     ami: Option<Spanned<OrderedVars>>,
+    /// A configuration folder (relative to the scenario file) that replaces the running one, reloaded.
+    reload: Option<Spanned<String>>,
 }
 
 /// An inline table of variables, in the order written (a plain map would sort them, and the order is
@@ -338,6 +340,25 @@ fn build(raw: &RawScenario, origin: &Origin, p: &mut Problems<'_>) -> Scenario {
         let a = action.get_ref();
         let at = p.duration(&a.at);
         let what = match (&a.cli, &a.ami) {
+            (None, None) if a.reload.is_some() => {
+                let Some(folder) = &a.reload else { continue };
+                let text = folder.get_ref().trim();
+                if text.is_empty() {
+                    p.push(
+                        Some(folder.span()),
+                        "'reload' is empty: write the configuration folder to reload from, e.g. \"after-reload\"",
+                    );
+                    continue;
+                }
+                ActionKind::Reload(PathBuf::from(text))
+            }
+            (Some(_), _) | (_, Some(_)) if a.reload.is_some() => {
+                p.push(
+                    Some(action.span()),
+                    "an action needs exactly one of 'cli', 'ami' and 'reload'",
+                );
+                continue;
+            }
             (Some(cli), None) => {
                 let text = cli.get_ref().trim().to_string();
                 if text.is_empty() {
@@ -366,7 +387,7 @@ fn build(raw: &RawScenario, origin: &Origin, p: &mut Problems<'_>) -> Scenario {
             _ => {
                 p.push(
                     Some(action.span()),
-                    "an action needs exactly one of 'cli' and 'ami'",
+                    "an action needs exactly one of 'cli', 'ami' and 'reload'",
                 );
                 continue;
             }

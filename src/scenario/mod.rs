@@ -201,6 +201,9 @@ pub enum ActionKind {
     Cli(String),
     /// Run an AMI action (its headers in order) and show Asterisk's response blocks.
     Ami(Vec<(String, String)>),
+    /// The configuration folder (as written, relative to the scenario file) becomes this one, and features,
+    /// res_parking and pbx_config reload from it (`module reload features res_parking.so pbx_config.so`).
+    Reload(PathBuf),
 }
 
 impl Scenario {

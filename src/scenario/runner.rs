@@ -114,6 +114,7 @@ pub fn build(
     config: LoadedConfig,
     subscribers: Vec<Box<dyn Subscriber>>,
 ) -> std::io::Result<Built> {
+    let running = crate::reload::Running::of(&config);
     let LoadedConfig {
         dialplan,
         features,
@@ -151,8 +152,9 @@ pub fn build(
     }
     super::explain::ComebackWatch::install(&engine, scenario);
     let cli = Rc::new(CliContext {
-        features: features.config().clone(),
+        features,
         parking,
+        running: RefCell::new(running),
     });
     Ok(Built {
         engine,
@@ -370,6 +372,7 @@ fn happen(engine: &Engine, s: &Scenario, devices: &ScenarioDevices, ctx: &CliCon
                     f.push("Reply", reply.to_wire());
                 });
             }
+            ActionKind::Reload(folder) => reload_from(engine, s, ctx, folder),
         },
         ItemKind::DeviceAction(d, a) => {
             let dev = &s.devices[d];
@@ -416,6 +419,49 @@ fn happen(engine: &Engine, s: &Scenario, devices: &ScenarioDevices, ctx: &CliCon
                 }
             }
         }
+    }
+}
+
+/// The scenario's `reload`: the configuration folder becomes `folder` (relative to the scenario file), and
+/// the modules reload from it as `module reload features res_parking.so pbx_config.so` does.
+fn reload_from(engine: &Engine, s: &Scenario, ctx: &CliContext, folder: &std::path::Path) {
+    let dir = match s.origin.name.parent() {
+        Some(base) if !folder.is_absolute() => base.join(folder),
+        _ => folder.to_path_buf(),
+    };
+    if !dir.is_dir() {
+        engine.explain(
+            crate::reload::codes::NO_SUCH_FOLDER,
+            None,
+            &format!(
+                "the reload at {} names the folder '{}', which does not exist; nothing was reloaded",
+                s.origin.place(s.actions.iter().find_map(|a| match &a.what {
+                    ActionKind::Reload(f) if f == folder => a.span.as_ref(),
+                    _ => None,
+                })),
+                folder.display()
+            ),
+            Some("a scenario's reload names a configuration folder relative to the scenario file"),
+        );
+        return;
+    }
+    engine.dialsim("DialsimReload", |f| {
+        f.push("Folder", folder.display().to_string());
+        f.push(
+            "Message",
+            format!(
+                "RELOAD> the configuration folder is now '{}'; features, res_parking and pbx_config reload from it",
+                folder.display()
+            ),
+        );
+    });
+    ctx.running.borrow_mut().folder = Some(dir);
+    let command = "module reload features res_parking.so pbx_config.so";
+    if let CliAnswer::Output(text) = cli::execute(engine, ctx, command) {
+        engine.dialsim("DialsimCli", |f| {
+            f.push("Command", command);
+            f.push("Output", text);
+        });
     }
 }
 

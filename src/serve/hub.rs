@@ -56,6 +56,7 @@ pub fn run(setup: HubSetup, mut requests: mpsc::Receiver<Request>) -> std::io::R
         speed,
         timestampevents,
     } = setup;
+    let running = crate::reload::Running::of(&config);
     let LoadedConfig {
         dialplan,
         features,
@@ -82,8 +83,9 @@ pub fn run(setup: HubSetup, mut requests: mpsc::Receiver<Request>) -> std::io::R
         engine.load_module(p);
     }
     let cli_ctx = Rc::new(CliContext {
-        features: features.config().clone(),
+        features,
         parking,
+        running: RefCell::new(running),
     });
 
     let rt = tokio::runtime::Builder::new_current_thread()

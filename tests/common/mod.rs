@@ -32,7 +32,8 @@ pub fn root() -> PathBuf {
 }
 
 /// Every example folder (one holding an extensions.conf) under `dialplan-examples/`, sorted, relative to the
-/// repository root.
+/// repository root. A configuration folder inside an example that has a scenario (the folder a scenario's
+/// `reload` action switches to) belongs to that example and is not one itself.
 pub fn example_folders() -> Vec<String> {
     let mut out = Vec::new();
     collect(&root().join("dialplan-examples"), &mut out);
@@ -47,7 +48,9 @@ fn collect(dir: &Path, out: &mut Vec<String>) {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            if path.join("extensions.conf").exists() {
+            let reload_folder =
+                !path.join("scenario.toml").exists() && dir.join("scenario.toml").exists();
+            if path.join("extensions.conf").exists() && !reload_folder {
                 let rel = path.strip_prefix(root()).unwrap_or(&path);
                 out.push(rel.to_string_lossy().into_owned());
             }

@@ -28,7 +28,7 @@ pub const MAX_SPACES_PER_LOT: u64 = 100_000;
 /// [`crate::load::declined`]: the caller must treat res_parking as not loaded. (A lot with more than
 /// [`MAX_SPACES_PER_LOT`] spaces is refused by dialsim itself; that error stands alone.)
 pub fn register_extensions(cfg: &ParkingConfig, dp: &mut Dialplan) -> Result<(), Vec<Diagnostic>> {
-    if let Some(diag) = cfg.lots.iter().find_map(too_many_spaces) {
+    if let Some(diag) = space_limit(cfg) {
         return Err(vec![diag]);
     }
     remove_extensions(cfg, dp);
@@ -39,6 +39,12 @@ pub fn register_extensions(cfg: &ParkingConfig, dp: &mut Dialplan) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// dialsim's own refusal of a configuration with a lot over [`MAX_SPACES_PER_LOT`] spaces (checked before
+/// anything is removed or registered).
+pub fn space_limit(cfg: &ParkingConfig) -> Option<Diagnostic> {
+    cfg.lots.iter().find_map(too_many_spaces)
 }
 
 /// Removes what res_parking added for these lots, and everything owned by `res_parking` itself (shared

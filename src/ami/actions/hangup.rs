@@ -1,11 +1,16 @@
-//! `Hangup`: hangs up a channel by name. [main/manager.c · action_hangup, ast_manager_hangup_helper]
+//! `Hangup`: hangs up a channel by name, or every channel whose name a `/regex/` (POSIX extended) matches.
+//! [main/manager.c · action_hangup, ast_manager_hangup_helper; main/utils.c ·
+//! ast_regex_string_to_regex_pattern]
 //!
-//! `Cause` (0–127) becomes the channel's hangup cause; a bad one is logged and ignored. The `/regex/` form
-//! is not simulated (answered with a note and an error).
+//! `Cause` (0–127) becomes the channel's hangup cause; a bad one is logged and ignored. The regex form
+//! answers as a list: `Channels hung up will follow`, one `ChannelHungup` event per channel hung up, then
+//! `ChannelsHungupListComplete`. Channels are tried newest first, the order `core show channels` lists them.
 
 use super::ActionDef;
 use crate::ami::{AmiContext, Message, Reply};
 use dialplan::diag::LogLevel;
+use dialplan::engine::{ChannelId, Engine};
+use dialplan::expr::PosixRegex;
 
 pub const DEF: ActionDef = ActionDef {
     name: "Hangup",
@@ -33,17 +38,8 @@ fn run(ctx: &AmiContext<'_>, request: &Message) -> Reply {
             }),
         }
     }
-    if name.starts_with('/') {
-        engine.explain(
-            crate::ami::codes::NOT_SIMULATED,
-            None,
-            &format!("the AMI Hangup of channels matching '{name}' is not simulated"),
-            Some("name one channel"),
-        );
-        return Reply::error(
-            request,
-            "Regex format invalid, Channel param should be /regex/",
-        );
+    if let Some(pattern) = name.strip_prefix('/') {
+        return hangup_matching(engine, request, name, pattern, cause);
     }
     let Some(chan) = engine.find_channel(name) else {
         engine.log(LogLevel::Notice, "manager.c", || {
@@ -51,6 +47,56 @@ fn run(ctx: &AmiContext<'_>, request: &Message) -> Reply {
         });
         return Reply::error(request, "No such channel");
     };
+    hang_up(engine, chan, cause);
+    Reply::success(request, Some("Channel Hungup"))
+}
+
+/// The `/regex/` form: `pattern` is the text after the leading `/`.
+fn hangup_matching(
+    engine: &Engine,
+    request: &Message,
+    name: &str,
+    pattern: &str,
+    cause: i32,
+) -> Reply {
+    let Some(pattern) = pattern.strip_suffix('/').filter(|_| name.len() > 1) else {
+        return Reply::error(
+            request,
+            "Regex format invalid, Channel param should be /regex/",
+        );
+    };
+    let Some(regex) = PosixRegex::new(pattern) else {
+        return Reply::error(request, &format!("Regex compile failed on: {name}"));
+    };
+    let mut reply = Reply::list_ack(request, "Channels hung up will follow");
+    let mut matched = 0;
+    for chan in engine.channel_ids().into_iter().rev() {
+        let Some(shown) = engine.chan_name(chan).map(|n| n.to_string()) else {
+            continue;
+        };
+        if !regex.is_match(&shown) {
+            continue;
+        }
+        hang_up(engine, chan, cause);
+        matched += 1;
+        let mut event = Message::new();
+        event.push("Event", "ChannelHungup");
+        event.push("Channel", shown);
+        if let Some(id) = request.get("ActionID").filter(|id| !id.is_empty()) {
+            event.push("ActionID", id);
+        }
+        reply.events.push(event);
+    }
+    reply.events.push(Reply::list_complete(
+        request,
+        "ChannelsHungupListComplete",
+        matched,
+    ));
+    reply
+}
+
+/// The manager's verbose line, the cause, and the soft hangup.
+fn hang_up(engine: &Engine, chan: ChannelId, cause: i32) {
     let shown = engine
         .chan_name(chan)
         .map(|n| n.to_string())
@@ -62,5 +108,4 @@ fn run(ctx: &AmiContext<'_>, request: &Message) -> Reply {
         engine.set_hangupcause(chan, cause);
     }
     engine.soft_hangup(chan);
-    Reply::success(request, Some("Channel Hungup"))
 }

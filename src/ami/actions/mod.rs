@@ -15,6 +15,7 @@ mod parkinglots;
 mod ping;
 mod playdtmf;
 mod redirect;
+mod reload;
 mod setvar;
 mod showdialplan;
 mod status;
@@ -49,6 +50,7 @@ pub const ACTIONS: &[ActionDef] = &[
     ping::DEF,
     playdtmf::DEF,
     redirect::DEF,
+    reload::DEF,
     setvar::DEF,
     showdialplan::DEF,
     status::DEF,

@@ -44,6 +44,10 @@ pub trait ConfSource {
         let _ = name;
         false
     }
+    /// The folder on disk the files come from, when there is one (a reload reads it again).
+    fn folder(&self) -> Option<&Path> {
+        None
+    }
 }
 
 /// A configuration folder on disk.

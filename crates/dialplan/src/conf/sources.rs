@@ -61,6 +61,10 @@ impl ConfSource for DirSource {
         std::fs::read(self.full(name))
     }
 
+    fn folder(&self) -> Option<&Path> {
+        Some(&self.dir)
+    }
+
     fn display_path(&self, name: &Path) -> PathBuf {
         self.full(name)
     }

@@ -31,7 +31,7 @@ pub(crate) mod testing;
 
 pub use args::{separate_args, ArgMode};
 pub use cond::check_condition;
-pub use expression::{evaluate, evaluate_in, ExprResult};
+pub use expression::{evaluate, evaluate_in, ExprResult, PosixRegex};
 pub use functions::{Function, FunctionRegistry};
 pub use subst::{substitute, substitute_into, Substituted};
 

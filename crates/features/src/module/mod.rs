@@ -90,7 +90,8 @@ pub struct FeaturesModule {
 }
 
 struct Inner {
-    config: FeaturesConfig,
+    /// The configuration in force (a reload of features.conf replaces it).
+    config: RefCell<Rc<FeaturesConfig>>,
     actions: RefCell<BTreeMap<BuiltinFeature, Rc<dyn FeatureAction>>>,
 }
 
@@ -99,14 +100,21 @@ impl FeaturesModule {
     pub fn new(config: FeaturesConfig) -> FeaturesModule {
         FeaturesModule {
             inner: Rc::new(Inner {
-                config,
+                config: RefCell::new(Rc::new(config)),
                 actions: RefCell::new(BTreeMap::new()),
             }),
         }
     }
 
-    pub fn config(&self) -> &FeaturesConfig {
-        &self.inner.config
+    /// The configuration in force now.
+    pub fn config(&self) -> Rc<FeaturesConfig> {
+        self.inner.config.borrow().clone()
+    }
+
+    /// A reload put `config` in force: channels joining a bridge from now on are armed with it (channels
+    /// already in a bridge keep the hooks they were armed with, as in Asterisk).
+    pub fn set_config(&self, config: FeaturesConfig) {
+        *self.inner.config.borrow_mut() = Rc::new(config);
     }
 
     /// Registers the handler of a builtin feature (`ast_bridge_features_register`); res_parking registers
@@ -224,6 +232,7 @@ impl BridgeFeatures for FeaturesModule {
         let dynamic = engine.get_var(chan, "DYNAMIC_FEATURES").unwrap_or_default();
         let handlers = self.handlers();
         let config = self.config();
+        let config = &*config;
         let armed = arm_basic_bridge_hooks(&ArmRequest {
             channel: &name,
             permissions,

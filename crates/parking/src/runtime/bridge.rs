@@ -85,6 +85,9 @@ impl BridgeDelegate for LotBridge {
                 self.module.state_mut().lots[user.lot].release(&user);
             }
         }
+        // A lot a reload disabled vanishes with its last call, and its bridge once that call is out.
+        self.module.remove_if_unused(engine, user.lot);
+        self.module.destroy_bridge_if_vanished(engine, user.lot);
     }
 }
 

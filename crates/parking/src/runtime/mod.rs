@@ -14,7 +14,8 @@
 //! - [`park`]: what every way into a lot shares (choosing the lot, generating the parked user, events);
 //! - [`one_touch`]: the parkcall feature; [`park_app`]: `Park()`; [`parked_call_app`]: `ParkedCall()`;
 //! - [`events`]: the AMI parking events and music on hold; [`say`]: saying a space as digits;
-//! - [`explain`]: dialsim's explanations for what parking does silently.
+//! - [`explain`]: dialsim's explanations for what parking does silently;
+//! - [`reload`]: a new configuration while calls are parked.
 
 pub mod bridge;
 pub mod devstate;
@@ -29,6 +30,7 @@ pub mod park_and_announce;
 pub mod park_app;
 pub mod park_get_channel;
 pub mod parked_call_app;
+pub mod reload;
 pub mod say;
 pub mod timeout;
 

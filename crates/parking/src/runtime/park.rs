@@ -106,6 +106,12 @@ pub fn generate_parked_user(
     engine: &Engine,
     req: ParkRequest,
 ) -> Result<u32, ParkFailed> {
+    if module.state().lots[req.lot].mode == crate::show::LotMode::Disabled {
+        engine.log(LogLevel::Notice, "parking_bridge.c", || {
+            "Tried to park in a parking lot that is no longer able to be parked to.".to_string()
+        });
+        return Err(ParkFailed);
+    }
     let cfg = &module.lot_cfg(req.lot);
     let policy = SlotPolicy {
         range: cfg.parkpos.value,

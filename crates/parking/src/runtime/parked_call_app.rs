@@ -117,6 +117,8 @@ async fn parked_call(
         let _ = engine.play(chan, "pbx-invalidpark").await;
         return AppResult::Hangup;
     };
+    // A lot a reload disabled vanishes when its last call is retrieved.
+    module.remove_if_unused(engine, lot);
 
     let bridge = engine.create_bridge(BridgeKind::Basic, "", "", None);
     let user = {

@@ -19,6 +19,7 @@ mod math;
 mod num;
 pub(crate) mod parser;
 pub(crate) mod regex;
+pub use regex::PosixRegex;
 mod value;
 
 use super::functions::NoFunctions;

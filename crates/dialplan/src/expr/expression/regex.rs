@@ -1291,3 +1291,20 @@ mod tests {
         }
     }
 }
+
+/// A POSIX extended regular expression for other layers (the manager's `Hangup` with `Channel: /regex/`):
+/// `regcomp(REG_EXTENDED | REG_NOSUB)` and `regexec` anywhere in the subject.
+#[derive(Clone, Debug)]
+pub struct PosixRegex(Regex);
+
+impl PosixRegex {
+    /// `None` when glibc's `regcomp` would refuse the pattern.
+    pub fn new(pattern: &str) -> Option<PosixRegex> {
+        Regex::new(pattern).ok().map(PosixRegex)
+    }
+
+    /// Whether the pattern matches somewhere in `subject`.
+    pub fn is_match(&self, subject: &str) -> bool {
+        self.0.find(subject, Anchor::Anywhere).is_some()
+    }
+}
