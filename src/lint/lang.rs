@@ -3,9 +3,12 @@
 //! ever enters. Names real Asterisk 22 knows but dialsim does not simulate are not reported here (they
 //! work in Asterisk); `dialsim run` explains them when they run.
 //!
-//! Cost: one hash look-up per priority for its application (a cache of the distinct names seen), and a
-//! substring scan for `${` in its data; nothing per priority is allocated unless a problem is found.
+//! Cost: one hash look-up per priority for its application (a cache of the distinct names seen) and one
+//! pass over its data (a look-up per `${NAME(`, a comparison per `h` and `p`); nothing
+//! per priority is allocated unless a problem is found. The arguments that may name a subroutine (every
+//! `Dial`) are only split into tokens at the end, and only when some `Return` is not explained otherwise.
 
+use super::hash::Fx;
 use super::{RETURN_OUTSIDE_SUBROUTINE, UNKNOWN_APPLICATION, UNKNOWN_FUNCTION};
 use dialplan::diag::Diagnostic;
 use dialplan::model::Priority;
@@ -428,13 +431,14 @@ pub(super) struct LangScan<'a> {
     apps: HashSet<String>,
     /// The spelling to suggest, by lower-cased name.
     app_spelling: HashMap<String, &'static str>,
-    functions: HashSet<&'static str>,
+    functions: HashSet<&'static str, Fx>,
     /// Verdict per application name as written (the distinct names are few).
-    app_cache: HashMap<&'a str, bool>,
+    app_cache: HashMap<&'a str, bool, Fx>,
     /// Contexts a Gosub (or a Dial/handler argument) may enter; `None` once a target is dynamic.
-    entered: Option<HashSet<&'a str>>,
-    /// Tokens of arguments that name subroutines indirectly (Dial `U()`/`b()`/`B()`, hangup handlers).
-    mentioned: HashSet<&'a str>,
+    entered: Option<HashSet<&'a str, Fx>>,
+    /// Arguments that may name subroutines indirectly (Dial `U()`/`b()`/`B()`, hangup handlers), split
+    /// into tokens only in [`LangScan::finish`], and only if a `Return` needs them.
+    mentioned: Vec<&'a str>,
     returns: Vec<(&'a str, &'a Priority)>,
 }
 
@@ -452,15 +456,15 @@ impl<'a> LangScan<'a> {
         {
             app_spelling.insert(name.to_ascii_lowercase(), name);
         }
-        let mut functions: HashSet<&'static str> = ASTERISK_FUNCTIONS.iter().copied().collect();
+        let mut functions: HashSet<&'static str, Fx> = ASTERISK_FUNCTIONS.iter().copied().collect();
         functions.extend(engine.functions().names());
         LangScan {
             apps: app_spelling.keys().cloned().collect(),
             app_spelling,
             functions,
-            app_cache: HashMap::new(),
-            entered: Some(HashSet::new()),
-            mentioned: HashSet::new(),
+            app_cache: HashMap::default(),
+            entered: Some(HashSet::default()),
+            mentioned: Vec::new(),
             returns: Vec::new(),
         }
     }
@@ -490,21 +494,15 @@ impl<'a> LangScan<'a> {
             self.unknown_app(context, exten, p, out);
         }
         let data = p.data();
-        if data.contains("${") {
-            self.functions_in(data, p, out);
-        }
+        let names_handler = self.functions_in(data, p, out);
         match app.len() {
             5 if app.eq_ignore_ascii_case("Gosub") => self.gosub_target(context, data, false),
             7 if app.eq_ignore_ascii_case("GosubIf") => self.gosub_target(context, data, true),
             6 if app.eq_ignore_ascii_case("Return") => self.returns.push((context, p)),
             _ => {}
         }
-        if app.eq_ignore_ascii_case("Dial")
-            || data.contains("hangup_handler")
-            || data.contains("predial")
-        {
-            self.mentioned
-                .extend(data.split(|c: char| ",^()=&|:?".contains(c)).map(str::trim));
+        if names_handler || app.eq_ignore_ascii_case("Dial") {
+            self.mentioned.push(data);
         }
     }
 
@@ -563,51 +561,85 @@ impl<'a> LangScan<'a> {
         );
     }
 
-    fn functions_in(&self, data: &str, p: &Priority, out: &mut Vec<Diagnostic>) {
+    /// Reports the unknown functions in `data` (every `${NAME(`), and says whether `data` mentions
+    /// `hangup_handler` or `predial` (arguments that may name a subroutine). One pass over the bytes, eight
+    /// at a time: the data of a priority is short, where setting up a vectorised search per call costs more
+    /// than the search.
+    fn functions_in(&self, data: &str, p: &Priority, out: &mut Vec<Diagnostic>) -> bool {
         let b = data.as_bytes();
-        let mut from = 0;
-        while let Some(off) = data[from..].find("${") {
-            let start = from + off + 2;
-            let end = start
-                + b[start..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-                    .count();
-            from = start;
-            if end == start || b.get(end) != Some(&b'(') {
-                continue;
+        let mut names_handler = false;
+        for (w, word) in b.chunks(8).enumerate() {
+            let mut hits = interesting_bytes(word);
+            while hits != 0 {
+                let i = w * 8 + (hits.trailing_zeros() / 8) as usize;
+                names_handler |= self.byte_at(data, i, p, out);
+                hits &= hits - 1;
             }
-            let name = &data[start..end];
-            if self.functions.contains(name) {
-                continue;
-            }
-            let Some(span) = p.source() else { continue };
-            let suggestion = self
-                .functions
-                .iter()
-                .find(|f| f.eq_ignore_ascii_case(name))
-                .copied()
-                .or_else(|| closest(name, self.functions.iter().copied()));
-            let fix = match suggestion {
-                Some(s) => format!("did you mean '{s}'? (function names are case-sensitive)"),
-                None => String::from("check the name, or load the module that provides it"),
-            };
-            out.push(
-                Diagnostic::warning(UNKNOWN_FUNCTION, format!("there is no dialplan function '{name}'"))
-                    .with_span(span)
-                    .with_label("unknown function")
-                    .with_help(format!(
-                        "at run time Asterisk logs \"Function {name} not registered\" and substitutes nothing; {fix}"
-                    )),
-            );
         }
+        names_handler
+    }
+
+    /// [`LangScan::functions_in`] at byte `i`: a `${NAME(` there is checked; `true` when `hangup_handler`
+    /// or `predial` starts there.
+    fn byte_at(&self, data: &str, i: usize, p: &Priority, out: &mut Vec<Diagnostic>) -> bool {
+        let b = data.as_bytes();
+        match b[i] {
+            b'h' => return b[i..].starts_with(b"hangup_handler"),
+            b'p' => return b[i..].starts_with(b"predial"),
+            b'$' if b.get(i + 1) == Some(&b'{') => {}
+            _ => return false,
+        }
+        let start = i + 2;
+        let end = start
+            + b[start..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                .count();
+        if end == start || b.get(end) != Some(&b'(') {
+            return false;
+        }
+        let name = &data[start..end];
+        if self.functions.contains(name) {
+            return false;
+        }
+        let Some(span) = p.source() else { return false };
+        let suggestion = self
+            .functions
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(name))
+            .copied()
+            .or_else(|| closest(name, self.functions.iter().copied()));
+        let fix = match suggestion {
+            Some(s) => format!("did you mean '{s}'? (function names are case-sensitive)"),
+            None => String::from("check the name, or load the module that provides it"),
+        };
+        out.push(
+            Diagnostic::warning(UNKNOWN_FUNCTION, format!("there is no dialplan function '{name}'"))
+                .with_span(span)
+                .with_label("unknown function")
+                .with_help(format!(
+                    "at run time Asterisk logs \"Function {name} not registered\" and substitutes nothing; {fix}"
+                )),
+        );
+        false
     }
 
     /// After the walk: Returns in contexts nothing enters as a subroutine.
     pub(super) fn finish(self, out: &mut Vec<Diagnostic>) {
         let Some(entered) = self.entered else { return };
+        let mut mentioned: Option<HashSet<&str, Fx>> = None;
         for (context, p) in self.returns {
-            if entered.contains(context) || self.mentioned.contains(context) {
+            if entered.contains(context) {
+                continue;
+            }
+            let mentioned = mentioned.get_or_insert_with(|| {
+                self.mentioned
+                    .iter()
+                    .flat_map(|data| data.split(|c: char| ",^()=&|:?".contains(c)))
+                    .map(str::trim)
+                    .collect()
+            });
+            if mentioned.contains(context) {
                 continue;
             }
             let Some(span) = p.source() else { continue };
@@ -624,6 +656,26 @@ impl<'a> LangScan<'a> {
             );
         }
     }
+}
+
+/// The bytes `$`, `h` and `p` among the (up to) eight bytes of `word`: the top bit of byte `j` of the
+/// result is set when `word[j]` is one of them. Skipping to these bytes is what keeps the scan cheap.
+fn interesting_bytes(word: &[u8]) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // The top bit of each byte of `x` that is zero (exact: no carry crosses a byte).
+    fn zero_bytes(x: u64) -> u64 {
+        !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+    }
+    let mut buf = [0u8; 8];
+    let n = word.len().min(8);
+    buf[..n].copy_from_slice(&word[..n]);
+    let x = u64::from_le_bytes(buf);
+    let found = zero_bytes(x ^ (LO * u64::from(b'$')))
+        | zero_bytes(x ^ (LO * u64::from(b'h')))
+        | zero_bytes(x ^ (LO * u64::from(b'p')));
+    // The padding of a short word is zero bytes, never one of the three.
+    found
 }
 
 /// The closest known name within an edit distance of a third of its length (at least 1).
@@ -658,6 +710,32 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interesting_bytes_are_exactly_dollar_h_and_p() {
+        let words: [&[u8]; 11] = [
+            b"",
+            b"$",
+            b"12345678",
+            b"1234567$",
+            b"h2345678",
+            b"123p5678",
+            b"ABCDEFGH",
+            b"HPhp$$$$",
+            b"$h",
+            b"\x00\x01#%&\x7f~|",
+            b"\x00$\x00h\x01p\x80\xff",
+        ];
+        for word in words {
+            let want: u64 = word
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| matches!(c, b'$' | b'h' | b'p'))
+                .map(|(j, _)| 0x80u64 << (8 * j))
+                .sum();
+            assert_eq!(interesting_bytes(word), want, "{word:?}");
+        }
+    }
 
     #[test]
     fn suggestions() {

@@ -11,6 +11,7 @@
 
 mod features;
 mod goto;
+mod hash;
 mod lang;
 mod parking;
 mod reach;

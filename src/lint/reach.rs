@@ -1,13 +1,13 @@
 //! Priorities that can never run: after an unconditional `Goto` or `Hangup` (or a `GotoIf` whose both
 //! branches jump), with nothing jumping to them.
 
+use super::hash::Fx;
 use super::target::{self, is_dynamic};
 use super::{Jump, UNREACHABLE_PRIORITY};
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::model::{Extension, Priority};
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
     let dp = &config.dialplan;
@@ -104,32 +104,6 @@ fn check_extension<'a>(
         i += run;
     }
 }
-
-/// A small fast hasher for the target sets (FxHash's multiply-rotate); the sets are only looked up, never
-/// iterated into output.
-#[derive(Clone, Copy, Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Fx = BuildHasherDefault<FxHasher>;
 
 /// Every literal jump target in the dialplan, by target context, and where a dynamic jump could land. All
 /// names are borrowed from the dialplan.
