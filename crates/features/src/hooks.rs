@@ -23,6 +23,8 @@ pub const MAX_HOOK_CODE_LEN: usize = 11;
 pub enum Feature {
     Builtin(BuiltinFeature),
     Dynamic(DynamicFeature),
+    /// A transferer's key while its attended transfer runs (`atxferabort`, `atxfercomplete`, …).
+    Atxfer(crate::module::transfer::attended::AtxferKey),
 }
 
 /// An applicationmap item as armed on a channel: run `app(app_data)` on the side `activate_on` names.
@@ -196,7 +198,7 @@ pub fn dynamic_features(cfg: &FeaturesConfig, value: &str, channel: &str) -> Dyn
     // A sorted container that allows duplicates: stable sort by name, ignoring case.
     named.sort_by_key(|h| match &h.feature {
         Feature::Dynamic(d) => d.name.to_ascii_lowercase(),
-        Feature::Builtin(_) => String::new(),
+        Feature::Builtin(_) | Feature::Atxfer(_) => String::new(),
     });
     out.hooks = named;
     out

@@ -34,6 +34,7 @@ pub mod ringing;
 pub mod show;
 #[cfg(test)]
 mod testutil;
+pub mod transfer;
 
 pub use config::{
     ActivateOn, ApplicationMapItem, BuiltinFeature, FeatureGroup, FeatureGroupItem, FeatureMap,

@@ -29,6 +29,10 @@ exten => 105,1,Set(BRIDGE_FEATURES=Kz)
 exten => 106,1,Dial(Local/short@callee/n,,Kg)
  same => n,Dial(Local/bob@callee/n)
 exten => 107,1,Dial(Local/bob@callee/n)
+exten => 108,1,Dial(Local/bob@callee/n,,T)
+exten => 200,1,Answer()
+ same => n,Wait(30)
+exten => 201,1,Wait(30)
 
 [callee]
 exten => bob,1,Answer()
@@ -77,9 +81,14 @@ enum Parking {
 
 /// Runs one call from a phone that presses `keys` 1 s after it is up, to `exten@in`.
 fn run(exten: &str, keys: &str, parking: Parking) -> Vec<Event> {
+    run_with(exten, keys, parking, FEATURES)
+}
+
+/// [`run`] with another features.conf.
+fn run_with(exten: &str, keys: &str, parking: Parking, features_conf: &str) -> Vec<Event> {
     let files = MemorySource::new()
         .with("extensions.conf", EXTENSIONS)
-        .with("features.conf", FEATURES);
+        .with("features.conf", features_conf);
     let mut sources = SourceMap::new();
     let ext = conf::load(&mut sources, &files, Path::new("extensions.conf"));
     let mut dp = Dialplan::new();
@@ -224,28 +233,127 @@ fn a_dead_end_is_flushed_at_once() {
 }
 
 #[test]
-fn blindxfer_shadows_parkcall_and_is_reported() {
+fn blindxfer_shadows_parkcall_and_takes_the_digits_as_a_target() {
     let ev = run("102", "#72", Parking::Loaded);
-    let d = diagnostics(&ev);
-    // At the join: '#' (blindxfer, from T) shadows '#72'. At '#': blind transfer, not simulated yet.
+    // At the join: '#' (blindxfer, from T) shadows '#72'.
     assert_eq!(
-        d,
-        [
-            (0, "features/shadowed-code".to_string()),
-            (1200, "features/not-simulated".to_string()),
-        ]
+        diagnostics(&ev),
+        [(0, "features/shadowed-code".to_string())]
     );
     assert!(parks(&ev).is_empty());
-    // 7 and 2 then pass straight through.
+    // '#' starts a blind transfer: 7 stops the announcement, 2 follows; 72@in does not exist.
+    assert!(dtmf(&ev, BOB2).is_empty(), "the digits are the transfer's");
+    let lines = verbose_lines(&ev);
+    let expected = [
+        "Channel PJSIP/outside-00000000: Started DTMF blind transfer.",
+        "Channel PJSIP/outside-00000000: Dialed '72@in' does not exist.",
+        "Channel PJSIP/outside-00000000: Dialed no digits.",
+        "Channel PJSIP/outside-00000000: Dialed no digits.",
+    ];
+    let got: Vec<&str> = lines
+        .iter()
+        .map(|(_, l)| l.as_str())
+        .filter(|l| l.contains("Started DTMF") || l.contains("Dialed"))
+        .collect();
+    assert_eq!(got, expected);
+    // Three attempts: two retry sounds, then the invalid sound, then the peer is taken off hold.
+    let prompts: Vec<String> = played(&ev, CALLER);
     assert_eq!(
-        dtmf(&ev, BOB2),
-        expect(&[
-            (1450, "DTMFBegin", "7"),
-            (1550, "DTMFEnd", "7"),
-            (1800, "DTMFBegin", "2"),
-            (1900, "DTMFEnd", "2"),
-        ])
+        prompts,
+        [
+            "pbx-transfer",
+            "pbx-invalid",
+            "pbx-invalid",
+            "privacy-incorrect"
+        ]
     );
+    assert_eq!(count(&ev, "Hold"), 1);
+    assert_eq!(count(&ev, "Unhold"), 1);
+    assert_eq!(count(&ev, "BlindTransfer"), 0, "no target, no transfer");
+}
+
+const ATXFER: &str = "[general]\natxfernoanswertimeout => 5\n[featuremap]\natxfer => *2\n";
+
+#[test]
+fn an_attended_transfer_aborted_goes_back_to_the_peer() {
+    let ev = run_with("108", "*2W200WWW*1", Parking::Loaded, ATXFER);
+    let lines = verbose_lines(&ev);
+    assert!(lines
+        .iter()
+        .any(|(_, l)| l == "Channel PJSIP/outside-00000000: Started DTMF attended transfer."));
+    // The target answered (Consulting); *1 aborts: the fail sound, back with the peer, off hold.
+    assert_eq!(played(&ev, CALLER), ["pbx-transfer", "beeperr"]);
+    assert_eq!(count(&ev, "Unhold"), 1);
+    assert_eq!(count(&ev, "AttendedTransfer"), 0);
+    let target = "Local/200@in-00000001;1";
+    assert!(
+        ev.iter().any(|e| e
+            .fields()
+            .is_some_and(|f| f.name == "Hangup" && f.get("Channel") == Some(target))),
+        "the target is hung up when its bridge goes"
+    );
+    // The caller is back in its first bridge and bob hears the caller again.
+    let joined: Vec<&str> = lines
+        .iter()
+        .map(|(_, l)| l.as_str())
+        .filter(|l| l.starts_with("Channel PJSIP/outside-00000000 joined"))
+        .collect();
+    assert_eq!(joined.len(), 3, "{joined:?}");
+    assert_eq!(joined[0], joined[2]);
+}
+
+#[test]
+fn an_unanswered_attended_transfer_times_out() {
+    let ev = run_with("108", "*2W201", Parking::Loaded, ATXFER);
+    // 201 never answers: atxfernoanswertimeout (5 s) after the call started, the fail sound and back.
+    let fail: Vec<u64> = ev
+        .iter()
+        .filter_map(|e| {
+            let f = e.fields()?;
+            (f.name == "DialsimPlayback" && f.get("Prompt") == Some("beeperr"))
+                .then_some(e.time.as_millis() as u64)
+        })
+        .collect();
+    let started = ev
+        .iter()
+        .find_map(|e| {
+            let f = e.fields()?;
+            (f.name == "Newchannel" && f.get("Channel") == Some("Local/201@in-00000001;1"))
+                .then_some(e.time.as_millis() as u64)
+        })
+        .expect("the target is called");
+    assert_eq!(fail, [started + 5000]);
+    assert_eq!(count(&ev, "AttendedTransfer"), 0);
+}
+
+/// The verbose lines, with their times.
+fn verbose_lines(events: &[Event]) -> Vec<(u64, String)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Log(l) => Some((e.time.as_millis() as u64, l.text.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The prompts played on `channel`, in order.
+fn played(events: &[Event], channel: &str) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let f = e.fields()?;
+            (f.name == "DialsimPlayback" && f.get("Channel") == Some(channel))
+                .then(|| f.get("Prompt").unwrap_or("").to_string())
+        })
+        .collect()
+}
+
+fn count(events: &[Event], name: &str) -> usize {
+    events
+        .iter()
+        .filter(|e| e.fields().is_some_and(|f| f.name == name))
+        .count()
 }
 
 #[test]

@@ -80,6 +80,17 @@ pub struct Bridge {
     pub delegate: Option<Rc<dyn BridgeDelegate>>,
     /// Destroy (with `BridgeDestroy`) when the last member leaves.
     pub destroy_when_empty: bool,
+    /// Whether a member hanging up dissolves a basic bridge (Asterisk's `DISSOLVE_HANGUP` flag).
+    pub dissolve: Dissolve,
+}
+
+/// Whether a member's hangup dissolves a basic bridge: normally it does; a basic bridge with the attended
+/// transfer personality does not (`TRANSFER_FLAGS` lack `AST_BRIDGE_FLAG_DISSOLVE_HANGUP`), nor is it
+/// destroyed when it empties (the transfer holds a reference and destroys it itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dissolve {
+    OnHangup,
+    Never,
 }
 
 /// A request to a member's bridge loop.
@@ -135,6 +146,7 @@ impl Engine {
                     members: Vec::new(),
                     delegate,
                     destroy_when_empty: kind == BridgeKind::Basic,
+                    dissolve: Dissolve::OnHangup,
                 },
             );
             id
@@ -146,6 +158,24 @@ impl Engine {
     /// Reads a bridge.
     pub fn with_bridge<R>(&self, id: BridgeId, f: impl FnOnce(&Bridge) -> R) -> Option<R> {
         self.inner.bridges.borrow().list.get(&id.0).map(f)
+    }
+
+    /// Replaces a bridge's delegate (a personality change, e.g. an attended transfer); returns the old one.
+    pub fn set_bridge_delegate(
+        &self,
+        id: BridgeId,
+        delegate: Option<Rc<dyn BridgeDelegate>>,
+    ) -> Option<Rc<dyn BridgeDelegate>> {
+        let mut b = self.inner.bridges.borrow_mut();
+        let br = b.list.get_mut(&id.0)?;
+        std::mem::replace(&mut br.delegate, delegate)
+    }
+
+    /// Sets whether a member's hangup dissolves the bridge.
+    pub fn set_bridge_dissolve(&self, id: BridgeId, dissolve: Dissolve) {
+        if let Some(br) = self.inner.bridges.borrow_mut().list.get_mut(&id.0) {
+            br.dissolve = dissolve;
+        }
     }
 
     /// The bridge a channel is in.
@@ -313,8 +343,9 @@ impl Engine {
     /// destroyed; a hangup dissolves a basic bridge (the others are kicked).
     fn bridge_pull(&self, chan: ChannelId, why: LeaveReason, moving: bool) -> Option<BridgeId> {
         let id = self.bridge_of(chan)?;
-        let (kind, members, delegate) =
-            self.with_bridge(id, |b| (b.kind, b.members.clone(), b.delegate.clone()))?;
+        let (kind, members, delegate, dissolve) = self.with_bridge(id, |b| {
+            (b.kind, b.members.clone(), b.delegate.clone(), b.dissolve)
+        })?;
         let mut hooks = None;
         if let Some(m) = self.inner.bridges.borrow_mut().members.remove(&chan) {
             hooks = m.hooks;
@@ -345,7 +376,8 @@ impl Engine {
             d.left(self, id, chan, why);
         }
         let remaining = self.bridge_members(id);
-        if kind == BridgeKind::Basic && why == LeaveReason::Hangup {
+        if kind == BridgeKind::Basic && why == LeaveReason::Hangup && dissolve == Dissolve::OnHangup
+        {
             for m in &remaining {
                 self.request(*m, Request::Dissolved);
             }
@@ -360,10 +392,9 @@ impl Engine {
     fn destroy_if_unreferenced(&self, id: BridgeId) {
         let unreferenced = {
             let b = self.inner.bridges.borrow();
-            b.list
-                .get(&id.0)
-                .is_some_and(|br| br.destroy_when_empty && br.members.is_empty())
-                && !b.held.values().any(|&h| h == id)
+            b.list.get(&id.0).is_some_and(|br| {
+                br.destroy_when_empty && br.dissolve == Dissolve::OnHangup && br.members.is_empty()
+            }) && !b.held.values().any(|&h| h == id)
         };
         if unreferenced {
             self.bridge_event("BridgeDestroy", id, None);

@@ -50,7 +50,7 @@ pub mod stepper;
 pub mod subst;
 pub mod vars;
 
-pub use bridge::{BridgeId, BridgeKind, LeaveReason};
+pub use bridge::{BridgeId, BridgeKind, Dissolve, LeaveReason};
 pub use channel::{Channel, ChannelId, ChannelState, Control, Frame, Interrupt, Location, Party};
 pub use event::{Event, EventBody, EventBus, Fields, Interest, Recorder, Subscriber};
 pub use ext::{

@@ -1,4 +1,5 @@
 //! The features' own actions: disconnect, and a stand-in for the features dialsim does not simulate yet.
+//! (Blind and attended transfer are `super::transfer`.)
 //! (parkcall is registered by the parking module.)
 
 use super::codes;
@@ -47,8 +48,8 @@ impl FeatureAction for Disconnect {
     }
 }
 
-/// A feature whose behaviour dialsim does not simulate yet (blind and attended transfer, automixmon,
-/// applicationmap items): the code is consumed as in Asterisk, a `features/not-simulated` diagnostic says so,
+/// A feature whose behaviour dialsim does not simulate yet (automixmon, applicationmap items; blind and
+/// attended transfer are [`super::transfer`], this stand-in is only their fallback): the code is consumed as in Asterisk, a `features/not-simulated` diagnostic says so,
 /// and the channel stays in the call.
 pub struct NotSimulated {
     what: String,

@@ -193,5 +193,6 @@ fn feature_name(feature: &Feature) -> String {
     match feature {
         Feature::Builtin(f) => f.option_name().to_string(),
         Feature::Dynamic(d) => format!("applicationmap item '{}'", d.name),
+        Feature::Atxfer(k) => k.option_name().to_string(),
     }
 }

@@ -4,7 +4,10 @@
 
 use super::actions::{builtin_action, NotSimulated};
 use super::explain::UnarmedWatch;
+use super::transfer::attended::{AttendedTransfer, AtxferKeyAction};
+use super::transfer::blind::BlindTransfer;
 use super::FeaturesModule;
+use crate::config::BuiltinFeature;
 use crate::hooks::{Feature, Hook, HookSet};
 use crate::matcher::{DtmfAction, FeatureMatcher};
 use dialplan::engine::{ChannelId, DtmfHooks, Engine, FeatureAction, HookAction};
@@ -40,11 +43,18 @@ impl ChannelHooks {
     /// What runs when `hook` matches: a registered handler, the built-in one, or a "not simulated" note.
     fn action_for(&self, hook: &Hook) -> Rc<dyn FeatureAction> {
         match &hook.feature {
+            Feature::Builtin(BuiltinFeature::BlindTransfer) => Rc::new(BlindTransfer {
+                module: self.module.clone(),
+            }),
+            Feature::Builtin(BuiltinFeature::AttendedTransfer) => Rc::new(AttendedTransfer {
+                module: self.module.clone(),
+            }),
             Feature::Builtin(f) => self
                 .module
                 .registered_action(*f)
                 .unwrap_or_else(|| builtin_action(*f, &hook.code)),
             Feature::Dynamic(d) => Rc::new(NotSimulated::dynamic(d, &hook.code)),
+            Feature::Atxfer(key) => Rc::new(AtxferKeyAction { key: *key }),
         }
     }
 

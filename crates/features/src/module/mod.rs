@@ -11,15 +11,17 @@
 //!   adapter around the [`crate::FeatureMatcher`] (see [`hooks`]).
 //! - **Actions.** What a matched code runs: parkcall is whatever another module registered
 //!   ([`FeaturesModule::register_action`]; res_parking does, as it registers its handler with Asterisk's
-//!   core); disconnect is built in ([`actions`]); blind/attended transfer, automixmon and applicationmap
-//!   items are not simulated yet: pressing them produces a `features/not-simulated` diagnostic and the call
-//!   goes on.
+//!   core); disconnect is built in ([`actions`]); blind and attended transfer are [`transfer`] (a transfer
+//!   to a parking extension goes through the parking provider's [`transfer::TransferPark`]); automixmon
+//!   and applicationmap items are not simulated yet: pressing them produces a `features/not-simulated`
+//!   diagnostic and the call goes on.
 //! - **Explanations** ([`explain`]): a feature code pressed on a channel that was not armed with it (Dial
 //!   without `k`), parking unavailable, codes shadowed by shorter ones.
 
 pub mod actions;
 pub mod explain;
 pub mod hooks;
+pub mod transfer;
 
 use crate::config::{BuiltinFeature, FeaturesConfig};
 use crate::hooks::{arm_basic_bridge_hooks, ArmRequest, Handlers};
@@ -93,6 +95,10 @@ struct Inner {
     /// The configuration in force (a reload of features.conf replaces it).
     config: RefCell<Rc<FeaturesConfig>>,
     actions: RefCell<BTreeMap<BuiltinFeature, Rc<dyn FeatureAction>>>,
+    /// The parking provider's side of transfers, once registered.
+    transfer_park: RefCell<Option<Rc<dyn transfer::TransferPark>>>,
+    /// Bridges with an attended transfer running (Asterisk's merge inhibition).
+    in_transfer: RefCell<std::collections::BTreeSet<BridgeId>>,
 }
 
 impl FeaturesModule {
@@ -102,6 +108,8 @@ impl FeaturesModule {
             inner: Rc::new(Inner {
                 config: RefCell::new(Rc::new(config)),
                 actions: RefCell::new(BTreeMap::new()),
+                transfer_park: RefCell::new(None),
+                in_transfer: RefCell::new(Default::default()),
             }),
         }
     }
@@ -131,6 +139,31 @@ impl FeaturesModule {
     /// The registered handler of `feature`, if another module registered one.
     pub fn registered_action(&self, feature: BuiltinFeature) -> Option<Rc<dyn FeatureAction>> {
         self.inner.actions.borrow().get(&feature).cloned()
+    }
+
+    /// Registers the parking provider's side of transfers (res_parking does at load).
+    pub fn register_transfer_park(&self, provider: Rc<dyn transfer::TransferPark>) {
+        *self.inner.transfer_park.borrow_mut() = Some(provider);
+    }
+
+    /// The parking provider's side of transfers, if one registered.
+    pub fn transfer_park(&self) -> Option<Rc<dyn transfer::TransferPark>> {
+        self.inner.transfer_park.borrow().clone()
+    }
+
+    /// Whether an attended transfer runs on `bridge`.
+    pub fn bridge_in_transfer(&self, bridge: BridgeId) -> bool {
+        self.inner.in_transfer.borrow().contains(&bridge)
+    }
+
+    /// Marks (or unmarks) `bridge` as having an attended transfer running.
+    pub fn set_bridge_in_transfer(&self, bridge: BridgeId, running: bool) {
+        let mut set = self.inner.in_transfer.borrow_mut();
+        if running {
+            set.insert(bridge);
+        } else {
+            set.remove(&bridge);
+        }
     }
 
     /// Which builtins have a handler: every one but parkcall is Asterisk's own; parkcall only once a parking
@@ -228,6 +261,15 @@ impl BridgeFeatures for FeaturesModule {
         let Some(name) = engine.chan_name(chan) else {
             return Ok(None);
         };
+        // A transferer whose attended transfer runs has only the transfer keys.
+        if let Some(keys) = transfer::attended::transferer_hooks(engine, chan) {
+            return Ok(Some(Box::new(hooks::ChannelHooks::new(
+                self.clone(),
+                keys,
+                self.config().general.feature_digit_timeout(),
+                None,
+            ))));
+        }
         let permissions = channel_permissions(engine, chan);
         let dynamic = engine.get_var(chan, "DYNAMIC_FEATURES").unwrap_or_default();
         let handlers = self.handlers();

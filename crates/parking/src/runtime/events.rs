@@ -17,6 +17,8 @@ pub enum ParkingEvent {
     TimeOut,
     GiveUp,
     UnParked,
+    /// A channel took a parked channel's place (an attended transfer to a parking extension completed).
+    Swap,
 }
 
 impl ParkingEvent {
@@ -26,6 +28,7 @@ impl ParkingEvent {
             ParkingEvent::TimeOut => "ParkedCallTimeOut",
             ParkingEvent::GiveUp => "ParkedCallGiveUp",
             ParkingEvent::UnParked => "UnParkedCall",
+            ParkingEvent::Swap => "ParkedCallSwap",
         }
     }
 }

@@ -12,7 +12,8 @@
 //! timeout structure** served by one timer task per lot ([`timeout`]), never a sleeping task per call.
 //!
 //! - [`park`]: what every way into a lot shares (choosing the lot, generating the parked user, events);
-//! - [`one_touch`]: the parkcall feature; [`park_app`]: `Park()`; [`parked_call_app`]: `ParkedCall()`;
+//! - [`one_touch`]: the parkcall feature; [`transfer`]: blind transfers to a parking extension and the
+//!   swap after an attended one; [`park_app`]: `Park()`; [`parked_call_app`]: `ParkedCall()`;
 //! - [`events`]: the AMI parking events and music on hold; [`say`]: saying a space as digits;
 //! - [`explain`]: dialsim's explanations for what parking does silently;
 //! - [`reload`]: a new configuration while calls are parked.
@@ -33,6 +34,7 @@ pub mod parked_call_app;
 pub mod reload;
 pub mod say;
 pub mod timeout;
+pub mod transfer;
 
 use crate::config::{LotConfig, ParkingConfig};
 use crate::show::{show_all, show_lot, LotMode, LotView, ParkedCallView};
@@ -316,6 +318,9 @@ impl Module for ParkingModule {
                     module: self.clone(),
                 }),
             );
+            features.register_transfer_park(Rc::new(transfer::TransferParking {
+                module: self.clone(),
+            }));
         }
         Ok(())
     }
