@@ -671,11 +671,10 @@ fn interesting_bytes(word: &[u8]) -> u64 {
     let n = word.len().min(8);
     buf[..n].copy_from_slice(&word[..n]);
     let x = u64::from_le_bytes(buf);
-    let found = zero_bytes(x ^ (LO * u64::from(b'$')))
-        | zero_bytes(x ^ (LO * u64::from(b'h')))
-        | zero_bytes(x ^ (LO * u64::from(b'p')));
     // The padding of a short word is zero bytes, never one of the three.
-    found
+    zero_bytes(x ^ (LO * u64::from(b'$')))
+        | zero_bytes(x ^ (LO * u64::from(b'h')))
+        | zero_bytes(x ^ (LO * u64::from(b'p')))
 }
 
 /// The closest known name within an edit distance of a third of its length (at least 1).

@@ -109,3 +109,52 @@ fn hang_up(engine: &Engine, chan: ChannelId, cause: i32) {
     }
     engine.soft_hangup(chan);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::Simulation;
+
+    #[test]
+    fn a_regex_hangs_up_every_matching_channel_newest_first() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("dialplan-examples/parking/reload");
+        let scenario = r#"
+[[calls]]
+from = "PJSIP/bob"
+to = "700@internal"
+
+[[calls]]
+at = "1s"
+from = "PJSIP/carol"
+to = "700@internal"
+
+[[calls]]
+at = "2s"
+from = "PJSIP/dave"
+to = "700@internal"
+
+[[actions]]
+at = "5s"
+ami = { Action = "Hangup", Channel = "/^PJSIP/(bob|carol)-/", ActionID = "h" }
+"#;
+        let run = Simulation::from_toml("x.toml", scenario, &dir)
+            .unwrap()
+            .run()
+            .unwrap();
+        let reply = run
+            .events_named("DialsimAmi")
+            .find_map(|e| e.fields().and_then(|f| f.get("Reply")).map(str::to_string))
+            .unwrap();
+        assert_eq!(
+            reply,
+            "Response: Success\r\nActionID: h\r\nEventList: start\r\nMessage: Channels hung up will follow\r\n\r\n\
+             Event: ChannelHungup\r\nChannel: PJSIP/carol-00000001\r\nActionID: h\r\n\r\n\
+             Event: ChannelHungup\r\nChannel: PJSIP/bob-00000000\r\nActionID: h\r\n\r\n\
+             Event: ChannelsHungupListComplete\r\nActionID: h\r\nEventList: Complete\r\nListItems: 2\r\n\r\n"
+        );
+        run.assert(
+            "[[expect]]\nlog = \"Manager 'dialsim' from 127.0.0.1, hanging up channel: PJSIP/carol-00000001\"\n\
+             [[expect]]\nevent = \"ParkedCallGiveUp\"\nfields = { ParkeeChannel = \"PJSIP/dave\" }\nnever = true\n",
+        );
+    }
+}
