@@ -192,6 +192,11 @@ impl Module for FeaturesModule {
 
     fn load(&self, engine: &Engine) -> Result<(), Vec<dialplan::diag::LogLine>> {
         engine.set_bridge_features(Rc::new(self.clone()));
+        let config = std::sync::Arc::new(self.config().clone());
+        engine.register_function(Box::new(crate::functions::FeatureFn {
+            config: config.clone(),
+        }));
+        engine.register_function(Box::new(crate::functions::FeatureMapFn { config }));
         Ok(())
     }
 }
@@ -207,6 +212,7 @@ impl BridgeFeatures for FeaturesModule {
         }
         add_channel_permissions(engine, caller, df.caller);
         add_channel_permissions(engine, callee, df.callee);
+        crate::functions::inherit(engine, caller, callee);
         set_dial_side(engine, caller, DialSide::Caller);
         set_dial_side(engine, callee, DialSide::Callee);
     }
@@ -224,10 +230,13 @@ impl BridgeFeatures for FeaturesModule {
         let dynamic = engine.get_var(chan, "DYNAMIC_FEATURES").unwrap_or_default();
         let handlers = self.handlers();
         let config = self.config();
+        // `FEATUREMAP()`/`FEATURE()` may have given the channel codes and a digit timeout of its own.
+        let featuremap = crate::functions::channel_featuremap(engine, chan, config);
+        let general = crate::functions::channel_general(engine, chan, config);
         let armed = arm_basic_bridge_hooks(&ArmRequest {
             channel: &name,
             permissions,
-            featuremap: &config.featuremap,
+            featuremap: &featuremap,
             config,
             dynamic_features: &dynamic,
             handlers,
@@ -250,7 +259,7 @@ impl BridgeFeatures for FeaturesModule {
         Ok(Some(Box::new(hooks::ChannelHooks::new(
             self.clone(),
             armed.hooks,
-            config.general.feature_digit_timeout(),
+            general.feature_digit_timeout(),
             watch,
         ))))
     }
