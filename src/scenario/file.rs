@@ -298,12 +298,12 @@ fn build(raw: &RawScenario, origin: &Origin, p: &mut Problems<'_>) -> Scenario {
     }
     if let Some(tz) = &raw.timezone {
         let name = tz.get_ref();
-        if ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z"].contains(&name.as_str()) {
+        if dialplan::timing::Zone::named(name).is_some() {
             s.timezone = name.clone();
         } else {
             p.push(
                 Some(tz.span()),
-                format!("timezone '{name}' is not supported: dialsim models only UTC"),
+                format!("unknown timezone '{name}': use an IANA name such as 'Europe/Paris' or a POSIX TZ string"),
             );
         }
     }

@@ -127,6 +127,7 @@ pub fn build(
             epoch: scenario.epoch,
             max_steps: scenario.max_steps,
             seed: scenario.seed,
+            timezone: dialplan::timing::Zone::named(&scenario.timezone).unwrap_or_default(),
         },
         Box::new(dialplan),
     );

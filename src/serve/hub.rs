@@ -69,6 +69,7 @@ pub fn run(setup: HubSetup, mut requests: mpsc::Receiver<Request>) -> std::io::R
             epoch,
             max_steps: scenario.max_steps,
             seed: scenario.seed,
+            timezone: dialplan::timing::Zone::named(&scenario.timezone).unwrap_or_default(),
         },
         Box::new(dialplan),
     );

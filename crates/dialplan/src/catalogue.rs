@@ -16,7 +16,7 @@ pub enum Status {
 /// Applications with a gap.
 const APP_GAPS: &[(&str, &str)] = &[
     ("BackGround", "option `m` listens to every digit, not only those that can start an extension; `l` (language) is ignored"),
-    ("Dial", "options `L()`, `U()`, `b()`, `B()`, `F`, `S` are accepted but not acted on; the URL is ignored"),
+    ("Dial", "`L()` with a warning ends the call at the limit but plays no warnings or `LIMIT_*_FILE` sounds; the URL is ignored"),
     ("Echo", "no audio: only the timing (it ends on `#` or hang-up)"),
     ("Playback", "`say`/`mix` options play the text as a file name"),
     ("PlayTones", "no tones are generated"),
@@ -30,12 +30,12 @@ const APP_GAPS: &[(&str, &str)] = &[
 
 /// Functions with a gap.
 const FUNCTION_GAPS: &[(&str, &str)] = &[
+    ("CONNECTEDLINE", "`all`, `name`, `num`, their `-valid` flags and the presentations (read) are simulated; `source`, `priv-…`, `tag`, `ton`, subaddresses, charsets, plans and writing presentations are not"),
     ("CALLERID", "`ani`, `dnid`, `rdnis`, subaddresses, tags and presentation items are not simulated"),
-    ("CHANNEL", "only the items a simulation has (name, state, uniqueid, linkedid, language, musicclass, parkinglot, accountcode, exten, context, channeltype, peer, appname, appdata, checkhangup)"),
+    ("CHANNEL", "only the items a simulation has (name, state, uniqueid, linkedid, language, musicclass, parkinglot, accountcode, exten, context, channeltype, peer, appname, appdata, checkhangup, hangup_handler_push/pop/wipe)"),
     ("SORT", "equal values keep their written order (Asterisk's qsort leaves it unspecified)"),
     ("SPRINTF", "`%a`/`%A` print as `%e`"),
-    ("STRFTIME", "only UTC; another time zone is reported and UTC is used"),
-    ("STRPTIME", "only UTC; the common conversions of C's strptime"),
+    ("STRPTIME", "the common conversions of C's strptime; a local time skipped by a clock change is read with the offset before it"),
     ("IMPORT", "reads variables of channels of the same simulation only"),
 ];
 
@@ -83,7 +83,9 @@ pub fn render(apps: &[&str], functions: &[&str]) -> String {
          application reaches outside the PBX; it is registered so the dialplan runs, explains itself with \
          `run/refused-app` and the call goes on). A name that is not listed is unknown to dialsim as it is to \
          Asterisk without the module: `No application '…'` / `Function … not registered`.\n\n\
-         Modules add their own: res_parking registers `Park`, `ParkedCall` and `PARK_GET_CHANNEL`.\n\n\
+         Modules add their own: res_parking registers `Park`, `ParkedCall` and `PARK_GET_CHANNEL`; the \
+         features module registers `FEATURE` and `FEATUREMAP` (exact for Asterisk 22's options; \
+         `FEATURE(inherit)` copies to a callee when the call is bridged, not when Dial creates it).\n\n\
          This file is generated from the code (`crates/dialplan/tests/docs_catalogue.rs`).\n\n\
          ## Applications\n\n| application | status | gap |\n| --- | --- | --- |\n",
     );

@@ -3,9 +3,150 @@
 //! (`<times>,<weekdays>,<mdays>,<months>[,<timezone>]`, main/pbx_timing.c) for `IFTIME`, `GotoIfTime`,
 //! `ExecIfTime` and timed includes.
 //!
-//! dialsim models only UTC (the scenario's `timezone` must be UTC), so local time is UTC time.
+//! Local time is the scenario's time zone ([`Zone`]: an IANA name from the time zone database bundled with
+//! dialsim, so runs do not depend on the host, or a POSIX `TZ` string), as Asterisk's `ast_localtime` /
+//! `ast_mktime` (main/stdtime/localtime.c) use the system's zone; a zone a function or a time
+//! specification names overrides it, and an unknown name falls back to GMT as `ast_tzset` does.
 
 use crate::diag::{LogLevel, LogLine};
+
+/// A time zone for [`Zone::localtime`] and [`Zone::mktime`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Zone {
+    tz: jiff::tz::TimeZone,
+    /// What the zone was asked for as (`UTC` for the default).
+    name: String,
+}
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone::utc()
+    }
+}
+
+impl Zone {
+    /// UTC.
+    pub fn utc() -> Zone {
+        Zone {
+            tz: jiff::tz::TimeZone::UTC,
+            name: "UTC".to_string(),
+        }
+    }
+
+    /// `ast_tzset`'s look-up of a zone name: an IANA name (`Europe/Paris`; a leading `:` is allowed), or
+    /// else a POSIX `TZ` string (`EST5EDT,M3.2.0,M11.1.0`). `None` when neither reads.
+    pub fn named(name: &str) -> Option<Zone> {
+        let key = name.strip_prefix(':').unwrap_or(name);
+        if key.is_empty() {
+            return None;
+        }
+        let tz = jiff::tz::TimeZone::get(key).ok().or_else(|| {
+            (!name.starts_with(':'))
+                .then(|| jiff::tz::TimeZone::posix(key).ok())
+                .flatten()
+        })?;
+        Some(Zone {
+            tz,
+            name: name.to_string(),
+        })
+    }
+
+    /// The zone Asterisk uses for `name`: this zone when `name` is empty, the named zone, or GMT when the
+    /// name does not read (`ast_tzset` falls back to `gmtload`).
+    pub fn resolve(&self, name: &str) -> Zone {
+        if name.is_empty() {
+            return self.clone();
+        }
+        Zone::named(name).unwrap_or_else(|| Zone {
+            tz: jiff::tz::TimeZone::UTC,
+            name: "GMT".to_string(),
+        })
+    }
+
+    /// The name this zone was asked for as.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `ast_localtime`: broken-down local time of Unix seconds, with the offset and abbreviation in force.
+    pub fn localtime(&self, secs: i64, usec: u32) -> Tm {
+        let Ok(ts) = jiff::Timestamp::from_second(secs) else {
+            return Tm::from_unix(secs, usec);
+        };
+        let info = self.tz.to_offset_info(ts);
+        let off = info.offset().seconds();
+        let mut tm = Tm::from_unix(secs + i64::from(off), usec);
+        tm.gmtoff = off;
+        tm.isdst = info.dst().is_dst();
+        tm.abbr = if self.name == "GMT" && off == 0 {
+            Abbr::new("GMT")
+        } else {
+            Abbr::new(info.abbreviation())
+        };
+        tm
+    }
+
+    /// `ast_mktime` with `tm_isdst = -1` (what `ast_strptime` leaves): Unix seconds of a local time,
+    /// out-of-range fields normalised. A time skipped by a clock change is read with the offset before the
+    /// change, a repeated one as its first occurrence.
+    pub fn mktime(&self, tm: &Tm) -> i64 {
+        let naive = tm.to_unix();
+        let n = Tm::from_unix(naive, 0);
+        let dt = i16::try_from(n.year).ok().and_then(|y| {
+            jiff::civil::DateTime::new(
+                y,
+                (n.mon + 1) as i8,
+                n.mday as i8,
+                n.hour as i8,
+                n.min as i8,
+                n.sec as i8,
+                0,
+            )
+            .ok()
+        });
+        dt.and_then(|dt| self.tz.to_ambiguous_timestamp(dt).compatible().ok())
+            .map_or(naive, |ts| ts.as_second())
+    }
+}
+
+/// A time zone abbreviation (`CET`, `EDT`, `+0530`), stored inline so [`Tm`] stays `Copy`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Abbr {
+    bytes: [u8; 15],
+    len: u8,
+}
+
+impl Abbr {
+    /// At most 15 bytes of `s` (longer abbreviations do not exist in the database).
+    pub fn new(s: &str) -> Abbr {
+        let mut end = s.len().min(15);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut bytes = [0u8; 15];
+        bytes[..end].copy_from_slice(&s.as_bytes()[..end]);
+        Abbr {
+            bytes,
+            len: end as u8,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl Default for Abbr {
+    fn default() -> Self {
+        Abbr::new("UTC")
+    }
+}
+
+impl std::fmt::Debug for Abbr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Broken-down time (`struct tm`): `mon` 0–11, `wday` 0 = Sunday, `yday` 0–365, `year` the full year.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -19,6 +160,12 @@ pub struct Tm {
     pub wday: u32,
     pub yday: u32,
     pub usec: u32,
+    /// Seconds east of UTC (`tm_gmtoff`).
+    pub gmtoff: i32,
+    /// Daylight saving time in force (`tm_isdst`).
+    pub isdst: bool,
+    /// The zone abbreviation (`%Z`).
+    pub abbr: Abbr,
 }
 
 fn is_leap(y: i64) -> bool {
@@ -61,6 +208,9 @@ impl Tm {
             wday: (days + 4).rem_euclid(7) as u32,
             yday,
             usec,
+            gmtoff: 0,
+            isdst: false,
+            abbr: Abbr::default(),
         }
     }
 
@@ -179,7 +329,7 @@ pub fn strftime(fmt: &str, tm: &Tm) -> String {
             'P' => out.push_str(if tm.hour < 12 { "am" } else { "pm" }),
             'r' => out.push_str(&strftime("%I:%M:%S %p", tm)),
             'R' => out.push_str(&strftime("%H:%M", tm)),
-            's' => out.push_str(&tm.to_unix().to_string()),
+            's' => out.push_str(&(tm.to_unix() - i64::from(tm.gmtoff)).to_string()),
             'S' => out.push_str(&format!("{:02}", tm.sec)),
             't' => out.push('\t'),
             'T' | 'X' => out.push_str(&strftime("%H:%M:%S", tm)),
@@ -190,8 +340,12 @@ pub fn strftime(fmt: &str, tm: &Tm) -> String {
             'W' => out.push_str(&format!("{:02}", (tm.yday + 7 - (tm.wday + 6) % 7) / 7)),
             'y' => out.push_str(&format!("{:02}", tm.year.rem_euclid(100))),
             'Y' => out.push_str(&tm.year.to_string()),
-            'z' => out.push_str("+0000"),
-            'Z' => out.push_str("UTC"),
+            'z' => {
+                let off = tm.gmtoff.unsigned_abs() / 60;
+                let sign = if tm.gmtoff < 0 { '-' } else { '+' };
+                out.push_str(&format!("{sign}{:02}{:02}", off / 60, off % 60));
+            }
+            'Z' => out.push_str(tm.abbr.as_str()),
             '%' => out.push('%'),
             other => {
                 out.push('%');
@@ -505,7 +659,14 @@ impl TimeSpec {
         }
     }
 
-    /// `ast_check_timing2`: whether `tm` falls inside.
+    /// `ast_check_timing2`: whether Unix time `secs` falls inside, read in the specification's own time
+    /// zone when it names one, else in `local`.
+    pub fn matches_at(&self, secs: i64, local: &Zone) -> bool {
+        let zone = local.resolve(self.timezone.as_deref().unwrap_or(""));
+        self.matches(&zone.localtime(secs, 0))
+    }
+
+    /// Whether the broken-down time `tm` falls inside.
     pub fn matches(&self, tm: &Tm) -> bool {
         self.monthmask & (1 << tm.mon) != 0
             && self.daymask & (1 << (tm.mday - 1)) != 0
@@ -518,6 +679,74 @@ impl TimeSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_follow_daylight_saving() {
+        let paris = Zone::named("Europe/Paris").unwrap();
+        // 2024-07-01 12:00:00 UTC is 14:00 CEST; 2024-01-15 12:00 UTC is 13:00 CET.
+        let summer = paris.localtime(1_719_835_200, 0);
+        assert_eq!((summer.hour, summer.gmtoff, summer.isdst), (14, 7200, true));
+        assert_eq!(strftime("%H:%M %Z %z", &summer), "14:00 CEST +0200");
+        let winter = paris.localtime(1_705_320_000, 0);
+        assert_eq!(strftime("%H:%M %Z %z", &winter), "13:00 CET +0100");
+        // The spring change at 01:00 UTC on 2024-03-31: 00:59 UTC is 01:59 CET, 01:00 UTC is 03:00 CEST.
+        assert_eq!(
+            strftime("%H:%M", &paris.localtime(1_711_846_799, 0)),
+            "01:59"
+        );
+        assert_eq!(
+            strftime("%H:%M", &paris.localtime(1_711_846_800, 0)),
+            "03:00"
+        );
+        let ny = Zone::named("America/New_York").unwrap();
+        assert_eq!(
+            strftime("%Y-%m-%d %H:%M %Z %z %s", &ny.localtime(1_700_000_000, 0)),
+            "2023-11-14 17:13 EST -0500 1700000000"
+        );
+    }
+
+    #[test]
+    fn zone_names() {
+        assert!(Zone::named("Europe/Pariss").is_none());
+        assert!(Zone::named("").is_none());
+        let posix = Zone::named("EST5EDT,M3.2.0,M11.1.0").unwrap();
+        assert_eq!(posix.localtime(1_719_835_200, 0).hour, 8);
+        // A name that does not read is GMT, as ast_tzset falls back.
+        let local = Zone::named("Asia/Kolkata").unwrap();
+        let gmt = local.resolve("Nowhere/Land");
+        assert_eq!(strftime("%H %Z", &gmt.localtime(0, 0)), "00 GMT");
+        assert_eq!(
+            strftime("%H:%M %Z", &local.resolve("").localtime(0, 0)),
+            "05:30 IST"
+        );
+        assert_eq!(Zone::default().name(), "UTC");
+    }
+
+    #[test]
+    fn mktime_reads_local_time() {
+        let paris = Zone::named("Europe/Paris").unwrap();
+        let tm = strptime("2024-07-01 14:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+        assert_eq!(paris.mktime(&tm), 1_719_835_200);
+        assert_eq!(Zone::utc().mktime(&tm), 1_719_842_400);
+        // Skipped by the spring change: read with the offset before it (02:30 CET = 01:30 UTC).
+        let gap = strptime("2024-03-31 02:30:00", "%Y-%m-%d %H:%M:%S").unwrap();
+        assert_eq!(paris.mktime(&gap), 1_711_848_600);
+        // Repeated in autumn: the first occurrence (02:30 CEST = 00:30 UTC).
+        let fold = strptime("2024-10-27 02:30:00", "%Y-%m-%d %H:%M:%S").unwrap();
+        assert_eq!(paris.mktime(&fold), 1_729_989_000);
+    }
+
+    #[test]
+    fn specs_read_in_their_zone() {
+        let mut log = Vec::new();
+        // 2024-07-01 12:00 UTC: 14:00 in Paris, 08:00 in New York.
+        let spec = TimeSpec::parse("13:00-15:00,*,*,*", &mut log).unwrap();
+        let paris = Zone::named("Europe/Paris").unwrap();
+        assert!(spec.matches_at(1_719_835_200, &paris));
+        assert!(!spec.matches_at(1_719_835_200, &Zone::utc()));
+        let ny = TimeSpec::parse("08:00-08:30,*,*,*,America/New_York", &mut log).unwrap();
+        assert!(ny.matches_at(1_719_835_200, &paris));
+    }
 
     #[test]
     fn civil() {

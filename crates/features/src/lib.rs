@@ -25,6 +25,7 @@
 
 mod appmap;
 pub mod config;
+pub mod functions;
 pub mod hooks;
 pub mod load;
 pub mod matcher;

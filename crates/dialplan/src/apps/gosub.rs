@@ -127,6 +127,7 @@ pub fn gosub(engine: &Engine, chan: ChannelId, data: &str) -> AppResult {
             in_subroutine: s.in_subroutine,
             arguments: max,
             locals: Vec::new(),
+            special: false,
         });
         s.in_subroutine = true;
         max
@@ -212,7 +213,12 @@ impl App for Return {
         });
         engine.release_frame(chan, &frame);
         engine.set_var(chan, "GOSUB_RETVAL", Some(data));
-        Exec::Done(AppResult::Continue)
+        // The end of a subroutine the core runs: −1 stops its loop.
+        Exec::Done(if frame.special {
+            AppResult::Hangup
+        } else {
+            AppResult::Continue
+        })
     }
 }
 

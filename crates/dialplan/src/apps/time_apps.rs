@@ -6,7 +6,6 @@ use super::execif::{run_app, split_call};
 use super::goto;
 use crate::diag::LogLevel;
 use crate::engine::{App, AppResult, ChannelId, Engine, Exec};
-use crate::timing::Tm;
 
 pub struct GotoIfTime;
 pub struct ExecIfTime;
@@ -39,10 +38,10 @@ impl App for GotoIfTime {
             });
             return Exec::Done(AppResult::Hangup);
         }
-        let mut tm = engine.wall_tm();
+        let mut when = engine.wall_clock().0;
         if let Some(t) = engine.get_var(chan, "TESTTIME") {
             match crate::expr::cnum::scan_long(&t) {
-                Some((secs, _)) => tm = Tm::from_unix(secs, 0),
+                Some((secs, _)) => when = secs,
                 None => {
                     engine.log(LogLevel::Warning, "pbx_builtins.c", || {
                         "Using current time to evaluate".to_string()
@@ -52,7 +51,9 @@ impl App for GotoIfTime {
             }
         }
         let (spec, t, f) = parse_goto(data);
-        let inside = engine.build_timing(spec).is_some_and(|s| s.matches(&tm));
+        let inside = engine
+            .build_timing(spec)
+            .is_some_and(|s| s.matches_at(when, engine.time_zone()));
         let branch = if inside { t } else { f };
         Exec::Done(match branch.filter(|b| !b.is_empty()) {
             None => AppResult::Continue,

@@ -494,6 +494,10 @@ impl Engine {
                 self.set_location(chan, &loc.context, &loc.exten, loc.priority);
                 self.spawn_pbx(chan);
             }
+            _ if self.is_alive(chan) && self.setup_after_goto(chan) => {
+                self.release_bridge_ref(chan);
+                self.spawn_pbx(chan);
+            }
             _ => {
                 if self.hangupcause(chan) == 0 {
                     self.set_hangupcause(chan, super::channel::cause::NORMAL_CLEARING);

@@ -21,6 +21,8 @@ pub struct GosubFrame {
     pub arguments: usize,
     /// Variables this frame pushed (`ARGn`, `ARGC`, `LOCAL()`), newest first.
     pub locals: Vec<String>,
+    /// Pushed by a subroutine the core runs ([`Engine::run_sub`]): its `Return` ends that run.
+    pub special: bool,
 }
 
 /// A channel's Gosub stack (the `GOSUB` datastore) and its subroutine flag.
@@ -81,10 +83,15 @@ impl Engine {
         )
     }
 
-    /// The broken-down wall clock (UTC).
+    /// The broken-down wall clock in the local time zone.
     pub fn wall_tm(&self) -> Tm {
         let (s, us) = self.wall_clock();
-        Tm::from_unix(s, us)
+        self.time_zone().localtime(s, us)
+    }
+
+    /// The local time zone (the scenario's `timezone`).
+    pub fn time_zone(&self) -> &crate::timing::Zone {
+        &self.inner.config.timezone
     }
 
     /// The engine's AstDB.
@@ -95,7 +102,7 @@ impl Engine {
     /// Whether the time specification `spec` (as `GotoIfTime`/`IFTIME`/timed includes write it) matches the
     /// virtual clock; Asterisk's warnings about bad elements are logged.
     pub fn check_timing(&self, spec: &TimeSpec) -> bool {
-        spec.matches(&self.wall_tm())
+        spec.matches_at(self.wall_clock().0, self.time_zone())
     }
 
     /// Parses a time specification, logging Asterisk's warnings.

@@ -31,6 +31,7 @@
 //! - [`plan`]: the dialplan seam; [`subst`]: argument substitution;
 //! - [`stepper`]: driving a run a little at a time from outside (the step-through console).
 
+pub mod after_bridge;
 pub mod ami;
 pub mod astdb;
 pub mod bridge;
@@ -39,6 +40,7 @@ pub mod colp;
 pub mod device;
 pub mod event;
 pub mod ext;
+pub mod hangup_handlers;
 pub mod lang;
 pub mod local;
 pub mod media;
@@ -47,6 +49,7 @@ pub mod pbx;
 pub mod plan;
 pub mod sounds;
 pub mod stepper;
+pub mod sub;
 pub mod subst;
 pub mod vars;
 
@@ -81,6 +84,8 @@ pub struct EngineConfig {
     pub max_steps: u64,
     /// Seed for everything random (bridge ids).
     pub seed: u64,
+    /// The system's local time zone, as Asterisk's `ast_localtime` sees it (the scenario's `timezone`).
+    pub timezone: crate::timing::Zone,
 }
 
 impl Default for EngineConfig {
@@ -89,6 +94,7 @@ impl Default for EngineConfig {
             epoch: 1_700_000_000,
             max_steps: 100_000_000,
             seed: 1,
+            timezone: crate::timing::Zone::utc(),
         }
     }
 }
@@ -223,6 +229,7 @@ impl Engine {
             globals.set(&name, Some(&value));
         }
         let seed = config.seed;
+        plan.set_time_zone(&config.timezone);
         let engine = Engine {
             inner: Rc::new(Inner {
                 config,

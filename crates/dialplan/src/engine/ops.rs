@@ -507,6 +507,17 @@ impl Engine {
     /// `ast_hangup`: the channel is gone. A Local half first tells its peer (cause copied; `;2`'s
     /// DIALSTATUS becomes `;1`'s CHANLOCALSTATUS); then `Hangup` is published.
     pub fn hangup(&self, id: ChannelId) {
+        // `ast_hangup` runs the channel's hangup handlers first; they are dialplan, so they run in a task
+        // of their own and the hangup completes after them.
+        if self.has_hangup_handlers(id) && self.is_alive(id) {
+            self.mark_hung_up(id);
+            let e = self.clone();
+            self.spawn_local(async move {
+                e.run_hangup_handlers(id).await;
+                e.hangup(id);
+            });
+            return;
+        }
         let Some((far, cause, bridge)) = self
             .with_chan(id, |c| {
                 (!c.dead).then(|| (c.far.clone(), c.hangupcause, c.bridge))

@@ -25,7 +25,7 @@ pub const RESPONSE_TIMEOUT: Duration = Duration::from_millis(10_000);
 pub const DIGIT_TIMEOUT: Duration = Duration::from_millis(5_000);
 
 /// What one spawn did.
-enum Spawned {
+pub(crate) enum Spawned {
     /// No priority there.
     NotFound,
     /// The application ran and returned this.
@@ -267,6 +267,9 @@ impl Engine {
         if !h_ran && !limit_hit && self.exists_here(chan, "h") {
             self.run_h(chan).await;
         }
+        if !limit_hit {
+            self.run_hangup_handlers(chan).await;
+        }
         self.with_chan_mut(chan, |c| c.in_pbx = false);
         self.hangup(chan);
     }
@@ -353,7 +356,7 @@ impl Engine {
     }
 
     /// One `ast_spawn_extension`.
-    async fn spawn_one(&self, chan: ChannelId) -> Spawned {
+    pub(crate) async fn spawn_one(&self, chan: ChannelId) -> Spawned {
         let exec = {
             let plan = self.plan();
             let step = {

@@ -57,6 +57,9 @@ pub trait Plan: Any {
     /// The virtual wall clock (Unix seconds) against which `include => ctx,<times>,…` is evaluated; the
     /// engine sets it before each look-up. The default ignores it.
     fn set_wall_clock(&self, _secs: i64) {}
+
+    /// The local time zone timed includes are read in (an engine sets it once). The default ignores it.
+    fn set_time_zone(&self, _zone: &crate::timing::Zone) {}
 }
 
 /// The wall clock a dialplan's timed includes are checked against (`None` until an engine sets it: every
@@ -87,14 +90,37 @@ impl Clone for WallClock {
 
 /// `include => ctx,<times>,<weekdays>,<mdays>,<months>`: active when the time specification matches the
 /// wall clock (every include is active without a clock).
-fn include_active(include: &crate::model::Include, now: Option<i64>) -> bool {
+fn include_active(include: &crate::model::Include, now: Option<i64>, zone: &LocalZone) -> bool {
     let (Some(spec), Some(now)) = (include.timing(), now) else {
         return true;
     };
     let mut ignored = Vec::new();
     match crate::timing::TimeSpec::parse(spec, &mut ignored) {
-        Some(t) => t.matches(&crate::timing::Tm::from_unix(now, 0)),
+        Some(t) => t.matches_at(now, &zone.get()),
         None => true,
+    }
+}
+
+/// The local time zone of a dialplan's timed includes (UTC until an engine sets it). Locked so a loaded
+/// dialplan stays `Sync`; read only when a timed include is checked.
+#[derive(Debug, Default)]
+pub struct LocalZone(std::sync::RwLock<crate::timing::Zone>);
+
+impl LocalZone {
+    pub fn get(&self) -> crate::timing::Zone {
+        self.0.read().map(|z| z.clone()).unwrap_or_default()
+    }
+
+    pub fn set(&self, zone: &crate::timing::Zone) {
+        if let Ok(mut z) = self.0.write() {
+            *z = zone.clone();
+        }
+    }
+}
+
+impl Clone for LocalZone {
+    fn clone(&self) -> Self {
+        LocalZone(std::sync::RwLock::new(self.get()))
     }
 }
 
@@ -290,6 +316,10 @@ impl Plan for crate::model::Dialplan {
         self.wall_clock.set(secs);
     }
 
+    fn set_time_zone(&self, zone: &crate::timing::Zone) {
+        self.local_zone.set(zone);
+    }
+
     fn has_context(&self, context: &str) -> bool {
         self.context(context).is_some()
     }
@@ -327,7 +357,7 @@ impl crate::model::Dialplan {
                 .lookup(q, &crate::model::lookup::AllIncludesActive)
                 .found;
         }
-        let filter = |inc: &crate::model::Include| include_active(inc, now);
+        let filter = |inc: &crate::model::Include| include_active(inc, now, &self.local_zone);
         self.lookup(q, &filter).found
     }
 }

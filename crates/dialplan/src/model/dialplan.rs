@@ -161,6 +161,7 @@ pub struct Dialplan {
     pub globals: Globals,
     /// The engine's virtual wall clock, for timed includes (see `engine::plan`).
     pub(crate) wall_clock: crate::engine::plan::WallClock,
+    pub(crate) local_zone: crate::engine::plan::LocalZone,
 }
 
 impl Dialplan {

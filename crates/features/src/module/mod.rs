@@ -99,13 +99,19 @@ struct Inner {
     transfer_park: RefCell<Option<Rc<dyn transfer::TransferPark>>>,
     /// Bridges with an attended transfer running (Asterisk's merge inhibition).
     in_transfer: RefCell<std::collections::BTreeSet<BridgeId>>,
+    /// The same configuration, as `FEATURE()` and `FEATUREMAP()` read it.
+    shared: std::sync::Arc<crate::functions::LoadedFeatures>,
 }
 
 impl FeaturesModule {
     /// The module running with `config` (the loaded features.conf, or Asterisk's defaults).
     pub fn new(config: FeaturesConfig) -> FeaturesModule {
+        let shared = std::sync::Arc::new(crate::functions::LoadedFeatures::new(
+            std::sync::Arc::new(config.clone()),
+        ));
         FeaturesModule {
             inner: Rc::new(Inner {
+                shared,
                 config: RefCell::new(Rc::new(config)),
                 actions: RefCell::new(BTreeMap::new()),
                 transfer_park: RefCell::new(None),
@@ -122,6 +128,7 @@ impl FeaturesModule {
     /// A reload put `config` in force: channels joining a bridge from now on are armed with it (channels
     /// already in a bridge keep the hooks they were armed with, as in Asterisk).
     pub fn set_config(&self, config: FeaturesConfig) {
+        self.inner.shared.set(std::sync::Arc::new(config.clone()));
         *self.inner.config.borrow_mut() = Rc::new(config);
     }
 
@@ -233,6 +240,11 @@ impl Module for FeaturesModule {
 
     fn load(&self, engine: &Engine) -> Result<(), Vec<dialplan::diag::LogLine>> {
         engine.set_bridge_features(Rc::new(self.clone()));
+        let config = self.inner.shared.clone();
+        engine.register_function(Box::new(crate::functions::FeatureFn {
+            config: config.clone(),
+        }));
+        engine.register_function(Box::new(crate::functions::FeatureMapFn { config }));
         Ok(())
     }
 }
@@ -248,6 +260,7 @@ impl BridgeFeatures for FeaturesModule {
         }
         add_channel_permissions(engine, caller, df.caller);
         add_channel_permissions(engine, callee, df.callee);
+        crate::functions::inherit(engine, caller, callee);
         set_dial_side(engine, caller, DialSide::Caller);
         set_dial_side(engine, callee, DialSide::Callee);
     }
@@ -275,10 +288,13 @@ impl BridgeFeatures for FeaturesModule {
         let handlers = self.handlers();
         let config = self.config();
         let config = &*config;
+        // `FEATUREMAP()`/`FEATURE()` may have given the channel codes and a digit timeout of its own.
+        let featuremap = crate::functions::channel_featuremap(engine, chan, config);
+        let general = crate::functions::channel_general(engine, chan, config);
         let armed = arm_basic_bridge_hooks(&ArmRequest {
             channel: &name,
             permissions,
-            featuremap: &config.featuremap,
+            featuremap: &featuremap,
             config,
             dynamic_features: &dynamic,
             handlers,
@@ -301,7 +317,7 @@ impl BridgeFeatures for FeaturesModule {
         Ok(Some(Box::new(hooks::ChannelHooks::new(
             self.clone(),
             armed.hooks,
-            config.general.feature_digit_timeout(),
+            general.feature_digit_timeout(),
             watch,
         ))))
     }

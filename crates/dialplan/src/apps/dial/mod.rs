@@ -14,6 +14,7 @@
 //! call's bridge ends — unless `g` and the caller is still up, or the caller left the bridge by async goto
 //! (0, the PBX continues there).
 
+pub mod extras;
 pub mod options;
 
 use crate::diag::LogLevel;
@@ -107,6 +108,10 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         return AppResult::Hangup;
     }
     let args = parse(&data);
+    let Ok(limit) = extras::duration_setup(&engine, chan, &args.options) else {
+        return AppResult::Hangup;
+    };
+    extras::predial_caller(&engine, chan, &args.options).await;
     let mut status: &'static str = "INVALIDARGS";
     let mut num = Causes::default();
     let mut outs: Vec<Out> = Vec::new();
@@ -161,6 +166,8 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
             false,
         );
     }
+    let callees: Vec<ChannelId> = outs.iter().map(|o| o.chan).collect();
+    extras::predial_callees(&engine, chan, &callees, &args.options).await;
     // Start every call.
     let mut i = 0;
     while i < outs.len() {
@@ -256,7 +263,39 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         publish_dial(&engine, chan, peer, DialEvent::End("ANSWER"));
         return AppResult::Continue;
     }
+    if let extras::GosubOutcome::Stop {
+        status: new_status,
+        go_on,
+        dial_end,
+    } = extras::callee_gosub(&engine, chan, peer, &args.options).await
+    {
+        publish_dial(&engine, chan, peer, DialEvent::End(&dial_end));
+        if engine.interrupt(chan) != Some(Interrupt::Hangup) && !engine.is_alive(peer) {
+            let c = engine.hangupcause(peer);
+            engine.set_hangupcause(chan, c);
+        }
+        extras::set_callee_go_on(&engine, chan, peer, &args.options);
+        if engine.is_alive(peer) {
+            if engine.setup_after_goto(peer) {
+                engine.set_notify(peer, Rc::new(tokio::sync::Notify::new()));
+                engine.set_reading(peer, false);
+                engine.spawn_pbx(peer);
+            } else {
+                engine.hangup(peer);
+            }
+        }
+        let final_status = new_status.unwrap_or_else(|| status.to_string());
+        engine.set_reading(chan, false);
+        engine.set_var(chan, "DIALSTATUS", Some(&final_status));
+        let go_on = go_on || args.options.go_on;
+        return if go_on && engine.interrupt(chan).is_none() {
+            AppResult::Continue
+        } else {
+            AppResult::Hangup
+        };
+    }
     publish_dial(&engine, chan, peer, DialEvent::End("ANSWER"));
+    extras::arm_limit(&engine, chan, peer, limit);
     let mut failed = false;
     if let Some(d) = &args.options.dtmf_called {
         let d2 = d.clone();
@@ -296,6 +335,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
     if let Some(features) = engine.bridge_features() {
         features.dial_letters(&engine, chan, peer, &args.options.features);
     }
+    extras::set_callee_go_on(&engine, chan, peer, &args.options);
     let why = bridge_call(&engine, chan, peer).await;
     // end_bridge_callback
     let now = engine.now();

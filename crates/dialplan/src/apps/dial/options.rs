@@ -47,6 +47,69 @@ pub struct Options {
     pub ringback: bool,
     /// `m`: music on hold to the caller.
     pub music: bool,
+    /// `U(x[^arg…])`: a subroutine run on the callee before bridging (`^` already turned into `,`).
+    pub callee_gosub: Option<String>,
+    /// `b(context^exten^priority)`: a pre-dial handler run on each callee (`^` turned into `,`).
+    pub predial_callee: Option<String>,
+    /// `B(context^exten^priority)`: a pre-dial handler run on the caller (`^` turned into `,`).
+    pub predial_caller: Option<String>,
+    /// `F` (`Some(None)`) or `F(context^exten^priority)`: where the callee goes on when the caller hangs up.
+    pub callee_go_on: Option<Option<String>>,
+    /// `S(x)`: hang the callee up `x` seconds after the answer (the text as written).
+    pub duration_stop: Option<String>,
+    /// `L(x[:y][:z])`: the call limit (the text as written).
+    pub duration_limit: Option<String>,
+}
+
+/// `L(x[:y][:z])` as `ast_bridge_timelimit` reads it, in milliseconds: the limit, the first warning
+/// before the end, and the warning repeat interval (adjusted as Asterisk does when the first warning
+/// would come before the call starts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub timelimit: i64,
+    pub play_warning: i64,
+    pub warning_freq: i64,
+}
+
+/// Parses `L()`'s argument; `None` when the limit reads as 0 (Asterisk: `Bridge does not accept L(%s)`).
+pub fn parse_limit(text: &str) -> Option<Limit> {
+    let mut parts = text.splitn(3, ':');
+    let timelimit = i64::from(crate::expr::cnum::atoi(parts.next().unwrap_or("")));
+    let mut play_warning = parts
+        .next()
+        .map_or(0, |p| i64::from(crate::expr::cnum::atoi(p)));
+    let mut warning_freq = parts
+        .next()
+        .map_or(0, |p| i64::from(crate::expr::cnum::atoi(p)));
+    if timelimit == 0 {
+        return None;
+    }
+    let delta = play_warning - timelimit;
+    if delta > 0 {
+        if warning_freq == 0 {
+            play_warning = 0;
+        } else {
+            play_warning -= warning_freq * (1 + (delta - 1) / warning_freq);
+            if play_warning < 1 {
+                play_warning = 0;
+                warning_freq = 0;
+            }
+        }
+    }
+    Some(Limit {
+        timelimit,
+        play_warning,
+        warning_freq,
+    })
+}
+
+/// The `U()` subroutine's Gosub text: `context,s,1[(args)]`, the first field being the context (the
+/// extension `~~s~~` when the context has no `s` but has that one, as AEL writes it).
+pub fn callee_gosub_args(arg: &str, exten_s: &str) -> String {
+    match arg.split_once(',') {
+        Some((ctx, rest)) => format!("{ctx},{exten_s},1({rest})"),
+        None => format!("{arg},{exten_s},1"),
+    }
 }
 
 /// Parsed arguments of `Dial(peers[,timeout[,options[,URL]]])`.
@@ -108,6 +171,12 @@ pub fn parse_dial_options(text: &str) -> Options {
             }
             'G' => o.goto = a.map(|g| g.replace('^', ",")),
             'A' => o.announce = a,
+            'U' => o.callee_gosub = a.filter(|s| !s.is_empty()).map(|g| g.replace('^', ",")),
+            'b' => o.predial_callee = a.filter(|s| !s.is_empty()).map(|g| g.replace('^', ",")),
+            'B' => o.predial_caller = a.filter(|s| !s.is_empty()).map(|g| g.replace('^', ",")),
+            'F' => o.callee_go_on = Some(a.filter(|s| !s.is_empty())),
+            'S' => o.duration_stop = a.filter(|s| !s.is_empty()),
+            'L' => o.duration_limit = a.filter(|s| !s.is_empty()),
             _ => {}
         }
     }
@@ -170,6 +239,46 @@ mod tests {
         assert!(split_item("PJSIP/").is_none());
         let a = parse("PJSIP/a,,G(ctx^s^1)");
         assert_eq!(a.options.goto.as_deref(), Some("ctx,s,1"));
+    }
+
+    #[test]
+    fn new_options() {
+        let o = parse_dial_options("U(sub^a^b)b(pre^s^1)B(cpre^s^1)FS(30)L(60000:10000:5000)");
+        assert_eq!(o.callee_gosub.as_deref(), Some("sub,a,b"));
+        assert_eq!(o.predial_callee.as_deref(), Some("pre,s,1"));
+        assert_eq!(o.predial_caller.as_deref(), Some("cpre,s,1"));
+        assert_eq!(o.callee_go_on, Some(None));
+        assert_eq!(o.duration_stop.as_deref(), Some("30"));
+        assert_eq!(o.duration_limit.as_deref(), Some("60000:10000:5000"));
+        let o = parse_dial_options("F(ctx^s^2)U()");
+        assert_eq!(o.callee_go_on, Some(Some("ctx^s^2".to_string())));
+        assert_eq!(o.callee_gosub, None);
+        assert_eq!(callee_gosub_args("sub,a,b", "s"), "sub,s,1(a,b)");
+        assert_eq!(callee_gosub_args("sub", "~~s~~"), "sub,~~s~~,1");
+    }
+
+    #[test]
+    fn limits() {
+        assert_eq!(
+            parse_limit("60000:10000:5000"),
+            Some(Limit {
+                timelimit: 60000,
+                play_warning: 10000,
+                warning_freq: 5000
+            })
+        );
+        assert_eq!(parse_limit("0"), None);
+        assert_eq!(parse_limit("abc"), None);
+        // A first warning after the end is pulled back by whole intervals.
+        assert_eq!(
+            parse_limit("10000:25000:6000").map(|l| l.play_warning),
+            Some(7000)
+        );
+        assert_eq!(parse_limit("10000:25000").map(|l| l.play_warning), Some(0));
+        assert_eq!(
+            parse_limit("10000:12000:3000").map(|l| (l.play_warning, l.warning_freq)),
+            Some((9000, 3000))
+        );
     }
 
     #[test]

@@ -110,10 +110,32 @@ const REAL_ITEMS: &[&str] = &[
     "relaxdtmf",
     "txgain",
     "rxgain",
-    "hangup_handler_pop",
-    "hangup_handler_push",
-    "hangup_handler_wipe",
 ];
+
+/// The write-only items that edit the hangup handler stack (main/pbx_hangup_handler.c).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandlerOp {
+    /// `hangup_handler_push`: push the value.
+    Push,
+    /// `hangup_handler_pop`: pop the newest, then push the value (if any).
+    Pop,
+    /// `hangup_handler_wipe`: pop them all, then push the value (if any).
+    Wipe,
+}
+
+impl HandlerOp {
+    /// The operation an item names (case-insensitive), if it is one.
+    pub fn parse(item: &str) -> Option<HandlerOp> {
+        [
+            ("hangup_handler_push", HandlerOp::Push),
+            ("hangup_handler_pop", HandlerOp::Pop),
+            ("hangup_handler_wipe", HandlerOp::Wipe),
+        ]
+        .into_iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(item))
+        .map(|(_, op)| op)
+    }
+}
 
 pub struct ChannelFn;
 
@@ -169,6 +191,20 @@ impl Function for ChannelFn {
         ctx: &mut dyn VarContext,
         fx: &mut Effects,
     ) -> Result<(), FuncError> {
+        if let Some(op) = HandlerOp::parse(args) {
+            let Some((engine, chan)) = ctx.engine() else {
+                return Err(not_simulated(args));
+            };
+            match op {
+                HandlerOp::Push => {}
+                HandlerOp::Pop => {
+                    engine.hangup_handler_pop(chan);
+                }
+                HandlerOp::Wipe => while engine.hangup_handler_pop(chan) {},
+            }
+            engine.hangup_handler_push(chan, value);
+            return Ok(());
+        }
         match ChannelItem::parse(args) {
             Some(item) if item.writable() => {
                 if ctx.set_channel_item(item, value) {

@@ -12,6 +12,7 @@
 mod callerid;
 mod case;
 mod channel;
+mod connectedline;
 mod cut;
 mod db;
 mod dialplan_exists;
@@ -54,6 +55,7 @@ mod varfuncs;
 pub use callerid::{parse_caller_id, CallerId, CallerIdFn};
 pub use case::{ToLower, ToUpper};
 pub use channel::{ChannelFn, ChannelItem};
+pub use connectedline::ConnectedLine;
 pub use cut::{Cut, Sort};
 pub use db::{Db, DbDelete, DbExists, DbKeyCount, DbKeys};
 pub use dialplan_exists::DialplanExists;
@@ -155,6 +157,7 @@ impl FunctionRegistry {
         r.register(Box::new(Global));
         r.register(Box::new(Eval));
         r.register(Box::new(CallerIdFn));
+        r.register(Box::new(ConnectedLine));
         r.register(Box::new(ChannelFn));
         r.register(Box::new(Cut));
         r.register(Box::new(Sort));

@@ -1,31 +1,14 @@
 //! `STRFTIME([epoch][,timezone[,format]])` (funcs/func_strings.c): formats a time (default: now on the
-//! virtual clock) with C's `strftime` (default format `%c`). Only UTC is modelled: another time zone is
-//! reported and UTC is used.
+//! virtual clock) with C's `strftime` (default format `%c`) in `timezone` (default: the local zone, the
+//! scenario's; a name that does not read is GMT, as `ast_localtime` falls back).
 
 use super::util::{engine_of, log};
 use super::{split_args, Function};
 use crate::diag::LogLevel;
-use crate::expr::{codes, Effects, FuncError, VarContext};
-use crate::timing::{strftime, Tm};
+use crate::expr::{Effects, FuncError, VarContext};
+use crate::timing::strftime;
 
 pub struct StrFtime;
-
-/// Whether a time zone name is UTC for dialsim.
-pub fn is_utc(tz: &str) -> bool {
-    tz.is_empty()
-        || [
-            "UTC",
-            "Etc/UTC",
-            "GMT",
-            "Etc/GMT",
-            "Z",
-            "UCT",
-            "Universal",
-            "Zulu",
-        ]
-        .iter()
-        .any(|z| z.eq_ignore_ascii_case(tz))
-}
 
 /// `ast_get_timeval`: `sec[.usec]` as a time, or `None` (use now).
 pub fn parse_epoch(s: &str) -> Option<(i64, u32)> {
@@ -54,18 +37,14 @@ impl Function for StrFtime {
     ) -> Result<String, FuncError> {
         let a = split_args(args, 3);
         let get = |i: usize| a.get(i).map_or("", String::as_str);
+        let local = ctx.engine().map(|(e, _)| e.time_zone().clone());
         let (secs, usec) = match parse_epoch(get(0)) {
             Some(t) => t,
             None => engine_of(ctx, "STRFTIME")?.0.wall_clock(),
         };
-        if !is_utc(get(1)) {
-            fx.dialsim(
-                codes::FUNC_NOT_SIMULATED,
-                format!("time zone '{}' is not simulated: STRFTIME uses UTC", get(1)),
-            );
-        }
+        let zone = local.unwrap_or_default().resolve(get(1));
         let format = a.get(2).map_or("%c", String::as_str);
-        let out = strftime(format, &Tm::from_unix(secs, usec));
+        let out = strftime(format, &zone.localtime(secs, usec));
         if out.is_empty() {
             log(
                 fx,

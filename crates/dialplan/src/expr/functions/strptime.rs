@@ -1,11 +1,10 @@
 //! `STRPTIME(timestring,timezone,format)` (funcs/func_strings.c): the Unix time of a text read with C's
-//! `strptime`. Only UTC is modelled.
+//! `strptime`, read as local time in `timezone` (default: the local zone, the scenario's) with `ast_mktime`.
 
-use super::strftime::is_utc;
 use super::util::log;
 use super::{split_args, Function};
 use crate::diag::LogLevel;
-use crate::expr::{codes, Effects, FuncError, VarContext};
+use crate::expr::{Effects, FuncError, VarContext};
 use crate::timing::strptime;
 
 pub struct StrPtime;
@@ -18,7 +17,7 @@ impl Function for StrPtime {
     fn read(
         &self,
         args: &str,
-        _ctx: &mut dyn VarContext,
+        ctx: &mut dyn VarContext,
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
         let a = split_args(args, 3);
@@ -33,14 +32,12 @@ impl Function for StrPtime {
             );
             return Err(FuncError::Failed);
         }
-        if !is_utc(get(1)) {
-            fx.dialsim(
-                codes::FUNC_NOT_SIMULATED,
-                format!("time zone '{}' is not simulated: STRPTIME uses UTC", get(1)),
-            );
-        }
+        let local = ctx
+            .engine()
+            .map(|(e, _)| e.time_zone().clone())
+            .unwrap_or_default();
         match strptime(get(0), get(2)) {
-            Some(tm) => Ok((tm.to_unix() as i32).to_string()),
+            Some(tm) => Ok((local.resolve(get(1)).mktime(&tm) as i32).to_string()),
             None => {
                 log(
                     fx,

@@ -6,7 +6,7 @@ use super::util::{engine_of, log, scan_double};
 use super::Function;
 use crate::diag::LogLevel;
 use crate::expr::{Effects, FuncError, VarContext};
-use crate::timing::{strftime, Tm};
+use crate::timing::strftime;
 use std::time::Duration;
 
 pub struct Timeout;
@@ -79,7 +79,7 @@ impl Function for Timeout {
                     e.set_absolute_timeout(chan, Some(at));
                     let (secs, us) = e.wall_clock();
                     let when = secs * 1_000_000 + i64::from(us) + ms * 1000;
-                    let tm = Tm::from_unix(
+                    let tm = e.time_zone().localtime(
                         when.div_euclid(1_000_000),
                         when.rem_euclid(1_000_000) as u32,
                     );
