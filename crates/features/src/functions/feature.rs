@@ -8,7 +8,7 @@
 //! and leaves the value as it was.
 
 use super::{with_copy, with_copy_mut};
-use crate::config::{FeaturesConfig, General};
+use crate::config::General;
 use crate::load::parse_c_int32;
 use dialplan::diag::LogLevel;
 use dialplan::expr::functions::Function;
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn options_read_and_set() {
-        let mut g = FeaturesConfig::default().general;
+        let mut g = crate::config::FeaturesConfig::default().general;
         assert_eq!(
             general_get(&g, "featuredigittimeout").as_deref(),
             Some("1000")

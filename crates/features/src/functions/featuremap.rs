@@ -4,7 +4,7 @@
 //! basic bridge.
 
 use super::{with_copy, with_copy_mut};
-use crate::config::{BuiltinFeature, FeatureMap, FeaturesConfig};
+use crate::config::{BuiltinFeature, FeatureMap};
 use dialplan::diag::LogLevel;
 use dialplan::expr::functions::Function;
 use dialplan::expr::{Effects, FuncError, VarContext};
