@@ -144,7 +144,7 @@ pub struct Session {
     config: LoadedConfig,
     verbosity: u8,
     breakpoints: Vec<Breakpoint>,
-    course: tokio::task::JoinHandle<()>,
+    course: dialplan::engine::exec::TaskHandle,
 }
 
 /// Queues every event for the console and wakes the stepper.

@@ -1,42 +1,60 @@
-//! The wall clock for `dialsim serve`. The engine keeps tokio's paused clock, which is what makes its
-//! timings exact (every timer fires at its own millisecond); this driver only stops that clock from running
-//! ahead of the wall clock scaled by `--speed`.
+//! The wall clock for `dialsim serve`: the pacer of the engine's executor (`Pace::Held`). The engine keeps
+//! its virtual clock, which is what makes its timings exact (every timer fires at its own millisecond, in
+//! order); this pacer only stops that clock from running ahead of the wall clock scaled by `--speed`.
 //!
-//! How: while a blocking task runs, tokio does not auto-advance a paused clock. The driver alternates
-//! between waiting for the wall clock inside such a task (virtual time frozen; network requests are still
-//! served) and letting virtual time run to the point the wall clock has reached, through every engine timer
-//! on the way in order, by sleeping until that point.
+//! How: when every task of the engine waits, the executor asks the pacer how far virtual time may go. The
+//! pacer parks the engine thread until the wall clock reaches the next timer (scaled), or until a request
+//! from the network wakes the thread, and answers with the virtual time the wall clock has reached; the
+//! executor then fires, in order, every timer due by then.
 
-use dialplan::engine::Engine;
 use std::time::{Duration, Instant};
 
-/// Wall time between two catch-ups.
-const TICK: Duration = Duration::from_millis(5);
+/// The longest the engine thread sleeps at once when no timer is set.
+const MAX_WAIT: Duration = Duration::from_millis(500);
 
-/// Runs forever (until the runtime stops), keeping virtual time = wall time since start × `speed`.
-pub async fn drive(engine: Engine, speed: f64) {
-    let wall_start = Instant::now();
-    let mut next_tick = wall_start;
-    loop {
-        next_tick += TICK;
-        let target = virtual_at(next_tick.duration_since(wall_start), speed);
-        let wall_wait = tokio::task::spawn_blocking(move || {
-            let now = Instant::now();
-            if next_tick > now {
-                std::thread::sleep(next_tick - now);
-            }
-        });
-        // The gate timer bounds any auto-advance to `target`, even in the instant between the blocking
-        // task's end and this task's wake-up.
-        let gate = engine.sleep_until(target.max(engine.now()));
-        let (joined, ()) = tokio::join!(wall_wait, gate);
-        if joined.is_err() {
-            return;
+/// Virtual time = wall time since the start × `speed`.
+pub struct WallPace {
+    wall_start: Instant,
+    speed: f64,
+}
+
+impl WallPace {
+    /// Virtual time 0 is now.
+    pub fn new(speed: f64) -> WallPace {
+        WallPace {
+            wall_start: Instant::now(),
+            speed,
         }
-        // If the engine fell behind (a burst of work), skip the ticks already past.
-        let now = Instant::now();
-        if next_tick + TICK < now {
-            next_tick = now;
+    }
+
+    /// Called when every task waits, with the virtual time now and that of the next timer: waits (on the
+    /// wall clock) until that timer is due or the thread is unparked, and returns the virtual time reached.
+    pub fn hold(&mut self, now: Duration, next: Option<Duration>) -> Duration {
+        let reached = self.reached();
+        if next.is_some_and(|n| reached >= n) {
+            return reached;
+        }
+        let wait = match next {
+            Some(n) => self
+                .wall_of(n)
+                .saturating_sub(self.wall_start.elapsed())
+                .max(Duration::from_micros(100)),
+            None => MAX_WAIT,
+        };
+        std::thread::park_timeout(wait.min(MAX_WAIT));
+        self.reached().max(now)
+    }
+
+    fn reached(&self) -> Duration {
+        virtual_at(self.wall_start.elapsed(), self.speed)
+    }
+
+    /// The wall time (since the start) at which virtual time `v` is reached.
+    fn wall_of(&self, v: Duration) -> Duration {
+        if self.speed > 0.0 {
+            Duration::try_from_secs_f64(v.as_secs_f64() / self.speed).unwrap_or(Duration::MAX)
+        } else {
+            Duration::MAX
         }
     }
 }
@@ -44,4 +62,25 @@ pub async fn drive(engine: Engine, speed: f64) {
 /// The virtual time matching `wall` at `speed`, in whole milliseconds.
 fn virtual_at(wall: Duration, speed: f64) -> Duration {
     Duration::from_millis((wall.as_secs_f64() * speed * 1000.0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_due_timer_is_reached_without_waiting() {
+        let mut p = WallPace::new(1000.0);
+        std::thread::sleep(Duration::from_millis(5));
+        let t = p.hold(Duration::ZERO, Some(Duration::from_millis(1)));
+        assert!(t >= Duration::from_millis(1));
+    }
+
+    #[test]
+    fn virtual_time_follows_the_wall_clock_scaled() {
+        assert_eq!(
+            virtual_at(Duration::from_millis(10), 100.0),
+            Duration::from_secs(1)
+        );
+    }
 }

@@ -11,6 +11,7 @@ use crate::asterisk_cli::CliContext;
 use crate::config::LoadedConfig;
 use crate::scenario::devices::ScenarioDevices;
 use crate::scenario::Scenario;
+use dialplan::engine::exec::Pace;
 use dialplan::engine::{Engine, EngineConfig, Event, EventBody, Interest, Subscriber};
 use features::FeaturesModule;
 use parking::ParkingModule;
@@ -89,18 +90,14 @@ pub fn run(setup: HubSetup, mut requests: mpsc::Receiver<Request>) -> std::io::R
         running: RefCell::new(running),
     });
 
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()?;
-    let local = tokio::task::LocalSet::new();
     let e = engine.clone();
-    local.block_on(&rt, async move {
-        e.start_clock();
-        tokio::task::spawn_local(super::clock::drive(e.clone(), speed));
+    let mut pace = super::clock::WallPace::new(speed);
+    let mut hold = |now, next| pace.hold(now, next);
+    let course = async move {
         {
-            let (e, ctx, devices) = (e.clone(), cli_ctx.clone(), devices.clone());
-            tokio::task::spawn_local(async move {
+            let (e2, ctx, devices) = (e.clone(), cli_ctx.clone(), devices.clone());
+            e.spawn_local(async move {
+                let e = e2;
                 crate::scenario::runner::play_schedule(&e, &scenario, &devices, &ctx).await;
             });
         }
@@ -116,8 +113,9 @@ pub fn run(setup: HubSetup, mut requests: mpsc::Receiver<Request>) -> std::io::R
                 } => {
                     if is_waiting_originate(&message) && allowed(write, &message) {
                         // Only this session waits for the answer; the engine goes on.
-                        let (e, fanout) = (e.clone(), fanout.clone());
-                        tokio::task::spawn_local(async move {
+                        let (e2, fanout) = (e.clone(), fanout.clone());
+                        e.spawn_local(async move {
+                            let e = e2;
                             let reply = originate::run_waiting(e, message).await;
                             fanout.hold();
                             session.push_reply(reply.to_wire());
@@ -142,7 +140,8 @@ pub fn run(setup: HubSetup, mut requests: mpsc::Receiver<Request>) -> std::io::R
                 }
             }
         }
-    });
+    };
+    engine.block_on_paced(course, Pace::Held(&mut hold))?;
     Ok(())
 }
 
@@ -190,7 +189,12 @@ async fn shutdown(engine: &Engine) {
     for id in engine.channel_ids() {
         engine.soft_hangup(id);
     }
-    let _ = tokio::time::timeout(Duration::from_secs(5), engine.until_idle()).await;
+    let limit = engine.now() + Duration::from_secs(5);
+    tokio::select! {
+        biased;
+        _ = engine.until_idle() => {}
+        _ = engine.timer(limit) => {}
+    }
     engine.ami("Shutdown", "system", |f| {
         f.push("Shutdown", "Cleanly");
         f.push("Restart", "False");

@@ -4,17 +4,16 @@
 //! seam), the registries (applications, devices, bridge features), the channels, the bridges, the event bus
 //! and the clock. It is a cheap, cloneable handle (`Rc`) that every task of the run holds.
 //!
-//! **Time.** A run happens inside [`Engine::block_on`]: a tokio current-thread runtime on a *paused* clock,
-//! with a `LocalSet`. Timers fire in order, time jumps when every task waits, and nothing reads the wall
-//! clock, so two runs of the same input produce byte-identical events. Every `select!` is `biased;`.
-//! tokio's timer wheel has a resolution of 1 ms; every duration the engine uses is a whole number of
-//! milliseconds, so no rounding happens.
+//! **Time.** A run happens inside [`Engine::block_on`], on the engine's own single-threaded executor and
+//! virtual clock ([`exec`]). Timers fire in order, time jumps when every task waits, and nothing reads the
+//! wall clock, so two runs of the same input produce byte-identical events. Every `select!` is `biased;`.
+//! Timers have a resolution of 1 ms (deadlines round up); every duration the engine uses is a whole number
+//! of milliseconds, so no rounding happens.
 //!
-//! Why this is exactly deterministic: the runtime has one thread; the `LocalSet` polls woken tasks in the
-//! order they were woken; timers due at the same millisecond fire in the wheel's fixed order, which depends
-//! only on the order they were set; auto-advance moves the clock only when no task can run. Nothing else
-//! (no I/O, no threads, no randomness but the seeded [`Engine::random_u64`]) feeds the schedule, so the
-//! same input gives the same interleaving. Cross-channel effects (a frame crossing a Local pair, an answer,
+//! Why this is exactly deterministic: the executor has one thread; it polls woken tasks in the order they
+//! were woken; timers due at the same millisecond fire in the order they were set; time moves only when no
+//! task can run. Nothing else (no I/O, no threads, no randomness but the seeded [`Engine::random_u64`])
+//! feeds the schedule, so the same input gives the same interleaving. Cross-channel effects (a frame crossing a Local pair, an answer,
 //! a hangup, a bridge move) happen synchronously inside the task that causes them rather than through
 //! another task's wake-up, which keeps their order causal and independent of scheduling.
 //!
@@ -39,6 +38,7 @@ pub mod channel;
 pub mod colp;
 pub mod device;
 pub mod event;
+pub mod exec;
 pub mod ext;
 pub mod hangup_handlers;
 pub mod lang;
@@ -72,7 +72,6 @@ use std::future::Future;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::time::Duration;
-use tokio::time::Instant;
 use vars::Vars;
 
 /// Options of one engine.
@@ -150,7 +149,7 @@ pub(crate) struct Inner {
     pub(crate) bus: EventBus,
     pub(crate) globals: RefCell<Vars>,
     pub(crate) counters: RefCell<Counters>,
-    pub(crate) start: Cell<Option<Instant>>,
+    pub(crate) exec: exec::Executor,
     pub(crate) steps: Cell<u64>,
     pub(crate) prompts: RefCell<Prompts>,
     pub(crate) functions: RefCell<crate::expr::FunctionRegistry>,
@@ -246,7 +245,7 @@ impl Engine {
                     rng: seed ^ 0x9E37_79B9_7F4A_7C15,
                     ..Counters::default()
                 }),
-                start: Cell::new(None),
+                exec: exec::Executor::new(),
                 steps: Cell::new(0),
                 prompts: RefCell::new(Prompts::builtin()),
                 functions: RefCell::new(crate::expr::FunctionRegistry::with_builtins()),
@@ -263,40 +262,61 @@ impl Engine {
         &self.inner.config
     }
 
-    /// Runs `fut` to completion on a paused-clock, current-thread runtime with a `LocalSet`, the way every
-    /// simulation runs. Time starts at 0 when `fut` starts.
+    /// Runs `fut` to completion with the run's tasks on the engine's executor, the way every simulation
+    /// runs: virtual time starts at 0 and jumps to the next timer whenever every task waits. The tasks
+    /// left when `fut` is done are dropped. An error when `fut` can never finish (nothing runs and no timer
+    /// is set).
     pub fn block_on<F: Future>(&self, fut: F) -> std::io::Result<F::Output> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()?;
-        let local = tokio::task::LocalSet::new();
-        let out = local.block_on(&rt, async {
-            self.start_clock();
-            fut.await
-        });
-        Ok(out)
+        self.block_on_paced(fut, exec::Pace::Virtual)
     }
 
-    /// Sets time 0 to now (called by [`Engine::block_on`]; call it yourself when you drive the runtime).
-    pub fn start_clock(&self) {
-        self.inner.start.set(Some(Instant::now()));
+    /// [`Engine::block_on`] with virtual time moving as `pace` says (`dialsim serve` holds it to the wall
+    /// clock).
+    pub fn block_on_paced<F: Future>(
+        &self,
+        fut: F,
+        pace: exec::Pace<'_>,
+    ) -> std::io::Result<F::Output> {
+        self.inner.exec.reset();
+        let out = self.inner.exec.run(fut, pace);
+        self.inner.exec.clear();
+        out.map_err(stalled_error)
+    }
+
+    /// Drives `fut` and the run's tasks without starting a new run: the tasks and timers stay as they
+    /// are before and after (the step-through console drives a run in pieces).
+    pub fn run_piece<F: Future>(&self, fut: F) -> std::io::Result<F::Output> {
+        self.inner
+            .exec
+            .run(fut, exec::Pace::Virtual)
+            .map_err(stalled_error)
+    }
+
+    /// Drops the run's tasks and timers and sets the clock back to 0.
+    pub fn reset_run(&self) {
+        self.inner.exec.reset();
+    }
+
+    /// Spawns a task of the run; the handle tells when it has finished.
+    pub fn spawn_tracked<F>(&self, fut: F) -> exec::TaskHandle
+    where
+        F: Future<Output = ()> + 'static,
+    {
+        match self.inner.exec.spawn(Box::pin(fut), true) {
+            Some(h) => h,
+            None => exec::TaskHandle::finished(),
+        }
+    }
+
+    /// A sleep until `t` (virtual time since the start), done at once if `t` is not after now.
+    pub fn timer(&self, t: Duration) -> exec::Sleep<'_> {
+        exec::Sleep::new(&self.inner.exec, t)
     }
 
     /// Virtual time since the start of the run.
+    #[inline]
     pub fn now(&self) -> Duration {
-        match self.inner.start.get() {
-            Some(s) => Instant::now().saturating_duration_since(s),
-            None => Duration::ZERO,
-        }
-    }
-
-    /// The tokio instant of a virtual time.
-    pub fn instant(&self, t: Duration) -> Instant {
-        match self.inner.start.get() {
-            Some(s) => s + t,
-            None => Instant::now() + t,
-        }
+        Duration::from_millis(self.inner.exec.now_ms())
     }
 
     // ----- registries -----
@@ -483,11 +503,10 @@ impl Engine {
 
     /// Waits until no channel is left or `limit` (virtual time) is reached; `true` if idle.
     pub async fn run_until(&self, limit: Duration) -> bool {
-        let deadline = self.instant(limit);
         tokio::select! {
             biased;
             _ = self.until_idle() => true,
-            _ = tokio::time::sleep_until(deadline) => self.inner.live.get() == 0,
+            _ = self.timer(limit) => self.inner.live.get() == 0,
         }
     }
 
@@ -514,4 +533,11 @@ impl Engine {
             b & 0xffff_ffff_ffff
         )
     }
+}
+
+fn stalled_error(s: exec::Stalled) -> std::io::Error {
+    std::io::Error::other(match s {
+        exec::Stalled::Forever => "the run stalled: nothing can happen and no timer is set",
+        exec::Stalled::Nested => "a run was started inside a run",
+    })
 }

@@ -621,11 +621,10 @@ impl Engine {
                 if t <= self.now() {
                     return Waited::Timeout;
                 }
-                let at = self.instant(t);
                 tokio::select! {
                     biased;
                     _ = notify.notified() => Waited::Woken,
-                    _ = tokio::time::sleep_until(at) => Waited::Timeout,
+                    _ = self.timer(t) => Waited::Timeout,
                 }
             }
         }
@@ -652,15 +651,15 @@ impl Engine {
     /// Sleeps until `deadline` (virtual time) regardless of the channel (a timer).
     pub async fn sleep_until(&self, deadline: Duration) {
         if deadline > self.now() {
-            tokio::time::sleep_until(self.instant(deadline)).await;
+            self.timer(deadline).await;
         }
     }
 
-    /// Spawns a task on the run's `LocalSet`.
+    /// Spawns a task of the run (on the engine's executor); it first runs after the tasks already woken.
     pub fn spawn_local<F>(&self, fut: F)
     where
         F: std::future::Future<Output = ()> + 'static,
     {
-        tokio::task::spawn_local(fut);
+        self.inner.exec.spawn(Box::pin(fut), false);
     }
 }

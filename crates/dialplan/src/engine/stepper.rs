@@ -1,15 +1,14 @@
 //! Driving a simulation from outside, a little at a time (the step-through console), instead of one
 //! [`Engine::block_on`] for the whole run.
 //!
-//! A [`Stepper`] owns the paused-clock runtime and the `LocalSet` every task of the run lives on, and keeps
-//! them between calls. [`Stepper::run_until`] lets the run go on until something is published (a
-//! subscriber calls [`Stepper::wake`]) or a virtual time is reached, then hands control back; the tasks
-//! wait where they are, on the frozen virtual clock, until the next call. Nothing changes in how the run
-//! behaves: the same tasks, timers and order as under `block_on`, only observed in pieces.
-//!
-//! Everything that reads the clock or spawns tasks must run inside the runtime: use [`Stepper::enter`]
-//! for code between steps (a console command that starts a call, or that reads `Engine::now`).
+//! A [`Stepper`] starts a run on the engine's executor and keeps its tasks and timers between calls.
+//! [`Stepper::run_until`] lets the run go on until something is published (a subscriber calls
+//! [`Stepper::wake`]) or a virtual time is reached, then hands control back; the tasks wait where they are,
+//! on the frozen virtual clock, until the next call. Nothing changes in how the run behaves: the same
+//! tasks, timers and order as under `block_on`, only observed in pieces. The run's tasks are dropped with
+//! the stepper.
 
+use super::exec::TaskHandle;
 use super::Engine;
 use std::future::Future;
 use std::rc::Rc;
@@ -25,41 +24,32 @@ pub enum Pause {
     Limit,
 }
 
-/// The runtime of one simulation, kept between steps.
+/// One simulation driven in pieces.
 pub struct Stepper {
-    rt: tokio::runtime::Runtime,
-    local: tokio::task::LocalSet,
+    engine: Engine,
     woken: Rc<Notify>,
 }
 
 impl Stepper {
-    /// A paused-clock runtime for `engine`; the engine's time 0 is now. `waker` is what wakes
-    /// [`Stepper::run_until`]: give the same `Notify` to a subscriber that calls `notify_one` on each
-    /// event.
+    /// A new run of `engine` at time 0. `waker` is what wakes [`Stepper::run_until`]: give the same
+    /// `Notify` to a subscriber that calls `notify_one` on each event.
     pub fn new(engine: &Engine, waker: Rc<Notify>) -> std::io::Result<Stepper> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()?;
-        let local = tokio::task::LocalSet::new();
-        let stepper = Stepper {
-            rt,
-            local,
+        engine.reset_run();
+        Ok(Stepper {
+            engine: engine.clone(),
             woken: waker,
-        };
-        stepper.enter(|| engine.start_clock());
-        Ok(stepper)
+        })
     }
 
-    /// Runs `f` inside the runtime and the `LocalSet` (so it may spawn tasks and read the virtual
-    /// clock). Tasks it spawns do not run until the next [`Stepper::run_until`].
+    /// Runs `f` between steps (it may spawn tasks and read the virtual clock). Tasks it spawns do not run
+    /// until the next [`Stepper::run_until`].
     pub fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
-        self.local.block_on(&self.rt, async move { f() })
+        f()
     }
 
     /// Spawns a task of the run.
-    pub fn spawn(&self, fut: impl Future<Output = ()> + 'static) -> tokio::task::JoinHandle<()> {
-        self.local.spawn_local(fut)
+    pub fn spawn(&self, fut: impl Future<Output = ()> + 'static) -> TaskHandle {
+        self.engine.spawn_tracked(fut)
     }
 
     /// Wakes [`Stepper::run_until`] (or makes the next call return at once).
@@ -71,20 +61,26 @@ impl Stepper {
     pub fn run_until(&self, engine: &Engine, limit: Duration) -> Pause {
         let woken = self.woken.clone();
         let e = engine.clone();
-        self.local.block_on(&self.rt, async move {
-            let deadline = e.instant(limit);
+        let paused = engine.run_piece(async move {
             tokio::select! {
                 biased;
                 _ = woken.notified() => Pause::Woken,
-                _ = tokio::time::sleep_until(deadline) => Pause::Limit,
+                _ = e.timer(limit) => Pause::Limit,
             }
-        })
+        });
+        // A run piece only stalls when nothing can happen any more and no timer is set: as good as the limit.
+        paused.unwrap_or(Pause::Limit)
     }
 
     /// The virtual time now.
     pub fn now(&self, engine: &Engine) -> Duration {
-        let _guard = self.rt.enter();
         engine.now()
+    }
+}
+
+impl Drop for Stepper {
+    fn drop(&mut self) {
+        self.engine.inner.exec.clear();
     }
 }
 
@@ -120,7 +116,7 @@ mod tests {
         assert_eq!(s.now(&engine), Duration::ZERO);
         let e = engine.clone();
         s.enter(|| {
-            tokio::task::spawn_local(async move {
+            e.clone().spawn_local(async move {
                 e.sleep_until(Duration::from_secs(5)).await;
                 waker.notify_one();
             });
