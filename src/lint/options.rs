@@ -207,13 +207,13 @@ pub(super) fn check(p: &Priority, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|c| format!("'{}'", *c as char))
         .collect();
-    let (what, these) = if unknown.len() == 1 {
-        (format!("option {}", list[0]), "it")
+    let (what, these, verb) = if unknown.len() == 1 {
+        (format!("option {}", list[0]), "it", "does")
     } else {
-        (format!("options {}", list.join(", ")), "them")
+        (format!("options {}", list.join(", ")), "them", "do")
     };
     let mut help = format!(
-        "{} {} does not exist in Asterisk 22 ({} defines {}): Asterisk logs \"Unrecognized option\" and ignores {these}; \
+        "{} {} {verb} not exist in Asterisk 22 ({} defines {}): Asterisk logs \"Unrecognized option\" and ignores {these}; \
          remove or correct {these}",
         table.app,
         what,
