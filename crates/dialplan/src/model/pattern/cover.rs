@@ -90,7 +90,7 @@ impl Pattern {
             elems.iter().map_while(|e| match e {
                 Elem::Char(c) => Some(Class::Byte(*c)),
                 Elem::Digits(lo, hi) => Some(Class::Range(*lo, *hi)),
-                Elem::Set(s) => Some(Class::Set(&**s)),
+                Elem::Set(s) => Some(Class::Set(s)),
                 _ => None,
             })
         });
