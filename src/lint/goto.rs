@@ -2,7 +2,7 @@
 //! generates: `Goto(parkedcalls,701,1)` is valid exactly when a lot generates space 701 in `parkedcalls`.
 
 use super::target::{gotoif_branches, Location, Priority};
-use super::{Jump, GOTO_TARGET_MISSING};
+use super::{Jump, Via, GOTO_TARGET_MISSING};
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::model::Matcher;
@@ -31,17 +31,33 @@ pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Dia
                 continue;
             }
             if let Some(mut problem) = problem(config, context, exten, loc) {
-                if jump.app.len() >= 5 && jump.app[..5].eq_ignore_ascii_case("Gosub") {
-                    problem.help = String::from(
-                        "at run time Gosub logs \"Gosub attempted to reach non-existent destination\" and the call hangs up; correct the target or add it",
+                if let Some(help) = gosub_help(jump.via) {
+                    problem.help = help.to_string();
+                } else if jump.via == Via::ParkComeback {
+                    problem.help = format!(
+                        "when the parked call times out Asterisk sends it there instead of the lot's comeback \
+                         route, and then {}",
+                        problem.help.trim_start_matches("at run time ")
                     );
                 }
                 let target = format!("{context},{exten},{}", priority_text(&loc.priority));
+                let how = match jump.via {
+                    Via::Goto | Via::Gosub | Via::ExecIf(_) => "jumps to",
+                    Via::DialGosub(_) | Via::HangupHandler => "runs the subroutine",
+                    Via::DialGoto(_) => "sends the call on to",
+                    Via::ParkComeback => "sends a timed-out parked call to",
+                };
+                let option = match jump.via {
+                    Via::DialGosub(c) | Via::DialGoto(c) => format!(" (option {c})"),
+                    Via::ParkComeback => String::from(" (option c)"),
+                    Via::HangupHandler => String::from(" at hangup"),
+                    _ => String::new(),
+                };
                 out.push(
                     Diagnostic::warning(
                         GOTO_TARGET_MISSING,
                         format!(
-                            "{}({}) jumps to '{target}', {}",
+                            "{}({}) {how} '{target}'{option}, {}",
                             jump.app,
                             jump.priority.data(),
                             problem.what
@@ -67,6 +83,25 @@ fn own_target(jump: &Jump<'_>, loc: &Location<'_>) -> bool {
         Priority::Label(l) => ext.priority_by_label(l).is_some(),
         Priority::Relative(_) => false,
     }
+}
+
+/// What happens when a subroutine's location does not exist; `None` for a plain jump.
+fn gosub_help(via: Via) -> Option<&'static str> {
+    Some(match via {
+        Via::Gosub | Via::ExecIf(super::Inner::Gosub) => {
+            "at run time Gosub logs \"Gosub attempted to reach non-existent destination\" and the call hangs up; correct the target or add it"
+        }
+        Via::DialGosub('U') => {
+            "when the called party answers, Dial's Gosub on it logs \"Gosub attempted to reach non-existent destination\", the subroutine does not run and the parties are connected as if there were no U(); correct the context or add its 's' extension"
+        }
+        Via::DialGosub(_) => {
+            "before the call is placed, Dial's Gosub logs \"Gosub attempted to reach non-existent destination\" and the subroutine does not run; correct the target or add it"
+        }
+        Via::HangupHandler => {
+            "when the channel hangs up the handler's Gosub logs \"Gosub attempted to reach non-existent destination\" and the handler does not run; correct the target or add it"
+        }
+        _ => return None,
+    })
 }
 
 struct Problem {
@@ -179,7 +214,14 @@ pub(super) struct Branches<'a> {
 }
 
 impl<'a> Branches<'a> {
-    fn push(&mut self, s: &'a str) {
+    pub(super) fn new() -> Self {
+        Branches {
+            items: [""; 2],
+            len: 0,
+        }
+    }
+
+    pub(super) fn push(&mut self, s: &'a str) {
         if let Some(slot) = self.items.get_mut(self.len) {
             *slot = s;
             self.len += 1;

@@ -501,7 +501,12 @@ impl<'a> LangScan<'a> {
             6 if app.eq_ignore_ascii_case("Return") => self.returns.push((context, p)),
             _ => {}
         }
-        if names_handler || app.eq_ignore_ascii_case("Dial") {
+        // `ExecIf(…?Gosub(…))` and the like name subroutines inside another application's arguments.
+        let runs_app = matches!(app.len(), 4 | 6 | 7 | 10)
+            && ["Exec", "ExecIf", "TryExec", "ExecIfTime"]
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(app));
+        if names_handler || runs_app || app.eq_ignore_ascii_case("Dial") {
             self.mentioned.push(data);
         }
     }
@@ -600,6 +605,7 @@ impl<'a> LangScan<'a> {
         }
         let name = &data[start..end];
         if self.functions.contains(name) {
+            super::args::function(name, data, i, p, out);
             return false;
         }
         let Some(span) = p.source() else { return false };
@@ -678,7 +684,7 @@ fn interesting_bytes(word: &[u8]) -> u64 {
 }
 
 /// The closest known name within an edit distance of a third of its length (at least 1).
-fn closest<'n>(name: &str, known: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+pub(super) fn closest<'n>(name: &str, known: impl Iterator<Item = &'n str>) -> Option<&'n str> {
     let limit = (name.len() / 3).max(1);
     let lower = name.to_ascii_lowercase();
     known

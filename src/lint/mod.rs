@@ -7,15 +7,26 @@
 //!   Asterisk refuses;
 //! - [`parking`]: a `t` extension in `park-dial` that autofallthrough makes unreachable;
 //! - [`lang`]: unknown applications and functions (with spelling suggestions), `Return` outside a
-//!   subroutine; `Gosub`/`GosubIf` targets go through the [`goto`] check.
+//!   subroutine; `Gosub`/`GosubIf` targets go through the [`goto`] check;
+//! - [`jumps`]: the jumps hidden in other applications' arguments (`ExecIf(…?Goto(…))`, Dial `U()`/`b()`/
+//!   `B()`/`F()`/`G()`, hangup handlers, Park `c()`), checked like a `Goto`;
+//! - [`args`]: application and function arguments Asterisk 22 rejects or ignores at run time;
+//! - [`options`]: option letters an application does not define, and option arguments it cannot read;
+//! - [`vars`]: `${VARIABLES}` read that nothing sets;
+//! - [`shadow`]: pattern extensions an earlier extension in Asterisk's match order always wins over.
 
+mod args;
 mod features;
 mod goto;
 mod hash;
+mod jumps;
 mod lang;
+mod options;
 mod parking;
 mod reach;
+mod shadow;
 mod target;
+mod vars;
 
 use crate::config::LoadedConfig;
 use dialplan::diag::{Code, CodeInfo, Diagnostic};
@@ -29,6 +40,12 @@ pub const PARKCALL_HOOK_UNAVAILABLE: Code = Code("lint/parkcall-hook-unavailable
 pub const UNKNOWN_APPLICATION: Code = Code("lint/unknown-application");
 pub const UNKNOWN_FUNCTION: Code = Code("lint/unknown-function");
 pub const RETURN_OUTSIDE_SUBROUTINE: Code = Code("lint/return-outside-subroutine");
+pub const APP_ARGUMENTS: Code = Code("lint/app-arguments");
+pub const FUNCTION_ARGUMENTS: Code = Code("lint/function-arguments");
+pub const UNKNOWN_OPTION: Code = Code("lint/unknown-option");
+pub const MALFORMED_OPTION: Code = Code("lint/malformed-option");
+pub const VARIABLE_NEVER_SET: Code = Code("lint/variable-never-set");
+pub const SHADOWED_EXTENSION: Code = Code("lint/shadowed-extension");
 
 pub const CODES: &[CodeInfo] = &[
     CodeInfo {
@@ -65,6 +82,30 @@ pub const CODES: &[CodeInfo] = &[
         summary: "a Return in a context that no Gosub, Dial U()/b()/B() or hangup handler enters",
     },
     CodeInfo {
+        code: APP_ARGUMENTS,
+        summary: "application arguments Asterisk 22 rejects or ignores at run time (Set without '=', GotoIf without '?', an empty Goto, …)",
+    },
+    CodeInfo {
+        code: FUNCTION_ARGUMENTS,
+        summary: "a dialplan function given fewer arguments than it requires; it logs an error and substitutes nothing",
+    },
+    CodeInfo {
+        code: UNKNOWN_OPTION,
+        summary: "an option letter the application does not define (Dial, Park, Read, BackGround, WaitExten); Asterisk logs \"Unrecognized option\" and ignores it",
+    },
+    CodeInfo {
+        code: MALFORMED_OPTION,
+        summary: "an option argument the application cannot read: an unclosed '(' or a value it rejects",
+    },
+    CodeInfo {
+        code: VARIABLE_NEVER_SET,
+        summary: "a ${VARIABLE} read that nothing in the dialplan sets and Asterisk does not provide; it reads as empty",
+    },
+    CodeInfo {
+        code: SHADOWED_EXTENSION,
+        summary: "a pattern extension that never runs: an earlier one in Asterisk's match order matches all it matches and has all its priorities",
+    },
+    CodeInfo {
         code: PARK_DIAL_T_UNREACHABLE,
         summary: "a t extension in park-dial that never runs while autofallthrough=yes",
     },
@@ -77,17 +118,46 @@ pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
     let scan = Scan::new(&config.dialplan, &mut out);
     goto::check(config, &scan.jumps, &mut out);
     reach::check(config, &scan.jumps, &mut out);
+    shadow::check(&config.dialplan, &scan.jumps, &mut out);
     features::check(config, &scan.dials, &mut out);
     parking::check(config, &mut out);
     out
 }
 
-/// A `Goto` or `GotoIf` priority with the location arguments it may jump to.
+/// How a priority jumps to its targets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// `Goto`, `GotoIf`.
+    Goto,
+    /// `Gosub`, `GosubIf`.
+    Gosub,
+    /// `ExecIf(…?Goto(…))` and the like: the application run, a Goto or a Gosub.
+    ExecIf(Inner),
+    /// A Dial option that runs a subroutine (`U`, `b`, `B`).
+    DialGosub(char),
+    /// A Dial option that sends a party on to a location (`F`, `G`).
+    DialGoto(char),
+    /// `CHANNEL(hangup_handler_push)` (or `_wipe`): a subroutine run at hangup.
+    HangupHandler,
+    /// Park's `c()`: where a parked call goes when it times out.
+    ParkComeback,
+}
+
+/// The jumping application `ExecIf` runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inner {
+    Goto,
+    Gosub,
+}
+
+/// A priority that jumps (`Goto`, `GotoIf`, `Gosub`, … see [`Via`]) with the location arguments it may jump
+/// to.
 struct Jump<'a> {
     context: &'a str,
     exten: &'a str,
     extension: &'a dialplan::model::Extension,
     app: &'a str,
+    via: Via,
     priority: &'a dialplan::model::Priority,
     targets: goto::Branches<'a>,
     /// Each target read as a location (`None`: dynamic or not a location), read once for both checks.
@@ -136,14 +206,24 @@ impl<'a> Scan<'a> {
             dials: Vec::new(),
         };
         let mut lang = lang::LangScan::new();
+        let mut vars = vars::VarScan::new(dp);
         for context in dp.contexts() {
             for ext in context.extensions() {
                 for p in ext.priorities() {
-                    if p.source().is_none() {
+                    if p.source().is_none() || p.is_hint() {
                         continue;
                     }
                     let app = p.app();
                     lang.priority(context.name(), ext.name(), p, out);
+                    args::app(context.name(), ext, p, out);
+                    options::check(p, out);
+                    vars.priority(p);
+                    let at = jumps::At {
+                        context: context.name(),
+                        exten: ext.name(),
+                        extension: ext,
+                        priority: p,
+                    };
                     match App::of(app) {
                         App::Goto | App::GotoIf | App::Gosub | App::GosubIf => {
                             let targets = goto::branches(app, p.data());
@@ -151,23 +231,25 @@ impl<'a> Scan<'a> {
                             for (slot, arg) in locations.iter_mut().zip(targets.iter()) {
                                 *slot = target::parse_location(arg);
                             }
-                            scan.jumps.push(Jump {
-                                context: context.name(),
-                                exten: ext.name(),
-                                extension: ext,
-                                app,
-                                priority: p,
-                                targets,
-                                locations,
-                            })
+                            let via = if matches!(App::of(app), App::Gosub | App::GosubIf) {
+                                Via::Gosub
+                            } else {
+                                Via::Goto
+                            };
+                            scan.jumps.push(at.jump(via, targets, locations))
                         }
-                        App::Dial => scan.dials.push(p),
-                        App::Hangup | App::Other => {}
+                        App::Dial => {
+                            scan.dials.push(p);
+                            jumps::dial(&at, &mut scan.jumps);
+                        }
+                        App::Hangup => {}
+                        App::Other => jumps::other(&at, &mut scan.jumps),
                     }
                 }
             }
         }
         lang.finish(out);
+        vars.finish(out);
         scan
     }
 }

@@ -24,11 +24,16 @@ pub fn is_dynamic(text: &str) -> bool {
 
 /// Parses a Goto argument; `None` when it is empty, dynamic, or has too many parts.
 pub fn parse_location(arg: &str) -> Option<Location<'_>> {
+    parse_location_sep(arg, ',')
+}
+
+/// Parses a location whose parts are separated by `sep` (Dial's options write `context^exten^priority`).
+pub fn parse_location_sep(arg: &str, sep: char) -> Option<Location<'_>> {
     let arg = arg.trim();
     if arg.is_empty() || is_dynamic(arg) {
         return None;
     }
-    let mut parts = arg.split(',').map(str::trim);
+    let mut parts = arg.split(sep).map(str::trim);
     let first = parts.next()?;
     let (context, exten, priority) = match (parts.next(), parts.next(), parts.next()) {
         (None, _, _) => (None, None, first),

@@ -16,6 +16,8 @@ use super::order::ext_cmp_pattern;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+mod cover;
+
 /// Which question a match answers (Asterisk's `ext_match_t` masked to the match bits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mode {

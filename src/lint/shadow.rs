@@ -1,0 +1,122 @@
+//! Pattern extensions that never run because an earlier extension in Asterisk's match order always wins.
+//!
+//! With the default (legacy) matcher, Asterisk looks for an (extension, priority) by walking the context's
+//! extensions in their sorted order (literals first, then patterns from the most specific) and takes the
+//! first one that matches the dialled string *and* has the priority. A pattern is therefore never used
+//! when an extension sorted before it matches every string it matches and has every priority and label it
+//! has — e.g. `_1XX` after `_1XX!`, or `_100` after `100`. (Two spellings of the same pattern, `_NXX` and
+//! `_[2-9]XX`, are one extension to Asterisk: the loader reports those as `ext/aliased-extension`.)
+//!
+//! Only extensions without a caller-id match are compared; a jump naming the pattern itself
+//! (`Goto(ctx,_1XX,1)`, which Asterisk resolves to that pattern) keeps it alive. With
+//! `extenpatternmatchnew=yes` the trie picks extensions differently, so the check is skipped. Cost: the
+//! patterns of a context are compared pairwise, so contexts with more than [`MAX_PATTERNS`] patterns are
+//! skipped.
+
+use super::{Jump, SHADOWED_EXTENSION};
+use dialplan::diag::Diagnostic;
+use dialplan::model::{Dialplan, Extension, Matcher};
+use std::collections::HashSet;
+
+/// Contexts with more patterns than this are not compared pairwise.
+const MAX_PATTERNS: usize = 256;
+
+pub(super) fn check(dp: &Dialplan, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
+    if dp.matcher() != Matcher::Legacy {
+        return;
+    }
+    // Patterns jumped to by their own name.
+    let named: HashSet<&str> = jumps
+        .iter()
+        .flat_map(|j| j.locations.iter().flatten())
+        .filter_map(|l| l.exten)
+        .filter(|e| e.starts_with('_'))
+        .collect();
+    let mut earlier: Vec<&Extension> = Vec::new();
+    for context in dp.contexts() {
+        let exts = context.extensions();
+        let first_pattern = exts.iter().position(Extension::is_pattern);
+        let Some(first_pattern) = first_pattern else {
+            continue;
+        };
+        if exts.len() - first_pattern > MAX_PATTERNS {
+            continue;
+        }
+        earlier.clear();
+        for e in &exts[first_pattern..] {
+            if e.callerid().is_some() {
+                continue;
+            }
+            let candidates =
+                earlier
+                    .iter()
+                    .copied()
+                    .chain(single_string_literal(exts, first_pattern, e));
+            let winner = candidates
+                .filter(|f| f.pattern().covers(e.pattern()) == Some(true))
+                .find(|f| has_everything(f, e));
+            if let Some(f) = winner {
+                if !named.contains(e.name()) {
+                    report(context.name(), e, f, out);
+                }
+            }
+            earlier.push(e);
+        }
+    }
+}
+
+/// The literal extension (sorted before every pattern) of the one string pattern `e` matches, if `e`
+/// matches a single string and the context has that literal.
+fn single_string_literal<'a>(
+    exts: &'a [Extension],
+    literals: usize,
+    e: &Extension,
+) -> Option<&'a Extension> {
+    // Cheap test first: a single-string pattern has no class characters.
+    let body = e.name().strip_prefix('_')?;
+    if body.contains(['X', 'x', 'Z', 'z', 'N', 'n', '.', '!', '[']) {
+        return None;
+    }
+    exts[..literals]
+        .iter()
+        .find(|l| l.callerid().is_none() && l.pattern().covers(e.pattern()) == Some(true))
+}
+
+/// Whether `f` has every priority number and label `e` has (hints aside).
+fn has_everything(f: &Extension, e: &Extension) -> bool {
+    e.priorities().iter().filter(|p| !p.is_hint()).all(|p| {
+        f.priority(p.number()).is_some()
+            && p.label().is_none_or(|l| f.priority_by_label(l).is_some())
+    })
+}
+
+fn report(context: &str, e: &Extension, f: &Extension, out: &mut Vec<Diagnostic>) {
+    let Some(span) = e.priorities().iter().find_map(|p| p.source()) else {
+        return;
+    };
+    let kind = if f.is_pattern() {
+        "pattern"
+    } else {
+        "extension"
+    };
+    out.push(
+        Diagnostic::warning(
+            SHADOWED_EXTENSION,
+            format!(
+                "extension '{}' in '{context}' never runs: the {kind} '{}' comes first in Asterisk's match order and matches everything it matches",
+                e.name(),
+                f.name()
+            ),
+        )
+        .with_span(span)
+        .with_label("never matched")
+        .with_help(format!(
+            "Asterisk tries a context's extensions in sorted order and takes the first that matches the number and has the \
+             priority; '{}' has every priority '{}' has, so '{}' is never used; remove one of them, or make '{}' more specific",
+            f.name(),
+            e.name(),
+            e.name(),
+            f.name()
+        )),
+    );
+}
