@@ -411,10 +411,10 @@ impl Atxfer {
             match deadline {
                 Some(d) if d <= self.engine.now() => return Stimulus::Timeout,
                 Some(d) => {
-                    let at = self.engine.instant(d);
                     tokio::select! {
+                        biased;
                         _ = self.notify.notified() => {}
-                        _ = tokio::time::sleep_until(at) => {}
+                        _ = self.engine.sleep_until(d) => {}
                     }
                 }
                 None => self.notify.notified().await,
