@@ -128,7 +128,8 @@ impl Function for FeatureFn {
         };
         if args.eq_ignore_ascii_case("inherit") {
             // Reading makes the copy too (`get_feature_chan_ds`).
-            let inherit = with_copy_mut(engine, chan, &self.config.get(), |c| c.inherit).unwrap_or(false);
+            let inherit =
+                with_copy_mut(engine, chan, &self.config.get(), |c| c.inherit).unwrap_or(false);
             return Ok(if inherit { "yes" } else { "no" }.to_string());
         }
         with_copy_mut(engine, chan, &self.config.get(), |_| ());
