@@ -8,9 +8,9 @@
 //! per priority is allocated unless a problem is found. The arguments that may name a subroutine (every
 //! `Dial`) are only split into tokens at the end, and only when some `Return` is not explained otherwise.
 
-use super::hash::Fx;
 use super::{RETURN_OUTSIDE_SUBROUTINE, UNKNOWN_APPLICATION, UNKNOWN_FUNCTION};
 use dialplan::diag::Diagnostic;
+use dialplan::hash::Fx;
 use dialplan::model::Priority;
 use std::collections::{HashMap, HashSet};
 

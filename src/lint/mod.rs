@@ -18,7 +18,6 @@
 mod args;
 mod features;
 mod goto;
-mod hash;
 mod jumps;
 mod lang;
 mod options;

@@ -1,11 +1,11 @@
 //! Priorities that can never run: after an unconditional `Goto` or `Hangup` (or a `GotoIf` whose both
 //! branches jump), with nothing jumping to them.
 
-use super::hash::Fx;
 use super::target::{self, is_dynamic};
 use super::{Jump, UNREACHABLE_PRIORITY};
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
+use dialplan::hash::Fx;
 use dialplan::model::{Extension, Priority};
 use std::collections::{HashMap, HashSet};
 

@@ -13,10 +13,10 @@
 //! `Originate`, a channel driver's `set_var`), which is why this is a note; names Asterisk 12+ no longer
 //! sets are a warning.
 
-use super::hash::Fx;
 use super::lang::closest;
 use super::VARIABLE_NEVER_SET;
 use dialplan::diag::Diagnostic;
+use dialplan::hash::Fx;
 use dialplan::model::{Dialplan, Priority};
 use std::collections::{HashMap, HashSet};
 

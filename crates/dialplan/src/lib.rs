@@ -14,6 +14,7 @@ pub mod conf;
 pub mod diag;
 pub mod engine;
 pub mod expr;
+pub mod hash;
 pub mod model;
 pub mod source;
 pub mod timing;

@@ -69,7 +69,6 @@ use media::Prompts;
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::time::Duration;
 use vars::Vars;
@@ -178,30 +177,8 @@ pub(crate) struct Counters {
 #[derive(Default)]
 struct AppRegistry {
     by_lower: BTreeMap<String, Rc<dyn App>>,
-    cache: HashMap<Box<str>, Option<Rc<dyn App>>, BuildHasherDefault<Fnv>>,
-}
-
-/// FNV-1a: the app cache is looked up once per priority with short keys; SipHash would dominate.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
+    /// Looked up once per priority with short keys: a fast hasher, as SipHash would dominate.
+    cache: HashMap<Box<str>, Option<Rc<dyn App>>, crate::hash::Fx>,
 }
 
 impl AppRegistry {

@@ -8,34 +8,10 @@
 
 use super::context::{AddError, Added, Context, Location, NewPriority, Replace};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-/// A small fast hasher for context names (FxHash's multiply-rotate). Only lookups use the map; nothing
-/// iterates it, so output never depends on its order.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type NameMap = HashMap<Box<str>, u32, BuildHasherDefault<NameHasher>>;
+/// Context names to their index; only looked up, never iterated, so output never depends on its order.
+type NameMap = HashMap<Box<str>, u32, crate::hash::Fx>;
 
 /// The registrar of everything extensions.conf creates.
 pub const PBX_CONFIG: &str = "pbx_config";

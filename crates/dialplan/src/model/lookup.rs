@@ -15,12 +15,11 @@
 //! (dialsim loads no switch module), and the search goes on as Asterisk's does when a switch is missing.
 
 use super::context::{Context, Extension, Include, Priority};
-use super::dialplan::NameHasher;
 use super::dialplan::{Dialplan, Matcher};
 use super::pattern::{Mode, Outcome};
 use crate::diag::{LogLevel, LogLine};
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 /// A context name compared as Asterisk's include stack compares them (`strcasecmp`).
 #[derive(Clone, Copy, Debug)]
@@ -269,7 +268,7 @@ pub(crate) struct Search<'a, 'q, 'f> {
     /// Contexts searched so far (`incstack`); allocated only when a search goes into includes.
     stack: Vec<&'a str>,
     /// The same names in a set once the stack is deep (Asterisk compares with every entry; same answer).
-    visited: Option<HashSet<Caseless<'a>, BuildHasherDefault<NameHasher>>>,
+    visited: Option<HashSet<Caseless<'a>, crate::hash::Fx>>,
     status: Status,
     missing_switches: Vec<&'a str>,
     stack_exceeded: u32,

@@ -1,12 +1,12 @@
-//! A small fast hasher for the lint's look-up sets (FxHash's multiply-rotate): the keys are short names
-//! borrowed from the dialplan, and the sets are only looked up, never iterated into output, so the
-//! standard library's DoS-resistant SipHash buys nothing here and costs a tenth of the check's time.
+//! A small fast hasher (FxHash's multiply-rotate) for maps and sets keyed by short names — context names in
+//! the dialplan model, look-up sets in `dialsim check`. Nothing hashed with it is ever iterated into output,
+//! so the standard library's DoS-resistant SipHash buys nothing there and costs a good share of a load.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// FxHash's state.
-#[derive(Clone, Copy, Default)]
-pub(super) struct FxHasher(u64);
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -28,4 +28,4 @@ impl Hasher for FxHasher {
 }
 
 /// `HashMap<K, V, Fx>` / `HashSet<K, Fx>`.
-pub(super) type Fx = BuildHasherDefault<FxHasher>;
+pub type Fx = BuildHasherDefault<FxHasher>;
