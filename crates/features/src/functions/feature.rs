@@ -7,10 +7,9 @@
 //! `Invalid argument '…' to FEATURE()`. A number that does not read (`PARSE_INT32`) gets the same warning
 //! and leaves the value as it was.
 
-use super::{with_copy, with_copy_mut};
+use super::with_copy_mut;
 use crate::config::General;
 use crate::load::parse_c_int32;
-use dialplan::diag::LogLevel;
 use dialplan::expr::functions::Function;
 use dialplan::expr::{Effects, FuncError, VarContext};
 use std::sync::Arc;
@@ -92,26 +91,6 @@ pub fn general_set(g: &mut General, option: &str, value: &str) -> Result<(), Set
     Ok(())
 }
 
-fn invalid(args: &str, fx: &mut Effects) -> FuncError {
-    fx.asterisk(
-        dialplan::expr::codes::FUNC_USAGE,
-        LogLevel::Warning,
-        "features_config.c",
-        format!("Invalid argument '{args}' to FEATURE()"),
-    );
-    FuncError::Failed
-}
-
-fn no_channel(fx: &mut Effects) -> FuncError {
-    fx.asterisk(
-        dialplan::expr::codes::FUNC_USAGE,
-        LogLevel::Warning,
-        "features_config.c",
-        "No channel was provided to FEATURE function.",
-    );
-    FuncError::Failed
-}
-
 impl Function for FeatureFn {
     fn name(&self) -> &'static str {
         "FEATURE"
@@ -124,7 +103,7 @@ impl Function for FeatureFn {
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
         let Some((engine, chan)) = ctx.engine() else {
-            return Err(no_channel(fx));
+            return Err(super::no_channel("FEATURE", fx));
         };
         if args.eq_ignore_ascii_case("inherit") {
             // Reading makes the copy too (`get_feature_chan_ds`).
@@ -132,10 +111,13 @@ impl Function for FeatureFn {
                 with_copy_mut(engine, chan, &self.config.get(), |c| c.inherit).unwrap_or(false);
             return Ok(if inherit { "yes" } else { "no" }.to_string());
         }
-        with_copy_mut(engine, chan, &self.config.get(), |_| ());
-        match with_copy(engine, chan, |c| general_get(&c.general, args)).flatten() {
+        match with_copy_mut(engine, chan, &self.config.get(), |c| {
+            general_get(&c.general, args)
+        })
+        .flatten()
+        {
             Some(v) => Ok(v),
-            None => Err(invalid(args, fx)),
+            None => Err(super::invalid_argument("FEATURE", args, fx)),
         }
     }
 
@@ -147,7 +129,7 @@ impl Function for FeatureFn {
         fx: &mut Effects,
     ) -> Result<(), FuncError> {
         let Some((engine, chan)) = ctx.engine() else {
-            return Err(no_channel(fx));
+            return Err(super::no_channel("FEATURE", fx));
         };
         if args.eq_ignore_ascii_case("inherit") {
             let on = dialplan::expr::cond::ast_true(value);
@@ -159,7 +141,7 @@ impl Function for FeatureFn {
         });
         match res {
             Some(Ok(())) => Ok(()),
-            Some(Err(_)) => Err(invalid(args, fx)),
+            Some(Err(_)) => Err(super::invalid_argument("FEATURE", args, fx)),
             None => Err(FuncError::Failed),
         }
     }

@@ -3,9 +3,8 @@
 //! `Invalid argument '…' to FEATUREMAP()`. The channel's bridge hooks use its codes when it next joins a
 //! basic bridge.
 
-use super::{with_copy, with_copy_mut};
+use super::with_copy_mut;
 use crate::config::{BuiltinFeature, FeatureMap};
-use dialplan::diag::LogLevel;
 use dialplan::expr::functions::Function;
 use dialplan::expr::{Effects, FuncError, VarContext};
 use std::sync::Arc;
@@ -38,26 +37,6 @@ pub fn featuremap_set(map: &mut FeatureMap, name: &str, code: &str) -> bool {
     }
 }
 
-fn invalid(args: &str, fx: &mut Effects) -> FuncError {
-    fx.asterisk(
-        dialplan::expr::codes::FUNC_USAGE,
-        LogLevel::Warning,
-        "features_config.c",
-        format!("Invalid argument '{args}' to FEATUREMAP()"),
-    );
-    FuncError::Failed
-}
-
-fn no_channel(fx: &mut Effects) -> FuncError {
-    fx.asterisk(
-        dialplan::expr::codes::FUNC_USAGE,
-        LogLevel::Warning,
-        "features_config.c",
-        "No channel was provided to FEATUREMAP function.",
-    );
-    FuncError::Failed
-}
-
 impl Function for FeatureMapFn {
     fn name(&self) -> &'static str {
         "FEATUREMAP"
@@ -70,12 +49,16 @@ impl Function for FeatureMapFn {
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
         let Some((engine, chan)) = ctx.engine() else {
-            return Err(no_channel(fx));
+            return Err(super::no_channel("FEATUREMAP", fx));
         };
-        with_copy_mut(engine, chan, &self.config.get(), |_| ());
-        match with_copy(engine, chan, |c| featuremap_get(&c.featuremap, args)).flatten() {
+        // Reading makes the channel's copy too (`get_feature_chan_ds`).
+        match with_copy_mut(engine, chan, &self.config.get(), |c| {
+            featuremap_get(&c.featuremap, args)
+        })
+        .flatten()
+        {
             Some(v) => Ok(v),
-            None => Err(invalid(args, fx)),
+            None => Err(super::invalid_argument("FEATUREMAP", args, fx)),
         }
     }
 
@@ -87,13 +70,13 @@ impl Function for FeatureMapFn {
         fx: &mut Effects,
     ) -> Result<(), FuncError> {
         let Some((engine, chan)) = ctx.engine() else {
-            return Err(no_channel(fx));
+            return Err(super::no_channel("FEATUREMAP", fx));
         };
         match with_copy_mut(engine, chan, &self.config.get(), |c| {
             featuremap_set(&mut c.featuremap, args, value)
         }) {
             Some(true) => Ok(()),
-            Some(false) => Err(invalid(args, fx)),
+            Some(false) => Err(super::invalid_argument("FEATUREMAP", args, fx)),
             None => Err(FuncError::Failed),
         }
     }

@@ -14,7 +14,9 @@ pub use feature::{general_get, general_set, FeatureFn, SetError};
 pub use featuremap::{featuremap_get, featuremap_set, FeatureMapFn};
 
 use crate::config::{FeatureMap, FeaturesConfig, General};
+use dialplan::diag::LogLevel;
 use dialplan::engine::{ChannelId, Engine};
+use dialplan::expr::{Effects, FuncError};
 use std::sync::Arc;
 
 /// The configuration in force, shared between the features module and its two functions: the functions
@@ -37,6 +39,29 @@ impl LoadedFeatures {
     pub fn set(&self, config: Arc<FeaturesConfig>) {
         *self.0.write().unwrap_or_else(|e| e.into_inner()) = config;
     }
+}
+
+/// features_config.c's WARNING for an option or feature name `function` does not know; the read or write
+/// fails.
+fn invalid_argument(function: &str, args: &str, fx: &mut Effects) -> FuncError {
+    fx.asterisk(
+        dialplan::expr::codes::FUNC_USAGE,
+        LogLevel::Warning,
+        "features_config.c",
+        format!("Invalid argument '{args}' to {function}()"),
+    );
+    FuncError::Failed
+}
+
+/// features_config.c's WARNING when `function` is used where there is no channel.
+fn no_channel(function: &str, fx: &mut Effects) -> FuncError {
+    fx.asterisk(
+        dialplan::expr::codes::FUNC_USAGE,
+        LogLevel::Warning,
+        "features_config.c",
+        format!("No channel was provided to {function} function."),
+    );
+    FuncError::Failed
 }
 
 /// The datastore key (Asterisk's `FEATURE` datastore).
