@@ -5,18 +5,11 @@
 //! The caller is a phone pressing keys; the callee is `Local/bob@callee/n`, so what passes through the
 //! bridge shows up as DTMF received on `Local/bob@callee-00000000;2`.
 
-use dialplan::conf::{self, MemorySource};
-use dialplan::engine::{
-    BridgeId, ChannelId, Engine, EngineConfig, Event, EventBody, FeatureAction, FeatureOutcome,
-    Interest, LocalBoxFuture, Party, PhoneAction, PhoneActionKind, PhoneSpec, Recorder,
-};
-use dialplan::model::{load_extensions, Dialplan};
-use dialplan::source::SourceMap;
-use features::config::BuiltinFeature;
-use features::FeaturesModule;
-use std::path::Path;
-use std::rc::Rc;
-use std::time::Duration;
+#[allow(dead_code)] // each test file uses its own part of the shared helpers
+mod common;
+
+use common::{run_call, Parking};
+use dialplan::engine::{Event, EventBody};
 
 const EXTENSIONS: &str = "\
 [in]
@@ -45,40 +38,6 @@ const FEATURES: &str = "[featuremap]\nparkcall => #72\n";
 const BOB2: &str = "Local/bob@callee-00000000;2";
 const CALLER: &str = "PJSIP/outside-00000000";
 
-/// A stand-in for res_parking's parkcall handler: records that it ran.
-struct RecordPark;
-
-impl FeatureAction for RecordPark {
-    fn name(&self) -> &str {
-        "parkcall"
-    }
-
-    fn run(
-        &self,
-        engine: Engine,
-        _bridge: BridgeId,
-        chan: ChannelId,
-    ) -> LocalBoxFuture<FeatureOutcome> {
-        Box::pin(async move {
-            let name = engine
-                .chan_name(chan)
-                .map(|n| n.to_string())
-                .unwrap_or_default();
-            engine.dialsim("DialsimTestPark", |f| {
-                f.push("Channel", name);
-            });
-            FeatureOutcome::Stay
-        })
-    }
-}
-
-/// Whether a parking provider registers parkcall.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Parking {
-    Loaded,
-    Missing,
-}
-
 /// Runs one call from a phone that presses `keys` 1 s after it is up, to `exten@in`.
 fn run(exten: &str, keys: &str, parking: Parking) -> Vec<Event> {
     run_with(exten, keys, parking, FEATURES)
@@ -86,43 +45,7 @@ fn run(exten: &str, keys: &str, parking: Parking) -> Vec<Event> {
 
 /// [`run`] with another features.conf.
 fn run_with(exten: &str, keys: &str, parking: Parking, features_conf: &str) -> Vec<Event> {
-    let files = MemorySource::new()
-        .with("extensions.conf", EXTENSIONS)
-        .with("features.conf", features_conf);
-    let mut sources = SourceMap::new();
-    let ext = conf::load(&mut sources, &files, Path::new("extensions.conf"));
-    let mut dp = Dialplan::new();
-    let diags = load_extensions(&mut dp, ext.file.as_ref().expect("parses"), &sources);
-    assert!(diags.is_empty(), "{diags:?}");
-    let feat = conf::load(&mut sources, &files, Path::new("features.conf"));
-    let module = FeaturesModule::new(features::load(&feat, &sources).config);
-    if parking == Parking::Loaded {
-        module.register_action(BuiltinFeature::ParkCall, Rc::new(RecordPark));
-    }
-    let engine = Engine::new(EngineConfig::default(), Box::new(dp));
-    let (rec, events) = Recorder::new(Interest::all());
-    engine.subscribe(Box::new(rec));
-    assert!(engine.load_module(&module));
-    let spec = PhoneSpec {
-        callerid: Some(Party::parse("\"Outside\" <5550100>")),
-        media: false,
-        actions: vec![PhoneAction {
-            after: Duration::from_secs(1),
-            kind: PhoneActionKind::Dtmf(keys.to_string()),
-        }],
-        ..PhoneSpec::default()
-    };
-    let e = engine.clone();
-    let exten = exten.to_string();
-    engine
-        .block_on(async move {
-            let ch = e.new_phone_channel("PJSIP", "outside", spec, "in", &exten);
-            e.spawn_pbx(ch);
-            e.run_until(Duration::from_secs(60)).await;
-        })
-        .expect("runtime");
-    let out = events.borrow().clone();
-    out
+    run_call(EXTENSIONS, features_conf, exten, keys, parking)
 }
 
 /// (ms, event name, digit) of the DTMF events on `channel`.

@@ -2,18 +2,11 @@
 //! writes, Asterisk's warnings, and a `FEATUREMAP(parkcall)` override changing the code the channel's
 //! bridge hooks match.
 
-use dialplan::conf::{self, MemorySource};
-use dialplan::engine::{
-    BridgeId, ChannelId, Engine, EngineConfig, Event, EventBody, FeatureAction, FeatureOutcome,
-    Interest, LocalBoxFuture, Party, PhoneAction, PhoneActionKind, PhoneSpec, Recorder,
-};
-use dialplan::model::{load_extensions, Dialplan};
-use dialplan::source::SourceMap;
-use features::config::BuiltinFeature;
-use features::FeaturesModule;
-use std::path::Path;
-use std::rc::Rc;
-use std::time::Duration;
+#[allow(dead_code)] // each test file uses its own part of the shared helpers
+mod common;
+
+use common::{run_call, Parking};
+use dialplan::engine::{Event, EventBody};
 
 const EXTENSIONS: &str = "\
 [in]
@@ -35,68 +28,8 @@ exten => bob,1,Answer()
 
 const FEATURES: &str = "[general]\ntransferdigittimeout => 7\n[featuremap]\nparkcall => #72\n";
 
-struct RecordPark;
-
-impl FeatureAction for RecordPark {
-    fn name(&self) -> &str {
-        "parkcall"
-    }
-
-    fn run(
-        &self,
-        engine: Engine,
-        _bridge: BridgeId,
-        chan: ChannelId,
-    ) -> LocalBoxFuture<FeatureOutcome> {
-        Box::pin(async move {
-            let name = engine
-                .chan_name(chan)
-                .map(|n| n.to_string())
-                .unwrap_or_default();
-            engine.dialsim("DialsimTestPark", |f| {
-                f.push("Channel", name);
-            });
-            FeatureOutcome::Stay
-        })
-    }
-}
-
 fn run(exten: &str, keys: &str) -> Vec<Event> {
-    let files = MemorySource::new()
-        .with("extensions.conf", EXTENSIONS)
-        .with("features.conf", FEATURES);
-    let mut sources = SourceMap::new();
-    let ext = conf::load(&mut sources, &files, Path::new("extensions.conf"));
-    let mut dp = Dialplan::new();
-    let diags = load_extensions(&mut dp, ext.file.as_ref().expect("parses"), &sources);
-    assert!(diags.is_empty(), "{diags:?}");
-    let feat = conf::load(&mut sources, &files, Path::new("features.conf"));
-    let module = FeaturesModule::new(features::load(&feat, &sources).config);
-    module.register_action(BuiltinFeature::ParkCall, Rc::new(RecordPark));
-    let engine = Engine::new(EngineConfig::default(), Box::new(dp));
-    let (rec, events) = Recorder::new(Interest::all());
-    engine.subscribe(Box::new(rec));
-    assert!(engine.load_module(&module));
-    let spec = PhoneSpec {
-        callerid: Some(Party::parse("\"Outside\" <5550100>")),
-        media: false,
-        actions: vec![PhoneAction {
-            after: Duration::from_secs(1),
-            kind: PhoneActionKind::Dtmf(keys.to_string()),
-        }],
-        ..PhoneSpec::default()
-    };
-    let e = engine.clone();
-    let exten = exten.to_string();
-    engine
-        .block_on(async move {
-            let ch = e.new_phone_channel("PJSIP", "outside", spec, "in", &exten);
-            e.spawn_pbx(ch);
-            e.run_until(Duration::from_secs(60)).await;
-        })
-        .expect("runtime");
-    let out = events.borrow().clone();
-    out
+    run_call(EXTENSIONS, FEATURES, exten, keys, Parking::Loaded)
 }
 
 /// NoOp arguments and WARNING lines, in order.
