@@ -7,6 +7,18 @@ use dialplan::engine::{EngineConfig, Event, EventBody, PhoneSpec};
 use engine_common::*;
 use std::time::Duration;
 
+/// A call from `PJSIP/outside` to `s@t` of `conf`.
+fn call_t_s(conf: &str) -> Vec<Event> {
+    run_call(
+        plan_from_conf(conf),
+        EngineConfig::default(),
+        "outside",
+        outside_caller(),
+        "t",
+        "s",
+    )
+}
+
 fn handler_events(events: &[Event]) -> Vec<String> {
     events
         .iter()
@@ -37,14 +49,7 @@ exten => h,1,NoOp(h ran)
 exten => s,1,NoOp(handler ${ARG1} ${CONTEXT} ${EXTEN})
  same => n,Return(${ARG1}!)
 ";
-    let ev = run_call(
-        plan_from_conf(conf),
-        EngineConfig::default(),
-        "outside",
-        outside_caller(),
-        "t",
-        "s",
-    );
+    let ev = call_t_s(conf);
     insta::assert_snapshot!(console(&ev));
     assert_eq!(
         handler_events(&ev),
@@ -71,14 +76,7 @@ exten => s,1,Set(CHANNEL(hangup_handler_push)=hdlr,s,1)
 exten => s,1,NoOp(never)
 exten => runs-off,1,NoOp(off the end ${ARG1})
 ";
-    let ev = run_call(
-        plan_from_conf(conf),
-        EngineConfig::default(),
-        "outside",
-        outside_caller(),
-        "t",
-        "s",
-    );
+    let ev = call_t_s(conf);
     insta::assert_snapshot!(console(&ev));
     assert_eq!(
         handler_events(&ev),
