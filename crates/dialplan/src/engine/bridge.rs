@@ -33,13 +33,18 @@ pub enum BridgeKind {
     Basic,
     /// Holding bridge: tech `holding_bridge`, class `parking`; members hear music on hold, never each other.
     Holding,
+    /// Holding bridge of the base class (`ast_bridge_base_new` with the holding capability, as BridgeWait
+    /// makes them): tech `holding_bridge`, class `base`. Its personality (entertainment, announcer) is
+    /// its delegate's; it leaves as Asterisk's pull does: the `left` line, the technology's leave (the
+    /// delegate's [`BridgeDelegate::leaving`]), then `BridgeLeave`.
+    BaseHolding,
 }
 
 impl BridgeKind {
     pub fn tech(self) -> &'static str {
         match self {
             BridgeKind::Basic => "simple_bridge",
-            BridgeKind::Holding => "holding_bridge",
+            BridgeKind::Holding | BridgeKind::BaseHolding => "holding_bridge",
         }
     }
 
@@ -47,7 +52,13 @@ impl BridgeKind {
         match self {
             BridgeKind::Basic => "basic",
             BridgeKind::Holding => "parking",
+            BridgeKind::BaseHolding => "base",
         }
+    }
+
+    /// Whether members hear only their own entertainment, never each other.
+    pub fn is_holding(self) -> bool {
+        matches!(self, BridgeKind::Holding | BridgeKind::BaseHolding)
     }
 }
 
@@ -306,7 +317,7 @@ impl Engine {
         let Some(kind) = self.with_bridge(id, |b| b.kind) else {
             return;
         };
-        if kind == BridgeKind::Holding {
+        if kind.is_holding() {
             // A holding bridge clears BRIDGEPEER on every member. The members already there were cleared when
             // they joined, and nothing sets the variable on a held channel (it runs no dialplan), so only the
             // newcomer can hold one: clearing just it keeps each park O(1) however many calls are held.
@@ -317,7 +328,7 @@ impl Engine {
             return;
         };
         match kind {
-            BridgeKind::Holding => {}
+            BridgeKind::Holding | BridgeKind::BaseHolding => {}
             BridgeKind::Basic if members.len() == 2 => {
                 let n0 = self.chan_name(members[0]).unwrap_or_else(|| Rc::from(""));
                 let n1 = self.chan_name(members[1]).unwrap_or_else(|| Rc::from(""));
@@ -370,8 +381,16 @@ impl Engine {
             b.members.retain(|&m| m != chan);
         }
         self.with_chan_mut(chan, |c| c.bridge = None);
-        self.bridge_event("BridgeLeave", id, Some(chan));
-        self.joined_line(id, chan, "left");
+        if kind == BridgeKind::BaseHolding {
+            self.joined_line(id, chan, "left");
+            if let Some(d) = &delegate {
+                d.leaving(self, id, chan);
+            }
+            self.bridge_event("BridgeLeave", id, Some(chan));
+        } else {
+            self.bridge_event("BridgeLeave", id, Some(chan));
+            self.joined_line(id, chan, "left");
+        }
         if let Some(d) = &delegate {
             d.left(self, id, chan, why);
         }
