@@ -88,7 +88,9 @@ impl ParseError {
     /// Asterisk's ERROR line (app_bridgewait.c).
     pub fn message(&self) -> String {
         match self {
-            ParseError::InvalidRole(r) => format!("Requested waiting bridge role '{r}' is invalid."),
+            ParseError::InvalidRole(r) => {
+                format!("Requested waiting bridge role '{r}' is invalid.")
+            }
         }
     }
 }
@@ -465,11 +467,18 @@ impl App for BridgeWait {
         }
         let engine = engine.clone();
         let shared = self.shared.clone();
-        Exec::Pending(Box::pin(async move { run(&engine, &shared, chan, args).await }))
+        Exec::Pending(Box::pin(
+            async move { run(&engine, &shared, chan, args).await },
+        ))
     }
 }
 
-async fn run(engine: &Engine, shared: &Rc<RefCell<Shared>>, chan: ChannelId, args: Args) -> AppResult {
+async fn run(
+    engine: &Engine,
+    shared: &Rc<RefCell<Shared>>,
+    chan: ChannelId,
+    args: Args,
+) -> AppResult {
     if engine.state(chan) != Some(ChannelState::Up)
         && !args.options.no_answer
         && engine.answer(chan, Duration::ZERO).await.is_err()
@@ -521,10 +530,7 @@ async fn run(engine: &Engine, shared: &Rc<RefCell<Shared>>, chan: ChannelId, arg
         .with_bridge(bridge, |b| b.uniqueid.clone())
         .unwrap_or_else(|| Rc::from(""));
     engine.verbose(3, "app_bridgewait.c", || {
-        format!(
-            "{name} is entering waiting bridge {}:{uid}",
-            args.name
-        )
+        format!("{name} is entering waiting bridge {}:{uid}", args.name)
     });
     if engine.bridge_push(bridge, chan) {
         let run = engine.bridge_run(chan);
@@ -560,7 +566,9 @@ fn timed_out(engine: &Engine, chan: ChannelId) {
         return;
     }
     let name = engine.chan_name(chan).unwrap_or_else(|| Rc::from(""));
-    engine.verbose(3, "app_bridgewait.c", || format!("Channel {name} timed out."));
+    engine.verbose(3, "app_bridgewait.c", || {
+        format!("Channel {name} timed out.")
+    });
     if engine.hangupcause(chan) <= 0 {
         engine.set_hangupcause(chan, crate::engine::channel::cause::NORMAL_CLEARING);
     }
@@ -643,7 +651,10 @@ mod tests {
         assert!(o.warnings.is_empty());
         // A letter that takes an argument, written without one, gets "".
         assert_eq!(parse_options("e").entertainment.as_deref(), Some(""));
-        assert_eq!(parse_options("kS(5)").warnings, ["Unrecognized option: 'k'"]);
+        assert_eq!(
+            parse_options("kS(5)").warnings,
+            ["Unrecognized option: 'k'"]
+        );
         let o = parse_options("S(5");
         assert_eq!(o.timeout, None);
         assert_eq!(
@@ -671,7 +682,9 @@ mod tests {
         // %u reads a negative number modulo 2^32; × 1000 wraps in 32 bits.
         assert_eq!(
             parse_timeout("-1"),
-            Ok(Duration::from_millis(u64::from(u32::MAX.wrapping_mul(1000))))
+            Ok(Duration::from_millis(u64::from(
+                u32::MAX.wrapping_mul(1000)
+            )))
         );
     }
 
