@@ -11,11 +11,13 @@ use std::path::Path;
 const EXAMPLE: &str = "dialplan-examples/parking/atxfer-recall";
 
 /// erin calls frank (up at 1 s), starts an attended transfer at 2 s to `exten` and hangs up at 9 s; her
-/// phone answers a recall after `erin_answer` (if any).
+/// phone answers a recall after `erin_answer` (if any; `"busy"`: it is busy).
 fn scenario(exten: &str, erin_answer: Option<&str>, frank_hangup: &str) -> String {
-    let answer = erin_answer
-        .map(|a| format!("answer_after = \"{a}\"\n"))
-        .unwrap_or_default();
+    let answer = match erin_answer {
+        Some("busy") => "busy = true\n".to_string(),
+        Some(a) => format!("answer_after = \"{a}\"\n"),
+        None => String::new(),
+    };
     format!(
         "until = \"5m\"\n\
          [devices.\"PJSIP/frank\"]\nanswer_after = \"1s\"\nhangup_after = \"{frank_hangup}\"\n\
@@ -189,4 +191,21 @@ fn with_atxferdropcall_the_transferer_is_never_called_back() {
     let ev = run(&general, &scenario("300", Some("1s"), "300s"));
     let st = story(&ev);
     assert!(!st.iter().any(|(_, w)| w.starts_with("recall")), "{st:#?}");
+}
+
+#[test]
+fn a_busy_transferer_counts_as_a_failed_recall_at_once() {
+    let ev = run(TIMERS, &scenario("300", Some("busy"), "300s"));
+    let st = story(&ev);
+    assert!(has(&st, 14_900, "recall erin"), "{st:#?}");
+    assert!(has(&st, 14_900, "recall BUSY"), "{st:#?}");
+    // Wait to Retransfer starts at once: music for frank, then the target again 5 s later.
+    assert!(
+        has(&st, 14_900, "MusicOnHoldStart PJSIP/frank-00000001"),
+        "{st:#?}"
+    );
+    assert!(
+        has(&st, 19_900, "BridgeEnter Local/300@internal-00000001;1"),
+        "{st:#?}"
+    );
 }
