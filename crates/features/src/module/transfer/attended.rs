@@ -17,6 +17,11 @@
 //! `ATTENDEDTRANSFER` naming the parker) and Asterisk's Local channel optimization then swaps the
 //! transferee into the lot in `;2`'s place: the parking provider's [`super::TransferPark::swap`]
 //! (`ParkedCallSwap`, same space, the time left), after which the Local pair goes away.
+//!
+//! A transfer completed before the target answered is *blond*; with `atxferdropcall=no` the monitor goes on
+//! in the recall superstate: the target keeps ringing in the transferee bridge until
+//! `atxfernoanswertimeout`, then the transferer is called back and the target retried in turn
+//! (the `recall` submodule).
 
 use super::{
     default_moh_class, grab_transfer, play_in_bridge, set_transfer_variables, transfer_context,
