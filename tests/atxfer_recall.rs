@@ -209,3 +209,58 @@ fn a_busy_transferer_counts_as_a_failed_recall_at_once() {
         "{st:#?}"
     );
 }
+
+#[test]
+fn a_local_transferer_is_recalled_through_a_new_local_channel() {
+    // The transferer is the ;1 of Local/alice@emu (alice's dialplan presses the keys; the transfer context
+    // is hers): the recall dials
+    // Local/alice@emu, whose ;2 answers this time (the second run of alice@emu only answers and waits).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("extensions.conf"),
+        "[internal]\n\
+         exten => 100,1,Dial(Local/alice@emu/n,,t)\n\
+         [emu]\n\
+         exten => 300,1,Dial(PJSIP/carol,60)\n\
+         exten => alice,1,Set(GLOBAL(RUNS)=$[0${RUNS} + 1])\n \
+         same => n,Answer()\n \
+         same => n,GotoIf($[${RUNS} > 1]?back)\n \
+         same => n,Wait(1)\n \
+         same => n,SendDTMF(*2)\n \
+         same => n,Wait(2)\n \
+         same => n,SendDTMF(300)\n \
+         same => n,Wait(3)\n \
+         same => n,Hangup()\n \
+         same => n(back),Wait(5)\n \
+         same => n,Hangup()\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join(EXAMPLE).join("res_parking.conf"),
+        dir.path().join("res_parking.conf"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("features.conf"),
+        format!("[general]\n{TIMERS}\n[featuremap]\natxfer => *2\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("scenario.toml"),
+        "until = \"2m\"\n[devices.\"PJSIP/carol\"]\n\
+         [[calls]]\nat = \"0s\"\nfrom = \"PJSIP/bob\"\nto = \"100@internal\"\n",
+    )
+    .unwrap();
+    let out = dialsim(&["run", path(dir.path())]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = out.stdout;
+    assert!(text.contains("-- Called alice@emu\n"), "{text}");
+    assert!(
+        text.contains("-- Local/alice@emu-00000002;1 answered\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-- Channel Local/alice@emu-00000002;1 joined 'simple_bridge'"),
+        "{text}"
+    );
+}

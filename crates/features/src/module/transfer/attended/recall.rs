@@ -95,7 +95,7 @@ impl Atxfer {
     pub(super) fn recalling_enter(self: &Rc<Self>) -> Result<(), EnterFailed> {
         let engine = &self.engine;
         let party = self.recall_party.borrow().clone();
-        let Some(chan) = request(engine, &party.tech, &party.addr) else {
+        let Some((chan, addr)) = request(engine, &party.tech, &party.addr) else {
             return Err(EnterFailed);
         };
         // Caller id and connected line are copied; the snapshot that follows shows what changed.
@@ -114,8 +114,7 @@ impl Atxfer {
             engine.hangup(chan);
             return Err(EnterFailed);
         }
-        publish_dial(engine, chan, DialEvent::Begin(&party.addr));
-        let addr = party.addr.clone();
+        publish_dial(engine, chan, DialEvent::Begin(&addr));
         engine.verbose(3, "dial.c", || format!("Called {addr}"));
         let cancelled = Rc::new(Cell::new(false));
         *self.recall_dial.borrow_mut() = Some(RecallDial {
@@ -277,9 +276,9 @@ fn report(engine: &Engine, xfer: &Weak<Atxfer>, answered: Option<ChannelId>) {
 }
 
 /// `ast_request` of the transferer's device: a phone of the scenario, an emulated device (rewritten to a
-/// Local channel, as for Dial) or a Local channel. `None` after the technology's lines when nothing can
-/// be had.
-fn request(engine: &Engine, tech: &str, addr: &str) -> Option<ChannelId> {
+/// Local channel, as for Dial: the address shown is then the Local one) or a Local channel; with the
+/// address the dial shows. `None` after the technology's lines when nothing can be had.
+fn request(engine: &Engine, tech: &str, addr: &str) -> Option<(ChannelId, String)> {
     let provider = engine.device_provider();
     let rewritten = provider
         .as_ref()
@@ -309,7 +308,7 @@ fn request(engine: &Engine, tech: &str, addr: &str) -> Option<ChannelId> {
         None => (tech, addr),
     };
     if tech.eq_ignore_ascii_case("Local") {
-        return Some(engine.request_local(addr, None).0);
+        return Some((engine.request_local(addr, None).0, addr.to_string()));
     }
     let provider = provider?;
     match provider.request(engine, tech, addr) {
@@ -319,7 +318,7 @@ fn request(engine: &Engine, tech: &str, addr: &str) -> Option<ChannelId> {
             let mut nc = NewChannel::new(name, tech, ChannelState::Down);
             nc.caller = spec.callerid.clone().unwrap_or_default();
             nc.far = FarEnd::Device(PhoneLink::new(spec));
-            Some(engine.create_channel(nc))
+            Some((engine.create_channel(nc), addr.to_string()))
         }
         DeviceRequest::Unavailable { log, explain, .. } => {
             for l in log {
