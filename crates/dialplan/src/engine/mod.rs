@@ -52,6 +52,7 @@ pub mod stepper;
 pub mod sub;
 pub mod subst;
 pub mod vars;
+pub mod yank;
 
 pub use bridge::{BridgeId, BridgeKind, Dissolve, LeaveReason};
 pub use channel::{Channel, ChannelId, ChannelState, Control, Frame, Interrupt, Location, Party};
