@@ -20,7 +20,7 @@ use crate::apps::args::{arg, standard_args};
 use crate::diag::LogLevel;
 use crate::engine::{
     App, AppResult, BridgeDelegate, BridgeId, BridgeKind, ChannelId, ChannelState, Engine, Exec,
-    Interrupt,
+    Interrupt, IntervalHook, IntervalNext, LocalBoxFuture,
 };
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -486,10 +486,9 @@ async fn run(
         return AppResult::Hangup;
     }
     // process_options: the timeout first, then the role and the participant's options.
-    let mut timeout = None;
     if let Some(t) = &args.options.timeout {
         match parse_timeout(t) {
-            Ok(d) => timeout = Some(engine.now() + d),
+            Ok(d) => engine.add_interval_hook(chan, d, Rc::new(TimeoutHook)),
             Err(e) => {
                 engine.log(LogLevel::Error, "app_bridgewait.c", || e.message());
                 return AppResult::Hangup;
@@ -533,23 +532,9 @@ async fn run(
         format!("{name} is entering waiting bridge {}:{uid}", args.name)
     });
     if engine.bridge_push(bridge, chan) {
-        let run = engine.bridge_run(chan);
-        tokio::pin!(run);
-        match timeout {
-            None => {
-                run.await;
-            }
-            Some(at) => {
-                tokio::select! {
-                    biased;
-                    _ = &mut run => {}
-                    _ = engine.timer(at) => {
-                        timed_out(engine, chan);
-                        run.await;
-                    }
-                }
-            }
-        }
+        engine.bridge_run(chan).await;
+    } else {
+        engine.clear_interval_hooks(chan);
     }
     release(engine, shared, &args.name);
     if !engine.is_alive(chan) || engine.interrupt(chan) == Some(Interrupt::Hangup) {
@@ -559,25 +544,31 @@ async fn run(
     }
 }
 
-/// The S() hook fires: the line, the hang-up cause (kept if one is set) and the bridge variables cleared,
-/// then the channel is taken out.
-fn timed_out(engine: &Engine, chan: ChannelId) {
-    if engine.bridge_of(chan).is_none() {
-        return;
-    }
-    let name = engine.chan_name(chan).unwrap_or_else(|| Rc::from(""));
-    engine.verbose(3, "app_bridgewait.c", || {
-        format!("Channel {name} timed out.")
-    });
-    if engine.hangupcause(chan) <= 0 {
-        engine.set_hangupcause(chan, crate::engine::channel::cause::NORMAL_CLEARING);
-    }
-    for var in ["BRIDGEPEER", "BRIDGEPVTCALLID"] {
-        if engine.chan_var(chan, var).is_some() {
-            engine.set_var(chan, var, None);
+/// `S()`'s interval hook (`bridgewait_timeout_callback`): the line, the hang-up cause (kept if one is set)
+/// and the bridge variables cleared; then the channel leaves the bridge.
+struct TimeoutHook;
+
+impl IntervalHook for TimeoutHook {
+    fn fire(
+        &self,
+        engine: Engine,
+        _bridge: BridgeId,
+        chan: ChannelId,
+    ) -> LocalBoxFuture<IntervalNext> {
+        let name = engine.chan_name(chan).unwrap_or_else(|| Rc::from(""));
+        engine.verbose(3, "app_bridgewait.c", || {
+            format!("Channel {name} timed out.")
+        });
+        if engine.hangupcause(chan) <= 0 {
+            engine.set_hangupcause(chan, crate::engine::channel::cause::NORMAL_CLEARING);
         }
+        for var in ["BRIDGEPEER", "BRIDGEPVTCALLID"] {
+            if engine.chan_var(chan, var).is_some() {
+                engine.set_var(chan, var, None);
+            }
+        }
+        Box::pin(std::future::ready(IntervalNext::Leave))
     }
-    engine.bridge_kick(chan);
 }
 
 /// The waiting bridge called `name`, made (`BridgeCreate`) if nobody waits in that name; counts the user.
