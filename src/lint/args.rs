@@ -237,6 +237,56 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
         }
     } else if is("ParkAndAnnounce") {
         park_and_announce(data, empty, &mut report);
+    } else if is("BridgeWait") && static_text && !data.contains(['"', '\\']) {
+        bridge_wait(data, &mut report);
+    }
+}
+
+/// BridgeWait's role and the values of `S()` and `e()`, read by the application's own parser: each
+/// refusal is an ERROR and the call ends.
+fn bridge_wait(data: &str, report: &mut impl FnMut(String, &str, String, Option<LogLine>)) {
+    use dialplan::apps::bridgewait::{parse, parse_entertainment, parse_timeout, Role};
+    let source = "app_bridgewait.c";
+    let error = |text: &str| Some(LogLine::new(LogLevel::Error, source, text));
+    let args = match parse(data) {
+        Ok(a) => a,
+        Err(e) => {
+            let log = e.message();
+            report(
+                format!("BridgeWait({data}) names a role that does not exist"),
+                "unknown role",
+                format!(
+                    "Asterisk logs \"{log}\" and the call ends; the role is 'participant' (the default) or 'announcer', in lower case"
+                ),
+                error(&log),
+            );
+            return;
+        }
+    };
+    if let Some(t) = &args.options.timeout {
+        if let Err(e) = parse_timeout(t) {
+            let log = e.message();
+            report(
+                format!("BridgeWait option S({t}) is not a number of seconds"),
+                "bad S()",
+                format!("Asterisk logs \"{log}\" and the call ends; write S(seconds), at least 1"),
+                error(&log),
+            );
+        }
+    }
+    if args.role == Role::Participant {
+        if let Some(x) = &args.options.entertainment {
+            if let Err(log) = parse_entertainment(x) {
+                report(
+                    format!("BridgeWait option e({x}) names no entertainment"),
+                    "bad e()",
+                    format!(
+                        "Asterisk logs \"{log}\" and the call ends; the first letter must be m (music on hold), r (ringing), s (silence), h (hold) or n (none)"
+                    ),
+                    error(&log),
+                );
+            }
+        }
     }
 }
 

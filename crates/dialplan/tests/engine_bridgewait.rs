@@ -122,3 +122,46 @@ exten => h2,1,BridgeWait()
         "{out}"
     );
 }
+
+#[test]
+fn a_redirect_takes_the_channel_out_and_the_bridge_goes() {
+    let conf = "\
+[t]
+exten => s,1,BridgeWait(q)
+ same => n,NoOp(not reached)
+exten => out,1,NoOp(redirected)
+";
+    let engine = Engine::new(EngineConfig::default(), plan_from_conf(conf));
+    let (rec, events) = Recorder::new(Interest::all());
+    engine.subscribe(Box::new(rec));
+    let e = engine.clone();
+    engine
+        .block_on(async move {
+            let ch = e.new_phone_channel("PJSIP", "p", outside_caller(), "t", "s");
+            e.spawn_pbx(ch);
+            e.sleep_until(Duration::from_secs(3)).await;
+            e.async_goto(
+                ch,
+                dialplan::engine::Location {
+                    context: "t".into(),
+                    exten: "out".into(),
+                    priority: 1,
+                },
+            );
+            e.run_until(Duration::from_secs(10)).await;
+        })
+        .expect("runtime");
+    let evs: Vec<Event> = events.borrow().clone();
+    let out = console(&evs);
+    assert!(
+        out.contains("Stopped music on hold on PJSIP/p-00000000"),
+        "{out}"
+    );
+    assert!(out.contains("redirected"), "{out}");
+    assert!(!out.contains("not reached"), "{out}");
+    let destroyed = time_of(
+        &evs,
+        |ev| matches!(&ev.body, dialplan::engine::EventBody::Ami(a) if a.name == "BridgeDestroy"),
+    );
+    assert_eq!(destroyed, Some(Duration::from_secs(3)));
+}
