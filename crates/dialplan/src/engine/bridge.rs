@@ -213,6 +213,29 @@ impl Engine {
         b.intervals.get(&chan)?.iter().map(|i| i.trip).min()
     }
 
+    /// The (trip, sequence) of `chan`'s earliest hook due now.
+    fn first_due_key(&self, chan: ChannelId) -> Option<(Duration, u64)> {
+        let now = self.now();
+        let b = self.inner.bridges.borrow();
+        b.intervals
+            .get(&chan)?
+            .iter()
+            .filter(|h| h.trip <= now)
+            .map(|h| (h.trip, h.seq))
+            .min()
+    }
+
+    /// Whether another member of `bridge` has a hook due now that trips before `chan`'s first due one.
+    fn other_member_due_first(&self, bridge: BridgeId, chan: ChannelId) -> bool {
+        let Some(mine) = self.first_due_key(chan) else {
+            return false;
+        };
+        self.bridge_members(bridge)
+            .into_iter()
+            .filter(|&m| m != chan)
+            .any(|m| self.first_due_key(m).is_some_and(|k| k < mine))
+    }
+
     /// Takes out the earliest hook of `chan` that is due now (and comes before `before`, if given).
     fn take_due_interval(
         &self,
@@ -647,6 +670,7 @@ impl Engine {
 
     /// Services a channel that is in a bridge until it leaves; returns why.
     pub async fn bridge_run(&self, chan: ChannelId) -> LeaveReason {
+        let mut yields = 0u8;
         loop {
             let Some(bridge) = self.bridge_of(chan) else {
                 return self.leave_reason_outside(chan);
@@ -702,6 +726,15 @@ impl Engine {
                 .next_interval_trip(chan)
                 .is_some_and(|t| t <= self.now())
             {
+                // Hooks of several members due at one moment run in the order they trip (in Asterisk each
+                // member's thread wakes at its own trip time): let a member whose hook is due earlier go
+                // first. Bounded, so a member busy elsewhere cannot hold this one at this moment forever.
+                if yields < 4 && self.other_member_due_first(bridge, chan) {
+                    yields += 1;
+                    tokio::task::yield_now().await;
+                    continue;
+                }
+                yields = 0;
                 if let Some(key) = Box::pin(self.run_due_intervals(bridge, chan, None)).await {
                     return self.leave_ended(bridge, chan, key);
                 }
