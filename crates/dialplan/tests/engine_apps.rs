@@ -122,6 +122,36 @@ exten => c,1,Hangup(17)
     insta::assert_snapshot!(text);
 }
 
+/// `SoftHangupRequest` at the end of a PBX shows the soft-hangup reason Asterisk passes
+/// (`AST_SOFTHANGUP_APPUNLOAD`, 16, main/pbx.c `__ast_pbx_run`), not the channel's hangup cause;
+/// `Hangup` shows the cause. Hangup() itself soft-hangs-up without an event.
+#[test]
+fn soft_hangup_request_shows_the_reason_flag() {
+    let conf = "\
+[x]
+exten => busy,1,Hangup(17)
+exten => none,1,Answer()
+";
+    for (exten, hangup_cause) in [("busy", "17"), ("none", "")] {
+        let ev = run(conf, "x", exten, silent(), |_, _| {});
+        let fields = |name: &str| -> Vec<String> {
+            ev.iter()
+                .filter(|e| e.name() == name)
+                .filter_map(|e| e.fields())
+                .map(|f| f.get("Cause").unwrap_or("-").to_string())
+                .collect()
+        };
+        assert_eq!(
+            fields("SoftHangupRequest"),
+            vec!["16".to_string()],
+            "{exten}"
+        );
+        if !hangup_cause.is_empty() {
+            assert_eq!(fields("Hangup"), vec![hangup_cause.to_string()], "{exten}");
+        }
+    }
+}
+
 #[test]
 fn variables_inherit_through_dial_and_local() {
     let conf = "\
