@@ -152,6 +152,30 @@ exten => none,1,Answer()
     }
 }
 
+/// A hangup queued with cause 0 (the Dial hanging up `;1` after `;2`'s Busy()) leaves the channel's own
+/// cause alone: `__ast_read` copies the frame's cause only when it is non-zero, so `;2` ends with
+/// Busy()'s 17 (main/channel.c; main/core_unreal.c `ast_unreal_hangup`).
+#[test]
+fn a_zero_cause_hangup_keeps_the_channel_cause() {
+    let conf = "\
+[x]
+exten => s,1,Dial(Local/busy@x)
+exten => busy,1,Busy()
+";
+    let ev = run(conf, "x", "s", silent(), |_, _| {});
+    let cause_of = |name: &str, chan: &str| -> Vec<String> {
+        ev.iter()
+            .filter(|e| e.name() == name)
+            .filter_map(|e| e.fields())
+            .filter(|f| f.get("Channel") == Some(chan))
+            .map(|f| f.get("Cause").unwrap_or("-").to_string())
+            .collect()
+    };
+    let two = "Local/busy@x-00000000;2";
+    assert_eq!(cause_of("HangupRequest", two), vec!["0".to_string()]);
+    assert_eq!(cause_of("Hangup", two), vec!["17".to_string()]);
+}
+
 #[test]
 fn variables_inherit_through_dial_and_local() {
     let conf = "\

@@ -487,7 +487,9 @@ impl Engine {
                 if c.dead {
                     return false;
                 }
-                if let Some(cause) = cause {
+                // The reader takes the frame's cause only when it is non-zero (main/channel.c,
+                // __ast_read), so a zero cause keeps what the channel had (e.g. Busy()'s 17).
+                if let Some(cause) = cause.filter(|&n| n != 0) {
                     c.hangupcause = cause;
                 }
                 c.softhangup = true;
