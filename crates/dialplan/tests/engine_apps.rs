@@ -176,6 +176,27 @@ exten => busy,1,Busy()
     assert_eq!(cause_of("Hangup", two), vec!["17".to_string()]);
 }
 
+/// A PJSIP channel's `Hangup` carries `TechCause`, the SIP code chan_pjsip derives from the cause
+/// (`hangup_cause2sip`: 17 → 486), and none when there is no such code (16).
+#[test]
+fn pjsip_hangup_shows_the_sip_tech_cause() {
+    let conf = "\
+[x]
+exten => busy,1,Hangup(17)
+exten => normal,1,Hangup()
+";
+    for (exten, want) in [("busy", Some("486")), ("normal", None)] {
+        let ev = run(conf, "x", exten, silent(), |_, _| {});
+        let tech: Vec<Option<String>> = ev
+            .iter()
+            .filter(|e| e.name() == "Hangup")
+            .filter_map(|e| e.fields())
+            .map(|f| f.get("TechCause").map(str::to_string))
+            .collect();
+        assert_eq!(tech, vec![want.map(str::to_string)], "{exten}");
+    }
+}
+
 #[test]
 fn variables_inherit_through_dial_and_local() {
     let conf = "\

@@ -592,9 +592,19 @@ impl Engine {
             FarEnd::None => {}
         }
         let cause = self.with_chan(id, |c| c.hangupcause).unwrap_or(cause);
+        // chan_pjsip's hangup sets the channel's technology cause (the SIP code it answers or ends
+        // with) before the final snapshot, which `Hangup` shows as `TechCause` when it is non-zero.
+        let tech_cause = self
+            .with_chan(id, |c| c.tech.eq_ignore_ascii_case("PJSIP"))
+            .unwrap_or(false)
+            .then(|| cause::pjsip_code(cause))
+            .filter(|&n| n != 0);
         self.chan_event("Hangup", "call", id, |f| {
             f.push("Cause", cause.to_string());
             f.push("Cause-txt", cause::text(cause));
+            if let Some(n) = tech_cause {
+                f.push("TechCause", n.to_string());
+            }
         });
         let freed = self.with_chan_mut(id, |c| {
             c.dead = true;
