@@ -59,8 +59,8 @@ pub use channel::{Channel, ChannelId, ChannelState, Control, Frame, Interrupt, L
 pub use event::{Event, EventBody, EventBus, Fields, Interest, Recorder, Subscriber};
 pub use ext::{
     App, AppResult, BridgeDelegate, BridgeFeatures, DeviceProvider, DeviceRequest, DtmfHooks, Exec,
-    FeatureAction, FeatureOutcome, HookAction, JoinRefused, LocalBoxFuture, Module, PhoneAction,
-    PhoneActionKind, PhoneSpec, Rewrite,
+    FeatureAction, FeatureOutcome, HookAction, IntervalHook, IntervalNext, JoinRefused,
+    LocalBoxFuture, Module, PhoneAction, PhoneActionKind, PhoneSpec, Rewrite,
 };
 pub use plan::{Plan, Step, TablePlan};
 
