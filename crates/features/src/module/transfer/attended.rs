@@ -35,6 +35,7 @@ use crate::transfer::atxfer::{
 use dialplan::diag::LogLevel;
 use dialplan::engine::ami::Prefix;
 use dialplan::engine::channel::cause;
+use dialplan::engine::ops::SoftHangupReason;
 use dialplan::engine::{
     BridgeDelegate, BridgeId, BridgeKind, ChannelId, Control, Dissolve, Engine, FeatureAction,
     FeatureOutcome, LeaveReason, LocalBoxFuture,
@@ -557,7 +558,7 @@ impl Atxfer {
             }
             Effect::HangupRecallTarget => {
                 if let Some(t) = self.recall_target.get() {
-                    engine.soft_hangup(t);
+                    engine.soft_hangup(t, SoftHangupReason::Explicit);
                 }
             }
             Effect::DestroyTransfereeBridge => {

@@ -24,7 +24,7 @@ use dialplan::diag::LogLevel;
 use dialplan::engine::ami::Prefix;
 use dialplan::engine::channel::FarEnd;
 use dialplan::engine::device::PhoneLink;
-use dialplan::engine::ops::{NewChannel, Waited};
+use dialplan::engine::ops::{NewChannel, SoftHangupReason, Waited};
 use dialplan::engine::vars::Var;
 use dialplan::engine::{
     ChannelId, ChannelState, Control, DeviceRequest, Engine, Frame, Interrupt, Party,
@@ -143,7 +143,7 @@ impl Atxfer {
             return Some(dial.chan);
         }
         if engine.is_alive(dial.chan) {
-            engine.soft_hangup(dial.chan);
+            engine.soft_hangup(dial.chan, SoftHangupReason::Explicit);
             engine.hangup(dial.chan);
         }
         None
