@@ -1,11 +1,12 @@
 //! `DIALPLAN_EXISTS(context[,exten[,priority]])` (funcs/func_dialplan.c): `1` when the context, the
 //! extension (priority 1) or the priority (a number or a label) exists, matching the caller id of the
-//! channel; `0` otherwise.
+//! channel; `0` otherwise. `VALID_EXTEN([context],exten[,priority])` (same file, deprecated): the same
+//! question with the channel's context and priority 1 as defaults.
 
 use super::util::{engine_of, flag, log};
 use super::{split_args, Function};
 use crate::diag::LogLevel;
-use crate::expr::cnum::scan_int;
+use crate::expr::cnum::{atoi, scan_int};
 use crate::expr::{Effects, FuncError, VarContext};
 
 pub struct DialplanExists;
@@ -85,9 +86,64 @@ impl Function for DialplanExists {
     }
 }
 
+pub struct ValidExten;
+
+/// `VALID_EXTEN`'s arguments: the context (empty ⇒ the channel's), the extension and the priority
+/// (`atoi`, empty ⇒ 1); `None` when the extension is missing.
+pub fn parse_valid_exten(args: &str) -> Option<(String, String, i32)> {
+    let a = split_args(args, 3);
+    let get = |i: usize| a.get(i).cloned().unwrap_or_default();
+    let (c, e, p) = (get(0), get(1), get(2));
+    if e.is_empty() {
+        return None;
+    }
+    let p = if p.is_empty() { 1 } else { atoi(&p) };
+    Some((c, e, p))
+}
+
+impl Function for ValidExten {
+    fn name(&self) -> &'static str {
+        "VALID_EXTEN"
+    }
+
+    fn read(
+        &self,
+        args: &str,
+        ctx: &mut dyn VarContext,
+        fx: &mut Effects,
+    ) -> Result<String, FuncError> {
+        let (e, chan) = engine_of(ctx, "VALID_EXTEN")?;
+        let Some((c, x, p)) = parse_valid_exten(args) else {
+            log(
+                fx,
+                LogLevel::Warning,
+                "func_dialplan.c",
+                "Syntax: VALID_EXTEN([<context>],<extension>[,<priority>]) - missing argument <extension>!",
+            );
+            return Err(FuncError::Failed);
+        };
+        let (c, cid) = e
+            .with_chan(chan, |ch| {
+                let c = if c.is_empty() { ch.context.clone() } else { c.clone() };
+                (c, ch.caller.number.clone())
+            })
+            .unwrap_or((c, None));
+        let yes = e.plan().exists(&c, &x, p, cid.as_deref());
+        Ok(flag(yes))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn valid_exten_args() {
+        assert_eq!(parse_valid_exten(",100"), Some((String::new(), "100".into(), 1)));
+        assert_eq!(parse_valid_exten("c,100,2x"), Some(("c".into(), "100".into(), 2)));
+        assert_eq!(parse_valid_exten("c,100,x"), Some(("c".into(), "100".into(), 0)));
+        assert_eq!(parse_valid_exten("c"), None);
+    }
 
     #[test]
     fn queries() {

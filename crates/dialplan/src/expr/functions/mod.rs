@@ -58,7 +58,7 @@ pub use channel::{ChannelFn, ChannelItem};
 pub use connectedline::ConnectedLine;
 pub use cut::{Cut, Sort};
 pub use db::{Db, DbDelete, DbExists, DbKeyCount, DbKeys};
-pub use dialplan_exists::DialplanExists;
+pub use dialplan_exists::{DialplanExists, ValidExten};
 pub use eval::Eval;
 pub use exception::ExceptionFn;
 pub use exists::Exists;
@@ -232,6 +232,7 @@ impl FunctionRegistry {
         r.register(Box::new(DbKeys));
         r.register(Box::new(DbKeyCount));
         r.register(Box::new(DialplanExists));
+        r.register(Box::new(ValidExten));
         r.register(Box::new(ExceptionFn));
         r.register(Box::new(IfTime));
         r.register(Box::new(Local));
