@@ -353,3 +353,26 @@ exten => 100,1,NoOp(night)
         ["night"]
     );
 }
+
+#[test]
+fn global_function_and_valid_exten() {
+    let conf = "\
+[t]
+exten => s,1,Set(GLOBAL(G)=1)
+ same => n,NoOp(${VALID_EXTEN(,s,2)} ${VALID_EXTEN(t,s,9)} ${VALID_EXTEN(t,s)}|${VALID_EXTEN(t)}|)
+";
+    let events = run_conf(conf, "t", "s", outside_caller());
+    let text = console(&events);
+    let setting: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("Setting global variable"))
+        .collect();
+    assert_eq!(setting.len(), 1, "{text}");
+    assert_eq!(
+        noops(&events),
+        [
+            "WARNING: func_dialplan.c: Syntax: VALID_EXTEN([<context>],<extension>[,<priority>]) - missing argument <extension>!",
+            "1 0 1||",
+        ]
+    );
+}

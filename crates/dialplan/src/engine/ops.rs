@@ -274,12 +274,18 @@ impl Engine {
     /// Sets a global variable: verbose-2 `Setting global variable '%s' to '%s'` and a channel-less
     /// `VarSet`.
     pub fn set_global(&self, name: &str, value: Option<&str>) {
-        let outcome = self.inner.globals.borrow_mut().set(name, value);
         if let Some(v) = value {
             self.verbose(2, "pbx_variables.c", || {
                 format!("Setting global variable '{name}' to '{v}'")
             });
         }
+        self.store_global(name, value);
+    }
+
+    /// Sets a global variable with its `VarSet` but without the verbose line: for callers that log that
+    /// line themselves (the `GLOBAL()` function writes it through its effects).
+    pub fn store_global(&self, name: &str, value: Option<&str>) {
+        let outcome = self.inner.globals.borrow_mut().set(name, value);
         let shown = match outcome {
             SetOutcome::Stored => value.unwrap_or(""),
             SetOutcome::DeletedNonEmpty => "",

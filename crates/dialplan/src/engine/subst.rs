@@ -169,7 +169,8 @@ impl VarContext for ChanCtx<'_> {
     }
 
     fn set_global(&mut self, name: &str, value: Option<&str>) {
-        self.engine.set_global(name, value);
+        // `GLOBAL()` logs Asterisk's `Setting global variable` line itself; printing it here too doubled it.
+        self.engine.store_global(name, value);
     }
 
     fn caller_id(&self) -> Option<CallerId> {

@@ -153,7 +153,7 @@ pub trait VarContext {
     /// A global variable.
     fn get_global(&self, name: &str) -> Option<Cow<'_, str>>;
 
-    /// Sets (or deletes) a global variable.
+    /// Sets (or deletes) a global variable; the caller logs any `Setting global variable` line.
     fn set_global(&mut self, name: &str, value: Option<&str>);
 
     /// The channel's caller id, or `None` when there is no channel.
