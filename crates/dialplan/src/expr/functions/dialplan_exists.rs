@@ -124,7 +124,11 @@ impl Function for ValidExten {
         };
         let (c, cid) = e
             .with_chan(chan, |ch| {
-                let c = if c.is_empty() { ch.context.clone() } else { c.clone() };
+                let c = if c.is_empty() {
+                    ch.context.clone()
+                } else {
+                    c.clone()
+                };
                 (c, ch.caller.number.clone())
             })
             .unwrap_or((c, None));
@@ -139,9 +143,18 @@ mod tests {
 
     #[test]
     fn valid_exten_args() {
-        assert_eq!(parse_valid_exten(",100"), Some((String::new(), "100".into(), 1)));
-        assert_eq!(parse_valid_exten("c,100,2x"), Some(("c".into(), "100".into(), 2)));
-        assert_eq!(parse_valid_exten("c,100,x"), Some(("c".into(), "100".into(), 0)));
+        assert_eq!(
+            parse_valid_exten(",100"),
+            Some((String::new(), "100".into(), 1))
+        );
+        assert_eq!(
+            parse_valid_exten("c,100,2x"),
+            Some(("c".into(), "100".into(), 2))
+        );
+        assert_eq!(
+            parse_valid_exten("c,100,x"),
+            Some(("c".into(), "100".into(), 0))
+        );
         assert_eq!(parse_valid_exten("c"), None);
     }
 
