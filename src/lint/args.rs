@@ -17,10 +17,10 @@ pub(super) fn nth_arg(data: &str, i: usize) -> Option<&str> {
 /// The arguments of `data` split as `AST_STANDARD_APP_ARGS` does (see [`nth_arg`]); `None` when quotes or
 /// backslashes are present. Empty data has no arguments.
 pub(super) fn split_args(data: &str) -> Option<impl Iterator<Item = &str>> {
-    if data.contains(['"', '\\']) {
+    let b = data.as_bytes();
+    if memchr::memchr2(b'"', b'\\', b).is_some() {
         return None;
     }
-    let b = data.as_bytes();
     let mut at = 0usize;
     let mut done = data.is_empty();
     Some(std::iter::from_fn(move || {
@@ -48,12 +48,30 @@ pub(super) fn split_args(data: &str) -> Option<impl Iterator<Item = &str>> {
     }))
 }
 
+/// The applications whose arguments [`app`] checks.
+const CHECKED_APPS: &[&str] = &[
+    "Set",
+    "MSet",
+    "GotoIf",
+    "GosubIf",
+    "Goto",
+    "Gosub",
+    "Read",
+    "Playback",
+    "BackGround",
+    "ParkAndAnnounce",
+];
+
 /// Checks one priority's application arguments.
 pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Diagnostic>) {
     let app = p.app();
+    let is = |name: &str| app.len() == name.len() && app.eq_ignore_ascii_case(name);
+    // Most priorities run none of these: they are let go before any look at the data.
+    if !CHECKED_APPS.iter().any(|name| is(name)) {
+        return;
+    }
     let data = p.data();
     let empty = data.trim().is_empty();
-    let is = |name: &str| app.len() == name.len() && app.eq_ignore_ascii_case(name);
     let static_text = !data.contains('$');
     let Some(span) = p.source() else { return };
     let mut report = |message: String, label: &str, help: String, log: Option<LogLine>| {
@@ -358,7 +376,7 @@ pub(super) fn function(
     let Some(args) = call_args(data, open) else {
         return;
     };
-    if args.contains(['$', '"', '\\']) {
+    if memchr::memchr3(b'$', b'"', b'\\', args.as_bytes()).is_some() {
         return;
     }
     let count = split_args(args).map_or(0, Iterator::count);
