@@ -45,7 +45,7 @@ fn check_extension<'a>(
     prios.extend(ext.priorities().iter().filter(|p| !p.is_hint()));
     reachable.clear();
     reachable.resize(prios.len(), false);
-    let hits = targets.into_extension(context, ext);
+    let hits = targets.jumps_into(context, ext);
     for (i, p) in prios.iter().enumerate() {
         let by_fall = i > 0
             && reachable[i - 1]
@@ -202,7 +202,7 @@ impl<'a> Targets<'a> {
 
     /// The jumps that land in one extension, with its context's jumps looked up once per extension rather
     /// than once per priority.
-    fn into_extension<'t>(&'t self, context: &str, ext: &'t Extension) -> ExtHits<'t> {
+    fn jumps_into<'t>(&'t self, context: &str, ext: &'t Extension) -> ExtHits<'t> {
         let Some(into) = self.by_context.get(context) else {
             return ExtHits::Nothing;
         };
@@ -213,7 +213,7 @@ impl<'a> Targets<'a> {
     }
 }
 
-/// The jumps into one extension (see [`Targets::into_extension`]).
+/// The jumps into one extension (see [`Targets::jumps_into`]).
 enum ExtHits<'t> {
     Nothing,
     /// A literal extension: (its name, priority or label) looked up in its context's sets.
