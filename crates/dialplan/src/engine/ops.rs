@@ -32,6 +32,8 @@ pub struct NewChannel {
     pub far: FarEnd,
     pub language: String,
     pub musicclass: String,
+    /// `CHANNEL(accountcode)` from the start (a surrogate copies its yankee's).
+    pub accountcode: String,
 }
 
 impl NewChannel {
@@ -49,6 +51,7 @@ impl NewChannel {
             far: FarEnd::None,
             language: String::from("en"),
             musicclass: String::new(),
+            accountcode: String::new(),
         }
     }
 }
@@ -114,7 +117,7 @@ impl Engine {
             caller: spec.caller,
             connected: spec.connected,
             language: spec.language,
-            accountcode: String::new(),
+            accountcode: spec.accountcode,
             musicclass: spec.musicclass,
             parkinglot: String::new(),
             context: spec.context,
