@@ -49,31 +49,15 @@ pub(super) fn split_args(data: &str) -> Option<impl Iterator<Item = &str>> {
     }))
 }
 
-/// The applications whose arguments [`app`] checks.
-const CHECKED_APPS: &[&str] = &[
-    "Set",
-    "MSet",
-    "GotoIf",
-    "GosubIf",
-    "Goto",
-    "Gosub",
-    "Read",
-    "Playback",
-    "BackGround",
-    "ParkAndAnnounce",
-];
-
 /// Checks one priority's application arguments.
 pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Diagnostic>) {
     let app = p.app();
     let is = |name: &str| app.len() == name.len() && app.eq_ignore_ascii_case(name);
-    // Most priorities run none of these: they are let go before any look at the data.
-    if !CHECKED_APPS.iter().any(|name| is(name)) {
-        return;
-    }
     let data = p.data();
-    let empty = data.trim().is_empty();
-    let static_text = !data.contains('$');
+    // Computed only by the branches that need them: most priorities run none of the applications below,
+    // and this runs for every priority of the dialplan.
+    let empty = || data.trim().is_empty();
+    let static_text = || !data.contains('$');
     let Some(span) = p.source() else { return };
     let mut report = |message: String, label: &str, help: String, log: Option<LogLine>| {
         let mut d = Diagnostic::warning(APP_ARGUMENTS, message)
@@ -91,7 +75,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
         |source: &'static str, text: &str| Some(LogLine::new(LogLevel::Error, source, text));
 
     if is("Set") {
-        if empty {
+        if empty() {
             let log = "Set requires one variable name/value pair.";
             report(
                 "Set() names no variable".into(),
@@ -99,7 +83,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
                 format!("Asterisk logs \"{log}\" and goes on without setting anything; write Set(NAME=value)"),
                 warn("pbx_variables.c", log),
             );
-        } else if static_text && !data.contains('=') {
+        } else if static_text() && !data.contains('=') {
             let log = "Set requires an '=' to be a valid assignment.";
             report(
                 format!("Set({data}) has no '='"),
@@ -111,7 +95,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("MSet") {
-        if empty {
+        if empty() {
             let log = "MSet requires at least one variable name/value pair.";
             report(
                 "MSet() names no variable".into(),
@@ -150,7 +134,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("GotoIf") {
-        if empty {
+        if empty() {
             let log = "Ignoring, since there is no variable to check";
             report(
                 "GotoIf() has no condition".into(),
@@ -170,10 +154,10 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("GosubIf") {
-        if empty || (!data.contains('?') && !data.contains("${")) {
+        if empty() || (!data.contains('?') && !data.contains("${")) {
             let log = "GosubIf requires an argument: GosubIf(cond?label1(args):label2(args)";
             report(
-                if empty {
+                if empty() {
                     "GosubIf() has no condition".into()
                 } else {
                     format!("GosubIf({data}) has no '?', so it never calls anything")
@@ -186,7 +170,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("Goto") {
-        if empty {
+        if empty() {
             let log = "Goto requires an argument ([[context,]extension,]priority)";
             report(
                 "Goto() has no target".into(),
@@ -194,11 +178,11 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
                 format!("Asterisk logs \"{log}\" and the call ends; write Goto([[context,]extension,]priority)"),
                 warn("pbx.c", log),
             );
-        } else if static_text {
+        } else if static_text() {
             extra_parts(app, data, data, &mut report);
         }
     } else if is("Gosub") {
-        if empty {
+        if empty() {
             let log = "Gosub requires an argument: Gosub([[context,]exten,]priority[(arg1[,...][,argN])])";
             report(
                 "Gosub() has no target".into(),
@@ -208,7 +192,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
             return;
         }
-        if !static_text {
+        if !static_text() {
             return;
         }
         let location = data.split('(').next().unwrap_or_default();
@@ -237,7 +221,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("Playback") || is("BackGround") {
-        if empty {
+        if empty() {
             let (log, source) = if is("Playback") {
                 ("Playback requires an argument (filename)", "app_playback.c")
             } else {
@@ -254,8 +238,8 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("ParkAndAnnounce") {
-        park_and_announce(data, empty, &mut report);
-    } else if is("BridgeWait") && static_text && !data.contains(['"', '\\']) {
+        park_and_announce(data, empty(), &mut report);
+    } else if is("BridgeWait") && static_text() && !data.contains(['"', '\\']) {
         bridge_wait(data, &mut report);
     }
 }
