@@ -126,7 +126,8 @@ impl LoadedConfig {
         let pbx_config = match extensions_conf.status {
             FileStatus::Loaded => {
                 if let Some(file) = extensions_conf.file {
-                    diagnostics.extend(model::load_extensions(&mut dialplan, &file, &sources));
+                    // The parsed file is not needed afterwards: the load frees it section by section.
+                    diagnostics.extend(model::load_extensions_owned(&mut dialplan, file, &sources));
                 }
                 ModuleState::Running
             }

@@ -18,10 +18,10 @@ pub(super) fn nth_arg(data: &str, i: usize) -> Option<&str> {
 /// The arguments of `data` split as `AST_STANDARD_APP_ARGS` does (see [`nth_arg`]); `None` when quotes or
 /// backslashes are present. Empty data has no arguments.
 pub(super) fn split_args(data: &str) -> Option<impl Iterator<Item = &str>> {
-    if data.contains(['"', '\\']) {
+    let b = data.as_bytes();
+    if memchr::memchr2(b'"', b'\\', b).is_some() {
         return None;
     }
-    let b = data.as_bytes();
     let mut at = 0usize;
     let mut done = data.is_empty();
     Some(std::iter::from_fn(move || {
@@ -52,10 +52,12 @@ pub(super) fn split_args(data: &str) -> Option<impl Iterator<Item = &str>> {
 /// Checks one priority's application arguments.
 pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Diagnostic>) {
     let app = p.app();
-    let data = p.data();
-    let empty = data.trim().is_empty();
     let is = |name: &str| app.len() == name.len() && app.eq_ignore_ascii_case(name);
-    let static_text = !data.contains('$');
+    let data = p.data();
+    // Computed only by the branches that need them: most priorities run none of the applications below,
+    // and this runs for every priority of the dialplan.
+    let empty = || data.trim().is_empty();
+    let static_text = || !data.contains('$');
     let Some(span) = p.source() else { return };
     let mut report = |message: String, label: &str, help: String, log: Option<LogLine>| {
         let mut d = Diagnostic::warning(APP_ARGUMENTS, message)
@@ -73,7 +75,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
         |source: &'static str, text: &str| Some(LogLine::new(LogLevel::Error, source, text));
 
     if is("Set") {
-        if empty {
+        if empty() {
             let log = "Set requires one variable name/value pair.";
             report(
                 "Set() names no variable".into(),
@@ -81,7 +83,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
                 format!("Asterisk logs \"{log}\" and goes on without setting anything; write Set(NAME=value)"),
                 warn("pbx_variables.c", log),
             );
-        } else if static_text && !data.contains('=') {
+        } else if static_text() && !data.contains('=') {
             let log = "Set requires an '=' to be a valid assignment.";
             report(
                 format!("Set({data}) has no '='"),
@@ -93,7 +95,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("MSet") {
-        if empty {
+        if empty() {
             let log = "MSet requires at least one variable name/value pair.";
             report(
                 "MSet() names no variable".into(),
@@ -132,7 +134,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("GotoIf") {
-        if empty {
+        if empty() {
             let log = "Ignoring, since there is no variable to check";
             report(
                 "GotoIf() has no condition".into(),
@@ -152,10 +154,10 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("GosubIf") {
-        if empty || (!data.contains('?') && !data.contains("${")) {
+        if empty() || (!data.contains('?') && !data.contains("${")) {
             let log = "GosubIf requires an argument: GosubIf(cond?label1(args):label2(args)";
             report(
-                if empty {
+                if empty() {
                     "GosubIf() has no condition".into()
                 } else {
                     format!("GosubIf({data}) has no '?', so it never calls anything")
@@ -168,7 +170,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("Goto") {
-        if empty {
+        if empty() {
             let log = "Goto requires an argument ([[context,]extension,]priority)";
             report(
                 "Goto() has no target".into(),
@@ -176,11 +178,11 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
                 format!("Asterisk logs \"{log}\" and the call ends; write Goto([[context,]extension,]priority)"),
                 warn("pbx.c", log),
             );
-        } else if static_text {
+        } else if static_text() {
             extra_parts(app, data, data, &mut report);
         }
     } else if is("Gosub") {
-        if empty {
+        if empty() {
             let log = "Gosub requires an argument: Gosub([[context,]exten,]priority[(arg1[,...][,argN])])";
             report(
                 "Gosub() has no target".into(),
@@ -190,7 +192,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
             return;
         }
-        if !static_text {
+        if !static_text() {
             return;
         }
         let location = data.split('(').next().unwrap_or_default();
@@ -219,7 +221,7 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("Playback") || is("BackGround") {
-        if empty {
+        if empty() {
             let (log, source) = if is("Playback") {
                 ("Playback requires an argument (filename)", "app_playback.c")
             } else {
@@ -236,8 +238,8 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
             );
         }
     } else if is("ParkAndAnnounce") {
-        park_and_announce(data, empty, &mut report);
-    } else if is("BridgeWait") && static_text && !data.contains(['"', '\\']) {
+        park_and_announce(data, empty(), &mut report);
+    } else if is("BridgeWait") && static_text() && !data.contains(['"', '\\']) {
         bridge_wait(data, &mut report);
     }
 }
@@ -362,7 +364,7 @@ pub(super) fn function(
     let Some(args) = call_args(data, open) else {
         return;
     };
-    if args.contains(['$', '"', '\\']) || !(rule.refused)(args) {
+    if memchr::memchr3(b'$', b'"', b'\\', args.as_bytes()).is_some() || !(rule.refused)(args) {
         return;
     }
     let Some(span) = p.source() else { return };

@@ -51,7 +51,10 @@ impl<'a> At<'a> {
 /// Dial's `U`, `b`, `B`, `F` and `G` options.
 pub(super) fn dial<'a>(at: &At<'a>, out: &mut Vec<Jump<'a>>) {
     let data = at.priority.data();
-    if !data.contains(['U', 'b', 'B', 'F', 'G']) {
+    if !data
+        .bytes()
+        .any(|c| matches!(c, b'U' | b'b' | b'B' | b'F' | b'G'))
+    {
         return;
     }
     let Some(options) = nth_arg(data, 2) else {

@@ -8,6 +8,7 @@
 //! per priority is allocated unless a problem is found. The arguments that may name a subroutine (every
 //! `Dial`) are only split into tokens at the end, and only when some `Return` is not explained otherwise.
 
+use super::vars::VarScan;
 use super::{RETURN_OUTSIDE_SUBROUTINE, UNKNOWN_APPLICATION, UNKNOWN_FUNCTION};
 use dialplan::diag::Diagnostic;
 use dialplan::expr::functions::ArgRule;
@@ -484,6 +485,7 @@ impl<'a> LangScan<'a> {
         context: &'a str,
         exten: &str,
         p: &'a Priority,
+        vars: &mut VarScan<'a>,
         out: &mut Vec<Diagnostic>,
     ) {
         // A hint's "application" is its device list.
@@ -503,7 +505,7 @@ impl<'a> LangScan<'a> {
             self.unknown_app(context, exten, p, out);
         }
         let data = p.data();
-        let names_handler = self.functions_in(data, p, out);
+        let names_handler = self.functions_in(data, p, vars, out);
         match app.len() {
             5 if app.eq_ignore_ascii_case("Gosub") => self.gosub_target(context, data, false),
             7 if app.eq_ignore_ascii_case("GosubIf") => self.gosub_target(context, data, true),
@@ -579,14 +581,20 @@ impl<'a> LangScan<'a> {
     /// `hangup_handler` or `predial` (arguments that may name a subroutine). One pass over the bytes, eight
     /// at a time: the data of a priority is short, where setting up a vectorised search per call costs more
     /// than the search.
-    fn functions_in(&self, data: &str, p: &Priority, out: &mut Vec<Diagnostic>) -> bool {
+    fn functions_in(
+        &self,
+        data: &'a str,
+        p: &'a Priority,
+        vars: &mut VarScan<'a>,
+        out: &mut Vec<Diagnostic>,
+    ) -> bool {
         let b = data.as_bytes();
         let mut names_handler = false;
         for (w, word) in b.chunks(8).enumerate() {
             let mut hits = interesting_bytes(word);
             while hits != 0 {
                 let i = w * 8 + (hits.trailing_zeros() / 8) as usize;
-                names_handler |= self.byte_at(data, i, p, out);
+                names_handler |= self.byte_at(data, i, p, vars, out);
                 hits &= hits - 1;
             }
         }
@@ -595,7 +603,14 @@ impl<'a> LangScan<'a> {
 
     /// [`LangScan::functions_in`] at byte `i`: a `${NAME(` there is checked; `true` when `hangup_handler`
     /// or `predial` starts there.
-    fn byte_at(&self, data: &str, i: usize, p: &Priority, out: &mut Vec<Diagnostic>) -> bool {
+    fn byte_at(
+        &self,
+        data: &'a str,
+        i: usize,
+        p: &'a Priority,
+        vars: &mut VarScan<'a>,
+        out: &mut Vec<Diagnostic>,
+    ) -> bool {
         let b = data.as_bytes();
         match b[i] {
             b'h' => return b[i..].starts_with(b"hangup_handler"),
@@ -609,6 +624,8 @@ impl<'a> LangScan<'a> {
                 .iter()
                 .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
                 .count();
+        // A `${NAME}` is a variable read, which the variable check wants.
+        vars.read(&data[start..end], b.get(end).copied(), p);
         if end == start || b.get(end) != Some(&b'(') {
             return false;
         }
@@ -684,10 +701,16 @@ fn interesting_bytes(word: &[u8]) -> u64 {
     fn zero_bytes(x: u64) -> u64 {
         !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
     }
-    let mut buf = [0u8; 8];
-    let n = word.len().min(8);
-    buf[..n].copy_from_slice(&word[..n]);
-    let x = u64::from_le_bytes(buf);
+    // A whole word is one load; only the last, short word is copied into a zeroed buffer.
+    let x = match <[u8; 8]>::try_from(word) {
+        Ok(whole) => u64::from_le_bytes(whole),
+        Err(_) => {
+            let mut buf = [0u8; 8];
+            let n = word.len().min(8);
+            buf[..n].copy_from_slice(&word[..n]);
+            u64::from_le_bytes(buf)
+        }
+    };
     // The padding of a short word is zero bytes, never one of the three.
     zero_bytes(x ^ (LO * u64::from(b'$')))
         | zero_bytes(x ^ (LO * u64::from(b'h')))

@@ -201,7 +201,9 @@ impl App {
 impl<'a> Scan<'a> {
     fn new(dp: &'a dialplan::model::Dialplan, out: &mut Vec<Diagnostic>) -> Self {
         let mut scan = Scan {
-            jumps: Vec::new(),
+            // About one priority in six jumps somewhere; room for more up front spares the list its
+            // copies as it grows (each into fresh memory the kernel must clear).
+            jumps: Vec::with_capacity(dp.priority_count() / 4),
             dials: Vec::new(),
         };
         let mut lang = lang::LangScan::new();
@@ -213,10 +215,10 @@ impl<'a> Scan<'a> {
                         continue;
                     }
                     let app = p.app();
-                    lang.priority(context.name(), ext.name(), p, out);
+                    lang.priority(context.name(), ext.name(), p, &mut vars, out);
                     args::app(context.name(), ext, p, out);
                     options::check(p, out);
-                    vars.priority(p);
+                    vars.sets(p);
                     let at = jumps::At {
                         context: context.name(),
                         exten: ext.name(),

@@ -149,7 +149,7 @@ pub(super) fn check(p: &Priority, out: &mut Vec<Diagnostic>) {
         return;
     };
     let options = options.trim();
-    if options.is_empty() || options.contains(['$', '"']) {
+    if options.is_empty() || memchr::memchr2(b'$', b'"', options.as_bytes()).is_some() {
         return;
     }
     // BackGround also takes the words `skip` and `noanswer` in place of letters.

@@ -45,13 +45,13 @@ fn check_extension<'a>(
     prios.extend(ext.priorities().iter().filter(|p| !p.is_hint()));
     reachable.clear();
     reachable.resize(prios.len(), false);
+    let hits = targets.jumps_into(context, ext);
     for (i, p) in prios.iter().enumerate() {
         let by_fall = i > 0
             && reachable[i - 1]
             && prios[i - 1].number() + 1 == p.number()
             && targets.falls_through(prios[i - 1]);
-        reachable[i] =
-            p.number() == 1 || by_fall || targets.hits(context, ext, p.number(), p.label());
+        reachable[i] = p.number() == 1 || by_fall || hits.hits(p.number(), p.label());
     }
     let mut i = 1;
     while i < prios.len() {
@@ -200,19 +200,47 @@ impl<'a> Targets<'a> {
         }
     }
 
-    fn hits(&self, context: &str, ext: &Extension, number: i32, label: Option<&str>) -> bool {
+    /// The jumps that land in one extension, with its context's jumps looked up once per extension rather
+    /// than once per priority.
+    fn jumps_into<'t>(&'t self, context: &str, ext: &'t Extension) -> ExtHits<'t> {
         let Some(into) = self.by_context.get(context) else {
-            return false;
+            return ExtHits::Nothing;
         };
         if !ext.is_pattern() {
-            let name = ext.name();
-            return into.numbers.contains(&(name, number))
-                || label.is_some_and(|l| into.labels.contains(&(name, l)));
+            return ExtHits::Literal(into, ext.name());
         }
-        let matches_ext = |e: &str| e == ext.name() || ext.pattern().matches(e);
-        into.numbers
-            .iter()
-            .any(|&(e, n)| n == number && matches_ext(e))
-            || label.is_some_and(|l| into.labels.iter().any(|&(e, ll)| ll == l && matches_ext(e)))
+        ExtHits::Pattern(into, ext)
+    }
+}
+
+/// The jumps into one extension (see [`Targets::jumps_into`]).
+enum ExtHits<'t> {
+    Nothing,
+    /// A literal extension: (its name, priority or label) looked up in its context's sets.
+    Literal(&'t ContextTargets<'t>, &'t str),
+    /// A pattern extension: the jumps into its context whose extension it matches.
+    Pattern(&'t ContextTargets<'t>, &'t Extension),
+}
+
+impl ExtHits<'_> {
+    /// Whether some jump lands on this priority (by number or by label).
+    fn hits(&self, number: i32, label: Option<&str>) -> bool {
+        match self {
+            ExtHits::Nothing => false,
+            ExtHits::Literal(into, name) => {
+                into.numbers.contains(&(*name, number))
+                    || label.is_some_and(|l| into.labels.contains(&(*name, l)))
+            }
+            ExtHits::Pattern(into, ext) => {
+                // The pattern is matched only against jumps to this very priority or label.
+                let matches_ext = |e: &str| e == ext.name() || ext.pattern().matches(e);
+                into.numbers
+                    .iter()
+                    .any(|&(e, n)| n == number && matches_ext(e))
+                    || label.is_some_and(|l| {
+                        into.labels.iter().any(|&(e, ll)| ll == l && matches_ext(e))
+                    })
+            }
+        }
     }
 }

@@ -204,7 +204,18 @@ impl<'a> VarScan<'a> {
     }
 
     /// Notes what one priority reads and sets.
+    #[cfg(test)]
     pub(super) fn priority(&mut self, p: &'a Priority) {
+        self.sets(p);
+        let data = p.data();
+        if self.on && dollar_brace(data.as_bytes(), 0).is_some() {
+            self.reads_in(data, p);
+        }
+    }
+
+    /// Notes what one priority sets. Its reads come through [`VarScan::read`] from the language check's
+    /// scan of the same data, which stops at every `${` anyway (one pass over the data instead of two).
+    pub(super) fn sets(&mut self, p: &'a Priority) {
         if !self.on {
             return;
         }
@@ -218,18 +229,37 @@ impl<'a> VarScan<'a> {
             let first = data.split(',').next().unwrap_or_default();
             self.assigned(first);
         }
-        if data.contains('=') {
+        // Byte searches, not `str` pattern searchers: this runs for every priority of the dialplan, and
+        // setting up a substring searcher costs more than scanning a typical 30-byte argument.
+        let b = data.as_bytes();
+        if b.contains(&b'=') {
             self.assignments(data);
         }
-        if data.contains("${") {
-            self.reads_in(data, p);
+    }
+
+    /// A `${NAME` in the data of `p` followed by `next` (the byte after the name, if any): a plain read
+    /// when that is `}` or `:` (`${NAME}`, `${NAME:offset}`).
+    pub(super) fn read(&mut self, name: &'a str, next: Option<u8>, p: &'a Priority) {
+        if !self.on || name.is_empty() || !matches!(next, Some(b'}') | Some(b':')) {
+            return;
+        }
+        let name = strip(name);
+        if name.is_empty() {
+            return;
+        }
+        match self.reads.get_mut(name) {
+            Some(r) => r.1 += 1,
+            None => {
+                self.reads.insert(name, (self.order.len(), 1));
+                self.order.push((name, p));
+            }
         }
     }
 
     /// Every `NAME=` (and `FUNC(args)=` for the functions that write variables) in `data`.
     fn assignments(&mut self, data: &'a str) {
         let b = data.as_bytes();
-        for (i, _) in data.match_indices('=') {
+        for i in memchr::memchr_iter(b'=', b) {
             if i > 0 && b[i - 1] == b')' {
                 self.function_write(data, i - 1);
                 continue;
@@ -257,7 +287,7 @@ impl<'a> VarScan<'a> {
         if name.is_empty() {
             return;
         }
-        match name.find("${") {
+        match dollar_brace(name.as_bytes(), 0) {
             None => {
                 if name.bytes().all(is_name_byte) {
                     self.set.insert(name);
@@ -295,25 +325,17 @@ impl<'a> VarScan<'a> {
         }
     }
 
+    /// The reads in `data` found by a scan of its own (the unit tests' way in; the lint's walk has the
+    /// language check's scan report them).
+    #[cfg(test)]
     fn reads_in(&mut self, data: &'a str, p: &'a Priority) {
         let b = data.as_bytes();
-        for (i, _) in data.match_indices("${") {
+        let mut from = 0;
+        while let Some(i) = dollar_brace(b, from) {
+            from = i + 2;
             let start = i + 2;
             let len = b[start..].iter().take_while(|c| is_name_byte(**c)).count();
-            if len == 0 || !matches!(b.get(start + len), Some(b'}') | Some(b':')) {
-                continue;
-            }
-            let name = strip(&data[start..start + len]);
-            if name.is_empty() {
-                continue;
-            }
-            match self.reads.get_mut(name) {
-                Some(r) => r.1 += 1,
-                None => {
-                    self.reads.insert(name, (self.order.len(), 1));
-                    self.order.push((name, p));
-                }
-            }
+            self.read(&data[start..start + len], b.get(start + len).copied(), p);
         }
     }
 
@@ -380,6 +402,37 @@ fn is_provided_pattern(name: &str) -> bool {
         || name.starts_with("MACRO_")
 }
 
+/// Where the first `${` at or after `from` starts in `b`.
+/// Eight bytes at a time (the texts are short, too short for a vectorised search's set-up to pay off):
+/// each word is tested for a `$` with exact zero-byte arithmetic.
+fn dollar_brace(b: &[u8], from: usize) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut i = from;
+    while let Some(word) = b.get(i..i + 8) {
+        let mut whole = [0u8; 8];
+        whole.copy_from_slice(word);
+        let x = u64::from_le_bytes(whole) ^ (LO * u64::from(b'$'));
+        // The top bit of each byte of `x` that is zero, i.e. of each `$`.
+        let mut hits = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        while hits != 0 {
+            let at = i + (hits.trailing_zeros() / 8) as usize;
+            if b.get(at + 1) == Some(&b'{') {
+                return Some(at);
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    while i + 1 < b.len() {
+        if b[i] == b'$' && b[i + 1] == b'{' {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 fn is_name_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
@@ -419,6 +472,22 @@ mod tests {
             .collect();
         unset.sort();
         (set, unset)
+    }
+
+    #[test]
+    fn dollar_braces_are_found_in_words_and_tails() {
+        let text = "ab${C}defgh$ijk${L}mnopqrstu${V}w$";
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(i) = dollar_brace(text.as_bytes(), from) {
+            found.push(i);
+            from = i + 2;
+        }
+        let expected: Vec<usize> = text.match_indices("${").map(|(i, _)| i).collect();
+        assert_eq!(found, expected);
+        assert_eq!(dollar_brace(b"$", 0), None);
+        assert_eq!(dollar_brace(b"1234567$", 0), None);
+        assert_eq!(dollar_brace(b"1234567${", 0), Some(7));
     }
 
     #[test]

@@ -24,7 +24,12 @@ pub fn render_rich(diag: &Diagnostic, sources: &SourceMap, style: Style) -> Stri
 
 /// Renders a list of diagnostics in the chosen format, one block (or line) each.
 pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> String {
-    let mut out = String::new();
+    // Room for the usual size up front: growing a large text by doubling copies it into fresh memory.
+    let per_diagnostic = match format {
+        Format::Rich(_) => 1024,
+        Format::Short => 128,
+    };
+    let mut out = String::with_capacity(diags.len() * per_diagnostic);
     let mut rich = match format {
         Format::Rich(style) => Some(Renderer::new(style)),
         Format::Short => None,
@@ -242,8 +247,8 @@ impl Windows {
 
 /// Whether `text` holds a `\r` that is not the start of a `\r\n`.
 fn has_lone_cr(text: &[u8]) -> bool {
-    // Most files have no `\r` at all: one fast search answers for them.
-    text.contains(&b'\r')
+    // Most files have no `\r` at all: one fast (vectorised) search answers for them.
+    memchr::memchr(b'\r', text).is_some()
         && text
             .iter()
             .enumerate()

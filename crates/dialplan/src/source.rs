@@ -123,7 +123,11 @@ impl SourceMap {
         included_from: Option<Span>,
     ) -> FileId {
         let text: Arc<String> = text.into();
-        let mut line_starts = vec![0u32];
+        // Counted first (a fast vectorised count) so that the table is allocated once at its size: grown by
+        // doubling, a large file's table would be copied into fresh memory again and again.
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
+        line_starts.push(0u32);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile {

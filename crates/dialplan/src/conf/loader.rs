@@ -643,7 +643,7 @@ impl Loader<'_> {
                         break;
                     };
                     let base = &self.conf.sections[b];
-                    let copied_name = base.name.clone();
+                    let copied_name: Box<str> = Box::from(base.name.as_str());
                     let copied: Vec<Item> = base
                         .items
                         .iter()
@@ -658,7 +658,7 @@ impl Loader<'_> {
                     };
                     if let Some(dest) = dest {
                         dest.items.extend(copied);
-                        dest.inherits.push(copied_name);
+                        dest.inherits.push(copied_name.into());
                     }
                 }
             }

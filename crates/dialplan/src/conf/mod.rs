@@ -206,7 +206,9 @@ pub struct Item {
     pub key_span: Span,
     pub value_span: Span,
     /// `Some(template name)` when the item was copied from a template or inherited section.
-    pub inherited_from: Option<String>,
+    /// (A boxed `str`, not a `String`: a large file has hundreds of thousands of items, and every byte of
+    /// an item is memory the process must touch.)
+    pub inherited_from: Option<Box<str>>,
     /// Asterisk's line and file for the item (see [`AsteriskOrigin`]).
     pub origin: AsteriskOrigin,
 }

@@ -26,8 +26,8 @@ pub use context::{
 };
 pub use dialplan::{Dialplan, General, Global, Globals, Matcher, PBX_CONFIG};
 pub use load::{
-    declined, load_extensions, load_extensions_with, reload_extensions, ExtensionsLoad,
-    GlobalsOnly, LoadSubstitution, SubstScope, CODES,
+    declined, load_extensions, load_extensions_owned, load_extensions_with, reload_extensions,
+    ExtensionsLoad, GlobalsOnly, LoadSubstitution, SubstScope, CODES,
 };
 pub use lookup::{
     AllIncludesActive, Found, IncludeFilter, Lookup, Query, Status, Target, MAX_STACK,
