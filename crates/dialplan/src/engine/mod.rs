@@ -154,7 +154,7 @@ pub(crate) struct Inner {
     pub(crate) functions: RefCell<crate::expr::FunctionRegistry>,
     /// Woken when the last channel goes away.
     pub(crate) idle: tokio::sync::Notify,
-    pub(crate) media_waiters: RefCell<Vec<ChannelId>>,
+    pub(crate) media_waiters: RefCell<Vec<(ChannelId, Option<Duration>)>>,
     pub(crate) astdb: RefCell<astdb::AstDb>,
 }
 
@@ -288,6 +288,17 @@ impl Engine {
     /// A sleep until `t` (virtual time since the start), done at once if `t` is not after now.
     pub fn timer(&self, t: Duration) -> exec::Sleep<'_> {
         exec::Sleep::new(&self.inner.exec, t)
+    }
+
+    /// A place among timers of equal deadline, for a wait that re-arms its timer when woken (see
+    /// [`exec::Turn`]).
+    pub fn timer_turn(&self) -> exec::Turn {
+        self.inner.exec.turn()
+    }
+
+    /// A sleep until `t` whose timer fires in `turn` among timers of the same deadline.
+    pub fn timer_in_turn(&self, t: Duration, turn: exec::Turn) -> exec::Sleep<'_> {
+        exec::Sleep::in_turn(&self.inner.exec, t, turn)
     }
 
     /// Virtual time since the start of the run.

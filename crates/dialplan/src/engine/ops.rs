@@ -9,6 +9,7 @@ use super::channel::{
     cause, Channel, ChannelId, ChannelState, Control, FarEnd, Frame, Interrupt, LocalHalf,
     Location, Party,
 };
+use super::exec::Turn;
 use super::vars::{SetOutcome, Vars};
 use super::{Engine, Fields};
 use std::collections::{BTreeMap, VecDeque};
@@ -609,6 +610,20 @@ impl Engine {
 
     /// Waits until the task servicing `id` is woken or the deadline (virtual time) passes.
     pub async fn wait(&self, id: ChannelId, deadline: Option<Duration>) -> Waited {
+        self.wait_in(id, deadline, None).await
+    }
+
+    /// [`Engine::wait`] whose deadline timer fires in `turn` among timers of the same deadline.
+    pub async fn wait_in_turn(&self, id: ChannelId, deadline: Duration, turn: Turn) -> Waited {
+        self.wait_in(id, Some(deadline), Some(turn)).await
+    }
+
+    async fn wait_in(
+        &self,
+        id: ChannelId,
+        deadline: Option<Duration>,
+        turn: Option<Turn>,
+    ) -> Waited {
         let Some(notify) = self.notify_of(id) else {
             return Waited::Woken;
         };
@@ -621,10 +636,14 @@ impl Engine {
                 if t <= self.now() {
                     return Waited::Timeout;
                 }
+                let timer = match turn {
+                    Some(turn) => self.timer_in_turn(t, turn),
+                    None => self.timer(t),
+                };
                 tokio::select! {
                     biased;
                     _ = notify.notified() => Waited::Woken,
-                    _ = self.timer(t) => Waited::Timeout,
+                    _ = timer => Waited::Timeout,
                 }
             }
         }
