@@ -44,6 +44,7 @@ pub mod hangup_handlers;
 pub mod lang;
 pub mod local;
 pub mod media;
+pub mod numtext;
 pub mod ops;
 pub mod pbx;
 pub mod plan;
@@ -510,16 +511,20 @@ impl Engine {
 
     /// A UUID-shaped id (version 4 layout), deterministic from the seed.
     pub fn random_uuid(&self) -> String {
+        use numtext::push_hex;
         let a = self.random_u64();
         let b = self.random_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0x0fff,
-            ((b >> 48) & 0x3fff) | 0x8000,
-            b & 0xffff_ffff_ffff
-        )
+        let mut s = String::with_capacity(36);
+        push_hex(&mut s, a >> 32, 8);
+        s.push('-');
+        push_hex(&mut s, (a >> 16) & 0xffff, 4);
+        s.push_str("-4");
+        push_hex(&mut s, a & 0x0fff, 3);
+        s.push('-');
+        push_hex(&mut s, ((b >> 48) & 0x3fff) | 0x8000, 4);
+        s.push('-');
+        push_hex(&mut s, b & 0xffff_ffff_ffff, 12);
+        s
     }
 }
 

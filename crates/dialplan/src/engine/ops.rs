@@ -69,10 +69,24 @@ impl Engine {
     /// The next name for a channel of technology family `tech` to `resource`: `PJSIP/alice-00000001` (one
     /// counter per technology, 8 lower-case hex digits from 0).
     pub fn next_channel_name(&self, tech: &str, resource: &str) -> String {
-        let mut c = self.inner.counters.borrow_mut();
-        let n = c.tech.entry(tech.to_ascii_lowercase()).or_insert(0);
-        let name = format!("{tech}/{resource}-{:08x}", *n);
-        *n = n.wrapping_add(1);
+        let mut number = 0;
+        {
+            // A handful of technologies: a scan without lower-casing `tech` into a new key each time.
+            let mut c = self.inner.counters.borrow_mut();
+            if !c.tech.keys().any(|k| k.eq_ignore_ascii_case(tech)) {
+                c.tech.insert(tech.to_ascii_lowercase(), 0);
+            }
+            if let Some((_, n)) = c.tech.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(tech)) {
+                number = *n;
+                *n = n.wrapping_add(1);
+            }
+        }
+        let mut name = String::with_capacity(tech.len() + resource.len() + 10);
+        name.push_str(tech);
+        name.push('/');
+        name.push_str(resource);
+        name.push('-');
+        super::numtext::push_hex(&mut name, u64::from(number), 8);
         name
     }
 
@@ -92,7 +106,11 @@ impl Engine {
             n
         };
         let secs = self.inner.config.epoch + self.now().as_secs() as i64;
-        Rc::from(format!("{secs}.{n}"))
+        let mut id = String::with_capacity(24);
+        super::numtext::push_signed(&mut id, secs);
+        id.push('.');
+        super::numtext::push_dec(&mut id, u64::from(n));
+        Rc::from(id)
     }
 
     // ----- the channel table -----

@@ -387,8 +387,12 @@ fn finish(
 }
 
 fn set_duration_var(engine: &Engine, chan: ChannelId, base: &str, ms: u64) {
-    engine.set_var(chan, base, Some(&(ms / 1000).to_string()));
-    engine.set_var(chan, &format!("{base}_MS"), Some(&ms.to_string()));
+    use crate::engine::numtext::dec;
+    engine.set_var(chan, base, Some(&dec(ms / 1000)));
+    let mut name = String::with_capacity(base.len() + 3);
+    name.push_str(base);
+    name.push_str("_MS");
+    engine.set_var(chan, &name, Some(&dec(ms)));
 }
 
 /// An emulated device: the provider rewrites the item, and the trace says so.
