@@ -10,12 +10,12 @@ use super::channel::{
     Location, Party,
 };
 use super::exec::Turn;
+use super::notify::Notify;
 use super::vars::{SetOutcome, Vars};
 use super::{Engine, Fields};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// What a new channel starts as.
 pub struct NewChannel {
@@ -76,7 +76,11 @@ impl Engine {
             if !c.tech.keys().any(|k| k.eq_ignore_ascii_case(tech)) {
                 c.tech.insert(tech.to_ascii_lowercase(), 0);
             }
-            if let Some((_, n)) = c.tech.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(tech)) {
+            if let Some((_, n)) = c
+                .tech
+                .iter_mut()
+                .find(|(k, _)| k.eq_ignore_ascii_case(tech))
+            {
                 number = *n;
                 *n = n.wrapping_add(1);
             }

@@ -257,7 +257,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         {
             engine.set_location(peer, &ctx, &exten, prio + 2);
         }
-        engine.set_notify(peer, Rc::new(tokio::sync::Notify::new()));
+        engine.set_notify(peer, Rc::new(crate::engine::notify::Notify::new()));
         engine.set_reading(peer, false);
         engine.spawn_pbx(peer);
         publish_dial(&engine, chan, peer, DialEvent::End("ANSWER"));
@@ -277,7 +277,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         extras::set_callee_go_on(&engine, chan, peer, &args.options);
         if engine.is_alive(peer) {
             if engine.setup_after_goto(peer) {
-                engine.set_notify(peer, Rc::new(tokio::sync::Notify::new()));
+                engine.set_notify(peer, Rc::new(crate::engine::notify::Notify::new()));
                 engine.set_reading(peer, false);
                 engine.spawn_pbx(peer);
             } else {
