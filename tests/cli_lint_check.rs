@@ -101,3 +101,20 @@ fn the_generated_1mb_workload_has_only_true_reports() {
 fn include_loops_are_not_reported() {
     assert_eq!(reports("tests/data/include-loop"), Vec::<String>::new());
 }
+
+/// With `extenpatternmatchnew=yes` the shadowing check follows the pattern trie: a literal extension met
+/// after a pattern written later is reported; the legacy matcher's shadowing (a pattern that falls
+/// through for a missing priority) is not.
+#[test]
+fn shadowing_follows_the_new_matcher() {
+    let got = reports("tests/data/lint-shadow-new");
+    let shadow: Vec<&String> = got
+        .iter()
+        .filter(|l| l.contains("lint/shadowed-extension"))
+        .collect();
+    assert_eq!(
+        shadow,
+        ["extensions.conf:9:1: warning[lint/shadowed-extension]: extension '100' in 'later-pattern' never runs: with extenpatternmatchnew the pattern '_1XX' is found first for every number it matches"],
+        "{got:#?}"
+    );
+}

@@ -289,6 +289,80 @@ fn write_classes_guard_actions_and_read_classes_filter_events() {
 }
 
 #[test]
+fn park_of_a_channel_running_dialplan_yanks_it_into_the_lot() {
+    let server = start(20.0);
+    let mut c = Client::connect(&server);
+    c.login("admin", "s3cret");
+    // ;2 runs operator,600 (Answer, Wait(60)), in no bridge; ;1 runs Wait.
+    c.send(&[
+        ("Action", "Originate"),
+        ("Channel", "Local/600@operator/n"),
+        ("Application", "Wait"),
+        ("Data", "600"),
+        ("Async", "true"),
+    ]);
+    assert!(c.response().starts_with("Response: Success\n"));
+    c.event("OriginateResponse");
+    c.send(&[
+        ("Action", "Park"),
+        ("Channel", "Local/600@operator-00000000;2"),
+        ("ActionID", "p"),
+    ]);
+    let mut blocks = Vec::new();
+    loop {
+        let b = c.block().expect("connection closed");
+        let done = b.starts_with("Event: Hangup\n") && b.contains("\nChannel: Surrogate/");
+        blocks.push(b);
+        if done {
+            break;
+        }
+    }
+    let at = |head: &str, chan: &str| {
+        blocks
+            .iter()
+            .position(|b| b.starts_with(head) && b.contains(chan))
+            .unwrap_or_else(|| panic!("no {head} {chan} in {blocks:#?}"))
+    };
+    let surrogate = at(
+        "Event: Newchannel\n",
+        "\nChannel: Surrogate/Local/600@operator-00000000;2\n",
+    );
+    let parked = at(
+        "Event: ParkedCall\n",
+        "\nParkeeChannel: Local/600@operator-00000000;2\n",
+    );
+    let reply = at(
+        "Response: Success\nActionID: p\n",
+        "Message: Park successful",
+    );
+    let gone = at(
+        "Event: Hangup\n",
+        "\nChannel: Surrogate/Local/600@operator-00000000;2\n",
+    );
+    assert!(surrogate < parked && parked < gone, "{blocks:#?}");
+    // Asterisk's message text ends with its own LF, before the line's CRLF.
+    assert!(
+        blocks[reply].ends_with("Message: Park successful\n\n"),
+        "{}",
+        blocks[reply]
+    );
+    assert!(
+        blocks[parked].contains("\nParkingSpace: 701\n"),
+        "{}",
+        blocks[parked]
+    );
+    // The Local pair is whole again: ;1 is still up behind the parked ;2.
+    c.send(&[("Action", "ParkedCalls"), ("ActionID", "l")]);
+    let list = list(&mut c, "ParkedCallsComplete");
+    assert!(
+        list.iter()
+            .any(|b| b.contains("ParkeeChannel: Local/600@operator-00000000;2\n")),
+        "{list:#?}"
+    );
+    server.stop();
+}
+
+#[test]
 fn originate_errors() {
     let server = start(1.0);
     let mut c = Client::connect(&server);

@@ -15,6 +15,7 @@ use crate::scenario::{split_device, split_target, Scenario};
 use dialplan::conf::ConfSource;
 use dialplan::diag::LogLevel;
 use dialplan::engine::event::clock_text;
+use dialplan::engine::ops::SoftHangupReason;
 use dialplan::engine::stepper::{Pause, Stepper};
 use dialplan::engine::{Event, EventBody, Interest, Subscriber};
 use std::cell::RefCell;
@@ -548,7 +549,8 @@ impl Session {
         };
         let e = self.built.engine.clone();
         if let Some(id) = e.find_channel(&name) {
-            self.stepper.enter(|| e.soft_hangup(id));
+            self.stepper
+                .enter(|| e.soft_hangup(id, SoftHangupReason::Explicit));
         }
         format!("{} hangup requested on {name}\n", verbose::TAG)
     }

@@ -5,6 +5,7 @@
 
 use super::{APP_ARGUMENTS, FUNCTION_ARGUMENTS};
 use dialplan::diag::{Diagnostic, LogLevel, LogLine};
+use dialplan::expr::functions::ArgRule;
 use dialplan::model::{Extension, Priority};
 
 /// The `i`-th argument (0-based) as `AST_STANDARD_APP_ARGS` splits `data`: at `,` outside `(…)` and
@@ -236,6 +237,56 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
         }
     } else if is("ParkAndAnnounce") {
         park_and_announce(data, empty, &mut report);
+    } else if is("BridgeWait") && static_text && !data.contains(['"', '\\']) {
+        bridge_wait(data, &mut report);
+    }
+}
+
+/// BridgeWait's role and the values of `S()` and `e()`, read by the application's own parser: each
+/// refusal is an ERROR and the call ends.
+fn bridge_wait(data: &str, report: &mut impl FnMut(String, &str, String, Option<LogLine>)) {
+    use dialplan::apps::bridgewait::{parse, parse_entertainment, parse_timeout, Role};
+    let source = "app_bridgewait.c";
+    let error = |text: &str| Some(LogLine::new(LogLevel::Error, source, text));
+    let args = match parse(data) {
+        Ok(a) => a,
+        Err(e) => {
+            let log = e.message();
+            report(
+                format!("BridgeWait({data}) names a role that does not exist"),
+                "unknown role",
+                format!(
+                    "Asterisk logs \"{log}\" and the call ends; the role is 'participant' (the default) or 'announcer', in lower case"
+                ),
+                error(&log),
+            );
+            return;
+        }
+    };
+    if let Some(t) = &args.options.timeout {
+        if let Err(e) = parse_timeout(t) {
+            let log = e.message();
+            report(
+                format!("BridgeWait option S({t}) is not a number of seconds"),
+                "bad S()",
+                format!("Asterisk logs \"{log}\" and the call ends; write S(seconds), at least 1"),
+                error(&log),
+            );
+        }
+    }
+    if args.role == Role::Participant {
+        if let Some(x) = &args.options.entertainment {
+            if let Err(log) = parse_entertainment(x) {
+                report(
+                    format!("BridgeWait option e({x}) names no entertainment"),
+                    "bad e()",
+                    format!(
+                        "Asterisk logs \"{log}\" and the call ends; the first letter must be m (music on hold), r (ringing), s (silence), h (hold) or n (none)"
+                    ),
+                    error(&log),
+                );
+            }
+        }
     }
 }
 
@@ -298,91 +349,50 @@ fn park_and_announce(
     );
 }
 
-/// Functions whose arguments Asterisk checks, with the fewest they need and the line they log.
-const FUNCTIONS: &[(&str, usize, &str, &str)] = &[
-    (
-        "CUT",
-        3,
-        "func_cut.c",
-        "Syntax: CUT(<varname>,<char-delim>,<range-spec>) - missing argument!",
-    ),
-    (
-        "FIELDNUM",
-        3,
-        "func_strings.c",
-        "Usage: FIELDNUM(<listname>,<delimiter>,<fieldvalue>)",
-    ),
-    (
-        "LISTFILTER",
-        3,
-        "func_strings.c",
-        "Usage: LISTFILTER(<listname>,<delimiter>,<fieldvalue>)",
-    ),
-    (
-        "FILTER",
-        2,
-        "func_strings.c",
-        "Usage: FILTER(<allowed-chars>,<string>)",
-    ),
-    (
-        "REPLACE",
-        2,
-        "func_strings.c",
-        "Usage: REPLACE(<varname>,<search-chars>[,<replace-char>])",
-    ),
-    (
-        "STRREPLACE",
-        2,
-        "func_strings.c",
-        "Usage: STRREPLACE(<varname>,<find-string>[,<replace-string>,[<max-replacements>]])",
-    ),
-    (
-        "STRBETWEEN",
-        2,
-        "func_strings.c",
-        "Usage: STRBETWEEN(<varname>,<insert-string>)",
-    ),
-];
-
-/// Checks a function call `${NAME(args)}` found at `open` (the byte index of its `${`) in the data of `p`.
+/// Checks a function call `${NAME(args)}` found at `open` (the byte index of its `${`) in the data of `p`
+/// against the function's argument rule (from the function registry: the same check its `read` makes).
 pub(super) fn function(
     name: &str,
+    rule: &ArgRule,
     data: &str,
     open: usize,
     p: &Priority,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(&(_, needed, source, log)) = FUNCTIONS.iter().find(|f| f.0 == name) else {
-        return;
-    };
     let Some(args) = call_args(data, open) else {
         return;
     };
-    if args.contains(['$', '"', '\\']) {
-        return;
-    }
-    let count = split_args(args).map_or(0, Iterator::count);
-    if count >= needed {
+    if args.contains(['$', '"', '\\']) || !(rule.refused)(args) {
         return;
     }
     let Some(span) = p.source() else { return };
+    let (message, label) = match rule.needed {
+        Some(needed) => {
+            let count = split_args(args).map_or(0, Iterator::count);
+            let message = if count < needed {
+                format!(
+                    "{name}({args}) has {count} argument{}, but {name} needs {needed}",
+                    if count == 1 { "" } else { "s" }
+                )
+            } else {
+                format!("{name}({args}) leaves out an argument {name} needs")
+            };
+            (message, "too few arguments")
+        }
+        None => (
+            format!("{name}({args}) is missing what {name} needs"),
+            "missing argument",
+        ),
+    };
     out.push(
-        Diagnostic::warning(
-            FUNCTION_ARGUMENTS,
-            format!(
-                "{name}({args}) has {count} argument{}, but {name} needs {needed}",
-                if count == 1 { "" } else { "s" }
-            ),
-        )
-        .with_span(span)
-        .with_label("too few arguments")
-        .with_help(format!(
-            "Asterisk logs \"{log}\" and the function substitutes nothing (the empty string); write {}",
-            log.trim_start_matches("Usage: ")
-                .trim_start_matches("Syntax: ")
-                .trim_end_matches(" - missing argument!")
-        ))
-        .with_log(LogLine::new(LogLevel::Error, source, log)),
+        Diagnostic::warning(FUNCTION_ARGUMENTS, message)
+            .with_span(span)
+            .with_label(label)
+            .with_help(format!(
+                "Asterisk logs \"{}\" and the function substitutes nothing (the empty string); write {}",
+                rule.log, rule.usage
+            ))
+            .with_log(LogLine::new(rule.level, rule.source, rule.log)),
     );
 }
 

@@ -10,6 +10,7 @@
 
 use super::{RETURN_OUTSIDE_SUBROUTINE, UNKNOWN_APPLICATION, UNKNOWN_FUNCTION};
 use dialplan::diag::Diagnostic;
+use dialplan::expr::functions::ArgRule;
 use dialplan::hash::Fx;
 use dialplan::model::Priority;
 use std::collections::{HashMap, HashSet};
@@ -432,6 +433,8 @@ pub(super) struct LangScan<'a> {
     /// The spelling to suggest, by lower-cased name.
     app_spelling: HashMap<String, &'static str>,
     functions: HashSet<&'static str, Fx>,
+    /// The argument rules of the functions that have one (from the function registry).
+    rules: HashMap<&'static str, &'static ArgRule, Fx>,
     /// Verdict per application name as written (the distinct names are few).
     app_cache: HashMap<&'a str, bool, Fx>,
     /// Contexts a Gosub (or a Dial/handler argument) may enter; `None` once a target is dynamic.
@@ -458,10 +461,16 @@ impl<'a> LangScan<'a> {
         }
         let mut functions: HashSet<&'static str, Fx> = ASTERISK_FUNCTIONS.iter().copied().collect();
         functions.extend(engine.functions().names());
+        let registry = engine.functions();
+        let rules = registry
+            .names()
+            .filter_map(|n| Some((n, registry.get(n)?.arg_rule()?)))
+            .collect();
         LangScan {
             apps: app_spelling.keys().cloned().collect(),
             app_spelling,
             functions,
+            rules,
             app_cache: HashMap::default(),
             entered: Some(HashSet::default()),
             mentioned: Vec::new(),
@@ -605,7 +614,9 @@ impl<'a> LangScan<'a> {
         }
         let name = &data[start..end];
         if self.functions.contains(name) {
-            super::args::function(name, data, i, p, out);
+            if let Some(rule) = self.rules.get(name) {
+                super::args::function(name, rule, data, i, p, out);
+            }
             return false;
         }
         let Some(span) = p.source() else { return false };

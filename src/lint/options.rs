@@ -1,6 +1,6 @@
 //! Option letters an application does not define, and option arguments it cannot read.
 //!
-//! Dial, Park, ParkAndAnnounce, Read, BackGround and WaitExten read their options with Asterisk's
+//! Dial, Park, ParkAndAnnounce, Read, BackGround, BridgeWait and WaitExten read their options with Asterisk's
 //! `ast_app_parse_options` (main/app.c): each letter may take an argument in `(…)`. A letter the
 //! application does not define makes it log `Unrecognized option: '<c>'` and is otherwise ignored (with
 //! any argument it had); an argument whose `)` is missing makes it log `Missing closing parenthesis for
@@ -121,6 +121,12 @@ const TABLES: &[Table] = &[
         position: 1,
         letters: "snmp",
         source: "pbx_builtins.c",
+    },
+    Table {
+        app: "BridgeWait",
+        position: 2,
+        letters: "emSn",
+        source: "app_bridgewait.c",
     },
     Table {
         app: "WaitExten",

@@ -9,12 +9,15 @@
 //!
 //! Only extensions without a caller-id match are compared; a jump naming the pattern itself
 //! (`Goto(ctx,_1XX,1)`, which Asterisk resolves to that pattern) keeps it alive. With
-//! `extenpatternmatchnew=yes` the trie picks extensions differently, so the check is skipped. Cost: the
-//! patterns of a context are compared pairwise, so contexts with more than [`MAX_PATTERNS`] patterns are
-//! skipped.
+//! `extenpatternmatchnew=yes` the trie picks extensions in its own order and never falls through to
+//! another extension for a missing priority: there an extension is shadowed by a pattern that matches
+//! everything it matches and that the trie's search meets first ([`new_matcher`]). Cost: the patterns of
+//! a context are compared pairwise (with the new matcher, every extension against the patterns), so
+//! contexts with more than [`MAX_PATTERNS`] patterns are skipped.
 
 use super::{Jump, SHADOWED_EXTENSION};
 use dialplan::diag::Diagnostic;
+use dialplan::model::trie::searched_before;
 use dialplan::model::{Dialplan, Extension, Matcher};
 use std::collections::HashSet;
 
@@ -22,9 +25,6 @@ use std::collections::HashSet;
 const MAX_PATTERNS: usize = 256;
 
 pub(super) fn check(dp: &Dialplan, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
-    if dp.matcher() != Matcher::Legacy {
-        return;
-    }
     // Patterns jumped to by their own name.
     let named: HashSet<&str> = jumps
         .iter()
@@ -32,6 +32,10 @@ pub(super) fn check(dp: &Dialplan, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>
         .filter_map(|l| l.exten)
         .filter(|e| e.starts_with('_'))
         .collect();
+    if dp.matcher() != Matcher::Legacy {
+        new_matcher(dp, &named, out);
+        return;
+    }
     let mut earlier: Vec<&Extension> = Vec::new();
     for context in dp.contexts() {
         let exts = context.extensions();
@@ -88,6 +92,77 @@ fn has_everything(f: &Extension, e: &Extension) -> bool {
         f.priority(p.number()).is_some()
             && p.label().is_none_or(|l| f.priority_by_label(l).is_some())
     })
+}
+
+/// `extenpatternmatchnew=yes`: the trie takes, for a number, the first extension whose path matches it
+/// completely, trying at each character the more specific sibling first; it then looks for the priority
+/// in that extension only. An extension `e` is never picked when another, `f`, matches every number `e`
+/// matches and the search meets `f`'s path first where the two part — confirmed by a real look-up of a
+/// number `e` matches, which must find `f`.
+fn new_matcher(dp: &Dialplan, named: &HashSet<&str>, out: &mut Vec<Diagnostic>) {
+    for context in dp.contexts() {
+        let exts = context.extensions();
+        let patterns: Vec<usize> = (0..exts.len())
+            .filter(|&i| exts[i].is_pattern() && exts[i].callerid().is_none())
+            .collect();
+        if patterns.is_empty() || patterns.len() > MAX_PATTERNS {
+            continue;
+        }
+        for (ei, e) in exts.iter().enumerate() {
+            if e.callerid().is_some() || named.contains(e.name()) {
+                continue;
+            }
+            let winner = patterns.iter().copied().filter(|&fi| fi != ei).find(|&fi| {
+                let f = &exts[fi];
+                f.pattern().covers(e.pattern()) == Some(true)
+                    && searched_before(context, fi, ei) == Some(true)
+                    && picks(dp, context.name(), e, f)
+            });
+            if let Some(fi) = winner {
+                report_new(context.name(), e, &exts[fi], out);
+            }
+        }
+    }
+}
+
+/// Whether the new matcher, asked for a number `e` matches, finds `f`.
+fn picks(dp: &Dialplan, context: &str, e: &Extension, f: &Extension) -> bool {
+    let (Some(sample), Some(first)) = (
+        e.pattern().sample(),
+        f.priorities().iter().find(|p| !p.is_hint()),
+    ) else {
+        return false;
+    };
+    dp.find(context, &sample, first.number(), None)
+        .is_some_and(|found| std::ptr::eq(found.extension, f))
+}
+
+fn report_new(context: &str, e: &Extension, f: &Extension, out: &mut Vec<Diagnostic>) {
+    let Some(span) = e.priorities().iter().find_map(|p| p.source()) else {
+        return;
+    };
+    out.push(
+        Diagnostic::warning(
+            SHADOWED_EXTENSION,
+            format!(
+                "extension '{}' in '{context}' never runs: with extenpatternmatchnew the pattern '{}' is found first for every number it matches",
+                e.name(),
+                f.name()
+            ),
+        )
+        .with_span(span)
+        .with_label("never matched")
+        .with_help(format!(
+            "with extenpatternmatchnew=yes Asterisk searches a context's pattern tree, trying the more specific \
+             choice first at each character (ties in the order the extensions were added), and takes the first \
+             extension that matches the whole number, then looks for the priority only there; '{}' matches every \
+             number '{}' matches and is met first, so '{}' is never used; remove one of them, or make '{}' more specific",
+            f.name(),
+            e.name(),
+            e.name(),
+            e.name()
+        )),
+    );
 }
 
 fn report(context: &str, e: &Extension, f: &Extension, out: &mut Vec<Diagnostic>) {

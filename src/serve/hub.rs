@@ -12,6 +12,7 @@ use crate::config::LoadedConfig;
 use crate::scenario::devices::ScenarioDevices;
 use crate::scenario::Scenario;
 use dialplan::engine::exec::Pace;
+use dialplan::engine::ops::SoftHangupReason;
 use dialplan::engine::{Engine, EngineConfig, Event, EventBody, Interest, Subscriber};
 use features::FeaturesModule;
 use parking::ParkingModule;
@@ -187,7 +188,7 @@ pub fn answer(engine: &Engine, ctx: &CliContext, write: Mask, message: &Message)
 /// and `Shutdown` is announced.
 async fn shutdown(engine: &Engine) {
     for id in engine.channel_ids() {
-        engine.soft_hangup(id);
+        engine.soft_hangup(id, SoftHangupReason::Shutdown);
     }
     let limit = engine.now() + Duration::from_secs(5);
     tokio::select! {

@@ -15,8 +15,9 @@ pub enum Status {
 
 /// Applications with a gap.
 const APP_GAPS: &[(&str, &str)] = &[
+    ("BridgeWait", "music-on-hold classes are not checked against musiconhold.conf (Asterisk tries the next candidate, then `default`, when a class does not exist); `e(h)` starts music on hold as a PJSIP channel does on a hold indication; an announcer's audio is not carried"),
     ("BackGround", "option `m` listens to every digit, not only those that can start an extension; `l` (language) is ignored"),
-    ("Dial", "`L()` with a warning ends the call at the limit but plays no warnings or `LIMIT_*_FILE` sounds; the URL is ignored"),
+    ("Dial", "the URL is ignored"),
     ("Echo", "no audio: only the timing (it ends on `#` or hang-up)"),
     ("Playback", "`say`/`mix` options play the text as a file name"),
     ("PlayTones", "no tones are generated"),

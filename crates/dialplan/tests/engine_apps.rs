@@ -122,6 +122,81 @@ exten => c,1,Hangup(17)
     insta::assert_snapshot!(text);
 }
 
+/// `SoftHangupRequest` at the end of a PBX shows the soft-hangup reason Asterisk passes
+/// (`AST_SOFTHANGUP_APPUNLOAD`, 16, main/pbx.c `__ast_pbx_run`), not the channel's hangup cause;
+/// `Hangup` shows the cause. Hangup() itself soft-hangs-up without an event.
+#[test]
+fn soft_hangup_request_shows_the_reason_flag() {
+    let conf = "\
+[x]
+exten => busy,1,Hangup(17)
+exten => none,1,Answer()
+";
+    for (exten, hangup_cause) in [("busy", "17"), ("none", "")] {
+        let ev = run(conf, "x", exten, silent(), |_, _| {});
+        let fields = |name: &str| -> Vec<String> {
+            ev.iter()
+                .filter(|e| e.name() == name)
+                .filter_map(|e| e.fields())
+                .map(|f| f.get("Cause").unwrap_or("-").to_string())
+                .collect()
+        };
+        assert_eq!(
+            fields("SoftHangupRequest"),
+            vec!["16".to_string()],
+            "{exten}"
+        );
+        if !hangup_cause.is_empty() {
+            assert_eq!(fields("Hangup"), vec![hangup_cause.to_string()], "{exten}");
+        }
+    }
+}
+
+/// A hangup queued with cause 0 (the Dial hanging up `;1` after `;2`'s Busy()) leaves the channel's own
+/// cause alone: `__ast_read` copies the frame's cause only when it is non-zero, so `;2` ends with
+/// Busy()'s 17 (main/channel.c; main/core_unreal.c `ast_unreal_hangup`).
+#[test]
+fn a_zero_cause_hangup_keeps_the_channel_cause() {
+    let conf = "\
+[x]
+exten => s,1,Dial(Local/busy@x)
+exten => busy,1,Busy()
+";
+    let ev = run(conf, "x", "s", silent(), |_, _| {});
+    let cause_of = |name: &str, chan: &str| -> Vec<String> {
+        ev.iter()
+            .filter(|e| e.name() == name)
+            .filter_map(|e| e.fields())
+            .filter(|f| f.get("Channel") == Some(chan))
+            .map(|f| f.get("Cause").unwrap_or("-").to_string())
+            .collect()
+    };
+    let two = "Local/busy@x-00000000;2";
+    assert_eq!(cause_of("HangupRequest", two), vec!["0".to_string()]);
+    assert_eq!(cause_of("Hangup", two), vec!["17".to_string()]);
+}
+
+/// A PJSIP channel's `Hangup` carries `TechCause`, the SIP code chan_pjsip derives from the cause
+/// (`hangup_cause2sip`: 17 → 486), and none when there is no such code (16).
+#[test]
+fn pjsip_hangup_shows_the_sip_tech_cause() {
+    let conf = "\
+[x]
+exten => busy,1,Hangup(17)
+exten => normal,1,Hangup()
+";
+    for (exten, want) in [("busy", Some("486")), ("normal", None)] {
+        let ev = run(conf, "x", exten, silent(), |_, _| {});
+        let tech: Vec<Option<String>> = ev
+            .iter()
+            .filter(|e| e.name() == "Hangup")
+            .filter_map(|e| e.fields())
+            .map(|f| f.get("TechCause").map(str::to_string))
+            .collect();
+        assert_eq!(tech, vec![want.map(str::to_string)], "{exten}");
+    }
+}
+
 #[test]
 fn variables_inherit_through_dial_and_local() {
     let conf = "\

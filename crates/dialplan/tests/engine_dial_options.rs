@@ -126,6 +126,37 @@ fn call_limits() {
     insta::assert_snapshot!("l10", console(&run(conf, alice(1, None), outside_caller())));
     let conf = "[t]\nexten => s,1,Set(LIMIT_PLAYAUDIO_CALLEE=yes)\n same => n,Dial(PJSIP/alice,,gL(20000:5000:2000))\n same => n,NoOp(${DIALSTATUS} ${ANSWEREDTIME})\n";
     insta::assert_snapshot!("l20", console(&run(conf, alice(1, None), outside_caller())));
+    // The caller alone hears the sounds: the connect sound at once, one warning 3 s before the end, the end
+    // sound at the limit; alice leaves at the limit, which dissolves the bridge while the caller still
+    // hears the end sound.
+    let conf = "[t]\nexten => s,1,Set(LIMIT_CONNECT_FILE=beep)\n same => n,Set(LIMIT_WARNING_FILE=beep)\n same => n,Set(LIMIT_TIMEOUT_FILE=vm-goodbye)\n same => n,Dial(PJSIP/alice,,gL(10000:3000))\n same => n,NoOp(${DIALSTATUS} ${HANGUPCAUSE})\n";
+    insta::assert_snapshot!(
+        "l_sounds",
+        console(&run(conf, alice(1, None), outside_caller()))
+    );
+    // `timeleft` says minutes from two minutes up.
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,,L(200000:150000))\n";
+    let out = console(&run(conf, alice(1, None), outside_caller()));
+    let said: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split_once("Playing '")?.1.split_once(".slin"))
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "vm-youhave",
+            "digits/2",
+            "queue-minutes",
+            "digits/30",
+            "queue-seconds"
+        ],
+        "{out}"
+    );
+    assert!(
+        out.contains("[00:00:51.000]     -- <PJSIP/outside-00000000> Playing 'vm-youhave.slin'"),
+        "{out}"
+    );
     let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,,S(0))\n same => n,NoOp(${DIALSTATUS})\nexten => h,1,NoOp(h ${DIALSTATUS})\n";
     insta::assert_snapshot!("s0", console(&run(conf, alice(1, None), outside_caller())));
     let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,,L(abc))\nexten => h,1,NoOp(h ${DIALSTATUS})\n";

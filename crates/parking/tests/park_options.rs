@@ -20,6 +20,8 @@ exten => 727,1,Park(,t)
  same => n,NoOp(after)
 exten => 728,1,Park(,st(-3))
 exten => 729,1,Park(,x)
+exten => 730,1,Set(CHANNEL(musicclass)=own)
+ same => n,Park(sales,m(jazz))
 
 [back]
 exten => s,1,NoOp(back at ${PARKING_SPACE} of ${PARKEDLOT} from ${PARKER})
@@ -97,6 +99,22 @@ fn r_rings_instead_of_music() {
     let ev = run(vec![call(0, "bob", "720")], 30);
     assert!(log_time(&ev, "Started music on hold").is_none());
     insta::assert_snapshot!(render(&ev));
+}
+
+/// musiconhold.conf's `preferchannelclass` defaults to yes: the channel's own class beats `m()` and the
+/// lot's `parkedmusicclass` (res_musiconhold.c, `local_ast_moh_start`).
+#[test]
+fn the_channels_own_music_class_wins_over_m_and_the_lot() {
+    let ev = run(vec![call(0, "bob", "730")], 5);
+    assert!(
+        log_time(
+            &ev,
+            "Started music on hold, class 'own', on channel 'PJSIP/bob-00000000'"
+        )
+        .is_some(),
+        "{}",
+        render(&ev)
+    );
 }
 
 #[test]

@@ -107,7 +107,9 @@ fn hang_up(engine: &Engine, chan: ChannelId, cause: i32) {
     if cause > 0 {
         engine.set_hangupcause(chan, cause);
     }
-    engine.soft_hangup(chan);
+    // ast_channel_softhangup_withcause_locked: ast_softhangup_nolock, which publishes nothing; the
+    // SoftHangupRequest comes when the channel's PBX ends.
+    engine.soft_hangup_quiet(chan);
 }
 
 #[cfg(test)]

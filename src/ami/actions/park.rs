@@ -2,8 +2,9 @@
 //!
 //! `Channel` is parked. With `TimeoutChannel` (alias `Channel2`) naming its bridge peer, the peer parks it
 //! as with one-touch parking (it hears the space and leaves, and is the parker); otherwise the channel parks
-//! itself silently and `AnnounceChannel`, if bridged, hears the space. `Timeout` is in milliseconds (whole
-//! seconds, at least 1; 0: no limit), `ParkingSpace` becomes `PARKINGEXTEN`.
+//! itself silently and `AnnounceChannel`, if bridged, hears the space; a channel in no bridge is first
+//! yanked out of its dialplan (a `Surrogate/<name>` takes over the old dialplan and ends it). `Timeout` is in
+//! milliseconds (whole seconds, at least 1; 0: no limit), `ParkingSpace` becomes `PARKINGEXTEN`.
 
 use super::ActionDef;
 use crate::ami::{AmiContext, Message, Reply};

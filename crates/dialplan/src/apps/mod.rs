@@ -7,6 +7,7 @@
 pub mod answer;
 pub mod args;
 pub mod background;
+pub mod bridgewait;
 pub mod busy;
 pub mod congestion;
 pub mod dial;
@@ -78,6 +79,7 @@ pub fn register_builtin(engine: &Engine) {
         Rc::new(playtones::Playtones),
         Rc::new(playtones::StopPlaytones),
         Rc::new(echo::Echo),
+        Rc::new(bridgewait::BridgeWait::new()),
     ];
     for app in apps {
         engine.register_app(app);

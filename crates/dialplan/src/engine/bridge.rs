@@ -15,7 +15,9 @@
 
 use super::ami::{push_bridge, push_channel, Prefix};
 use super::channel::{ChannelId, Frame, Interrupt, Location};
-use super::ext::{BridgeDelegate, DtmfHooks, FeatureOutcome, HookAction};
+use super::ext::{
+    BridgeDelegate, DtmfHooks, FeatureOutcome, HookAction, IntervalHook, IntervalNext,
+};
 use super::ops::Waited;
 use super::Engine;
 use std::collections::BTreeMap;
@@ -33,13 +35,18 @@ pub enum BridgeKind {
     Basic,
     /// Holding bridge: tech `holding_bridge`, class `parking`; members hear music on hold, never each other.
     Holding,
+    /// Holding bridge of the base class (`ast_bridge_base_new` with the holding capability, as BridgeWait
+    /// makes them): tech `holding_bridge`, class `base`. Its personality (entertainment, announcer) is
+    /// its delegate's; it leaves as Asterisk's pull does: the `left` line, the technology's leave (the
+    /// delegate's [`BridgeDelegate::leaving`]), then `BridgeLeave`.
+    BaseHolding,
 }
 
 impl BridgeKind {
     pub fn tech(self) -> &'static str {
         match self {
             BridgeKind::Basic => "simple_bridge",
-            BridgeKind::Holding => "holding_bridge",
+            BridgeKind::Holding | BridgeKind::BaseHolding => "holding_bridge",
         }
     }
 
@@ -47,7 +54,13 @@ impl BridgeKind {
         match self {
             BridgeKind::Basic => "basic",
             BridgeKind::Holding => "parking",
+            BridgeKind::BaseHolding => "base",
         }
+    }
+
+    /// Whether members hear only their own entertainment, never each other.
+    pub fn is_holding(self) -> bool {
+        matches!(self, BridgeKind::Holding | BridgeKind::BaseHolding)
     }
 }
 
@@ -105,6 +118,9 @@ struct Member {
     hooks: Option<Box<dyn DtmfHooks>>,
     timer: Option<Duration>,
     request: Option<Request>,
+    /// When the request was made, as an interval hook's (trip, sequence): the member's own hooks due
+    /// before it still run first (a hook tripping at the same moment on another thread in Asterisk).
+    request_key: (Duration, u64),
 }
 
 #[derive(Default)]
@@ -119,6 +135,17 @@ pub(crate) struct Bridges {
     /// Hung-up Local halves whose channel object lives on until their peer is destroyed (the pair's
     /// private data holds both), by that peer.
     waiting: BTreeMap<ChannelId, Vec<ChannelId>>,
+    /// Interval hooks by channel (its bridge features'), added before or while it is in a bridge.
+    intervals: BTreeMap<ChannelId, Vec<Interval>>,
+    interval_seq: u64,
+}
+
+/// One interval hook: when it trips next and its order among hooks tripping at the same moment.
+struct Interval {
+    trip: Duration,
+    seq: u64,
+    interval: Duration,
+    hook: Rc<dyn IntervalHook>,
 }
 
 impl Engine {
@@ -153,6 +180,117 @@ impl Engine {
         };
         self.bridge_event("BridgeCreate", id, None);
         id
+    }
+
+    /// Adds an interval hook to `chan`'s bridge features (`ast_bridge_interval_hook`): it first trips
+    /// `interval` from now, and runs in the channel's bridge loop once the channel is in a bridge.
+    /// The hooks go when the channel leaves its bridge (not when it is moved to another).
+    pub fn add_interval_hook(
+        &self,
+        chan: ChannelId,
+        interval: Duration,
+        hook: Rc<dyn IntervalHook>,
+    ) {
+        let trip = self.now() + interval;
+        let mut b = self.inner.bridges.borrow_mut();
+        let seq = b.interval_seq;
+        b.interval_seq += 1;
+        b.intervals.entry(chan).or_default().push(Interval {
+            trip,
+            seq,
+            interval,
+            hook,
+        });
+    }
+
+    /// Drops `chan`'s interval hooks (its bridge features are gone).
+    pub fn clear_interval_hooks(&self, chan: ChannelId) {
+        self.inner.bridges.borrow_mut().intervals.remove(&chan);
+    }
+
+    fn next_interval_trip(&self, chan: ChannelId) -> Option<Duration> {
+        let b = self.inner.bridges.borrow();
+        b.intervals.get(&chan)?.iter().map(|i| i.trip).min()
+    }
+
+    /// The (trip, sequence) of `chan`'s earliest hook due now.
+    fn first_due_key(&self, chan: ChannelId) -> Option<(Duration, u64)> {
+        let now = self.now();
+        let b = self.inner.bridges.borrow();
+        b.intervals
+            .get(&chan)?
+            .iter()
+            .filter(|h| h.trip <= now)
+            .map(|h| (h.trip, h.seq))
+            .min()
+    }
+
+    /// Whether another member of `bridge` has a hook due now that trips before `chan`'s first due one.
+    fn other_member_due_first(&self, bridge: BridgeId, chan: ChannelId) -> bool {
+        let Some(mine) = self.first_due_key(chan) else {
+            return false;
+        };
+        self.bridge_members(bridge)
+            .into_iter()
+            .filter(|&m| m != chan)
+            .any(|m| self.first_due_key(m).is_some_and(|k| k < mine))
+    }
+
+    /// Takes out the earliest hook of `chan` that is due now (and comes before `before`, if given).
+    fn take_due_interval(
+        &self,
+        chan: ChannelId,
+        before: Option<(Duration, u64)>,
+    ) -> Option<Interval> {
+        let now = self.now();
+        let mut b = self.inner.bridges.borrow_mut();
+        let list = b.intervals.get_mut(&chan)?;
+        let i = list
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.trip <= now && before.is_none_or(|k| (h.trip, h.seq) < k))
+            .min_by_key(|(_, h)| (h.trip, h.seq))
+            .map(|(i, _)| i)?;
+        Some(list.remove(i))
+    }
+
+    /// Runs every hook of `chan` due now (before `before`, if given), in trip order (as one pass of
+    /// `bridge_channel_handle_interval`: a hook asking to leave does not stop those due after it). The
+    /// (trip, sequence) of the first hook that asked to leave, if one did.
+    async fn run_due_intervals(
+        &self,
+        bridge: BridgeId,
+        chan: ChannelId,
+        before: Option<(Duration, u64)>,
+    ) -> Option<(Duration, u64)> {
+        let mut leave = None;
+        while let Some(mut h) = self.take_due_interval(chan, before) {
+            let next = h.hook.fire(self.clone(), bridge, chan).await;
+            let interval = match next {
+                IntervalNext::Remove => continue,
+                IntervalNext::Leave => {
+                    leave = leave.or(Some((h.trip, h.seq)));
+                    continue;
+                }
+                IntervalNext::Repeat(d) if d.is_zero() => continue,
+                IntervalNext::Repeat(d) => d,
+            };
+            // The next trip keeps the hook's cadence: whole intervals that passed while it ran are skipped.
+            let start = self.now();
+            let mut late = start.saturating_sub(h.trip);
+            while interval < late {
+                late -= interval;
+            }
+            h.trip = start + (interval - late);
+            h.interval = interval;
+            let mut b = self.inner.bridges.borrow_mut();
+            h.seq = b.interval_seq;
+            b.interval_seq += 1;
+            if let Some(list) = b.intervals.get_mut(&chan) {
+                list.push(h);
+            }
+        }
+        leave
     }
 
     /// Reads a bridge.
@@ -266,6 +404,7 @@ impl Engine {
                     hooks,
                     timer: None,
                     request: None,
+                    request_key: (Duration::ZERO, 0),
                 },
             );
         }
@@ -306,7 +445,7 @@ impl Engine {
         let Some(kind) = self.with_bridge(id, |b| b.kind) else {
             return;
         };
-        if kind == BridgeKind::Holding {
+        if kind.is_holding() {
             // A holding bridge clears BRIDGEPEER on every member. The members already there were cleared when
             // they joined, and nothing sets the variable on a held channel (it runs no dialplan), so only the
             // newcomer can hold one: clearing just it keeps each park O(1) however many calls are held.
@@ -317,7 +456,7 @@ impl Engine {
             return;
         };
         match kind {
-            BridgeKind::Holding => {}
+            BridgeKind::Holding | BridgeKind::BaseHolding => {}
             BridgeKind::Basic if members.len() == 2 => {
                 let n0 = self.chan_name(members[0]).unwrap_or_else(|| Rc::from(""));
                 let n1 = self.chan_name(members[1]).unwrap_or_else(|| Rc::from(""));
@@ -370,8 +509,19 @@ impl Engine {
             b.members.retain(|&m| m != chan);
         }
         self.with_chan_mut(chan, |c| c.bridge = None);
-        self.bridge_event("BridgeLeave", id, Some(chan));
-        self.joined_line(id, chan, "left");
+        if !moving {
+            self.clear_interval_hooks(chan);
+        }
+        if kind == BridgeKind::BaseHolding {
+            self.joined_line(id, chan, "left");
+            if let Some(d) = &delegate {
+                d.leaving(self, id, chan);
+            }
+            self.bridge_event("BridgeLeave", id, Some(chan));
+        } else {
+            self.bridge_event("BridgeLeave", id, Some(chan));
+            self.joined_line(id, chan, "left");
+        }
         if let Some(d) = &delegate {
             d.left(self, id, chan, why);
         }
@@ -440,10 +590,21 @@ impl Engine {
     }
 
     fn request(&self, chan: ChannelId, req: Request) {
+        self.request_keyed(chan, req, (self.now(), u64::MAX));
+    }
+
+    fn request_keyed(&self, chan: ChannelId, req: Request, key: (Duration, u64)) {
         if let Some(m) = self.inner.bridges.borrow_mut().members.get_mut(&chan) {
             m.request = Some(req);
+            m.request_key = key;
         }
         self.wake(chan);
+    }
+
+    fn pending_request_key(&self, chan: ChannelId) -> Option<(Duration, u64)> {
+        let b = self.inner.bridges.borrow();
+        let m = b.members.get(&chan)?;
+        m.request.map(|_| m.request_key)
     }
 
     /// Asks a channel to leave its bridge (`ast_bridge_kick`); its bridge loop returns
@@ -509,6 +670,7 @@ impl Engine {
 
     /// Services a channel that is in a bridge until it leaves; returns why.
     pub async fn bridge_run(&self, chan: ChannelId) -> LeaveReason {
+        let mut yields = 0u8;
         loop {
             let Some(bridge) = self.bridge_of(chan) else {
                 return self.leave_reason_outside(chan);
@@ -520,6 +682,18 @@ impl Engine {
                 };
                 self.bridge_pull(chan, why, false);
                 return why;
+            }
+            if let Some(key) = self.pending_request_key(chan) {
+                // Hooks of this channel that tripped before the request was made run first.
+                if self
+                    .next_interval_trip(chan)
+                    .is_some_and(|t| t <= self.now())
+                {
+                    if let Some(k) = Box::pin(self.run_due_intervals(bridge, chan, Some(key))).await
+                    {
+                        return self.leave_ended(bridge, chan, k);
+                    }
+                }
             }
             let req = self
                 .inner
@@ -548,8 +722,30 @@ impl Engine {
                 }
                 continue;
             }
+            if self
+                .next_interval_trip(chan)
+                .is_some_and(|t| t <= self.now())
+            {
+                // Hooks of several members due at one moment run in the order they trip (in Asterisk each
+                // member's thread wakes at its own trip time): let a member whose hook is due earlier go
+                // first. Bounded, so a member busy elsewhere cannot hold this one at this moment forever.
+                if yields < 4 && self.other_member_due_first(bridge, chan) {
+                    yields += 1;
+                    tokio::task::yield_now().await;
+                    continue;
+                }
+                yields = 0;
+                if let Some(key) = Box::pin(self.run_due_intervals(bridge, chan, None)).await {
+                    return self.leave_ended(bridge, chan, key);
+                }
+                continue;
+            }
             let timer = self.member_timer(chan);
-            if self.wait(chan, timer).await == Waited::Timeout {
+            let wake = match (timer, self.next_interval_trip(chan)) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if self.wait(chan, wake).await == Waited::Timeout {
                 if let Some(t) = timer {
                     if t <= self.now() {
                         self.set_member_timer(chan, None);
@@ -566,6 +762,23 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// A hook ended the channel's stay (`BRIDGE_CHANNEL_STATE_END`): it leaves, and a basic bridge that
+    /// dissolves on hang-up dissolves (the others are taken out).
+    fn leave_ended(&self, bridge: BridgeId, chan: ChannelId, key: (Duration, u64)) -> LeaveReason {
+        let dissolves = self
+            .with_bridge(bridge, |b| {
+                b.kind == BridgeKind::Basic && b.dissolve == Dissolve::OnHangup
+            })
+            .unwrap_or(false);
+        self.bridge_pull(chan, LeaveReason::Kicked, false);
+        if dissolves {
+            for m in self.bridge_members(bridge) {
+                self.request_keyed(m, Request::Dissolved, key);
+            }
+        }
+        LeaveReason::Kicked
     }
 
     fn leave_reason_outside(&self, chan: ChannelId) -> LeaveReason {

@@ -326,6 +326,28 @@ pub mod cause {
     pub const CHANNEL_UNACCEPTABLE: i32 = 6;
     pub const FAILURE: i32 = 38;
 
+    /// The SIP response code chan_pjsip derives from a hangup cause (channels/chan_pjsip.c,
+    /// `hangup_cause2sip`); 0 when it has none (e.g. `NORMAL_CLEARING`).
+    pub fn pjsip_code(cause: i32) -> i32 {
+        match cause {
+            23 => 302,
+            1..=3 => 404,
+            34 | 42 => 503,
+            18 => 408,
+            19 | 20 | 31 => 480,
+            21 => 403,
+            22 => 410,
+            28 => 484,
+            17 => 486,
+            38 | 127 => 500,
+            29 => 501,
+            66 => 503,
+            27 => 502,
+            58 => 488,
+            _ => 0,
+        }
+    }
+
     /// (number, name for `Hangup(cause)`, text for `Cause-txt`).
     pub const TABLE: &[(i32, &str, &str)] = &[
         (1, "UNALLOCATED", "Unallocated (unassigned) number"),

@@ -18,6 +18,9 @@ pub struct PhoneLink {
     pub spec: PhoneSpec,
     /// Set once the channel was up, so the timed actions start only once.
     started: Cell<bool>,
+    /// The channel this phone belongs to since a masquerade moved it (the channel driver's fixup): the
+    /// phone's later keys and hangup go there.
+    moved_to: Cell<Option<ChannelId>>,
 }
 
 impl PhoneLink {
@@ -25,7 +28,18 @@ impl PhoneLink {
         Rc::new(PhoneLink {
             spec,
             started: Cell::new(false),
+            moved_to: Cell::new(None),
         })
+    }
+
+    /// A masquerade gave this phone's call to `chan` (`fixup` of the channel technology).
+    pub fn fixup(&self, chan: ChannelId) {
+        self.moved_to.set(Some(chan));
+    }
+
+    /// The channel the phone's call is on now: `chan`, or where a masquerade moved it.
+    pub fn current(&self, chan: ChannelId) -> ChannelId {
+        self.moved_to.get().unwrap_or(chan)
     }
 
     /// The PBX wrote a frame to the phone (the person hears it). Nothing to do: what a phone hears is
@@ -55,6 +69,7 @@ impl PhoneLink {
             };
             let at = engine.now() + after;
             engine.sleep_until(at).await;
+            let chan = link.current(chan);
             if engine.is_alive(chan) && engine.state(chan) != Some(ChannelState::Up) {
                 engine.deliver(chan, Frame::Control(Control::Answer));
             }
@@ -71,8 +86,10 @@ impl PhoneLink {
             let engine2 = engine.clone();
             let at = start + action.after;
             let kind = action.kind.clone();
+            let link = self.clone();
             engine.spawn_local(async move {
                 engine2.sleep_until(at).await;
+                let chan = link.current(chan);
                 if !engine2.is_alive(chan) {
                     return;
                 }
@@ -85,9 +102,10 @@ impl PhoneLink {
         if let Some(after) = self.spec.hangup_after {
             let engine2 = engine.clone();
             let at = start + after;
+            let link = self.clone();
             engine.spawn_local(async move {
                 engine2.sleep_until(at).await;
-                engine2.phone_hangup(chan);
+                engine2.phone_hangup(link.current(chan));
             });
         }
     }

@@ -202,8 +202,35 @@ pub trait BridgeDelegate {
     fn entering(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
     /// A channel entered the bridge (after `BridgeEnter`).
     fn entered(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
+    /// A channel is leaving a [`super::BridgeKind::BaseHolding`] bridge: after its `left` line, before
+    /// `BridgeLeave` (where Asterisk calls the bridge technology's leave).
+    fn leaving(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
     /// A channel left the bridge (after `BridgeLeave`), for the given reason.
     fn left(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId, _why: LeaveReason) {}
+}
+
+/// What an interval hook wants after it ran (`ast_bridge_interval_hook`'s callback result).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntervalNext {
+    /// Remove the hook (−1).
+    Remove,
+    /// Run again after this interval, counted on the hook's original cadence (intervals missed while it
+    /// ran are skipped, as `bridge_channel_handle_interval` does).
+    Repeat(Duration),
+    /// Remove the hook and take the channel out of its bridge (`BRIDGE_CHANNEL_STATE_END`: a basic
+    /// bridge dissolves).
+    Leave,
+}
+
+/// A timer hook on a channel in a bridge (`ast_bridge_interval_hook`): it runs in the channel's bridge
+/// loop, so the channel handles nothing else (frames, kicks) until it returns.
+pub trait IntervalHook {
+    fn fire(
+        &self,
+        engine: Engine,
+        bridge: BridgeId,
+        chan: ChannelId,
+    ) -> LocalBoxFuture<IntervalNext>;
 }
 
 /// A loadable module.

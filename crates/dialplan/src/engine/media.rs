@@ -123,7 +123,7 @@ impl Engine {
         }
         let bridge = bridge?;
         let (kind, members) = self.with_bridge(bridge, |b| (b.kind, b.members.clone()))?;
-        if kind == BridgeKind::Holding {
+        if kind.is_holding() {
             // Members of a holding bridge hear only their own music on hold (checked above).
             return None;
         }

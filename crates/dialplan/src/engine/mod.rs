@@ -54,14 +54,15 @@ pub mod stepper;
 pub mod sub;
 pub mod subst;
 pub mod vars;
+pub mod yank;
 
 pub use bridge::{BridgeId, BridgeKind, Dissolve, LeaveReason};
 pub use channel::{Channel, ChannelId, ChannelState, Control, Frame, Interrupt, Location, Party};
 pub use event::{Event, EventBody, EventBus, Fields, Interest, Recorder, Subscriber};
 pub use ext::{
     App, AppResult, BridgeDelegate, BridgeFeatures, DeviceProvider, DeviceRequest, DtmfHooks, Exec,
-    FeatureAction, FeatureOutcome, HookAction, JoinRefused, LocalBoxFuture, Module, PhoneAction,
-    PhoneActionKind, PhoneSpec, Rewrite,
+    FeatureAction, FeatureOutcome, HookAction, IntervalHook, IntervalNext, JoinRefused,
+    LocalBoxFuture, Module, PhoneAction, PhoneActionKind, PhoneSpec, Rewrite,
 };
 pub use plan::{Plan, Step, TablePlan};
 

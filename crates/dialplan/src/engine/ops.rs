@@ -17,6 +17,29 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
 
+/// Why a channel is soft-hung-up: the flag `ast_softhangup` is given, which `SoftHangupRequest` shows as
+/// its `Cause` (include/asterisk/channel.h, `AST_SOFTHANGUP_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SoftHangupReason {
+    /// `AST_SOFTHANGUP_SHUTDOWN` (4): the system is stopping (`core stop now`).
+    Shutdown,
+    /// `AST_SOFTHANGUP_APPUNLOAD` (16): the channel's PBX ended (main/pbx.c, `__ast_pbx_run`).
+    AppUnload,
+    /// `AST_SOFTHANGUP_EXPLICIT` (32): someone asked for it (`channel request hangup`, dial.c, bridge_basic.c).
+    Explicit,
+}
+
+impl SoftHangupReason {
+    /// The flag's numeric value, as `SoftHangupRequest` prints it.
+    pub fn flag(self) -> u32 {
+        match self {
+            SoftHangupReason::Shutdown => 1 << 2,
+            SoftHangupReason::AppUnload => 1 << 4,
+            SoftHangupReason::Explicit => 1 << 5,
+        }
+    }
+}
+
 /// What a new channel starts as.
 pub struct NewChannel {
     /// The full name (`PJSIP/alice-00000001`); see [`Engine::next_channel_name`].
@@ -33,6 +56,8 @@ pub struct NewChannel {
     pub far: FarEnd,
     pub language: String,
     pub musicclass: String,
+    /// `CHANNEL(accountcode)` from the start (a surrogate copies its yankee's).
+    pub accountcode: String,
 }
 
 impl NewChannel {
@@ -50,6 +75,7 @@ impl NewChannel {
             far: FarEnd::None,
             language: String::from("en"),
             musicclass: String::new(),
+            accountcode: String::new(),
         }
     }
 }
@@ -137,7 +163,7 @@ impl Engine {
             caller: spec.caller,
             connected: spec.connected,
             language: spec.language,
-            accountcode: String::new(),
+            accountcode: spec.accountcode,
             musicclass: spec.musicclass,
             parkinglot: String::new(),
             context: spec.context,
@@ -484,7 +510,9 @@ impl Engine {
                 if c.dead {
                     return false;
                 }
-                if let Some(cause) = cause {
+                // The reader takes the frame's cause only when it is non-zero (main/channel.c,
+                // __ast_read), so a zero cause keeps what the channel had (e.g. Busy()'s 17).
+                if let Some(cause) = cause.filter(|&n| n != 0) {
                     c.hangupcause = cause;
                 }
                 c.softhangup = true;
@@ -500,23 +528,28 @@ impl Engine {
         }
     }
 
-    /// `ast_softhangup`: ask the channel to hang up; publishes `SoftHangupRequest` with its cause.
-    pub fn soft_hangup(&self, id: ChannelId) {
-        let cause = self
-            .with_chan_mut(id, |c| {
-                if c.dead {
-                    return None;
-                }
-                c.softhangup = true;
-                c.notify.notify_one();
-                Some(c.hangupcause)
-            })
-            .flatten();
-        if let Some(cause) = cause {
+    /// `ast_softhangup`: ask the channel to hang up; publishes `SoftHangupRequest`. Its `Cause` is the
+    /// soft-hangup *reason* flag Asterisk passes (16 at the end of every PBX), not the hangup cause.
+    pub fn soft_hangup(&self, id: ChannelId, reason: SoftHangupReason) {
+        if self.soft_hangup_quiet(id) {
             self.chan_event("SoftHangupRequest", "call", id, |f| {
-                f.push("Cause", cause.to_string());
+                f.push("Cause", reason.flag().to_string());
             });
         }
+    }
+
+    /// `ast_softhangup_nolock`: the same request without an event (Hangup(), the AMI `Hangup` action).
+    /// Returns whether the channel was still alive.
+    pub fn soft_hangup_quiet(&self, id: ChannelId) -> bool {
+        self.with_chan_mut(id, |c| {
+            if c.dead {
+                return false;
+            }
+            c.softhangup = true;
+            c.notify.notify_one();
+            true
+        })
+        .unwrap_or(false)
     }
 
     pub fn set_hangupcause(&self, id: ChannelId, cause: i32) {
@@ -582,9 +615,19 @@ impl Engine {
             FarEnd::None => {}
         }
         let cause = self.with_chan(id, |c| c.hangupcause).unwrap_or(cause);
+        // chan_pjsip's hangup sets the channel's technology cause (the SIP code it answers or ends
+        // with) before the final snapshot, which `Hangup` shows as `TechCause` when it is non-zero.
+        let tech_cause = self
+            .with_chan(id, |c| c.tech.eq_ignore_ascii_case("PJSIP"))
+            .unwrap_or(false)
+            .then(|| cause::pjsip_code(cause))
+            .filter(|&n| n != 0);
         self.chan_event("Hangup", "call", id, |f| {
             f.push("Cause", cause.to_string());
             f.push("Cause-txt", cause::text(cause));
+            if let Some(n) = tech_cause {
+                f.push("TechCause", n.to_string());
+            }
         });
         let freed = self.with_chan_mut(id, |c| {
             c.dead = true;

@@ -14,7 +14,7 @@
 
 use super::channel::{cause, ChannelId, ChannelState, Control, Frame, Interrupt};
 use super::ext::{AppResult, Exec};
-use super::ops::Waited;
+use super::ops::{SoftHangupReason, Waited};
 use super::Engine;
 use crate::diag::LogLevel;
 use std::time::Duration;
@@ -261,7 +261,7 @@ impl Engine {
         if !self.is_alive(chan) {
             return;
         }
-        self.soft_hangup(chan);
+        self.soft_hangup(chan, SoftHangupReason::AppUnload);
         let limit_hit = self.inner.steps.get() >= self.inner.config.max_steps;
         let h_ran = self.with_chan(chan, |c| c.h_ran).unwrap_or(true);
         if !h_ran && !limit_hit && self.exists_here(chan, "h") {

@@ -62,6 +62,60 @@ impl Trie {
         t
     }
 
+    /// The nodes of extension `idx` of `ctx`, root first; `None` when the trie does not lead to it (an
+    /// alias whose last node names another extension).
+    fn path(&self, ctx: &Context, idx: usize) -> Option<Vec<u32>> {
+        let ext = ctx.extensions().get(idx)?;
+        let mut buf: Vec<u8> = ext.pattern().key().as_bytes().to_vec();
+        if let Some(cid) = ext.callerid() {
+            buf.push(b'/');
+            buf.extend_from_slice(cid.text().as_bytes());
+        }
+        let (is_pattern, mut pos) = if at(&buf, 0) == b'_' {
+            (true, 1usize)
+        } else {
+            (false, 0usize)
+        };
+        let mut list = self.root;
+        let mut out = Vec::new();
+        loop {
+            let cur = get_pattern_node(&buf, &mut pos, is_pattern);
+            if cur.buf.is_empty() {
+                break;
+            }
+            let n = self.already_in_tree(list, &cur.buf, is_pattern)?;
+            out.push(n);
+            list = self.nodes[n as usize].next;
+        }
+        let last = *out.last()?;
+        (self.nodes[last as usize].exten == Some(idx as u32)).then_some(out)
+    }
+
+    /// Whether a search meets extension `a`'s path before extension `b`'s: at the first node where the
+    /// two paths part, `a`'s comes earlier among the siblings (more specific, or equally specific and
+    /// inserted first). `None` when they do not part (one path is the start of the other) or either is not
+    /// in the trie.
+    fn path_before(&self, ctx: &Context, a: usize, b: usize) -> Option<bool> {
+        let pa = self.path(ctx, a)?;
+        let pb = self.path(ctx, b)?;
+        let i = pa.iter().zip(&pb).position(|(x, y)| x != y)?;
+        let mut cur = if i == 0 {
+            self.root
+        } else {
+            self.nodes[pa[i - 1] as usize].next
+        };
+        while let Some(c) = cur {
+            if c == pa[i] {
+                return Some(true);
+            }
+            if c == pb[i] {
+                return Some(false);
+            }
+            cur = self.nodes[c as usize].alt;
+        }
+        None
+    }
+
     fn head(&self, slot: Slot) -> Option<u32> {
         match slot {
             Slot::Root => self.root,
@@ -513,6 +567,12 @@ impl Walk<'_, '_> {
 }
 
 /// The new matcher's search of one context's own extensions.
+/// For `dialsim check`: whether the new matcher's search of `ctx` meets extension `a` (an index into
+/// `ctx.extensions()`) before extension `b` wherever their trie paths part; see [`Trie`]'s ordering.
+pub fn searched_before(ctx: &Context, a: usize, b: usize) -> Option<bool> {
+    ctx.trie().path_before(ctx, a, b)
+}
+
 pub(crate) fn find<'a>(s: &mut Search<'a, '_, '_>, ctx: &'a Context) -> Own<'a> {
     let q = *s.query();
     let action = match (q.target, q.mode) {

@@ -9,8 +9,8 @@
 //! ([`AtxferState::timer`]).
 //!
 //! The recall states (the transferer called back after a blond transfer nobody answered) are part of the
-//! table, so their transitions are tested, but the engine side does not dial the recall (see
-//! `docs/divergences.md`).
+//! table; the engine side (dialling the transferer back, the retransfer's Local channel) is
+//! `module::transfer::attended::recall`.
 
 use std::time::Duration;
 
@@ -494,6 +494,66 @@ mod tests {
         };
         assert_eq!(Recalling.exit(Timeout, &no_delay, 0).next, Retransfer);
         assert_eq!(Retransfer.exit(Timeout, &no_delay, 0).next, Recalling);
+    }
+
+    #[test]
+    fn blond_non_final_waits_for_the_target_then_recalls() {
+        let c = cfg(DropCall::Recall);
+        assert_eq!(
+            BlondNonFinal.timer(),
+            Some((Timer::NoAnswer, TimerStart::Keep))
+        );
+        let t = BlondNonFinal.exit(Timeout, &c, 0);
+        assert_eq!((t.next, t.effects), (Recalling, vec![HangupRecallTarget]));
+        let t = BlondNonFinal.exit(RecallTargetHangup, &c, 0);
+        assert_eq!((t.next, t.effects), (Recalling, vec![]));
+        assert_eq!(BlondNonFinal.exit(RecallTargetAnswer, &c, 0).next, Resume);
+        assert_eq!(BlondNonFinal.exit(TransfereeHangup, &c, 0).next, Fail);
+        let t = BlondNonFinal.exit(DtmfComplete, &c, 0);
+        assert_eq!((t.next, t.effects), (BlondNonFinal, vec![Unexpected]));
+    }
+
+    #[test]
+    fn recalling_and_retransfer_answers_resume_and_transferee_hangups_fail() {
+        let c = cfg(DropCall::Recall);
+        for s in [Recalling, Retransfer] {
+            assert_eq!(s.exit(RecallTargetAnswer, &c, 0).next, Resume, "{s:?}");
+            assert_eq!(s.exit(TransfereeHangup, &c, 0).next, Fail, "{s:?}");
+            assert_eq!(s.exit(DtmfSwap, &c, 0).effects, vec![Unexpected], "{s:?}");
+            assert_eq!(s.timer(), Some((Timer::NoAnswer, TimerStart::Reset)));
+            assert!(s.enter().is_empty());
+        }
+        assert_eq!(
+            Recalling.exit(RecallTargetHangup, &c, 0).next,
+            WaitToRetransfer
+        );
+        let t = Retransfer.exit(Timeout, &c, 0);
+        assert_eq!(
+            (t.next, t.effects),
+            (WaitToRecall, vec![HangupRecallTarget])
+        );
+        let t = Retransfer.exit(RecallTargetHangup, &c, 0);
+        assert_eq!((t.next, t.effects), (WaitToRecall, vec![]));
+    }
+
+    #[test]
+    fn the_waits_hold_the_transferee_and_unhold_on_any_exit() {
+        let c = cfg(DropCall::Recall);
+        for s in [WaitToRetransfer, WaitToRecall] {
+            assert_eq!(s.enter(), vec![HoldBridge(Side::Transferee)]);
+            let t = s.exit(TransfereeHangup, &c, 0);
+            assert_eq!(
+                (t.next, t.effects),
+                (Fail, vec![UnholdBridge(Side::Transferee)])
+            );
+            let t = s.exit(RecallTargetAnswer, &c, 0);
+            assert_eq!(
+                (t.next, t.effects),
+                (s, vec![UnholdBridge(Side::Transferee), Unexpected])
+            );
+        }
+        assert_eq!(WaitToRetransfer.exit(Timeout, &c, 0).next, Retransfer);
+        assert_eq!(WaitToRecall.exit(Timeout, &c, 0).next, Recalling);
     }
 
     #[test]

@@ -70,14 +70,14 @@ pub fn parked_call_body(
     f.push("ParkingDuration", duration.to_string());
 }
 
-/// The class `ast_moh_start` uses: the requested one, else the channel's, else `default`.
+/// The class `ast_moh_start` uses. musiconhold.conf's `preferchannelclass` defaults to yes, so a class set on
+/// the channel (`CHANNEL(musicclass)`, inherited through Dial and Local channels) wins over the one the lot
+/// or `Park`'s `m()` asks for; then `default`. (Every class is taken to exist: musiconhold.conf is not read.)
 pub fn moh_class(engine: &Engine, chan: ChannelId, requested: &str) -> String {
-    if !requested.is_empty() {
-        return requested.to_string();
-    }
     engine
         .with_chan(chan, |c| c.musicclass.clone())
         .filter(|c| !c.is_empty())
+        .or_else(|| (!requested.is_empty()).then(|| requested.to_string()))
         .unwrap_or_else(|| "default".to_string())
 }
 

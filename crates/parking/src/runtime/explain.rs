@@ -15,7 +15,6 @@ mod tests {
             codes::ONE_TOUCH_MULTIPARTY,
             codes::EMPTY_SPACE,
             codes::PARK_GET_CHANNEL_ERROR,
-            codes::AMI_PARK_NOT_BRIDGED,
             codes::PARK_DIAL_T_UNREACHABLE,
         ];
         assert_eq!(CODES.len(), all.len());

@@ -8,9 +8,9 @@ use super::lot::Idle;
 use super::one_touch::park_peer;
 use super::park::{find_lot, generate_parked_user, lot_bridge, transfer_dial_string, ParkRequest};
 use super::say::say_digits;
-use super::{codes, ParkingModule};
+use super::ParkingModule;
 use crate::options::scan_c_int;
-use dialplan::engine::{ChannelId, Engine, FeatureOutcome, Fields};
+use dialplan::engine::{ChannelId, ChannelState, Engine, FeatureOutcome, Fields};
 
 /// One lot as `Parkinglots` lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,20 +148,14 @@ impl ParkingModule {
                 });
                 Ok(())
             }
-            (Some(_), _) => self.park_unbridged(engine, chan, req, timeout_override, announce),
-            (None, _) => {
-                engine.explain(
-                    codes::AMI_PARK_NOT_BRIDGED,
-                    Some(chan),
-                    &format!("the AMI Park of '{}' is not simulated: the channel is in no bridge (Asterisk would take it out of its dialplan into the lot)", req.channel),
-                    Some("park a channel that is in a call; dialsim answers 'Park action failed'"),
-                );
-                Err(AmiError("Park action failed\n".into()))
-            }
+            _ => self.park_unbridged(engine, chan, req, timeout_override, announce),
         }
     }
 
-    /// `manager_park_unbridged`: the channel itself parks (silently) and leaves its bridge for the lot.
+    /// `manager_park_unbridged`: the channel itself parks (silently). `ast_bridge_add_channel` moves it
+    /// from its bridge into the lot's; a channel in no bridge (running dialplan, or idle) is yanked: a new
+    /// channel object takes over the call (the old one, now `Surrogate/<name>`, ends with its dialplan),
+    /// is answered unless `BRIDGE_NOANSWER` is set, and is imparted into the lot.
     fn park_unbridged(
         &self,
         engine: &Engine,
@@ -189,11 +183,37 @@ impl ParkingModule {
             .chan_name(chan)
             .map(|n| n.to_string())
             .unwrap_or_default();
+        let parker_dial_string = transfer_dial_string(engine, chan);
+        engine.moh_stop(chan);
+        let (parkee, how) = if engine.bridge_of(chan).is_some() {
+            (chan, Entry::Move)
+        } else {
+            let Some(yanked) = engine.yank(chan) else {
+                engine.log(dialplan::diag::LogLevel::Warning, "bridge.c", || {
+                    format!("Could not gain control of channel {own_name}")
+                });
+                return Err(failed());
+            };
+            let no_answer = engine
+                .get_var(yanked, "BRIDGE_NOANSWER")
+                .is_some_and(|v| !v.is_empty());
+            if !no_answer && engine.state(yanked) != Some(ChannelState::Up) {
+                engine.raw_answer(yanked);
+            }
+            (yanked, Entry::Impart)
+        };
+        // A yanked channel the lot refuses is hung up (it has no PBX to go back to).
+        let refused = |why: AmiError| {
+            if how == Entry::Impart {
+                engine.hangup(parkee);
+            }
+            Err(why)
+        };
         let request = ParkRequest {
             lot,
-            parkee: chan,
+            parkee,
             parker_channel_name: own_name,
-            parker_dial_string: transfer_dial_string(engine, chan),
+            parker_dial_string,
             randomize: false,
             time_limit: timeout_override,
             comeback: None,
@@ -201,9 +221,9 @@ impl ParkingModule {
             idle_at_once: true,
         };
         if generate_parked_user(self, engine, request).is_err() {
-            return Err(failed());
+            return refused(failed());
         }
-        let user = self.state().users.get(&chan).cloned();
+        let user = self.state().users.get(&parkee).cloned();
         if let Some(user) = user {
             super::events::publish(
                 engine,
@@ -212,15 +232,28 @@ impl ParkingModule {
                 &self.lot_cfg(lot).name,
             );
         }
-        if !engine.bridge_move(chan, parking_bridge) {
-            return Err(failed());
+        let entered = match how {
+            Entry::Move => engine.bridge_move(parkee, parking_bridge),
+            Entry::Impart => engine.bridge_impart(parking_bridge, parkee),
+        };
+        if !entered {
+            return refused(failed());
         }
         if let Some(a) = announce {
             let (module, e) = (self.clone(), engine.clone());
-            engine.spawn_local(async move { announce_space(&module, &e, a, chan).await });
+            engine.spawn_local(async move { announce_space(&module, &e, a, parkee).await });
         }
         Ok(())
     }
+}
+
+/// How the parkee gets into the lot's bridge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    /// From the bridge it is in (`bridge_move`).
+    Move,
+    /// A yanked channel, imparted with a bridge task of its own.
+    Impart,
 }
 
 /// An `AnnounceChannel` in a bridge hears the space `parkee` got (`create_parked_subscription` without

@@ -59,7 +59,6 @@ pub mod codes {
     pub const ONE_TOUCH_MULTIPARTY: Code = Code("parking/one-touch-multiparty");
     pub const EMPTY_SPACE: Code = Code("parking/empty-space");
     pub const PARK_GET_CHANNEL_ERROR: Code = Code("parking/park-get-channel-error");
-    pub const AMI_PARK_NOT_BRIDGED: Code = Code("parking/ami-park-not-bridged");
     pub const PARK_DIAL_T_UNREACHABLE: Code = Code("parking/park-dial-t-unreachable");
 }
 
@@ -88,10 +87,6 @@ pub const CODES: &[CodeInfo] = &[
     CodeInfo {
         code: codes::PARK_GET_CHANNEL_ERROR,
         summary: "PARK_GET_CHANNEL was called without both arguments, for an unknown lot or with a bad space (Asterisk's ERROR)",
-    },
-    CodeInfo {
-        code: codes::AMI_PARK_NOT_BRIDGED,
-        summary: "the AMI Park action named a channel that is in no bridge; taking it out of its dialplan is not simulated",
     },
     CodeInfo {
         code: codes::PARK_DIAL_T_UNREACHABLE,

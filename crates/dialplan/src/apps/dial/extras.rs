@@ -1,8 +1,10 @@
 //! Dial's options that run dialplan or arm timers around the call (`apps/app_dial.c`, `main/features.c ·
 //! ast_bridge_timelimit`): `B()` and `b()` pre-dial handlers, the `U()` callee subroutine with its
 //! `GOSUB_RESULT`, `F`/`F()` for the callee after the bridge, and the call limits `S()` and `L()`.
+//! `L()`'s hooks inside the bridge live in `limit.rs`.
 
-use super::options::{callee_gosub_args, parse_limit, Limit, Options};
+use super::limit::BridgeLimit;
+use super::options::{callee_gosub_args, parse_limit, Options};
 use crate::diag::LogLevel;
 use crate::engine::after_bridge::AfterGoOn;
 use crate::engine::sub::{expand_sub_args, OnHangup};
@@ -10,13 +12,13 @@ use crate::engine::{AppResult, ChannelId, Engine};
 use std::time::Duration;
 
 /// The limit armed when the call is answered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallLimit {
     None,
     /// `S(x)` or the plain form of `L(x)`: the callee's absolute timeout (`whentohangup`).
     HangupCallee(Duration),
-    /// `L(x:y:z)` with a warning or sounds: the bridge's limit on the caller's side.
-    Bridge(Limit),
+    /// `L(x:y:z)` with a warning or sounds: interval hooks on both sides of the bridge ([`super::limit`]).
+    Bridge(BridgeLimit),
 }
 
 /// `S()` or `L()` was refused: Dial ends at once with −1.
@@ -92,19 +94,28 @@ pub fn duration_setup(
                     lim.warning_freq,
                     lim.warning_freq as f64 / 1000.0
                 ),
-                format!("start_sound    = {}", start.unwrap_or_default()),
+                format!("start_sound    = {}", start.clone().unwrap_or_default()),
                 format!(
                     "warning_sound  = {}",
                     var("LIMIT_WARNING_FILE")
                         .filter(|v| !v.is_empty())
                         .unwrap_or_else(|| "timeleft".to_string())
                 ),
-                format!("end_sound      = {}", end.unwrap_or_default()),
+                format!("end_sound      = {}", end.clone().unwrap_or_default()),
             ];
             for l in lines {
                 engine.verbose(4, "features.c", || l);
             }
-            limit = CallLimit::Bridge(lim);
+            limit = CallLimit::Bridge(BridgeLimit {
+                limit: lim,
+                to_caller,
+                to_callee,
+                connect_sound: start.unwrap_or_default(),
+                warning_sound: var("LIMIT_WARNING_FILE")
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| "timeleft".to_string()),
+                end_sound: end.unwrap_or_default(),
+            });
         }
     }
     Ok(limit)
@@ -240,30 +251,17 @@ pub fn set_callee_go_on(engine: &Engine, chan: ChannelId, peer: ChannelId, o: &O
     );
 }
 
-/// Arms the call limit when the call is answered: the callee's absolute timeout, or a timer that takes
-/// the caller out of the bridge at the limit (the warnings and `LIMIT_*_FILE` sounds are not played).
-pub fn arm_limit(engine: &Engine, chan: ChannelId, peer: ChannelId, limit: CallLimit) {
-    match limit {
-        CallLimit::None => {}
-        CallLimit::HangupCallee(d) => {
-            let at = engine.now() + d;
-            engine.set_absolute_timeout(peer, Some(at));
-        }
-        CallLimit::Bridge(l) => {
-            let at = engine.now() + Duration::from_millis(u64::try_from(l.timelimit).unwrap_or(0));
-            let e = engine.clone();
-            engine.spawn_local(async move {
-                e.sleep_until(at).await;
-                // The caller leaves the bridge (not hung up), which dissolves it: the callee leaves too.
-                if let Some(b) = e.bridge_of(chan).filter(|_| e.is_alive(chan)) {
-                    e.bridge_kick(chan);
-                    for m in e.bridge_members(b) {
-                        if m != chan {
-                            e.bridge_kick(m);
-                        }
-                    }
-                }
-            });
-        }
+/// Arms `S()` (and the plain `L(x)`) when the call is answered: the callee's absolute timeout.
+pub fn arm_limit(engine: &Engine, peer: ChannelId, limit: &CallLimit) {
+    if let CallLimit::HangupCallee(d) = limit {
+        let at = engine.now() + *d;
+        engine.set_absolute_timeout(peer, Some(at));
+    }
+}
+
+/// Arms `L()`'s bridge hooks when the bridge is set up (`pre_bridge_setup`, after `D()`'s digits).
+pub fn arm_bridge_limit(engine: &Engine, chan: ChannelId, peer: ChannelId, limit: &CallLimit) {
+    if let CallLimit::Bridge(l) = limit {
+        super::limit::arm(engine, chan, peer, l);
     }
 }

@@ -15,6 +15,7 @@
 //! (0, the PBX continues there).
 
 pub mod extras;
+pub mod limit;
 pub mod options;
 
 use crate::diag::LogLevel;
@@ -295,7 +296,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         };
     }
     publish_dial(&engine, chan, peer, DialEvent::End("ANSWER"));
-    extras::arm_limit(&engine, chan, peer, limit);
+    extras::arm_limit(&engine, peer, &limit);
     let mut failed = false;
     if let Some(d) = &args.options.dtmf_called {
         let d2 = d.clone();
@@ -336,7 +337,9 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         features.dial_letters(&engine, chan, peer, &args.options.features);
     }
     extras::set_callee_go_on(&engine, chan, peer, &args.options);
+    extras::arm_bridge_limit(&engine, chan, peer, &limit);
     let why = bridge_call(&engine, chan, peer).await;
+    engine.clear_interval_hooks(chan);
     // end_bridge_callback
     let now = engine.now();
     if let Some((up, created)) = engine.with_chan(chan, |c| (c.answered_at, c.created)) {

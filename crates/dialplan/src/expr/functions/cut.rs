@@ -40,7 +40,21 @@ pub fn parse_range(spec: &str) -> Option<FieldRange> {
     Some(FieldRange { start: a, stop })
 }
 
+/// `CUT(<varname>,<char-delim>,<range-spec>)`: fewer than 3 arguments are refused.
+const CUT_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| super::split_args(a, 3).len() < 3,
+    level: crate::diag::LogLevel::Error,
+    source: "func_cut.c",
+    log: "Syntax: CUT(<varname>,<char-delim>,<range-spec>) - missing argument!",
+    usage: "CUT(<varname>,<char-delim>,<range-spec>)",
+    needed: Some(3),
+};
+
 impl Function for Cut {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&CUT_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "CUT"
     }
@@ -52,15 +66,7 @@ impl Function for Cut {
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
         let a = split_args(args, 3);
-        if a.len() < 3 {
-            log(
-                fx,
-                LogLevel::Error,
-                "func_cut.c",
-                "Syntax: CUT(<varname>,<char-delim>,<range-spec>) - missing argument!",
-            );
-            return Err(FuncError::Failed);
-        }
+        CUT_RULE.apply(args, fx)?;
         let value = var_value(ctx, fx, &a[0]);
         let delim = encoded_char(a[1].as_bytes(), fx).map_or(b'-', |(c, _)| c);
         let mut out: Vec<u8> = Vec::new();

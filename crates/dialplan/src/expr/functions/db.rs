@@ -34,7 +34,21 @@ fn parse_or_warn(args: &str, usage: &str, fx: &mut Effects) -> Result<(String, S
     }
 }
 
+/// `DB(<family>/<key>)`: without a `/` (or empty) it is refused.
+const DB_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| a.is_empty() || family_key(a).is_none(),
+    level: LogLevel::Warning,
+    source: SRC,
+    log: "DB requires an argument, DB(<family>/<key>)",
+    usage: "DB(<family>/<key>)",
+    needed: None,
+};
+
 impl Function for Db {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&DB_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "DB"
     }
@@ -92,7 +106,21 @@ impl Function for Db {
     }
 }
 
+/// `DB_EXISTS(<family>/<key>)`: without a `/` (or empty) it is refused.
+const DB_EXISTS_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| a.is_empty() || family_key(a).is_none(),
+    level: LogLevel::Warning,
+    source: SRC,
+    log: "DB_EXISTS requires an argument, DB(<family>/<key>)",
+    usage: "DB_EXISTS(<family>/<key>)",
+    needed: None,
+};
+
 impl Function for DbExists {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&DB_EXISTS_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "DB_EXISTS"
     }
@@ -139,7 +167,21 @@ fn db_delete(args: &str, ctx: &mut dyn VarContext, fx: &mut Effects) -> Result<S
     Ok(value)
 }
 
+/// `DB_DELETE(<family>/<key>)`: without a `/` (or empty) it is refused.
+const DB_DELETE_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| a.is_empty() || family_key(a).is_none(),
+    level: LogLevel::Warning,
+    source: SRC,
+    log: "DB_DELETE requires an argument, DB_DELETE(<family>/<key>)",
+    usage: "DB_DELETE(<family>/<key>)",
+    needed: None,
+};
+
 impl Function for DbDelete {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&DB_DELETE_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "DB_DELETE"
     }

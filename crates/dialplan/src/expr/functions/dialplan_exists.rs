@@ -36,7 +36,21 @@ pub fn parse(args: &str) -> Option<Query> {
     (!c.is_empty()).then_some(Query::Context(c))
 }
 
+/// `DIALPLAN_EXISTS(context[,extension[,priority]])`: an empty argument is refused.
+const DIALPLAN_EXISTS_RULE: super::ArgRule = super::ArgRule {
+    refused: str::is_empty,
+    level: crate::diag::LogLevel::Error,
+    source: "func_dialplan.c",
+    log: "DIALPLAN_EXISTS() requires an argument",
+    usage: "DIALPLAN_EXISTS(context[,extension[,priority]])",
+    needed: None,
+};
+
 impl Function for DialplanExists {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&DIALPLAN_EXISTS_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "DIALPLAN_EXISTS"
     }
@@ -47,15 +61,7 @@ impl Function for DialplanExists {
         ctx: &mut dyn VarContext,
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
-        if args.is_empty() {
-            log(
-                fx,
-                LogLevel::Error,
-                "func_dialplan.c",
-                "DIALPLAN_EXISTS() requires an argument",
-            );
-            return Err(FuncError::Failed);
-        }
+        DIALPLAN_EXISTS_RULE.apply(args, fx)?;
         let Some(q) = parse(args) else {
             log(
                 fx,

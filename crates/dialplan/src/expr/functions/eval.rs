@@ -1,16 +1,29 @@
 //! `EVAL(text)` (funcs/func_strings.c): substitutes the text once more.
 
 use super::Function;
-use crate::diag::LogLevel;
 use crate::expr::subst::substitute_into;
-use crate::expr::{codes, Effects, FuncError, VarContext};
+use crate::expr::{Effects, FuncError, VarContext};
 
 pub struct Eval;
 
 /// `ast_func_read` gives functions a 4096-byte buffer; EVAL substitutes into all but its last byte.
 const EVAL_LIMIT: usize = 4095;
 
+/// `EVAL(<string>)`: an empty argument is refused.
+const EVAL_RULE: super::ArgRule = super::ArgRule {
+    refused: str::is_empty,
+    level: crate::diag::LogLevel::Warning,
+    source: "func_strings.c",
+    log: "EVAL requires an argument: EVAL(<string>)",
+    usage: "EVAL(<string>)",
+    needed: None,
+};
+
 impl Function for Eval {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&EVAL_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "EVAL"
     }
@@ -21,15 +34,7 @@ impl Function for Eval {
         ctx: &mut dyn VarContext,
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
-        if args.is_empty() {
-            fx.asterisk(
-                codes::FUNC_USAGE,
-                LogLevel::Warning,
-                "func_strings.c",
-                "EVAL requires an argument: EVAL(<string>)",
-            );
-            return Err(FuncError::Failed);
-        }
+        EVAL_RULE.apply(args, fx)?;
         let mut out = String::new();
         substitute_into(args, ctx, fx, &mut out, EVAL_LIMIT);
         Ok(out)

@@ -52,7 +52,21 @@ pub fn allowed_set(
     Some(set)
 }
 
+/// `FILTER(<allowed-chars>,<string>)`: without the second argument it is refused.
+const FILTER_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| separate_args(a, ',', ArgMode::Raw, 2).len() < 2,
+    level: LogLevel::Error,
+    source: "func_strings.c",
+    log: "Usage: FILTER(<allowed-chars>,<string>)",
+    usage: "FILTER(<allowed-chars>,<string>)",
+    needed: Some(2),
+};
+
 impl Function for Filter {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&FILTER_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "FILTER"
     }

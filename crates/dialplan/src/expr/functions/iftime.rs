@@ -43,7 +43,21 @@ pub fn parse(args: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
     Some((expr, t, f))
 }
 
+/// `IFTIME(<timespec>?[<true>][:<false>])`: no time specification or no `?` is refused.
+const IFTIME_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| parse(a).is_none(),
+    level: crate::diag::LogLevel::Warning,
+    source: "func_logic.c",
+    log: "Syntax IFTIME(<timespec>?[<true>][:<false>])",
+    usage: "IFTIME(<timespec>?[<true>][:<false>])",
+    needed: None,
+};
+
 impl Function for IfTime {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&IFTIME_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "IFTIME"
     }
@@ -54,13 +68,8 @@ impl Function for IfTime {
         ctx: &mut dyn VarContext,
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
+        IFTIME_RULE.apply(args, fx)?;
         let Some((expr, t, f)) = parse(args) else {
-            log(
-                fx,
-                LogLevel::Warning,
-                "func_logic.c",
-                "Syntax IFTIME(<timespec>?[<true>][:<false>])",
-            );
             return Err(FuncError::Failed);
         };
         let mut lines = Vec::new();

@@ -2,9 +2,8 @@
 //! to `value`. The delimiter may be several characters (escapes decoded; empty means `,`). An empty
 //! variable fails.
 
-use super::util::{encoded_str, log, var_value};
+use super::util::{encoded_str, var_value};
 use super::{split_args, Function};
-use crate::diag::LogLevel;
 use crate::expr::{Effects, FuncError, VarContext};
 
 pub struct ListFilter;
@@ -31,7 +30,21 @@ pub fn filter_list(list: &str, delim: &str, value: &str) -> String {
     out
 }
 
+/// `LISTFILTER(<listname>,<delimiter>,<fieldvalue>)`: fewer than 3 arguments are refused.
+const LISTFILTER_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| super::split_args(a, 3).len() < 3,
+    level: crate::diag::LogLevel::Error,
+    source: "func_strings.c",
+    log: "Usage: LISTFILTER(<listname>,<delimiter>,<fieldvalue>)",
+    usage: "LISTFILTER(<listname>,<delimiter>,<fieldvalue>)",
+    needed: Some(3),
+};
+
 impl Function for ListFilter {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&LISTFILTER_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "LISTFILTER"
     }
@@ -43,15 +56,7 @@ impl Function for ListFilter {
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
         let a = split_args(args, 3);
-        if a.len() < 3 {
-            log(
-                fx,
-                LogLevel::Error,
-                "func_strings.c",
-                "Usage: LISTFILTER(<listname>,<delimiter>,<fieldvalue>)",
-            );
-            return Err(FuncError::Failed);
-        }
+        LISTFILTER_RULE.apply(args, fx)?;
         let list = var_value(ctx, fx, &a[0]);
         if list.is_empty() {
             return Err(FuncError::Failed);

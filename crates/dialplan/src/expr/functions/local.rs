@@ -58,7 +58,24 @@ impl Function for Local {
     }
 }
 
+/// `LOCAL_PEEK(<n>,<varname>)`: both are needed.
+const LOCAL_PEEK_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| {
+        let a = separate_args(a, ',', ArgMode::Raw, 2);
+        a.first().is_none_or(String::is_empty) || a.get(1).is_none_or(String::is_empty)
+    },
+    level: LogLevel::Error,
+    source: "app_stack.c",
+    log: "LOCAL_PEEK requires parameters n and varname",
+    usage: "LOCAL_PEEK(<n>,<varname>)",
+    needed: Some(2),
+};
+
 impl Function for LocalPeek {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&LOCAL_PEEK_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "LOCAL_PEEK"
     }
@@ -103,7 +120,24 @@ impl Function for LocalPeek {
     }
 }
 
+/// `STACK_PEEK(<n>,<which>[,<suppress>])`: the first two are needed.
+const STACK_PEEK_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| {
+        let a = super::split_args(a, 3);
+        a.first().is_none_or(String::is_empty) || a.get(1).is_none_or(String::is_empty)
+    },
+    level: LogLevel::Error,
+    source: "app_stack.c",
+    log: "STACK_PEEK requires parameters n and which",
+    usage: "STACK_PEEK(<n>,<which>[,<suppress>])",
+    needed: Some(2),
+};
+
 impl Function for StackPeek {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&STACK_PEEK_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "STACK_PEEK"
     }

@@ -169,7 +169,21 @@ pub fn compute(a: f64, op: Op, b: f64, kind: Kind) -> String {
     }
 }
 
+/// `MATH(<number1><op><number2>[,<type_of_result>])`: an empty argument is refused.
+const MATH_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| a.is_empty() || super::split_args(a, 2).is_empty(),
+    level: crate::diag::LogLevel::Warning,
+    source: "func_math.c",
+    log: "Syntax: MATH(<number1><op><number 2>[,<type_of_result>]) - missing argument!",
+    usage: "MATH(<number1><op><number2>[,<type_of_result>])",
+    needed: None,
+};
+
 impl Function for Math {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&MATH_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "MATH"
     }
@@ -182,15 +196,7 @@ impl Function for Math {
     ) -> Result<String, FuncError> {
         const SRC: &str = "func_math.c";
         let a = split_args(args, 2);
-        if args.is_empty() || a.is_empty() {
-            log(
-                fx,
-                LogLevel::Warning,
-                SRC,
-                "Syntax: MATH(<number1><op><number 2>[,<type_of_result>]) - missing argument!",
-            );
-            return Err(FuncError::Failed);
-        }
+        MATH_RULE.apply(args, fx)?;
         let p = parse_expr(&a[0]);
         let kind = match a.get(1) {
             None => Kind::Float,

@@ -115,6 +115,12 @@ pub trait Function: Send + Sync {
         Err(FuncError::CannotRead)
     }
 
+    /// The check Asterisk makes on the argument text alone before anything else (too few arguments, an
+    /// empty one it needs), shared by `read` and `dialsim check`. The default: none.
+    fn arg_rule(&self) -> Option<&'static ArgRule> {
+        None
+    }
+
     /// `Set(NAME(args)=value)`. The default: the function cannot be written to.
     fn write(
         &self,
@@ -125,6 +131,34 @@ pub trait Function: Send + Sync {
     ) -> Result<(), FuncError> {
         let _ = (args, value, ctx, fx);
         Err(FuncError::CannotWrite)
+    }
+}
+
+/// A check of a function's argument text that Asterisk makes before doing anything: when `refused`
+/// holds, it logs `log` and the function returns nothing.
+#[derive(Debug)]
+pub struct ArgRule {
+    /// Whether the (substituted) argument text is refused.
+    pub refused: fn(&str) -> bool,
+    pub level: crate::diag::LogLevel,
+    /// Asterisk's C file.
+    pub source: &'static str,
+    /// Asterisk's line, verbatim.
+    pub log: &'static str,
+    /// The correct form, for explanations.
+    pub usage: &'static str,
+    /// The fewest arguments (as the function splits them at `,`) it needs, when the rule is a count.
+    pub needed: Option<usize>,
+}
+
+impl ArgRule {
+    /// In `read`/`write`: Asterisk's line and failure when the arguments are refused.
+    pub(crate) fn apply(&self, args: &str, fx: &mut Effects) -> Result<(), FuncError> {
+        if (self.refused)(args) {
+            util::log(fx, self.level, self.source, self.log);
+            return Err(FuncError::Failed);
+        }
+        Ok(())
     }
 }
 

@@ -8,7 +8,21 @@ use crate::expr::{Effects, FuncError, VarContext};
 
 pub struct Replace;
 
+/// `REPLACE(<varname>,<search-chars>[,<replace-char>])`: fewer than 2 arguments are refused.
+const REPLACE_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| super::split_args(a, 3).len() < 2,
+    level: crate::diag::LogLevel::Error,
+    source: "func_strings.c",
+    log: "Usage: REPLACE(<varname>,<search-chars>[,<replace-char>])",
+    usage: "REPLACE(<varname>,<search-chars>[,<replace-char>])",
+    needed: Some(2),
+};
+
 impl Function for Replace {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&REPLACE_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "REPLACE"
     }
@@ -20,15 +34,7 @@ impl Function for Replace {
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
         let a = split_args(args, 3);
-        if a.len() < 2 {
-            log(
-                fx,
-                LogLevel::Error,
-                "func_strings.c",
-                "Usage: REPLACE(<varname>,<search-chars>[,<replace-char>])",
-            );
-            return Err(FuncError::Failed);
-        }
+        REPLACE_RULE.apply(args, fx)?;
         let mut find = encoded_str(a[1].as_bytes(), fx);
         find.truncate(255);
         let with = a

@@ -7,7 +7,21 @@ use crate::expr::{codes, Effects, FuncError, VarContext};
 
 pub struct Set;
 
+/// `SET(<varname>=[<value>])`: without `=` or a name before it, refused.
+const SET_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| a.split_once('=').is_none_or(|(n, _)| n.is_empty()),
+    level: LogLevel::Warning,
+    source: "func_logic.c",
+    log: "Syntax SET(<varname>=[<value>])",
+    usage: "SET(<varname>=[<value>])",
+    needed: None,
+};
+
 impl Function for Set {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&SET_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "SET"
     }

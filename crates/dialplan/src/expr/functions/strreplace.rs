@@ -17,7 +17,21 @@ pub fn replace_n(s: &str, find: &str, with: &str, max: Option<usize>) -> String 
     }
 }
 
+/// `STRREPLACE(<varname>,<find-string>[,<replace-string>,[<max-replacements>]])`: fewer than 2 arguments are refused.
+const STRREPLACE_RULE: super::ArgRule = super::ArgRule {
+    refused: |a| super::split_args(a, 5).len() < 2,
+    level: crate::diag::LogLevel::Error,
+    source: "func_strings.c",
+    log: "Usage: STRREPLACE(<varname>,<find-string>[,<replace-string>,[<max-replacements>]])",
+    usage: "STRREPLACE(<varname>,<find-string>[,<replace-string>,[<max-replacements>]])",
+    needed: Some(2),
+};
+
 impl Function for StrReplace {
+    fn arg_rule(&self) -> Option<&'static super::ArgRule> {
+        Some(&STRREPLACE_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "STRREPLACE"
     }
@@ -29,15 +43,7 @@ impl Function for StrReplace {
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
         let a = split_args(args, 5);
-        if a.len() < 2 {
-            log(
-                fx,
-                LogLevel::Error,
-                "func_strings.c",
-                "Usage: STRREPLACE(<varname>,<find-string>[,<replace-string>,[<max-replacements>]])",
-            );
-            return Err(FuncError::Failed);
-        }
+        STRREPLACE_RULE.apply(args, fx)?;
         if a[0].is_empty() {
             return Err(FuncError::Failed);
         }

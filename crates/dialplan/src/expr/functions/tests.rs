@@ -388,3 +388,32 @@ fn math_functions() {
         ["NOTICE: func_math.c: Failed to obtain variable NOPE, bailing out"]
     );
 }
+
+/// Every function's argument rule (what `dialsim check` reads) is the check its `read` makes: an empty
+/// argument is refused by each rule, and reading it logs exactly the rule's line and fails.
+#[test]
+fn argument_rules_match_the_reads() {
+    let registry = super::FunctionRegistry::with_builtins();
+    let mut checked = 0;
+    for name in registry.names() {
+        let Some(f) = registry.get(name) else {
+            continue;
+        };
+        let Some(rule) = f.arg_rule() else { continue };
+        assert!((rule.refused)(""), "{name}: an empty argument is refused");
+        let mut fx = Effects::new();
+        let r = f.read("", &mut TestCtx::new(), &mut fx);
+        assert!(r.is_err(), "{name}: reading refused arguments fails");
+        let first = fx
+            .log
+            .first()
+            .map(|l| (l.line.level, l.line.source, l.line.text.clone()));
+        assert_eq!(
+            first,
+            Some((rule.level, rule.source, rule.log.to_string())),
+            "{name}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 17, "{checked} rules");
+}

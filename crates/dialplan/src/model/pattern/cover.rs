@@ -64,6 +64,24 @@ impl Pattern {
         )
     }
 
+    /// One string the name matches (the first byte of every position, and one `0` for a `.` tail); `None`
+    /// for what [`Pattern::covers`] does not model.
+    pub fn sample(&self) -> Option<String> {
+        let (_, tail) = self.extent()?;
+        let mut out: Vec<u8> = self
+            .classes()
+            .map(|c| match c {
+                Class::Byte(b) => Some(b),
+                Class::Range(lo, _) => Some(lo),
+                Class::Set(s) => (1..=255u8).find(|&b| s.contains(b)),
+            })
+            .collect::<Option<Vec<u8>>>()?;
+        if tail == Tail::OneOrMore {
+            out.push(b'0');
+        }
+        String::from_utf8(out).ok()
+    }
+
     /// How many positions the name has before its tail, and the tail; `None` for what is not modelled.
     fn extent(&self) -> Option<(usize, Tail)> {
         let Some(elems) = &self.elems else {
@@ -124,5 +142,15 @@ mod tests {
         assert_eq!(covers("1-00", "_1[0]0"), Some(true));
         assert_eq!(covers("100", "_10X"), Some(false));
         assert_eq!(covers("_1[]", "_1"), None);
+    }
+
+    #[test]
+    fn samples() {
+        let sample = |p: &str| Pattern::new(p).sample();
+        assert_eq!(sample("_1XX").as_deref(), Some("100"));
+        assert_eq!(sample("_N[5-7]X.").as_deref(), Some("2500"));
+        assert_eq!(sample("_9!").as_deref(), Some("9"));
+        assert_eq!(sample("1-00").as_deref(), Some("100"));
+        assert_eq!(sample("_1[]"), None);
     }
 }

@@ -17,19 +17,25 @@
 //! `ATTENDEDTRANSFER` naming the parker) and Asterisk's Local channel optimization then swaps the
 //! transferee into the lot in `;2`'s place: the parking provider's [`super::TransferPark::swap`]
 //! (`ParkedCallSwap`, same space, the time left), after which the Local pair goes away.
+//!
+//! A transfer completed before the target answered is *blond*; with `atxferdropcall=no` the monitor goes on
+//! in the recall superstate: the target keeps ringing in the transferee bridge until
+//! `atxfernoanswertimeout`, then the transferer is called back and the target retried in turn
+//! (the `recall` submodule).
 
 use super::{
     default_moh_class, grab_transfer, play_in_bridge, set_transfer_variables, transfer_context,
     write_hold, write_unhold, TransferKind,
 };
 use crate::hooks::{Feature, HookSet};
-use crate::module::{codes, FeaturesModule};
+use crate::module::FeaturesModule;
 use crate::transfer::atxfer::{
     unexpected_line, AtxferConfig, AtxferState, DropCall, Effect, Side, Stimulus, Timer, TimerStart,
 };
 use dialplan::diag::LogLevel;
 use dialplan::engine::ami::Prefix;
 use dialplan::engine::channel::cause;
+use dialplan::engine::ops::SoftHangupReason;
 use dialplan::engine::{
     BridgeDelegate, BridgeId, BridgeKind, ChannelId, Control, Dissolve, Engine, FeatureAction,
     FeatureOutcome, LeaveReason, LocalBoxFuture,
@@ -39,6 +45,12 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use std::time::Duration;
+
+mod recall;
+use recall::{RecallDial, RecallParty};
+
+/// What stands for the monitor's address (`%p`) in Asterisk's error line: a run has no memory addresses.
+const MONITOR_ADDRESS: &str = "0x7f0000001000";
 
 /// The transferer's role while its transfer runs (Asterisk's `AST_TRANSFERER_ROLE_NAME` bridge role).
 const ROLE_KEY: &str = "dialsim-atxfer-transferer";
@@ -226,6 +238,11 @@ async fn feature_attended_transfer(
         target_bridge: Cell::new(None),
         target: one,
         target_two: two,
+        destination: destination.clone(),
+        recall_party: RefCell::new(RecallParty::of(engine, chan)),
+        recall_target: Cell::new(None),
+        watched: Cell::new(Some(one)),
+        recall_dial: RefCell::new(None),
         queue: RefCell::new(VecDeque::new()),
         notify: tokio::sync::Notify::new(),
         moving: Cell::new(false),
@@ -281,6 +298,17 @@ pub struct Atxfer {
     /// The transfer target: the Local channel's `;1`.
     target: ChannelId,
     target_two: ChannelId,
+    /// `exten@context` of the target, for a retransfer.
+    destination: String,
+    /// What a recall of the transferer needs of it.
+    recall_party: RefCell<RecallParty>,
+    /// The recall superstate's `recall_target`: the target after a blond transfer, the recalled
+    /// transferer once it answered, the Local channel of a retransfer.
+    recall_target: Cell<Option<ChannelId>>,
+    /// The channel whose answer the framehook reports (the target, then a retransfer's Local channel).
+    watched: Cell<Option<ChannelId>>,
+    /// The transferer's device being called back (Recalling).
+    recall_dial: RefCell<Option<RecallDial>>,
     /// Stimuli in the order they happened (virtual time).
     queue: RefCell<VecDeque<(Duration, Stimulus)>>,
     notify: tokio::sync::Notify,
@@ -310,10 +338,19 @@ impl Atxfer {
         self.notify.notify_one();
     }
 
+    /// The framehook moves to `chan` (a retransfer's Local channel).
+    fn watch_answer_of(&self, chan: ChannelId) {
+        self.watched.set(Some(chan));
+        self.answer_reported.set(false);
+    }
+
     fn refresh_snapshot(&self) {
         if !self.engine.is_alive(self.transferer) {
             return;
         }
+        self.recall_party
+            .borrow_mut()
+            .refresh(&self.engine, self.transferer);
         let mut f = dialplan::engine::Fields::new("snapshot", "call");
         self.engine
             .push_snapshot(&mut f, Prefix::NONE, self.transferer);
@@ -334,10 +371,10 @@ impl Atxfer {
         if self.answer_reported.get() {
             return;
         }
-        let answered = self
-            .engine
-            .with_chan(self.target, |c| c.answered_at)
-            .flatten();
+        let Some(watched) = self.watched.get() else {
+            return;
+        };
+        let answered = self.engine.with_chan(watched, |c| c.answered_at).flatten();
         if let Some(at) = answered {
             self.answer_reported.set(true);
             let s = if self.recall.get() {
@@ -359,35 +396,67 @@ impl Atxfer {
                 set_role(&self.engine, self.transferer, None);
             }
             if state == AtxferState::BlondNonFinal {
+                // The target becomes the recall target.
                 self.recall.set(true);
+                self.recall_target.set(Some(self.target));
             }
             for e in state.enter() {
                 self.apply(e, state, None).await;
             }
-            if state.is_terminal() {
+            let entered = match state {
+                AtxferState::Recalling => self.recalling_enter(),
+                AtxferState::Retransfer => self.retransfer_enter(),
+                _ => Ok(()),
+            };
+            if entered.is_err() {
+                let name = state.name();
+                self.engine.log(LogLevel::Error, "bridge_basic.c", || {
+                    format!("State {name} enter function returned an error for attended transfer {MONITOR_ADDRESS}")
+                });
                 break;
             }
-            if state == AtxferState::Recalling {
-                self.engine.explain(
-                    codes::NOT_SIMULATED,
-                    Some(self.transferer),
-                    "the attended transfer would now call the transferer back (atxferdropcall=no, nobody answered); dialsim does not simulate the recall",
-                    Some("Asterisk dials the transferer again up to atxfercallbackretries times, atxferloopdelay apart; set atxferdropcall=yes to drop the transferer instead"),
-                );
+            if state.is_terminal() {
                 break;
             }
             let stimulus = self.wait_for_stimulus(state, &mut start).await;
             self.refresh_snapshot();
-            let t = state.exit(stimulus, &self.cfg, retries);
-            if state == AtxferState::Recalling
-                && matches!(stimulus, Stimulus::Timeout | Stimulus::RecallTargetHangup)
-            {
-                retries += 1;
+            let mut t = state.exit(stimulus, &self.cfg, retries);
+            if state == AtxferState::Recalling {
+                // Whatever happened, the dial ends; an answered recall joins the transferee bridge.
+                let answered = self.end_recall_dial();
+                if matches!(stimulus, Stimulus::Timeout | Stimulus::RecallTargetHangup) {
+                    retries += 1;
+                }
+                if stimulus == Stimulus::RecallTargetAnswer {
+                    let joined = answered.is_some_and(|c| self.join_recalled(c));
+                    if !joined {
+                        t.next = AtxferState::Fail;
+                    }
+                }
             }
             for e in t.effects {
                 self.apply(e, state, Some(stimulus)).await;
             }
+            let recall_target_gone = matches!(
+                (state, stimulus),
+                (
+                    AtxferState::BlondNonFinal | AtxferState::Retransfer,
+                    Stimulus::Timeout | Stimulus::RecallTargetHangup
+                )
+            );
+            if recall_target_gone {
+                self.recall_target.set(None);
+                if state == AtxferState::BlondNonFinal && stimulus == Stimulus::Timeout {
+                    // An answer queued before the hangup no longer counts.
+                    self.queue
+                        .borrow_mut()
+                        .retain(|(_, s)| *s != Stimulus::RecallTargetAnswer);
+                }
+            }
             state = t.next;
+        }
+        if let Some(chan) = self.end_recall_dial() {
+            self.engine.hangup(chan);
         }
         self.shutdown();
     }
@@ -458,10 +527,13 @@ impl Atxfer {
                 }
             }
             Effect::HoldBridge(side) => {
+                // A member already hung up (a recall target just given up on) hears nothing.
                 for m in self
                     .bridge(side)
                     .map(|b| engine.bridge_members(b))
                     .unwrap_or_default()
+                    .into_iter()
+                    .filter(|&m| engine.interrupt(m) != Some(dialplan::engine::Interrupt::Hangup))
                 {
                     let class = default_moh_class(engine, m);
                     engine.moh_start(m, &class);
@@ -484,7 +556,11 @@ impl Atxfer {
                     engine.set_bridge_dissolve(b, Dissolve::OnHangup);
                 }
             }
-            Effect::HangupRecallTarget => engine.soft_hangup(self.target),
+            Effect::HangupRecallTarget => {
+                if let Some(t) = self.recall_target.get() {
+                    engine.soft_hangup(t, SoftHangupReason::Explicit);
+                }
+            }
             Effect::DestroyTransfereeBridge => {
                 if let Some(b) = self.transferee_bridge.take() {
                     self.module.set_bridge_in_transfer(b, false);
@@ -664,9 +740,12 @@ impl Atxfer {
             if Some(bridge) == self.target_bridge.get() {
                 return;
             }
-            if chan == self.target {
+            let recall_target = self.recall_target.get();
+            if recall_target == Some(chan) {
                 self.stimulate(now, Stimulus::RecallTargetHangup);
-            } else if members.is_empty() || (members.len() == 1 && members[0] == self.target) {
+            } else if members.is_empty()
+                || (members.len() == 1 && recall_target == Some(members[0]))
+            {
                 self.stimulate(now, Stimulus::TransfereeHangup);
             }
             return;
