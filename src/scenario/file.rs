@@ -81,8 +81,10 @@ pub fn parse(name: impl Into<PathBuf>, text: &str) -> Result<Scenario, ScenarioE
         origin: &origin,
         list: Vec::new(),
     };
-    let pieces = super::chunked::from_str(text, "calls", |whole: &mut RawScenario, piece| {
-        whole.calls.extend(piece.calls)
+    let pieces = super::chunked::from_str(text, "calls", |whole: &mut RawScenario, piece, by| {
+        whole
+            .calls
+            .extend(piece.calls.into_iter().map(|c| RawCall::shifted(c, by)))
     });
     let raw: RawScenario = match pieces.map_or_else(|| toml::from_str(text), Ok) {
         Ok(raw) => raw,
@@ -218,6 +220,24 @@ struct RawCall {
     callerid: Option<Spanned<String>>,
     to: Spanned<String>,
     variables: Option<Spanned<OrderedVars>>,
+}
+
+impl RawCall {
+    /// A call read from a piece of the text, its spans moved to the whole text (see `chunked`).
+    fn shifted(call: Spanned<RawCall>, by: usize) -> Spanned<RawCall> {
+        use super::chunked::shifted;
+        let call = shifted(call, by);
+        let span = call.span();
+        let c = call.into_inner();
+        let raw = RawCall {
+            at: c.at.map(|v| shifted(v, by)),
+            from: shifted(c.from, by),
+            callerid: c.callerid.map(|v| shifted(v, by)),
+            to: shifted(c.to, by),
+            variables: c.variables.map(|v| shifted(v, by)),
+        };
+        Spanned::new(span, raw)
+    }
 }
 
 #[derive(Deserialize)]

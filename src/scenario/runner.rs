@@ -559,7 +559,11 @@ impl Subscriber for Collector {
             if f.name == "DialsimDiagnostic" {
                 let code = f.get("Code").unwrap_or_default();
                 let message = f.get("Message").unwrap_or_default();
-                self.list.borrow_mut().push(format!("{code}: {message}"));
+                let mut line = String::with_capacity(code.len() + 2 + message.len());
+                line.push_str(code);
+                line.push_str(": ");
+                line.push_str(message);
+                self.list.borrow_mut().push(line);
             }
         }
     }

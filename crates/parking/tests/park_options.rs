@@ -152,13 +152,32 @@ fn m_lot_class_and_channel_default_choose_the_music() {
     ] {
         assert!(log_time(&ev, line).is_some(), "{line}");
     }
-    let classes: Vec<&str> = ev
+    // The three answer waits began in call order and time out in it (each channel's thread times out its
+    // own wait in Asterisk), so bob parks first: 701, carol 801 in sales, dave 702. The music starts when
+    // each announcement ends, and "seven oh one" is longer than "seven oh two": dave's music starts first.
+    let spaces: Vec<(String, String)> = parked(&ev).into_iter().map(|p| (p.0, p.2)).collect();
+    assert_eq!(
+        spaces,
+        [
+            ("PJSIP/bob-00000000".to_string(), "701".to_string()),
+            ("PJSIP/carol-00000001".to_string(), "801".to_string()),
+            ("PJSIP/dave-00000002".to_string(), "702".to_string()),
+        ]
+    );
+    let classes: Vec<(&str, &str)> = ev
         .iter()
         .filter_map(|e| e.fields())
         .filter(|f| f.name == "MusicOnHoldStart")
-        .filter_map(|f| f.get("Class"))
+        .filter_map(|f| Some((f.get("Channel")?, f.get("Class")?)))
         .collect();
-    assert_eq!(classes, ["jazz", "sales-moh", "default"]);
+    assert_eq!(
+        classes,
+        [
+            ("PJSIP/dave-00000002", "default"),
+            ("PJSIP/carol-00000001", "sales-moh"),
+            ("PJSIP/bob-00000000", "jazz"),
+        ]
+    );
 }
 
 #[test]
@@ -265,7 +284,7 @@ fn t_and_c_options_and_their_errors() {
     assert_eq!(t, Some(5_500));
     assert!(log_time(
         &ev,
-        "NoOp(\"PJSIP/a-00000000\", \"back at 702 of default from PJSIP/a\")"
+        "NoOp(\"PJSIP/a-00000000\", \"back at 701 of default from PJSIP/a\")"
     )
     .is_some());
     // t(0): no limit at all, so b is still parked when the run ends; its ParkingTimeout is 0.

@@ -207,3 +207,34 @@ fn many_calls_parse() {
     }
     assert_eq!(ok(&text).calls.len(), 1000);
 }
+
+#[test]
+fn a_long_call_list_read_in_pieces_points_at_the_right_place() {
+    // 1,500 calls are read 500 at a time; the spans of a piece's values are moved to the whole text.
+    let mut text = String::from("until = \"1h\"\n");
+    for i in 0..1500 {
+        let at = if i == 1234 {
+            "5".to_string()
+        } else {
+            format!("{i}ms")
+        };
+        let to = if i == 1499 { "nowhere" } else { "s@x" };
+        text.push_str(&format!(
+            "[[calls]]\nat = \"{at}\"\nfrom = \"PJSIP/c{i}\"\ncallerid = '\"C\" <{i}>'\nto = \"{to}\"\n"
+        ));
+    }
+    let e = err(&text);
+    // Call i starts on line 2 + 5 i; its `at` is the line after, its `to` four lines after.
+    let at_line = 2 + 5 * 1234 + 1;
+    let to_line = 2 + 5 * 1499 + 4;
+    assert!(
+        e.starts_with(&format!("s.toml:{at_line}:6: '5' has no unit")),
+        "{e}"
+    );
+    assert!(
+        e.contains(&format!(
+            "s.toml:{to_line}:6: to = \"nowhere\" must be EXTEN@CONTEXT"
+        )),
+        "{e}"
+    );
+}

@@ -631,7 +631,7 @@ impl Engine {
     /// PBX at a pending goto, or is hung up (Asterisk's after-bridge behaviour for a dialled channel).
     pub fn bridge_impart(&self, id: BridgeId, chan: ChannelId) -> bool {
         // The imparted channel gets a waker of its own (it was its dialler's while dialling).
-        self.set_notify(chan, Rc::new(tokio::sync::Notify::new()));
+        self.set_notify(chan, Rc::new(super::notify::Notify::new()));
         if !self.bridge_push(id, chan) {
             return false;
         }

@@ -4,12 +4,12 @@
 //! A channel lives in the engine's channel table and is addressed by a [`ChannelId`]; nothing outside the
 //! engine holds a reference to it across an `.await`.
 
+use super::notify::Notify;
 use super::vars::Vars;
 use std::any::Any;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// A channel's handle in the engine. Ids are never reused within one engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

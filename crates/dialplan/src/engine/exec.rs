@@ -20,6 +20,10 @@
 //! - when stalled, virtual time jumps to the earliest timer and every timer due then fires, in the order
 //!   the timers were registered (a timer registers when its sleep is first polled), then the main future
 //!   is polled again and the tasks they woke run;
+//! - a wait that may be interrupted and resumed for the same deadline (Answer's wait for media, woken when
+//!   media paths change) takes a [`Turn`] when it starts and registers every one of its timers in that
+//!   turn, so it fires among equal deadlines where it stood when the wait began, however often it was
+//!   woken: in Asterisk each channel's own thread times out its own wait, the one that began first first;
 //! - deadlines are rounded up to whole milliseconds; a sleep whose deadline is not after now is done at
 //!   its first poll.
 //!
@@ -60,6 +64,11 @@ pub enum Stalled {
     /// `run` was called from inside a run.
     Nested,
 }
+
+/// A place in the order of timers registered at one deadline, taken when a wait begins (see the module
+/// documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Turn(u64);
 
 /// A task's handle: whether it has finished.
 #[derive(Clone, Debug)]
@@ -399,8 +408,18 @@ impl Executor {
         self.shared.main.store(false, Ordering::SeqCst);
     }
 
-    fn register(&self, ms: u64, waker: &Waker) -> (u32, u64) {
-        self.timers.borrow_mut().register(ms, waker)
+    fn register(&self, ms: u64, turn: Option<Turn>, waker: &Waker) -> (u32, u64) {
+        let mut timers = self.timers.borrow_mut();
+        let seq = match turn {
+            Some(Turn(seq)) => seq,
+            None => timers.next_seq(),
+        };
+        timers.register(ms, seq, waker)
+    }
+
+    /// A place among timers of equal deadline: after every timer registered so far.
+    pub(crate) fn turn(&self) -> Turn {
+        Turn(self.timers.borrow_mut().next_seq())
     }
 }
 
@@ -416,7 +435,9 @@ pub(crate) fn ceil_ms(d: Duration) -> u64 {
 }
 
 /// The timers: a heap ordered by (deadline, registration number), and one entry per live timer. A timer
-/// dropped before it fires only frees its entry; its heap item is skipped when it comes up.
+/// dropped before it fires only frees its entry; its heap item is skipped when it comes up. Timers
+/// registered in one [`Turn`] share its number; an entry is matched by (number, deadline), so the stale heap
+/// item of a dropped timer never fires a later one of the same turn.
 #[derive(Default)]
 struct Timers {
     heap: BinaryHeap<Reverse<(u64, u64, u32)>>,
@@ -429,14 +450,19 @@ struct Timers {
 struct TimerEntry {
     /// The registration number of the timer holding this entry; 0: free.
     seq: u64,
+    /// Its deadline.
+    ms: u64,
     waker: Option<Waker>,
     fired: bool,
 }
 
 impl Timers {
-    fn register(&mut self, ms: u64, waker: &Waker) -> (u32, u64) {
+    fn next_seq(&mut self) -> u64 {
         self.seq += 1;
-        let seq = self.seq;
+        self.seq
+    }
+
+    fn register(&mut self, ms: u64, seq: u64, waker: &Waker) -> (u32, u64) {
         let idx = match self.free.pop() {
             Some(i) => i,
             None => {
@@ -446,6 +472,7 @@ impl Timers {
         };
         self.entries[idx as usize] = TimerEntry {
             seq,
+            ms,
             waker: Some(waker.clone()),
             fired: false,
         };
@@ -460,7 +487,7 @@ impl Timers {
     /// The earliest deadline of a timer not yet fired (dropping the items of timers that are gone).
     fn next_deadline(&mut self) -> Option<u64> {
         while let Some(&Reverse((ms, seq, idx))) = self.heap.peek() {
-            if self.live(idx, seq).is_some_and(|e| !e.fired) {
+            if self.live(idx, seq).is_some_and(|e| !e.fired && e.ms == ms) {
                 return Some(ms);
             }
             self.heap.pop();
@@ -475,7 +502,11 @@ impl Timers {
                 break;
             }
             self.heap.pop();
-            if let Some(e) = self.entries.get_mut(idx as usize).filter(|e| e.seq == seq) {
+            if let Some(e) = self
+                .entries
+                .get_mut(idx as usize)
+                .filter(|e| e.seq == seq && e.ms == ms)
+            {
                 e.fired = true;
                 if let Some(w) = e.waker.take() {
                     out.push(w);
@@ -518,6 +549,7 @@ impl Timers {
 pub struct Sleep<'a> {
     exec: &'a Executor,
     deadline_ms: u64,
+    turn: Option<Turn>,
     reg: Option<(u32, u64)>,
     done: bool,
 }
@@ -527,8 +559,17 @@ impl<'a> Sleep<'a> {
         Sleep {
             exec,
             deadline_ms: ceil_ms(deadline),
+            turn: None,
             reg: None,
             done: false,
+        }
+    }
+
+    /// A sleep whose timer registers in `turn` rather than after the timers registered so far.
+    pub(crate) fn in_turn(exec: &'a Executor, deadline: Duration, turn: Turn) -> Sleep<'a> {
+        Sleep {
+            turn: Some(turn),
+            ..Sleep::new(exec, deadline)
         }
     }
 }
@@ -546,7 +587,7 @@ impl Future for Sleep<'_> {
                     self.done = true;
                     return Poll::Ready(());
                 }
-                let reg = self.exec.register(self.deadline_ms, cx.waker());
+                let reg = self.exec.register(self.deadline_ms, self.turn, cx.waker());
                 self.reg = Some(reg);
                 Poll::Pending
             }
@@ -601,6 +642,34 @@ mod tests {
             .unwrap();
         assert_eq!(*log.borrow(), ["b@10", "d@10", "a@20", "c@20"]);
         assert_eq!(exec.now_ms(), 30);
+    }
+
+    #[test]
+    fn a_timer_in_an_earlier_turn_fires_first_among_equal_deadlines() {
+        let exec = Rc::new(Executor::new());
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let turn = exec.turn();
+        log_task(&exec, &log, "a", 20);
+        let (e, l) = (exec.clone(), log.clone());
+        exec.spawn(
+            Box::pin(async move {
+                // Registered and dropped, then registered again in the same turn (a woken wait).
+                let mut first = Box::pin(Sleep::in_turn(&e, Duration::from_millis(20), turn));
+                std::future::poll_fn(|cx| {
+                    let _ = first.as_mut().poll(cx);
+                    Poll::Ready(())
+                })
+                .await;
+                drop(first);
+                Sleep::in_turn(&e, Duration::from_millis(20), turn).await;
+                l.borrow_mut().push(format!("t@{}", e.now_ms()));
+            }),
+            false,
+        );
+        log_task(&exec, &log, "b", 20);
+        exec.run(Sleep::new(&exec, Duration::from_millis(30)), Pace::Virtual)
+            .unwrap();
+        assert_eq!(*log.borrow(), ["t@20", "a@20", "b@20"]);
     }
 
     #[test]

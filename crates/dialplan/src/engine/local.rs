@@ -51,7 +51,11 @@ impl LocalDest {
 
     /// `exten@context`, the name part.
     pub fn name(&self) -> String {
-        format!("{}@{}", self.exten, self.context)
+        let mut s = String::with_capacity(self.exten.len() + 1 + self.context.len());
+        s.push_str(&self.exten);
+        s.push('@');
+        s.push_str(&self.context);
+        s
     }
 }
 
@@ -73,9 +77,16 @@ impl Engine {
     ) -> (ChannelId, ChannelId) {
         let dest = LocalDest::parse(resource);
         let n = self.next_local_number();
-        let base = format!("Local/{}-{n:08x}", dest.name());
+        let mut base = String::from("Local/");
+        base.push_str(&dest.name());
+        base.push('-');
+        super::numtext::push_hex(&mut base, u64::from(n), 8);
         let mk = |suffix: &str, state: ChannelState| {
-            let mut nc = NewChannel::new(format!("{base};{suffix}"), "Local", state);
+            let mut name = String::with_capacity(base.len() + 2);
+            name.push_str(&base);
+            name.push(';');
+            name.push_str(suffix);
+            let mut nc = NewChannel::new(name, "Local", state);
             nc.context = dest.context.clone();
             nc.exten = dest.exten.clone();
             nc.linkedid = linkedid.clone();

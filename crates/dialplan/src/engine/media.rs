@@ -176,9 +176,14 @@ impl Engine {
 
     /// Something changed the media paths: channels waiting for media look again.
     pub(crate) fn media_changed(&self) {
+        // Only a waiter whose answer changed is woken: a spurious wake-up costs a poll and a timer, and
+        // with many channels answering at once (issue 4's bench) that made every call cost more the more
+        // calls were in the wait. Its deadline keeps its turn either way (see `answer`).
         let waiters = self.inner.media_waiters.borrow().clone();
-        for w in waiters {
-            self.wake(w);
+        for (w, seen) in waiters {
+            if self.media_arrives_at(w) != seen {
+                self.wake(w);
+            }
         }
     }
 
@@ -204,7 +209,18 @@ impl Engine {
             return Ok(());
         }
         let deadline = self.now() + delay.max(Duration::from_millis(500));
-        self.inner.media_waiters.borrow_mut().push(chan);
+        // The deadline fires where this wait began among equal deadlines, however often it is woken:
+        // in Asterisk each channel's thread times out its own wait, the one that began first first.
+        let turn = self.timer_turn();
+        // Only the media of a Local channel's far end depends on other channels (its peer, the peer's
+        // bridge); a phone's depends on this channel alone, which is already up, so it needs no watching.
+        let watched = delay.is_zero()
+            && self
+                .with_chan(chan, |c| matches!(c.far, FarEnd::Local { .. }))
+                .unwrap_or(false);
+        if watched {
+            self.inner.media_waiters.borrow_mut().push((chan, None));
+        }
         self.set_reading(chan, true);
         let result = loop {
             if let Some(i) = self.interrupt(chan) {
@@ -221,7 +237,19 @@ impl Engine {
                 if queued_media {
                     break Ok(());
                 }
-                if let Some(t) = self.media_arrives_at(chan) {
+                let arrives = self.media_arrives_at(chan);
+                if watched {
+                    if let Some(w) = self
+                        .inner
+                        .media_waiters
+                        .borrow_mut()
+                        .iter_mut()
+                        .find(|w| w.0 == chan)
+                    {
+                        w.1 = arrives;
+                    }
+                }
+                if let Some(t) = arrives {
                     if t <= self.now() {
                         break Ok(());
                     }
@@ -233,14 +261,19 @@ impl Engine {
                     }
                 }
             }
-            if self.wait(chan, Some(deadline)).await == Waited::Timeout {
+            if self.wait_in_turn(chan, deadline, turn).await == Waited::Timeout {
                 break match self.interrupt(chan) {
                     Some(i) => Err(i),
                     None => Ok(()),
                 };
             }
         };
-        self.inner.media_waiters.borrow_mut().retain(|&w| w != chan);
+        if watched {
+            self.inner
+                .media_waiters
+                .borrow_mut()
+                .retain(|w| w.0 != chan);
+        }
         self.set_reading(chan, false);
         result
     }

@@ -44,6 +44,8 @@ pub mod hangup_handlers;
 pub mod lang;
 pub mod local;
 pub mod media;
+pub mod notify;
+pub mod numtext;
 pub mod ops;
 pub mod pbx;
 pub mod plan;
@@ -155,7 +157,7 @@ pub(crate) struct Inner {
     pub(crate) functions: RefCell<crate::expr::FunctionRegistry>,
     /// Woken when the last channel goes away.
     pub(crate) idle: tokio::sync::Notify,
-    pub(crate) media_waiters: RefCell<Vec<ChannelId>>,
+    pub(crate) media_waiters: RefCell<Vec<(ChannelId, Option<Duration>)>>,
     pub(crate) astdb: RefCell<astdb::AstDb>,
 }
 
@@ -289,6 +291,17 @@ impl Engine {
     /// A sleep until `t` (virtual time since the start), done at once if `t` is not after now.
     pub fn timer(&self, t: Duration) -> exec::Sleep<'_> {
         exec::Sleep::new(&self.inner.exec, t)
+    }
+
+    /// A place among timers of equal deadline, for a wait that re-arms its timer when woken (see
+    /// [`exec::Turn`]).
+    pub fn timer_turn(&self) -> exec::Turn {
+        self.inner.exec.turn()
+    }
+
+    /// A sleep until `t` whose timer fires in `turn` among timers of the same deadline.
+    pub fn timer_in_turn(&self, t: Duration, turn: exec::Turn) -> exec::Sleep<'_> {
+        exec::Sleep::in_turn(&self.inner.exec, t, turn)
     }
 
     /// Virtual time since the start of the run.
@@ -500,16 +513,20 @@ impl Engine {
 
     /// A UUID-shaped id (version 4 layout), deterministic from the seed.
     pub fn random_uuid(&self) -> String {
+        use numtext::push_hex;
         let a = self.random_u64();
         let b = self.random_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0x0fff,
-            ((b >> 48) & 0x3fff) | 0x8000,
-            b & 0xffff_ffff_ffff
-        )
+        let mut s = String::with_capacity(36);
+        push_hex(&mut s, a >> 32, 8);
+        s.push('-');
+        push_hex(&mut s, (a >> 16) & 0xffff, 4);
+        s.push_str("-4");
+        push_hex(&mut s, a & 0x0fff, 3);
+        s.push('-');
+        push_hex(&mut s, ((b >> 48) & 0x3fff) | 0x8000, 4);
+        s.push('-');
+        push_hex(&mut s, b & 0xffff_ffff_ffff, 12);
+        s
     }
 }
 

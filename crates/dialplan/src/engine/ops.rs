@@ -9,12 +9,13 @@ use super::channel::{
     cause, Channel, ChannelId, ChannelState, Control, FarEnd, Frame, Interrupt, LocalHalf,
     Location, Party,
 };
+use super::exec::Turn;
+use super::notify::Notify;
 use super::vars::{SetOutcome, Vars};
 use super::{Engine, Fields};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// Why a channel is soft-hung-up: the flag `ast_softhangup` is given, which `SoftHangupRequest` shows as
 /// its `Cause` (include/asterisk/channel.h, `AST_SOFTHANGUP_*`).
@@ -94,10 +95,28 @@ impl Engine {
     /// The next name for a channel of technology family `tech` to `resource`: `PJSIP/alice-00000001` (one
     /// counter per technology, 8 lower-case hex digits from 0).
     pub fn next_channel_name(&self, tech: &str, resource: &str) -> String {
-        let mut c = self.inner.counters.borrow_mut();
-        let n = c.tech.entry(tech.to_ascii_lowercase()).or_insert(0);
-        let name = format!("{tech}/{resource}-{:08x}", *n);
-        *n = n.wrapping_add(1);
+        let mut number = 0;
+        {
+            // A handful of technologies: a scan without lower-casing `tech` into a new key each time.
+            let mut c = self.inner.counters.borrow_mut();
+            if !c.tech.keys().any(|k| k.eq_ignore_ascii_case(tech)) {
+                c.tech.insert(tech.to_ascii_lowercase(), 0);
+            }
+            if let Some((_, n)) = c
+                .tech
+                .iter_mut()
+                .find(|(k, _)| k.eq_ignore_ascii_case(tech))
+            {
+                number = *n;
+                *n = n.wrapping_add(1);
+            }
+        }
+        let mut name = String::with_capacity(tech.len() + resource.len() + 10);
+        name.push_str(tech);
+        name.push('/');
+        name.push_str(resource);
+        name.push('-');
+        super::numtext::push_hex(&mut name, u64::from(number), 8);
         name
     }
 
@@ -117,7 +136,11 @@ impl Engine {
             n
         };
         let secs = self.inner.config.epoch + self.now().as_secs() as i64;
-        Rc::from(format!("{secs}.{n}"))
+        let mut id = String::with_capacity(24);
+        super::numtext::push_signed(&mut id, secs);
+        id.push('.');
+        super::numtext::push_dec(&mut id, u64::from(n));
+        Rc::from(id)
     }
 
     // ----- the channel table -----
@@ -658,6 +681,20 @@ impl Engine {
 
     /// Waits until the task servicing `id` is woken or the deadline (virtual time) passes.
     pub async fn wait(&self, id: ChannelId, deadline: Option<Duration>) -> Waited {
+        self.wait_in(id, deadline, None).await
+    }
+
+    /// [`Engine::wait`] whose deadline timer fires in `turn` among timers of the same deadline.
+    pub async fn wait_in_turn(&self, id: ChannelId, deadline: Duration, turn: Turn) -> Waited {
+        self.wait_in(id, Some(deadline), Some(turn)).await
+    }
+
+    async fn wait_in(
+        &self,
+        id: ChannelId,
+        deadline: Option<Duration>,
+        turn: Option<Turn>,
+    ) -> Waited {
         let Some(notify) = self.notify_of(id) else {
             return Waited::Woken;
         };
@@ -670,10 +707,14 @@ impl Engine {
                 if t <= self.now() {
                     return Waited::Timeout;
                 }
+                let timer = match turn {
+                    Some(turn) => self.timer_in_turn(t, turn),
+                    None => self.timer(t),
+                };
                 tokio::select! {
                     biased;
                     _ = notify.notified() => Waited::Woken,
-                    _ = self.timer(t) => Waited::Timeout,
+                    _ = timer => Waited::Timeout,
                 }
             }
         }

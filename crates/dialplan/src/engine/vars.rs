@@ -10,9 +10,29 @@
 pub struct Var {
     pub full_name: Box<str>,
     pub value: Box<str>,
+    /// [`key`] of the name without its prefix: searches compare it before the text (a channel holds a few
+    /// dozen variables and a call sets some sixty, so the comparisons added up).
+    key: u32,
+}
+
+/// A cheap fingerprint of a variable name (its length and first and last bytes): different fingerprints,
+/// different names.
+fn key(name: &str) -> u32 {
+    let b = name.as_bytes();
+    let first = b.first().copied().unwrap_or(0);
+    let last = b.last().copied().unwrap_or(0);
+    (b.len() as u32) << 16 | u32::from(first) << 8 | u32::from(last)
 }
 
 impl Var {
+    fn new(full_name: &str, value: &str) -> Var {
+        Var {
+            full_name: full_name.into(),
+            value: value.into(),
+            key: key(strip_inherit(full_name)),
+        }
+    }
+
     /// The name without its inheritance prefix (`ast_var_name`).
     pub fn name(&self) -> &str {
         strip_inherit(&self.full_name)
@@ -49,10 +69,11 @@ impl Vars {
 
     /// `pbx_builtin_getvar_helper`: the value of `name` (compared with the stored names' prefix stripped).
     pub fn get(&self, name: &str) -> Option<&str> {
+        let k = key(name);
         self.list
             .iter()
             .rev()
-            .find(|v| v.name() == name)
+            .find(|v| v.key == k && v.name() == name)
             .map(|v| &*v.value)
     }
 
@@ -60,30 +81,45 @@ impl Vars {
     /// the new one unless `value` is `None`.
     pub fn set(&mut self, name: &str, value: Option<&str>) -> SetOutcome {
         let tail = strip_inherit(name);
-        let mut old_non_empty = false;
-        if let Some(i) = self.list.iter().rposition(|v| v.name() == tail) {
-            old_non_empty = !self.list[i].value.is_empty();
-            self.list.remove(i);
-        }
-        match value {
-            Some(v) => {
-                self.list.push(Var {
-                    full_name: name.into(),
-                    value: v.into(),
-                });
+        let k = key(tail);
+        let found = self
+            .list
+            .iter()
+            .rposition(|v| v.key == k && v.name() == tail);
+        match (found, value) {
+            (Some(i), Some(v)) => {
+                // Removed and stored anew as the newest: move it to the end and keep what allocations
+                // still fit (a channel sets the same few variables over and over).
+                self.list[i..].rotate_left(1);
+                if let Some(last) = self.list.last_mut() {
+                    if *last.full_name != *name {
+                        // Same name without the prefix, so the same key.
+                        last.full_name = name.into();
+                    }
+                    if *last.value != *v {
+                        last.value = v.into();
+                    }
+                }
                 SetOutcome::Stored
             }
-            None if old_non_empty => SetOutcome::DeletedNonEmpty,
-            None => SetOutcome::Nothing,
+            (Some(i), None) => {
+                if self.list.remove(i).value.is_empty() {
+                    SetOutcome::Nothing
+                } else {
+                    SetOutcome::DeletedNonEmpty
+                }
+            }
+            (None, Some(v)) => {
+                self.list.push(Var::new(name, v));
+                SetOutcome::Stored
+            }
+            (None, None) => SetOutcome::Nothing,
         }
     }
 
     /// `pbx_builtin_pushvar_helper`: stores a new variable in front, keeping any of the same name behind it.
     pub fn push(&mut self, name: &str, value: &str) {
-        self.list.push(Var {
-            full_name: name.into(),
-            value: value.into(),
-        });
+        self.list.push(Var::new(name, value));
     }
 
     /// Variables newest first, as Asterisk lists them.
@@ -100,10 +136,9 @@ impl Vars {
                     let _ = rest;
                     Some(v.clone())
                 } else {
-                    v.full_name.strip_prefix('_').map(|rest| Var {
-                        full_name: rest.into(),
-                        value: v.value.clone(),
-                    })
+                    v.full_name
+                        .strip_prefix('_')
+                        .map(|rest| Var::new(rest, &v.value))
                 }
             })
             .collect()
@@ -147,6 +182,19 @@ mod tests {
         let inh = v.inheritable();
         let names: Vec<&str> = inh.iter().map(|v| &*v.full_name).collect();
         assert_eq!(names, ["__ALL", "ONE"]);
+    }
+
+    #[test]
+    fn setting_again_makes_the_variable_the_newest_with_its_new_spelling() {
+        let mut v = Vars::new();
+        v.set("A", Some("1"));
+        v.set("B", Some("2"));
+        v.set("_A", Some("3"));
+        let list: Vec<(&str, &str)> = v.iter().map(|x| (&*x.full_name, &*x.value)).collect();
+        assert_eq!(list, [("_A", "3"), ("B", "2")]);
+        v.set("B", Some("2"));
+        let list: Vec<&str> = v.iter().map(|x| &*x.full_name).collect();
+        assert_eq!(list, ["B", "_A"]);
     }
 
     #[test]

@@ -81,6 +81,17 @@ pub fn channel_general(engine: &Engine, chan: ChannelId, global: &FeaturesConfig
     with_copy(engine, chan, |c| c.general.clone()).unwrap_or_else(|| global.general.clone())
 }
 
+/// The channel's `featuredigittimeout` (its own copy's, else the loaded one's), without copying the rest
+/// of `[general]` (every bridge join asks).
+pub fn channel_digit_timeout(
+    engine: &Engine,
+    chan: ChannelId,
+    global: &FeaturesConfig,
+) -> std::time::Duration {
+    with_copy(engine, chan, |c| c.general.feature_digit_timeout())
+        .unwrap_or_else(|| global.general.feature_digit_timeout())
+}
+
 /// The channel's `[featuremap]` (its own copy, else the loaded one): what its bridge hooks match.
 pub fn channel_featuremap(engine: &Engine, chan: ChannelId, global: &FeaturesConfig) -> FeatureMap {
     with_copy(engine, chan, |c| c.featuremap.clone()).unwrap_or_else(|| global.featuremap.clone())

@@ -290,7 +290,7 @@ impl BridgeFeatures for FeaturesModule {
         let config = &*config;
         // `FEATUREMAP()`/`FEATURE()` may have given the channel codes and a digit timeout of its own.
         let featuremap = crate::functions::channel_featuremap(engine, chan, config);
-        let general = crate::functions::channel_general(engine, chan, config);
+        let digit_timeout = crate::functions::channel_digit_timeout(engine, chan, config);
         let armed = arm_basic_bridge_hooks(&ArmRequest {
             channel: &name,
             permissions,
@@ -317,7 +317,7 @@ impl BridgeFeatures for FeaturesModule {
         Ok(Some(Box::new(hooks::ChannelHooks::new(
             self.clone(),
             armed.hooks,
-            general.feature_digit_timeout(),
+            digit_timeout,
             watch,
         ))))
     }

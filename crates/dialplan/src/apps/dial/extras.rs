@@ -194,7 +194,7 @@ pub async fn callee_gosub(
     };
     let args = callee_gosub_args(arg, exten_s);
     // The callee runs dialplan of its own now: it stops being read by the dial loop.
-    engine.set_notify(peer, std::rc::Rc::new(tokio::sync::Notify::new()));
+    engine.set_notify(peer, std::rc::Rc::new(crate::engine::notify::Notify::new()));
     engine.set_reading(peer, false);
     let res = engine.run_sub(peer, &args, OnHangup::Stop).await;
     if res != AppResult::Continue {

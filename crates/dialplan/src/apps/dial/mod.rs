@@ -258,7 +258,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         {
             engine.set_location(peer, &ctx, &exten, prio + 2);
         }
-        engine.set_notify(peer, Rc::new(tokio::sync::Notify::new()));
+        engine.set_notify(peer, Rc::new(crate::engine::notify::Notify::new()));
         engine.set_reading(peer, false);
         engine.spawn_pbx(peer);
         publish_dial(&engine, chan, peer, DialEvent::End("ANSWER"));
@@ -278,7 +278,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         extras::set_callee_go_on(&engine, chan, peer, &args.options);
         if engine.is_alive(peer) {
             if engine.setup_after_goto(peer) {
-                engine.set_notify(peer, Rc::new(tokio::sync::Notify::new()));
+                engine.set_notify(peer, Rc::new(crate::engine::notify::Notify::new()));
                 engine.set_reading(peer, false);
                 engine.spawn_pbx(peer);
             } else {
@@ -390,8 +390,12 @@ fn finish(
 }
 
 fn set_duration_var(engine: &Engine, chan: ChannelId, base: &str, ms: u64) {
-    engine.set_var(chan, base, Some(&(ms / 1000).to_string()));
-    engine.set_var(chan, &format!("{base}_MS"), Some(&ms.to_string()));
+    use crate::engine::numtext::dec;
+    engine.set_var(chan, base, Some(&dec(ms / 1000)));
+    let mut name = String::with_capacity(base.len() + 3);
+    name.push_str(base);
+    name.push_str("_MS");
+    engine.set_var(chan, &name, Some(&dec(ms)));
 }
 
 /// An emulated device: the provider rewrites the item, and the trace says so.
