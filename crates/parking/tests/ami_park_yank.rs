@@ -67,21 +67,7 @@ fn drive(
     sim.engine
         .block_on(async move {
             for call in calls {
-                let e2 = e.clone();
-                e.spawn_local(async move {
-                    e2.sleep_until(call.at).await;
-                    let ch = e2.new_phone_channel(
-                        "PJSIP",
-                        &call.resource,
-                        call.spec,
-                        &call.context,
-                        &call.exten,
-                    );
-                    for (n, v) in &call.vars {
-                        e2.set_var(ch, n, Some(v));
-                    }
-                    e2.spawn_pbx(ch);
-                });
+                call.spawn(&e);
             }
             for (at, req) in parks {
                 let (e2, p2, out2) = (e.clone(), p.clone(), out.clone());

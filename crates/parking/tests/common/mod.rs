@@ -209,6 +209,25 @@ impl Call {
         self.vars.push((name.to_string(), value.to_string()));
         self
     }
+
+    /// Places the call at its time: a task that waits for it, makes the phone's channel and starts its PBX.
+    pub fn spawn(self, engine: &Engine) {
+        let e = engine.clone();
+        engine.spawn_local(async move {
+            e.sleep_until(self.at).await;
+            let ch = e.new_phone_channel(
+                "PJSIP",
+                &self.resource,
+                self.spec,
+                &self.context,
+                &self.exten,
+            );
+            for (n, v) in &self.vars {
+                e.set_var(ch, n, Some(v));
+            }
+            e.spawn_pbx(ch);
+        });
+    }
 }
 
 /// What a run produced.
@@ -245,21 +264,7 @@ impl Sim {
         self.engine
             .block_on(async move {
                 for call in calls {
-                    let e2 = e.clone();
-                    e.spawn_local(async move {
-                        e2.sleep_until(call.at).await;
-                        let ch = e2.new_phone_channel(
-                            "PJSIP",
-                            &call.resource,
-                            call.spec,
-                            &call.context,
-                            &call.exten,
-                        );
-                        for (n, v) in &call.vars {
-                            e2.set_var(ch, n, Some(v));
-                        }
-                        e2.spawn_pbx(ch);
-                    });
+                    call.spawn(&e);
                 }
                 for (at, command) in cli {
                     let (e2, p, out) = (e.clone(), parking.clone(), out2.clone());
