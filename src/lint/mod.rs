@@ -86,7 +86,7 @@ pub const CODES: &[CodeInfo] = &[
     },
     CodeInfo {
         code: FUNCTION_ARGUMENTS,
-        summary: "a dialplan function given fewer arguments than it requires; it logs an error and substitutes nothing",
+        summary: "a dialplan function given fewer arguments than it requires; it logs Asterisk's error or warning and substitutes nothing",
     },
     CodeInfo {
         code: UNKNOWN_OPTION,

@@ -1,13 +1,36 @@
 //! `SHIFT(varname[,delim])` and `POP(varname[,delim])` (funcs/func_strings.c): remove and return the first
 //! (SHIFT) or last (POP) item of the list in the variable, writing the rest back. Default delimiter `,`.
 
-use super::util::{encoded_char, log, text, var_value};
-use super::{set_variable, split_args, Function};
+use super::util::{encoded_char, text, var_value};
+use super::{set_variable, split_args, ArgRule, Function};
 use crate::diag::LogLevel;
 use crate::expr::{Effects, FuncError, VarContext};
 
 pub struct Shift;
 pub struct Pop;
+
+/// Both need a variable name; func_strings.c warns with the function's own name when it is empty.
+fn no_variable_name(args: &str) -> bool {
+    split_args(args, 2).first().is_none_or(|v| v.is_empty())
+}
+
+const SHIFT_RULE: ArgRule = ArgRule {
+    refused: no_variable_name,
+    level: LogLevel::Warning,
+    source: "func_strings.c",
+    log: "SHIFT requires a variable name",
+    usage: "SHIFT(<varname>[,<delimiter>])",
+    needed: None,
+};
+
+const POP_RULE: ArgRule = ArgRule {
+    refused: no_variable_name,
+    level: LogLevel::Warning,
+    source: "func_strings.c",
+    log: "POP requires a variable name",
+    usage: "POP(<varname>[,<delimiter>])",
+    needed: None,
+};
 
 /// Which end of the list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,23 +53,15 @@ pub fn take(list: &[u8], delim: u8, end: End) -> (Vec<u8>, Vec<u8>) {
 }
 
 fn shift_pop(
-    cmd: &str,
+    rule: &ArgRule,
     end: End,
     args: &str,
     ctx: &mut dyn VarContext,
     fx: &mut Effects,
 ) -> Result<String, FuncError> {
+    rule.apply(args, fx)?;
     let a = split_args(args, 2);
     let var = a.first().map_or("", String::as_str);
-    if var.is_empty() {
-        log(
-            fx,
-            LogLevel::Warning,
-            "func_strings.c",
-            format!("{cmd} requires a variable name"),
-        );
-        return Err(FuncError::Failed);
-    }
     let before = var_value(ctx, fx, var);
     let delim = a
         .get(1)
@@ -63,6 +78,10 @@ fn shift_pop(
 }
 
 impl Function for Shift {
+    fn arg_rule(&self) -> Option<&'static ArgRule> {
+        Some(&SHIFT_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "SHIFT"
     }
@@ -73,11 +92,15 @@ impl Function for Shift {
         ctx: &mut dyn VarContext,
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
-        shift_pop("SHIFT", End::Front, args, ctx, fx)
+        shift_pop(&SHIFT_RULE, End::Front, args, ctx, fx)
     }
 }
 
 impl Function for Pop {
+    fn arg_rule(&self) -> Option<&'static ArgRule> {
+        Some(&POP_RULE)
+    }
+
     fn name(&self) -> &'static str {
         "POP"
     }
@@ -88,7 +111,7 @@ impl Function for Pop {
         ctx: &mut dyn VarContext,
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
-        shift_pop("POP", End::Back, args, ctx, fx)
+        shift_pop(&POP_RULE, End::Back, args, ctx, fx)
     }
 }
 

@@ -415,5 +415,5 @@ fn argument_rules_match_the_reads() {
         );
         checked += 1;
     }
-    assert!(checked >= 17, "{checked} rules");
+    assert!(checked >= 19, "{checked} rules");
 }
