@@ -211,7 +211,7 @@ async fn place(engine: &Engine, o: &Originate) -> Outcome {
         engine.set_var(chan, k, Some(v));
     }
     engine.set_reading(chan, true);
-    if !call(engine, chan) {
+    if !engine.call(chan) {
         engine.hangup(chan);
         return Outcome {
             chan: None,
@@ -322,18 +322,6 @@ fn request(engine: &Engine, o: &Originate) -> Option<ChannelId> {
             }
             None
         }
-    }
-}
-
-/// `ast_call`.
-fn call(engine: &Engine, chan: ChannelId) -> bool {
-    match engine.with_chan(chan, |c| c.far.clone()) {
-        Some(FarEnd::Local { .. }) => engine.call_local(chan).is_ok(),
-        Some(FarEnd::Device(link)) => {
-            link.called(engine, chan);
-            true
-        }
-        _ => false,
     }
 }
 

@@ -111,6 +111,20 @@ impl Engine {
         (one, two)
     }
 
+    /// `ast_call`: places the call on a new outgoing channel through its technology: a Local pair sets up
+    /// and starts `;2`, a device starts ringing. `false` when the call cannot be placed (the caller hangs the
+    /// channel up, as Asterisk's callers of `ast_call` do).
+    pub fn call(&self, chan: ChannelId) -> bool {
+        match self.with_chan(chan, |c| c.far.clone()) {
+            Some(FarEnd::Local { .. }) => self.call_local(chan).is_ok(),
+            Some(FarEnd::Device(link)) => {
+                link.called(self, chan);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// `local_call`: sets `;2` up from `;1` and starts its PBX. `Err` (with Asterisk's NOTICE) when
     /// `exten@context` does not exist.
     pub fn call_local(&self, one: ChannelId) -> Result<(), LocalCallError> {

@@ -237,14 +237,7 @@ async fn request_and_dial(
         engine.set_caller(chan, caller);
     }
     engine.set_reading(chan, true);
-    let called = match engine.with_chan(chan, |c| c.far.clone()) {
-        Some(FarEnd::Local { .. }) => engine.call_local(chan).is_ok(),
-        Some(FarEnd::Device(link)) => {
-            link.called(engine, chan);
-            true
-        }
-        _ => false,
-    };
+    let called = engine.call(chan);
     if !called {
         engine.hangup(chan);
         return None;

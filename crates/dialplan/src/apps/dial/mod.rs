@@ -173,7 +173,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
     let mut i = 0;
     while i < outs.len() {
         let tc = outs[i].chan;
-        let ok = call(&engine, tc);
+        let ok = engine.call(tc);
         if !ok {
             let iface = outs[i].peer.interface();
             engine.verbose(3, "app_dial.c", || format!("Couldn't call {iface}"));
@@ -539,19 +539,6 @@ fn setup_callee(engine: &Engine, chan: ChannelId, tc: ChannelId, peer: &Peer) {
         if a.1 != b.1 {
             engine.chan_event("NewConnectedLine", "call", tc, |_| {});
         }
-    }
-}
-
-/// `ast_call`.
-fn call(engine: &Engine, tc: ChannelId) -> bool {
-    let far = engine.with_chan(tc, |c| c.far.clone());
-    match far {
-        Some(FarEnd::Local { .. }) => engine.call_local(tc).is_ok(),
-        Some(FarEnd::Device(link)) => {
-            link.called(engine, tc);
-            true
-        }
-        _ => false,
     }
 }
 

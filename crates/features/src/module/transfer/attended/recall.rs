@@ -102,14 +102,7 @@ impl Atxfer {
         set_parties(engine, chan, Some(&party.caller), &party.original_colp);
         inherit(engine, chan, &party.vars);
         engine.set_reading(chan, true);
-        let called = match engine.with_chan(chan, |c| c.far.clone()) {
-            Some(FarEnd::Local { .. }) => engine.call_local(chan).is_ok(),
-            Some(FarEnd::Device(link)) => {
-                link.called(engine, chan);
-                true
-            }
-            _ => false,
-        };
+        let called = engine.call(chan);
         if !called {
             engine.hangup(chan);
             return Err(EnterFailed);
