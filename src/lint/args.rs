@@ -3,10 +3,13 @@
 //! are judged: an argument with `$` in it may become anything once substituted, so it is left alone
 //! (except for a lower bound on how many arguments there are).
 
+use super::apps::AppKind;
+use super::bytes::trim;
+use super::walk::Step;
 use super::{APP_ARGUMENTS, FUNCTION_ARGUMENTS};
 use dialplan::diag::{Diagnostic, LogLevel, LogLine};
 use dialplan::expr::functions::ArgRule;
-use dialplan::model::{Extension, Priority};
+use dialplan::model::Priority;
 
 /// The `i`-th argument (0-based) as `AST_STANDARD_APP_ARGS` splits `data`: at `,` outside `(…)` and
 /// `[…]`. `None` when there are fewer arguments, or when quotes or backslashes make the split depend on
@@ -50,14 +53,13 @@ pub(super) fn split_args(data: &str) -> Option<impl Iterator<Item = &str>> {
 }
 
 /// Checks one priority's application arguments.
-pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Diagnostic>) {
-    let app = p.app();
-    let is = |name: &str| app.len() == name.len() && app.eq_ignore_ascii_case(name);
-    let data = p.data();
+pub(super) fn app(step: &Step<'_>, out: &mut Vec<Diagnostic>) {
+    let (app, kind, data) = (step.app, step.kind, step.data);
+    let (context, ext, p) = (step.context, step.extension, step.priority);
     // Computed only by the branches that need them: most priorities run none of the applications below,
     // and this runs for every priority of the dialplan.
-    let empty = || data.trim().is_empty();
-    let static_text = || !data.contains('$');
+    let empty = || trim(data).is_empty();
+    let static_text = || !step.dollar;
     let Some(span) = p.source() else { return };
     let mut report = |message: String, label: &str, help: String, log: Option<LogLine>| {
         let mut d = Diagnostic::warning(APP_ARGUMENTS, message)
@@ -74,87 +76,90 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
     let error =
         |source: &'static str, text: &str| Some(LogLine::new(LogLevel::Error, source, text));
 
-    if is("Set") {
-        if empty() {
-            let log = "Set requires one variable name/value pair.";
-            report(
-                "Set() names no variable".into(),
-                "nothing to set",
-                format!("Asterisk logs \"{log}\" and goes on without setting anything; write Set(NAME=value)"),
-                warn("pbx_variables.c", log),
-            );
-        } else if static_text() && !data.contains('=') {
-            let log = "Set requires an '=' to be a valid assignment.";
-            report(
-                format!("Set({data}) has no '='"),
-                "no '='",
-                format!(
-                    "Asterisk logs \"{log}\" and goes on without setting anything; write Set({data}=value)"
-                ),
-                warn("pbx_variables.c", log),
-            );
-        }
-    } else if is("MSet") {
-        if empty() {
-            let log = "MSet requires at least one variable name/value pair.";
-            report(
-                "MSet() names no variable".into(),
-                "nothing to set",
-                format!("Asterisk logs \"{log}\" and goes on without setting anything; write MSet(A=1,B=2)"),
-                warn("pbx_variables.c", log),
-            );
-            return;
-        }
-        let Some(entries) = split_args(data) else {
-            return;
-        };
-        for entry in entries {
-            if entry.contains(['=', '$']) {
-                continue;
-            }
-            // The channel's extension is the dialled number, known here only for a literal extension.
-            let log = (!ext.is_pattern()).then(|| {
-                LogLine::new(
-                    LogLevel::Warning,
-                    "pbx_variables.c",
+    match kind {
+        AppKind::Set => {
+            if empty() {
+                let log = "Set requires one variable name/value pair.";
+                report(
+                    "Set() names no variable".into(),
+                    "nothing to set",
+                    format!("Asterisk logs \"{log}\" and goes on without setting anything; write Set(NAME=value)"),
+                    warn("pbx_variables.c", log),
+                );
+            } else if static_text() && !step.equals {
+                let log = "Set requires an '=' to be a valid assignment.";
+                report(
+                    format!("Set({data}) has no '='"),
+                    "no '='",
                     format!(
-                        "MSet: ignoring entry '{entry}' with no '=' (in {}@{context}:{}",
-                        ext.name(),
-                        p.number()
+                        "Asterisk logs \"{log}\" and goes on without setting anything; write Set({data}=value)"
                     ),
-                )
-            });
-            report(
-                format!("MSet entry '{entry}' has no '='"),
-                "no '='",
-                format!(
-                    "MSet sets name=value pairs separated by ','; Asterisk logs \"MSet: ignoring entry '{entry}' with no '='\" and skips it; write {entry}=value"
-                ),
-                log,
-            );
+                    warn("pbx_variables.c", log),
+                );
+            }
         }
-    } else if is("GotoIf") {
-        if empty() {
-            let log = "Ignoring, since there is no variable to check";
-            report(
-                "GotoIf() has no condition".into(),
-                "empty",
-                format!("Asterisk logs \"{log}\" and goes on to the next priority; write GotoIf(condition?label_if_true:label_if_false)"),
-                warn("pbx_builtins.c", log),
-            );
-        } else if !data.contains('?') && !data.contains("${") {
-            report(
-                format!("GotoIf({data}) has no '?', so it never jumps"),
-                "no '?'",
-                "Asterisk splits the argument at '?' into the condition and the labels; without one there is no \
-                 label, so GotoIf always goes on to the next priority (it logs nothing); write \
-                 GotoIf(condition?label_if_true[:label_if_false])"
-                    .into(),
-                None,
-            );
+        AppKind::MSet => {
+            if empty() {
+                let log = "MSet requires at least one variable name/value pair.";
+                report(
+                    "MSet() names no variable".into(),
+                    "nothing to set",
+                    format!("Asterisk logs \"{log}\" and goes on without setting anything; write MSet(A=1,B=2)"),
+                    warn("pbx_variables.c", log),
+                );
+                return;
+            }
+            let Some(entries) = split_args(data) else {
+                return;
+            };
+            for entry in entries {
+                if entry.contains(['=', '$']) {
+                    continue;
+                }
+                // The channel's extension is the dialled number, known here only for a literal extension.
+                let log = (!ext.is_pattern()).then(|| {
+                    LogLine::new(
+                        LogLevel::Warning,
+                        "pbx_variables.c",
+                        format!(
+                            "MSet: ignoring entry '{entry}' with no '=' (in {}@{context}:{}",
+                            ext.name(),
+                            p.number()
+                        ),
+                    )
+                });
+                report(
+                    format!("MSet entry '{entry}' has no '='"),
+                    "no '='",
+                    format!(
+                        "MSet sets name=value pairs separated by ','; Asterisk logs \"MSet: ignoring entry '{entry}' with no '='\" and skips it; write {entry}=value"
+                    ),
+                    log,
+                );
+            }
         }
-    } else if is("GosubIf") {
-        if empty() || (!data.contains('?') && !data.contains("${")) {
+        AppKind::GotoIf => {
+            if empty() {
+                let log = "Ignoring, since there is no variable to check";
+                report(
+                    "GotoIf() has no condition".into(),
+                    "empty",
+                    format!("Asterisk logs \"{log}\" and goes on to the next priority; write GotoIf(condition?label_if_true:label_if_false)"),
+                    warn("pbx_builtins.c", log),
+                );
+            } else if !data.contains('?') && !data.contains("${") {
+                report(
+                    format!("GotoIf({data}) has no '?', so it never jumps"),
+                    "no '?'",
+                    "Asterisk splits the argument at '?' into the condition and the labels; without one there is no \
+                     label, so GotoIf always goes on to the next priority (it logs nothing); write \
+                     GotoIf(condition?label_if_true[:label_if_false])"
+                        .into(),
+                    None,
+                );
+            }
+        }
+        AppKind::GosubIf if empty() || (!data.contains('?') && !data.contains("${")) => {
             let log = "GosubIf requires an argument: GosubIf(cond?label1(args):label2(args)";
             report(
                 if empty() {
@@ -169,49 +174,53 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
                 warn("app_stack.c", log),
             );
         }
-    } else if is("Goto") {
-        if empty() {
-            let log = "Goto requires an argument ([[context,]extension,]priority)";
-            report(
-                "Goto() has no target".into(),
-                "no target",
-                format!("Asterisk logs \"{log}\" and the call ends; write Goto([[context,]extension,]priority)"),
-                warn("pbx.c", log),
-            );
-        } else if static_text() {
-            extra_parts(app, data, data, &mut report);
-        }
-    } else if is("Gosub") {
-        if empty() {
-            let log = "Gosub requires an argument: Gosub([[context,]exten,]priority[(arg1[,...][,argN])])";
-            report(
-                "Gosub() has no target".into(),
-                "no target",
-                format!("Asterisk logs \"{log}\" and the call hangs up; write Gosub([[context,]exten,]priority[(args)])"),
-                error("app_stack.c", log),
-            );
-            return;
-        }
-        if !static_text() {
-            return;
-        }
-        let location = data.split('(').next().unwrap_or_default();
-        extra_parts(app, data, location, &mut report);
-        if let Some(open) = data.find('(') {
-            if !data[open..].contains(')') {
-                let log = format!("Ouch.  No closing paren: '{data}'?");
+        AppKind::Goto => {
+            if empty() {
+                let log = "Goto requires an argument ([[context,]extension,]priority)";
                 report(
-                    format!("Gosub({data}) opens its argument list but never closes it"),
-                    "missing ')'",
-                    format!(
-                        "Asterisk logs \"{log}\" and passes everything after '(' as the arguments; add the ')'"
-                    ),
-                    Some(LogLine::new(LogLevel::Warning, "app_stack.c", log)),
+                    "Goto() has no target".into(),
+                    "no target",
+                    format!("Asterisk logs \"{log}\" and the call ends; write Goto([[context,]extension,]priority)"),
+                    warn("pbx.c", log),
                 );
+            } else if static_text() {
+                extra_parts(app, data, data, &mut report);
             }
         }
-    } else if is("Read") {
-        if nth_arg(data, 0).is_none_or(|v| v.trim().is_empty()) && !data.contains(['"', '\\']) {
+        AppKind::Gosub => {
+            if empty() {
+                let log = "Gosub requires an argument: Gosub([[context,]exten,]priority[(arg1[,...][,argN])])";
+                report(
+                    "Gosub() has no target".into(),
+                    "no target",
+                    format!("Asterisk logs \"{log}\" and the call hangs up; write Gosub([[context,]exten,]priority[(args)])"),
+                    error("app_stack.c", log),
+                );
+                return;
+            }
+            if !static_text() {
+                return;
+            }
+            let location = data.split('(').next().unwrap_or_default();
+            extra_parts(app, data, location, &mut report);
+            if let Some(open) = data.find('(') {
+                if !data[open..].contains(')') {
+                    let log = format!("Ouch.  No closing paren: '{data}'?");
+                    report(
+                        format!("Gosub({data}) opens its argument list but never closes it"),
+                        "missing ')'",
+                        format!(
+                            "Asterisk logs \"{log}\" and passes everything after '(' as the arguments; add the ')'"
+                        ),
+                        Some(LogLine::new(LogLevel::Warning, "app_stack.c", log)),
+                    );
+                }
+            }
+        }
+        AppKind::Read
+            if nth_arg(data, 0).is_none_or(|v| v.trim().is_empty())
+                && !data.contains(['"', '\\']) =>
+        {
             let log = "Read requires an argument (variable)";
             report(
                 format!("Read({data}) names no variable to read into"),
@@ -220,9 +229,8 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
                 warn("app_read.c", log),
             );
         }
-    } else if is("Playback") || is("BackGround") {
-        if empty() {
-            let (log, source) = if is("Playback") {
+        AppKind::Playback | AppKind::BackGround if empty() => {
+            let (log, source) = if kind == AppKind::Playback {
                 ("Playback requires an argument (filename)", "app_playback.c")
             } else {
                 (
@@ -237,10 +245,13 @@ pub(super) fn app(context: &str, ext: &Extension, p: &Priority, out: &mut Vec<Di
                 warn(source, log),
             );
         }
-    } else if is("ParkAndAnnounce") {
-        park_and_announce(data, empty(), &mut report);
-    } else if is("BridgeWait") && static_text() && !data.contains(['"', '\\']) {
-        bridge_wait(data, &mut report);
+        AppKind::ParkAndAnnounce => {
+            park_and_announce(data, empty(), &mut report);
+        }
+        AppKind::BridgeWait if static_text() && !data.contains(['"', '\\']) => {
+            bridge_wait(data, &mut report);
+        }
+        _ => {}
     }
 }
 

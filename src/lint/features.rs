@@ -4,22 +4,24 @@
 //! `K` (caller), or whose `BRIDGE_FEATURES` holds one of them. The page's examples map `#72` and then dial
 //! without `k`: pressing `#72` then just sends the digits to the other party.
 
+use super::dial::{Dial, DialArgs};
 use super::target::is_dynamic;
-use super::{
-    priorities_running, DIAL_WITHOUT_TECHNOLOGY, PARKCALL_HOOK_UNAVAILABLE, PARKCALL_NEVER_GRANTED,
-};
+use super::{DIAL_WITHOUT_TECHNOLOGY, PARKCALL_HOOK_UNAVAILABLE, PARKCALL_NEVER_GRANTED};
 use crate::config::LoadedConfig;
 use dialplan::apps::args::parse_options;
 use dialplan::diag::Diagnostic;
-use dialplan::expr::{separate_args, ArgMode};
-use dialplan::model::Priority;
 use features::BuiltinFeature;
-use std::borrow::Cow;
 
-/// `dials`: every `Dial` priority loaded from a file, in dialplan order.
-pub(super) fn check(config: &LoadedConfig, dials: &[&Priority], out: &mut Vec<Diagnostic>) {
+/// `dials`: every `Dial` priority loaded from a file, in dialplan order; `sets`: the data of every `Set` and
+/// `MSet`.
+pub(super) fn check(
+    config: &LoadedConfig,
+    dials: &[Dial<'_>],
+    sets: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
     check_dial_targets(dials, out);
-    check_parkcall(config, dials, out);
+    check_parkcall(config, dials, sets, out);
 }
 
 /// What the option letters of a Dial grant for parking.
@@ -31,76 +33,18 @@ enum Grant {
     Unknown,
 }
 
-/// Dial's arguments as Dial splits them (targets, timeout, options, URL); `arg(i)` is argument `i`.
-struct DialArgs<'a> {
-    data: &'a str,
-    /// Where each of the first three arguments starts and ends when they hold no quote or backslash (then
-    /// they are plain slices of the data); `None` when [`separate_args`] has to unquote.
-    plain: Option<[Option<(usize, usize)>; 3]>,
-}
-
-impl<'a> DialArgs<'a> {
-    fn new(data: &'a str) -> Self {
-        let b = data.as_bytes();
-        // The splitting rule of `separate_args` without quotes or escapes: a `,` outside `(...)` and
-        // `[...]` ends an argument (a stray `)` or `]` is ignored). What follows the third argument does
-        // not change the first three.
-        let mut found = [None; 3];
-        if !b.is_empty() {
-            let (mut paren, mut bracket) = (0u32, 0u32);
-            let mut start = 0;
-            let mut n = 0;
-            for (i, &c) in b.iter().enumerate() {
-                match c {
-                    b'(' => paren += 1,
-                    b')' => paren = paren.saturating_sub(1),
-                    b'[' => bracket += 1,
-                    b']' => bracket = bracket.saturating_sub(1),
-                    b'"' | b'\\' => return DialArgs { data, plain: None },
-                    b',' if paren == 0 && bracket == 0 => {
-                        found[n] = Some((start, i));
-                        n += 1;
-                        start = i + 1;
-                        if n == found.len() {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if n < found.len() {
-                // The last argument runs to the end (empty after a trailing `,`).
-                found[n] = Some((start, data.len()));
-            }
-        }
-        DialArgs {
-            data,
-            plain: Some(found),
-        }
-    }
-
-    fn arg(&self, i: usize) -> Option<Cow<'a, str>> {
-        match &self.plain {
-            Some(found) => found
-                .get(i)
-                .copied()
-                .flatten()
-                .map(|(a, b)| Cow::Borrowed(&self.data[a..b])),
-            None => separate_args(self.data, ',', ArgMode::Standard, 4)
-                .into_iter()
-                .nth(i)
-                .map(Cow::Owned),
-        }
-    }
-}
-
-fn dial_grant(data: &str) -> Grant {
-    let Some(options) = DialArgs::new(data).arg(2) else {
+fn dial_grant(args: &DialArgs<'_>) -> Grant {
+    let Some(options) = args.arg(2) else {
         return Grant::Nothing;
     };
     let options = &*options;
     if is_dynamic(options) {
         return Grant::Unknown;
+    }
+    // Without a `k` or `K` anywhere no option letter can be one: most Dials are ruled out without reading
+    // their options.
+    if memchr::memchr2(b'k', b'K', options.as_bytes()).is_none() {
+        return Grant::Nothing;
     }
     // Dial reads its options with ast_app_parse_options: letters, each with an optional (argument).
     if parse_options(options)
@@ -118,23 +62,30 @@ fn sets_bridge_features(data: &str) -> bool {
     name.trim_start_matches('_') == "BRIDGE_FEATURES"
 }
 
-fn check_parkcall(config: &LoadedConfig, dials: &[&Priority], out: &mut Vec<Diagnostic>) {
+fn check_parkcall(
+    config: &LoadedConfig,
+    dials: &[Dial<'_>],
+    sets: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
     let code = config.features.featuremap.code(BuiltinFeature::ParkCall);
     if code.is_empty() {
         return;
     }
-    let dp = &config.dialplan;
     let mut granting = Vec::new();
     let mut unknown = false;
-    for &p in dials {
-        match dial_grant(p.data()) {
-            Grant::Park => granting.push(p),
+    for dial in dials {
+        match dial_grant(&dial.args) {
+            Grant::Park => granting.push(dial.priority),
             Grant::Unknown => unknown = true,
             Grant::Nothing => {}
         }
     }
-    let bridge_features = priorities_running(dp, &["Set", "MSet"])
-        .any(|p| p.data().split(',').any(sets_bridge_features));
+    // Looked for only when no Dial settles the question.
+    let bridge_features = || {
+        sets.iter()
+            .any(|data| data.split(',').any(sets_bridge_features))
+    };
     let span = config.features.featuremap.span(BuiltinFeature::ParkCall);
 
     if config.parking.is_none() {
@@ -158,7 +109,7 @@ fn check_parkcall(config: &LoadedConfig, dials: &[&Priority], out: &mut Vec<Diag
             );
         }
     }
-    if !granting.is_empty() || unknown || bridge_features {
+    if !granting.is_empty() || unknown || bridge_features() {
         return;
     }
     let mut diag = Diagnostic::warning(
@@ -177,9 +128,10 @@ fn check_parkcall(config: &LoadedConfig, dials: &[&Priority], out: &mut Vec<Diag
     out.push(diag);
 }
 
-fn check_dial_targets(dials: &[&Priority], out: &mut Vec<Diagnostic>) {
-    for &p in dials {
-        let Some(targets) = DialArgs::new(p.data()).arg(0) else {
+fn check_dial_targets(dials: &[Dial<'_>], out: &mut Vec<Diagnostic>) {
+    for dial in dials {
+        let p = dial.priority;
+        let Some(targets) = dial.args.arg(0) else {
             continue;
         };
         if is_dynamic(&targets) {
@@ -212,39 +164,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain_dial_args_split_as_separate_args_does() {
-        for data in [
-            "",
-            "a",
-            "a,",
-            ",",
-            "a,b",
-            "a,b,c",
-            "a,b,c,d,e",
-            "PJSIP/a&PJSIP/b,30,tT(x,y)",
-            "f(a,b),c,[d,e],f",
-            "a),b,c",
-            "\"a,b\",c,k",
-            "a\\,b,c,d",
-            "Local/2000@ctx/n,,k",
-        ] {
-            let want = separate_args(data, ',', ArgMode::Standard, 4);
-            let args = DialArgs::new(data);
-            for i in 0..3 {
-                assert_eq!(
-                    args.arg(i).map(|a| a.into_owned()),
-                    want.get(i).cloned(),
-                    "{data:?} argument {i}"
-                );
-            }
-        }
-    }
-
-    #[test]
     fn grants() {
-        assert!(dial_grant("Local/a@b/n,,k") == Grant::Park);
-        assert!(dial_grant("PJSIP/alice") == Grant::Nothing);
-        assert!(dial_grant("PJSIP/alice,30,${OPTS}") == Grant::Unknown);
-        assert!(dial_grant("PJSIP/alice,30,D(k)") == Grant::Nothing);
+        let grant = |data| dial_grant(&DialArgs::new(data));
+        assert!(grant("Local/a@b/n,,k") == Grant::Park);
+        assert!(grant("PJSIP/alice") == Grant::Nothing);
+        assert!(grant("PJSIP/alice,30,${OPTS}") == Grant::Unknown);
+        assert!(grant("PJSIP/alice,30,D(k)") == Grant::Nothing);
+        assert!(grant("PJSIP/alice,30,tT") == Grant::Nothing);
+        assert!(grant("\"PJSIP/a,b\",30,K") == Grant::Park);
     }
 }

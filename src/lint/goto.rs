@@ -1,6 +1,7 @@
 //! `Goto`/`GotoIf` targets that do not exist. Unlike a plain linter, this knows the contexts res_parking
 //! generates: `Goto(parkedcalls,701,1)` is valid exactly when a lot generates space 701 in `parkedcalls`.
 
+use super::apps::AppKind;
 use super::target::{gotoif_branches, Location, Priority};
 use super::{Jump, Via, GOTO_TARGET_MISSING};
 use crate::config::LoadedConfig;
@@ -178,13 +179,13 @@ fn problem(
 }
 
 /// Keeps the call's branches of a GotoIf, or the single argument of a Goto.
-pub(super) fn branches<'a>(app: &str, data: &'a str) -> Branches<'a> {
+pub(super) fn branches<'a>(kind: AppKind, data: &'a str) -> Branches<'a> {
     let mut b = Branches {
         items: [""; 2],
         len: 0,
     };
     // A Gosub's location ends at its argument list.
-    let gosub = app.len() >= 5 && app[..5].eq_ignore_ascii_case("Gosub");
+    let gosub = matches!(kind, AppKind::Gosub | AppKind::GosubIf);
     let cut = |s: &'a str| {
         if gosub {
             s.split('(').next().unwrap_or(s)
@@ -192,7 +193,7 @@ pub(super) fn branches<'a>(app: &str, data: &'a str) -> Branches<'a> {
             s
         }
     };
-    if app.eq_ignore_ascii_case("Goto") || app.eq_ignore_ascii_case("Gosub") {
+    if matches!(kind, AppKind::Goto | AppKind::Gosub) {
         b.push(cut(data));
         return b;
     }

@@ -5,24 +5,19 @@
 //! Park's (or ParkAndAnnounce's) `c(context,exten,priority)`, where a timed-out parked call goes, and
 //! `GotoIfTime`'s branches.
 
+use super::apps::AppKind;
 use super::args::nth_arg;
+use super::dial::DialArgs;
 use super::goto::Branches;
 use super::options::{letters, Letter};
 use super::target::{
     gotoif_branches, parse_location, parse_location_sep, Location, Priority as Prio,
 };
+use super::walk::Step;
 use super::{Inner, Jump, Via};
-use dialplan::model::{Extension, Priority};
 
-/// Where a priority is.
-pub(super) struct At<'a> {
-    pub context: &'a str,
-    pub exten: &'a str,
-    pub extension: &'a Extension,
-    pub priority: &'a Priority,
-}
-
-impl<'a> At<'a> {
+impl<'a> Step<'a> {
+    /// This priority as a jump to `targets`, read as `locations`.
     pub(super) fn jump(
         &self,
         via: Via,
@@ -33,7 +28,7 @@ impl<'a> At<'a> {
             context: self.context,
             exten: self.exten,
             extension: self.extension,
-            app: self.priority.app(),
+            app: self.app,
             via,
             priority: self.priority,
             targets,
@@ -49,17 +44,16 @@ impl<'a> At<'a> {
 }
 
 /// Dial's `U`, `b`, `B`, `F` and `G` options.
-pub(super) fn dial<'a>(at: &At<'a>, out: &mut Vec<Jump<'a>>) {
-    let data = at.priority.data();
-    if !data
+pub(super) fn dial<'a>(at: &Step<'a>, args: &DialArgs<'a>, out: &mut Vec<Jump<'a>>) {
+    let Some(options) = args.plain(2) else {
+        return;
+    };
+    if !options
         .bytes()
         .any(|c| matches!(c, b'U' | b'b' | b'B' | b'F' | b'G'))
     {
         return;
     }
-    let Some(options) = nth_arg(data, 2) else {
-        return;
-    };
     for item in letters(options) {
         let Ok(Letter {
             letter,
@@ -102,17 +96,17 @@ pub(super) fn dial<'a>(at: &At<'a>, out: &mut Vec<Jump<'a>>) {
 }
 
 /// `ExecIf`, hangup handlers set with `Set`, and Park's `c()`.
-pub(super) fn other<'a>(at: &At<'a>, out: &mut Vec<Jump<'a>>) {
-    let app = at.priority.app();
-    let data = at.priority.data();
-    match app.len() {
-        6 if app.eq_ignore_ascii_case("ExecIf") => exec_if(at, data, out),
-        3 if app.eq_ignore_ascii_case("Set") => {
+pub(super) fn other<'a>(at: &Step<'a>, out: &mut Vec<Jump<'a>>) {
+    let data = at.data;
+    match at.kind {
+        AppKind::ExecIf => exec_if(at, data, out),
+        // A hangup handler is set with `=`: the walk's scan knows whether there is one.
+        AppKind::Set if at.equals => {
             if let Some(target) = hangup_handler(data) {
                 out.push(at.one(Via::HangupHandler, target, parse_location(target)));
             }
         }
-        10 if app.eq_ignore_ascii_case("GotoIfTime") => {
+        AppKind::GotoIfTime => {
             // `times,weekdays,mdays,months[,timezone]?iftrue[:iffalse]`, split as GotoIf's branches.
             let mut targets = Branches::new();
             let mut locations = [None, None];
@@ -128,14 +122,17 @@ pub(super) fn other<'a>(at: &At<'a>, out: &mut Vec<Jump<'a>>) {
                 out.push(at.jump(Via::Goto, targets, locations));
             }
         }
-        4 if app.eq_ignore_ascii_case("Park") => park(at, data, out),
-        15 if app.eq_ignore_ascii_case("ParkAndAnnounce") => park(at, data, out),
+        AppKind::Park | AppKind::ParkAndAnnounce => park(at, data, out),
         _ => {}
     }
 }
 
 /// The location of `Set(CHANNEL(hangup_handler_push)=location(args))` (or `_wipe`).
 fn hangup_handler(data: &str) -> Option<&str> {
+    // Most `Set`s set something else: ruled out before the search for `=`.
+    if !data.trim_start().starts_with("CHANNEL(") {
+        return None;
+    }
     let (name, value) = data.split_once('=')?;
     let name = name.trim();
     let inner = name.strip_prefix("CHANNEL(")?.strip_suffix(')')?.trim();
@@ -146,7 +143,7 @@ fn hangup_handler(data: &str) -> Option<&str> {
     (!target.trim().is_empty()).then_some(target)
 }
 
-fn park<'a>(at: &At<'a>, data: &'a str, out: &mut Vec<Jump<'a>>) {
+fn park<'a>(at: &Step<'a>, data: &'a str, out: &mut Vec<Jump<'a>>) {
     if !data.contains('c') {
         return;
     }
@@ -167,7 +164,7 @@ fn park<'a>(at: &At<'a>, data: &'a str, out: &mut Vec<Jump<'a>>) {
 }
 
 /// `ExecIf(cond?App(args)[:App(args)])`: the branches that run `Goto` or `Gosub`.
-fn exec_if<'a>(at: &At<'a>, data: &'a str, out: &mut Vec<Jump<'a>>) {
+fn exec_if<'a>(at: &Step<'a>, data: &'a str, out: &mut Vec<Jump<'a>>) {
     let Some(q) = top_level(data, b'?') else {
         return;
     };

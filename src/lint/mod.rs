@@ -14,18 +14,27 @@
 //! - [`options`]: option letters an application does not define, and option arguments it cannot read;
 //! - [`vars`]: `${VARIABLES}` read that nothing sets;
 //! - [`shadow`]: pattern extensions an earlier extension in Asterisk's match order always wins over.
+//!
+//! The per-priority checks run in one walk over the dialplan ([`walk`]), which reads each priority once:
+//! its application classified by one look-up ([`apps`]), its data scanned once ([`bytes`]), a `Dial`'s
+//! arguments split once ([`dial`]); names are looked up as [`name::Name`]s.
 
+mod apps;
 mod args;
+mod bytes;
+mod dial;
 mod features;
 mod goto;
 mod jumps;
 mod lang;
+mod name;
 mod options;
 mod parking;
 mod reach;
 mod shadow;
 mod target;
 mod vars;
+mod walk;
 
 use crate::config::LoadedConfig;
 use dialplan::diag::{Code, CodeInfo, Diagnostic};
@@ -113,12 +122,12 @@ pub const CODES: &[CodeInfo] = &[
 /// Runs every check on a loaded configuration.
 pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    // One walk over the dialplan finds what the checks look at.
-    let scan = Scan::new(&config.dialplan, &mut out);
+    // One walk over the dialplan runs the per-priority checks and finds what the others look at.
+    let scan = walk::Scan::new(&config.dialplan, &mut out);
     goto::check(config, &scan.jumps, &mut out);
     reach::check(config, &scan.jumps, &mut out);
     shadow::check(&config.dialplan, &scan.jumps, &mut out);
-    features::check(config, &scan.dials, &mut out);
+    features::check(config, &scan.dials, &scan.sets, &mut out);
     parking::check(config, &mut out);
     out
 }
@@ -161,110 +170,4 @@ struct Jump<'a> {
     targets: goto::Branches<'a>,
     /// Each target read as a location (`None`: dynamic or not a location), read once for both checks.
     locations: [Option<target::Location<'a>>; 2],
-}
-
-/// The priorities loaded from a file that the checks look at, in dialplan order.
-struct Scan<'a> {
-    /// Every `Goto`/`GotoIf`.
-    jumps: Vec<Jump<'a>>,
-    /// Every `Dial`.
-    dials: Vec<&'a dialplan::model::Priority>,
-}
-
-/// The applications the checks care about (names compared as Asterisk does, ignoring case).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum App {
-    Goto,
-    GotoIf,
-    Gosub,
-    GosubIf,
-    Dial,
-    Hangup,
-    Other,
-}
-
-impl App {
-    fn of(name: &str) -> App {
-        // The length rules out most names before any comparison.
-        match name.len() {
-            4 if name.eq_ignore_ascii_case("Goto") => App::Goto,
-            4 if name.eq_ignore_ascii_case("Dial") => App::Dial,
-            6 if name.eq_ignore_ascii_case("GotoIf") => App::GotoIf,
-            6 if name.eq_ignore_ascii_case("Hangup") => App::Hangup,
-            5 if name.eq_ignore_ascii_case("Gosub") => App::Gosub,
-            7 if name.eq_ignore_ascii_case("GosubIf") => App::GosubIf,
-            _ => App::Other,
-        }
-    }
-}
-
-impl<'a> Scan<'a> {
-    fn new(dp: &'a dialplan::model::Dialplan, out: &mut Vec<Diagnostic>) -> Self {
-        let mut scan = Scan {
-            // About one priority in six jumps somewhere; room for more up front spares the list its
-            // copies as it grows (each into fresh memory the kernel must clear).
-            jumps: Vec::with_capacity(dp.priority_count() / 4),
-            dials: Vec::new(),
-        };
-        let mut lang = lang::LangScan::new();
-        let mut vars = vars::VarScan::new(dp);
-        for context in dp.contexts() {
-            for ext in context.extensions() {
-                for p in ext.priorities() {
-                    if p.source().is_none() || p.is_hint() {
-                        continue;
-                    }
-                    let app = p.app();
-                    lang.priority(context.name(), ext.name(), p, &mut vars, out);
-                    args::app(context.name(), ext, p, out);
-                    options::check(p, out);
-                    vars.sets(p);
-                    let at = jumps::At {
-                        context: context.name(),
-                        exten: ext.name(),
-                        extension: ext,
-                        priority: p,
-                    };
-                    match App::of(app) {
-                        App::Goto | App::GotoIf | App::Gosub | App::GosubIf => {
-                            let targets = goto::branches(app, p.data());
-                            let mut locations = [None, None];
-                            for (slot, arg) in locations.iter_mut().zip(targets.iter()) {
-                                *slot = target::parse_location(arg);
-                            }
-                            let via = if matches!(App::of(app), App::Gosub | App::GosubIf) {
-                                Via::Gosub
-                            } else {
-                                Via::Goto
-                            };
-                            scan.jumps.push(at.jump(via, targets, locations))
-                        }
-                        App::Dial => {
-                            scan.dials.push(p);
-                            jumps::dial(&at, &mut scan.jumps);
-                        }
-                        App::Hangup => {}
-                        App::Other => jumps::other(&at, &mut scan.jumps),
-                    }
-                }
-            }
-        }
-        lang.finish(out);
-        vars.finish(out);
-        scan
-    }
-}
-
-/// Every priority loaded from a file running one of `apps` (names compared as Asterisk does, ignoring case).
-fn priorities_running<'a>(
-    dp: &'a dialplan::model::Dialplan,
-    apps: &'a [&'a str],
-) -> impl Iterator<Item = &'a dialplan::model::Priority> + 'a {
-    dp.contexts().flat_map(move |context| {
-        context.extensions().iter().flat_map(move |ext| {
-            ext.priorities().iter().filter(move |p| {
-                p.source().is_some() && apps.iter().any(|a| p.app().eq_ignore_ascii_case(a))
-            })
-        })
-    })
 }

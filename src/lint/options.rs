@@ -10,7 +10,10 @@
 //!
 //! Options only known at run time (any `$` in them) are not checked.
 
+use super::apps::AppKind;
 use super::args::nth_arg;
+use super::dial::DialArgs;
+use super::walk::Step;
 use super::{MALFORMED_OPTION, UNKNOWN_OPTION};
 use dialplan::diag::{Diagnostic, LogLevel, LogLine};
 use dialplan::model::Priority;
@@ -83,77 +86,101 @@ impl<'a> Iterator for Letters<'a> {
 
 /// An application's option table.
 struct Table {
+    kind: AppKind,
     app: &'static str,
     /// The argument holding the options (0-based).
     position: usize,
     letters: &'static str,
+    /// The letters as a set of ASCII codes (bit `c` for letter `c`).
+    defined: u128,
     /// The C file whose option table this is.
     source: &'static str,
 }
 
+impl Table {
+    const fn new(
+        kind: AppKind,
+        app: &'static str,
+        position: usize,
+        letters: &'static str,
+        source: &'static str,
+    ) -> Table {
+        let b = letters.as_bytes();
+        let mut defined = 0u128;
+        let mut i = 0;
+        while i < b.len() {
+            defined |= 1 << (b[i] & 0x7f);
+            i += 1;
+        }
+        Table {
+            kind,
+            app,
+            position,
+            letters,
+            defined,
+            source,
+        }
+    }
+
+    /// Whether the application defines the option letter `c`.
+    fn defines(&self, c: u8) -> bool {
+        c < 128 && self.defined & (1 << c) != 0
+    }
+}
+
 const TABLES: &[Table] = &[
-    Table {
-        app: "Dial",
-        position: 2,
-        letters: "AabBCcdDEefFgGhHiIjkKLmnNoOpPQrRSstTuUwWxXz",
-        source: "app_dial.c",
-    },
-    Table {
-        app: "Park",
-        position: 1,
-        letters: "rRsctm",
-        source: "parking_applications.c",
-    },
-    Table {
-        app: "ParkAndAnnounce",
-        position: 1,
-        letters: "rRsctm",
-        source: "parking_applications.c",
-    },
-    Table {
-        app: "Read",
-        position: 3,
-        letters: "sinte",
-        source: "app_read.c",
-    },
-    Table {
-        app: "BackGround",
-        position: 1,
-        letters: "snmp",
-        source: "pbx_builtins.c",
-    },
-    Table {
-        app: "BridgeWait",
-        position: 2,
-        letters: "emSn",
-        source: "app_bridgewait.c",
-    },
-    Table {
-        app: "WaitExten",
-        position: 1,
-        letters: "md",
-        source: "pbx_builtins.c",
-    },
+    Table::new(
+        AppKind::Dial,
+        "Dial",
+        2,
+        "AabBCcdDEefFgGhHiIjkKLmnNoOpPQrRSstTuUwWxXz",
+        "app_dial.c",
+    ),
+    Table::new(AppKind::Park, "Park", 1, "rRsctm", "parking_applications.c"),
+    Table::new(
+        AppKind::ParkAndAnnounce,
+        "ParkAndAnnounce",
+        1,
+        "rRsctm",
+        "parking_applications.c",
+    ),
+    Table::new(AppKind::Read, "Read", 3, "sinte", "app_read.c"),
+    Table::new(
+        AppKind::BackGround,
+        "BackGround",
+        1,
+        "snmp",
+        "pbx_builtins.c",
+    ),
+    Table::new(
+        AppKind::BridgeWait,
+        "BridgeWait",
+        2,
+        "emSn",
+        "app_bridgewait.c",
+    ),
+    Table::new(AppKind::WaitExten, "WaitExten", 1, "md", "pbx_builtins.c"),
 ];
 
-/// Checks the options of one priority.
-pub(super) fn check(p: &Priority, out: &mut Vec<Diagnostic>) {
-    let app = p.app();
-    let Some(table) = TABLES
-        .iter()
-        .find(|t| t.app.len() == app.len() && t.app.eq_ignore_ascii_case(app))
-    else {
+/// Checks the options of one priority; `dial` holds the arguments of a `Dial`, split once for every check.
+pub(super) fn check(step: &Step<'_>, dial: Option<&DialArgs<'_>>, out: &mut Vec<Diagnostic>) {
+    let Some(table) = TABLES.iter().find(|t| t.kind == step.kind) else {
         return;
     };
-    let Some(options) = nth_arg(p.data(), table.position) else {
+    let options = match dial {
+        Some(args) => args.plain(table.position),
+        None => nth_arg(step.data, table.position),
+    };
+    let Some(options) = options else {
         return;
     };
+    let (app, p) = (step.app, step.priority);
     let options = options.trim();
     if options.is_empty() || memchr::memchr2(b'$', b'"', options.as_bytes()).is_some() {
         return;
     }
     // BackGround also takes the words `skip` and `noanswer` in place of letters.
-    if table.app == "BackGround"
+    if table.kind == AppKind::BackGround
         && (options.eq_ignore_ascii_case("skip") || options.eq_ignore_ascii_case("noanswer"))
     {
         return;
@@ -163,18 +190,20 @@ pub(super) fn check(p: &Priority, out: &mut Vec<Diagnostic>) {
     for item in letters(options) {
         match item {
             Ok(Letter { letter, arg }) => {
-                if !table.letters.as_bytes().contains(&letter) {
+                if !table.defines(letter) {
                     if !unknown.contains(&letter) {
                         unknown.push(letter);
                     }
                     continue;
                 }
-                if (table.app == "Park" || table.app == "ParkAndAnnounce") && letter == b't' {
+                if (table.kind == AppKind::Park || table.kind == AppKind::ParkAndAnnounce)
+                    && letter == b't'
+                {
                     park_timeout(p, arg, out);
                 }
             }
             Err(Unclosed { letter, rest }) => {
-                let consequence = if table.app == "Dial" {
+                let consequence = if table.kind == AppKind::Dial {
                     "Dial then sets DIALSTATUS=INVALIDARGS and the call ends without dialling"
                 } else {
                     "the option and every one after it are ignored"
@@ -226,7 +255,7 @@ pub(super) fn check(p: &Priority, out: &mut Vec<Diagnostic>) {
         table.source,
         spaced(table.letters)
     );
-    if table.app == "Dial" && unknown.contains(&b'M') {
+    if table.kind == AppKind::Dial && unknown.contains(&b'M') {
         help.push_str(
             "; M(macro) went with app_macro in Asterisk 21: use U(context^arg) to run a subroutine on the called party",
         );

@@ -1,6 +1,8 @@
 //! Priorities that can never run: after an unconditional `Goto` or `Hangup` (or a `GotoIf` whose both
 //! branches jump), with nothing jumping to them.
 
+use super::apps::AppKind;
+use super::name::{Name, Names};
 use super::target::{self, is_dynamic};
 use super::{Jump, UNREACHABLE_PRIORITY};
 use crate::config::LoadedConfig;
@@ -124,8 +126,8 @@ fn address(p: &Priority) -> usize {
 /// The jumps into one context: (extension, priority) and (extension, label).
 #[derive(Default)]
 struct ContextTargets<'a> {
-    numbers: HashSet<(&'a str, i32), Fx>,
-    labels: HashSet<(&'a str, &'a str), Fx>,
+    numbers: HashSet<(Name<'a>, i32), Names>,
+    labels: HashSet<(Name<'a>, Name<'a>), Names>,
 }
 
 impl<'a> Targets<'a> {
@@ -150,14 +152,14 @@ impl<'a> Targets<'a> {
                     continue;
                 };
                 let context = loc.context.unwrap_or(jump.context);
-                let exten = loc.exten.unwrap_or(jump.exten);
+                let exten = Name::new(loc.exten.unwrap_or(jump.exten));
                 let into = t.by_context.entry(context).or_default();
                 match loc.priority {
                     target::Priority::Number(n) => {
                         into.numbers.insert((exten, n));
                     }
                     target::Priority::Label(l) => {
-                        into.labels.insert((exten, l));
+                        into.labels.insert((exten, Name::new(l)));
                     }
                     target::Priority::Relative(n) => {
                         into.numbers
@@ -192,7 +194,7 @@ impl<'a> Targets<'a> {
             6 if app.eq_ignore_ascii_case("GotoIf") => {
                 let n = match self.gotoif_branches.get(&address(p)) {
                     Some(&n) => n,
-                    None => super::goto::branches(app, p.data()).len(),
+                    None => super::goto::branches(AppKind::GotoIf, p.data()).len(),
                 };
                 n < 2
             }
@@ -207,7 +209,7 @@ impl<'a> Targets<'a> {
             return ExtHits::Nothing;
         };
         if !ext.is_pattern() {
-            return ExtHits::Literal(into, ext.name());
+            return ExtHits::Literal(into, Name::new(ext.name()));
         }
         ExtHits::Pattern(into, ext)
     }
@@ -217,7 +219,7 @@ impl<'a> Targets<'a> {
 enum ExtHits<'t> {
     Nothing,
     /// A literal extension: (its name, priority or label) looked up in its context's sets.
-    Literal(&'t ContextTargets<'t>, &'t str),
+    Literal(&'t ContextTargets<'t>, Name<'t>),
     /// A pattern extension: the jumps into its context whose extension it matches.
     Pattern(&'t ContextTargets<'t>, &'t Extension),
 }
@@ -229,16 +231,18 @@ impl ExtHits<'_> {
             ExtHits::Nothing => false,
             ExtHits::Literal(into, name) => {
                 into.numbers.contains(&(*name, number))
-                    || label.is_some_and(|l| into.labels.contains(&(*name, l)))
+                    || label.is_some_and(|l| into.labels.contains(&(*name, Name::new(l))))
             }
             ExtHits::Pattern(into, ext) => {
                 // The pattern is matched only against jumps to this very priority or label.
                 let matches_ext = |e: &str| e == ext.name() || ext.pattern().matches(e);
                 into.numbers
                     .iter()
-                    .any(|&(e, n)| n == number && matches_ext(e))
+                    .any(|&(e, n)| n == number && matches_ext(e.as_str()))
                     || label.is_some_and(|l| {
-                        into.labels.iter().any(|&(e, ll)| ll == l && matches_ext(e))
+                        into.labels
+                            .iter()
+                            .any(|&(e, ll)| ll.as_str() == l && matches_ext(e.as_str()))
                     })
             }
         }

@@ -1,6 +1,8 @@
 //! Reading jump targets out of `Goto` and `GotoIf` arguments as written (before substitution), the way
 //! `pbx_parseable_goto` and `pbx_builtin_gotoif` split them at run time.
 
+use super::bytes::hits;
+
 /// A `[[context,]exten,]priority` location; parts left out keep the current value at run time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location<'a> {
@@ -60,7 +62,7 @@ pub fn parse_location_sep(arg: &str, sep: char) -> Option<Location<'_>> {
 /// The two branches of `GotoIf(cond?a:b)`, each possibly empty ("continue"). The condition is found at the
 /// first `?` outside `${…}`/`$[…]`, as the condition is substituted before Asterisk splits it.
 pub fn gotoif_branches(arg: &str) -> Option<(&str, &str)> {
-    let q = top_level_find(arg, '?')?;
+    let q = top_level_find(arg, b'?')?;
     let branches = &arg[q + 1..];
     match branches.find(':') {
         Some(c) => Some((&branches[..c], &branches[c + 1..])),
@@ -68,24 +70,22 @@ pub fn gotoif_branches(arg: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// Byte index of the first `needle` outside `${…}` and `$[…]`.
-fn top_level_find(text: &str, needle: char) -> Option<usize> {
-    let bytes = text.as_bytes();
+/// Byte index of the first `needle` outside `${…}` and `$[…]`. Only the bytes that open, close or match
+/// are looked at (found a word at a time: this runs for every `GotoIf`).
+fn top_level_find(text: &str, needle: u8) -> Option<usize> {
+    let b = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'$' && matches!(bytes.get(i + 1), Some(b'{') | Some(b'[')) {
-            depth += 1;
-            i += 2;
-            continue;
+    for i in hits(b, [b'$', b'}', b']', needle]) {
+        match b[i] {
+            b'$' => {
+                if matches!(b.get(i + 1), Some(b'{' | b'[')) {
+                    depth += 1;
+                }
+            }
+            b'}' | b']' if depth > 0 => depth -= 1,
+            c if c == needle && depth == 0 => return Some(i),
+            _ => {}
         }
-        if depth > 0 && (b == b'}' || b == b']') {
-            depth -= 1;
-        } else if depth == 0 && b == needle as u8 {
-            return Some(i);
-        }
-        i += 1;
     }
     None
 }

@@ -13,7 +13,10 @@
 //! `Originate`, a channel driver's `set_var`), which is why this is a note; names Asterisk 12+ no longer
 //! sets are a warning.
 
+use super::apps::AppKind;
+use super::bytes::{hits, name_len, trim};
 use super::lang::closest;
+use super::name::{Name, Names};
 use super::VARIABLE_NEVER_SET;
 use dialplan::diag::Diagnostic;
 use dialplan::hash::Fx;
@@ -162,36 +165,23 @@ const GONE: &[(&str, &str)] = &[
     ("RDNIS", "the RDNIS variable went away; use ${REDIRECTING(from-num)}"),
 ];
 
-/// Applications that can set any variable from outside the dialplan.
-const OPAQUE_APPS: &[&str] = &[
-    "AGI",
-    "EAGI",
-    "DeadAGI",
-    "FastAGI",
-    "Stasis",
-    "ExternalIVR",
-    "Exec",
-    "TryExec",
-    "Originate",
-];
-
 pub(super) struct VarScan<'a> {
     /// Off once an application that can set anything is used.
     on: bool,
-    set: HashSet<&'a str, Fx>,
+    set: HashSet<Name<'a>, Names>,
     /// Prefixes of names assigned at run time (`Set(VAR_${X}=…)`: `VAR_`).
     prefixes: Vec<&'a str>,
     /// The first read of each name, and how many reads there are.
-    reads: HashMap<&'a str, (usize, u32), Fx>,
+    reads: HashMap<Name<'a>, (usize, u32), Names>,
     order: Vec<(&'a str, &'a Priority)>,
     provided: HashSet<&'static str, Fx>,
 }
 
 impl<'a> VarScan<'a> {
     pub(super) fn new(dp: &'a Dialplan) -> Self {
-        let mut set: HashSet<&'a str, Fx> = HashSet::default();
+        let mut set: HashSet<Name<'a>, Names> = HashSet::default();
         for g in dp.globals.iter() {
-            set.insert(strip(&g.name));
+            set.insert(Name::new(strip(&g.name)));
         }
         VarScan {
             on: true,
@@ -203,37 +193,34 @@ impl<'a> VarScan<'a> {
         }
     }
 
-    /// Notes what one priority reads and sets.
+    /// Notes what one priority reads and sets (the unit tests' way in: the lint's walk hands over the
+    /// application, each `=` and each `${NAME` itself).
     #[cfg(test)]
     pub(super) fn priority(&mut self, p: &'a Priority) {
-        self.sets(p);
         let data = p.data();
+        self.app(AppKind::of(p.app()), data);
+        for i in memchr::memchr_iter(b'=', data.as_bytes()) {
+            self.assignment(data, i);
+        }
         if self.on && dollar_brace(data.as_bytes(), 0).is_some() {
             self.reads_in(data, p);
         }
     }
 
-    /// Notes what one priority sets. Its reads come through [`VarScan::read`] from the language check's
-    /// scan of the same data, which stops at every `${` anyway (one pass over the data instead of two).
-    pub(super) fn sets(&mut self, p: &'a Priority) {
+    /// Notes what one priority's application sets by itself. Its assignments come through
+    /// [`VarScan::assignment`] and its reads through [`VarScan::read`], from the walk's one scan of the
+    /// data.
+    pub(super) fn app(&mut self, kind: AppKind, data: &'a str) {
         if !self.on {
             return;
         }
-        let app = p.app();
-        if OPAQUE_APPS.iter().any(|a| a.eq_ignore_ascii_case(app)) {
+        if kind.sets_anything() {
             self.on = false;
             return;
         }
-        let data = p.data();
-        if app.eq_ignore_ascii_case("Read") || app.eq_ignore_ascii_case("ReadExten") {
+        if matches!(kind, AppKind::Read | AppKind::ReadExten) {
             let first = data.split(',').next().unwrap_or_default();
             self.assigned(first);
-        }
-        // Byte searches, not `str` pattern searchers: this runs for every priority of the dialplan, and
-        // setting up a substring searcher costs more than scanning a typical 30-byte argument.
-        let b = data.as_bytes();
-        if b.contains(&b'=') {
-            self.assignments(data);
         }
     }
 
@@ -247,57 +234,57 @@ impl<'a> VarScan<'a> {
         if name.is_empty() {
             return;
         }
-        match self.reads.get_mut(name) {
+        let key = Name::new(name);
+        match self.reads.get_mut(&key) {
             Some(r) => r.1 += 1,
             None => {
-                self.reads.insert(name, (self.order.len(), 1));
+                self.reads.insert(key, (self.order.len(), 1));
                 self.order.push((name, p));
             }
         }
     }
 
-    /// Every `NAME=` (and `FUNC(args)=` for the functions that write variables) in `data`.
-    fn assignments(&mut self, data: &'a str) {
-        let b = data.as_bytes();
-        for i in memchr::memchr_iter(b'=', b) {
-            if i > 0 && b[i - 1] == b')' {
-                self.function_write(data, i - 1);
-                continue;
-            }
-            // Back to the start of the name: a separator, or the start of the data.
-            let mut s = i;
-            let mut braces = 0usize;
-            while s > 0 {
-                let c = b[s - 1];
-                match c {
-                    b'}' => braces += 1,
-                    b'{' => braces = braces.saturating_sub(1),
-                    b'(' | b',' | b'?' | b':' | b'|' | b'^' | b' ' | b'\t' if braces == 0 => break,
-                    _ => {}
-                }
-                s -= 1;
-            }
-            self.assigned(&data[s..i]);
+    /// The `=` at byte `i` of `data`: a `NAME=` (or `FUNC(args)=` for the functions that write variables)
+    /// assigns `NAME`.
+    pub(super) fn assignment(&mut self, data: &'a str, i: usize) {
+        if !self.on {
+            return;
         }
+        let b = data.as_bytes();
+        if i > 0 && b[i - 1] == b')' {
+            self.function_write(data, i - 1);
+            return;
+        }
+        // Back to the start of the name: a separator, or the start of the data.
+        let mut s = i;
+        let mut braces = 0usize;
+        while s > 0 {
+            let c = b[s - 1];
+            match c {
+                b'}' => braces += 1,
+                b'{' => braces = braces.saturating_sub(1),
+                b'(' | b',' | b'?' | b':' | b'|' | b'^' | b' ' | b'\t' if braces == 0 => break,
+                _ => {}
+            }
+            s -= 1;
+        }
+        self.assigned(&data[s..i]);
     }
 
     /// A name being assigned, as written: plain, or with `${…}` parts (then a run-time prefix).
     fn assigned(&mut self, name: &'a str) {
-        let name = strip(name.trim());
+        let name = strip(trim(name));
         if name.is_empty() {
             return;
         }
-        match dollar_brace(name.as_bytes(), 0) {
-            None => {
-                if name.bytes().all(is_name_byte) {
-                    self.set.insert(name);
-                }
-            }
-            Some(at) => {
-                let prefix = &name[..at];
-                if prefix.bytes().all(is_name_byte) {
-                    self.prefixes.push(strip(prefix));
-                }
+        // A plain name (the usual case) has no `${`: only names that are not plain are searched for one.
+        let b = name.as_bytes();
+        if name_len(b) == b.len() {
+            self.set.insert(Name::new(name));
+        } else if let Some(at) = dollar_brace(b, 0) {
+            let prefix = &name[..at];
+            if name_len(prefix.as_bytes()) == at {
+                self.prefixes.push(strip(prefix));
             }
         }
     }
@@ -334,7 +321,7 @@ impl<'a> VarScan<'a> {
         while let Some(i) = dollar_brace(b, from) {
             from = i + 2;
             let start = i + 2;
-            let len = b[start..].iter().take_while(|c| is_name_byte(**c)).count();
+            let len = name_len(&b[start..]);
             self.read(&data[start..start + len], b.get(start + len).copied(), p);
         }
     }
@@ -346,7 +333,7 @@ impl<'a> VarScan<'a> {
         }
         for (name, p) in &self.order {
             let name = *name;
-            if self.set.contains(name)
+            if self.set.contains(&Name::new(name))
                 || self.provided.contains(name)
                 || is_provided_pattern(name)
                 || self.prefixes.iter().any(|pre| name.starts_with(pre))
@@ -354,7 +341,7 @@ impl<'a> VarScan<'a> {
                 continue;
             }
             let Some(span) = p.source() else { continue };
-            let reads = self.reads.get(name).map_or(1, |r| r.1);
+            let reads = self.reads.get(&Name::new(name)).map_or(1, |r| r.1);
             let also = if reads > 1 {
                 format!(" (read {reads} times; this is the first)")
             } else {
@@ -374,7 +361,7 @@ impl<'a> VarScan<'a> {
                 );
                 continue;
             }
-            let suggestion = closest(name, self.set.iter().copied())
+            let suggestion = closest(name, self.set.iter().map(Name::as_str))
                 .map(|s| format!("did you mean '{s}'? Otherwise s"))
                 .unwrap_or_else(|| String::from("s"));
             out.push(
@@ -403,38 +390,11 @@ fn is_provided_pattern(name: &str) -> bool {
 }
 
 /// Where the first `${` at or after `from` starts in `b`.
-/// Eight bytes at a time (the texts are short, too short for a vectorised search's set-up to pay off):
-/// each word is tested for a `$` with exact zero-byte arithmetic.
 fn dollar_brace(b: &[u8], from: usize) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let mut i = from;
-    while let Some(word) = b.get(i..i + 8) {
-        let mut whole = [0u8; 8];
-        whole.copy_from_slice(word);
-        let x = u64::from_le_bytes(whole) ^ (LO * u64::from(b'$'));
-        // The top bit of each byte of `x` that is zero, i.e. of each `$`.
-        let mut hits = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-        while hits != 0 {
-            let at = i + (hits.trailing_zeros() / 8) as usize;
-            if b.get(at + 1) == Some(&b'{') {
-                return Some(at);
-            }
-            hits &= hits - 1;
-        }
-        i += 8;
-    }
-    while i + 1 < b.len() {
-        if b[i] == b'$' && b[i + 1] == b'{' {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
-}
-
-fn is_name_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
+    let rest = b.get(from..)?;
+    hits(rest, [b'$'])
+        .find(|&i| rest.get(i + 1) == Some(&b'{'))
+        .map(|i| from + i)
 }
 
 /// The name without its inheritance prefix (`_` or `__`), as Asterisk looks it up.
@@ -462,12 +422,12 @@ mod tests {
                 }
             }
         }
-        let mut set: Vec<String> = v.set.iter().map(|s| s.to_string()).collect();
+        let mut set: Vec<String> = v.set.iter().map(|s| s.as_str().to_string()).collect();
         set.sort();
         let mut unset: Vec<String> = v
             .order
             .iter()
-            .filter(|(n, _)| !v.set.contains(n))
+            .filter(|(n, _)| !v.set.contains(&Name::new(n)))
             .map(|(n, _)| n.to_string())
             .collect();
         unset.sort();

@@ -1,0 +1,160 @@
+//! The one walk over the dialplan's priorities that the per-priority checks share.
+//!
+//! Each priority loaded from a file is read once into a [`Step`]: its application and data sliced once, the
+//! application classified by one look-up ([`Apps`]), its data scanned once for `$` and `=` (what the
+//! language, function and variable checks stop at), and a `Dial`'s arguments split once ([`DialArgs`]).
+//! The checks then dispatch on the [`AppKind`] instead of comparing names, and collect what the
+//! dialplan-wide checks (targets, reachability, features) need afterwards.
+
+use super::apps::{AppKind, Apps};
+use super::dial::{Dial, DialArgs};
+use super::vars::VarScan;
+use super::{args, bytes, goto, jumps, lang, options, target, Jump, Via};
+use dialplan::diag::Diagnostic;
+use dialplan::model::{Dialplan, Extension, Priority};
+
+/// One priority loaded from a file, as the checks see it.
+pub(super) struct Step<'a> {
+    pub context: &'a str,
+    pub exten: &'a str,
+    pub extension: &'a Extension,
+    pub priority: &'a Priority,
+    /// The application name as written.
+    pub app: &'a str,
+    pub kind: AppKind,
+    /// The data, unsubstituted.
+    pub data: &'a str,
+    /// Whether the data has a `$` (anything may come of it at run time).
+    pub dollar: bool,
+    /// Whether the data has a `=`.
+    pub equals: bool,
+}
+
+/// What the walk collects for the dialplan-wide checks, in dialplan order.
+pub(super) struct Scan<'a> {
+    /// Every priority that may jump (see [`Via`]).
+    pub jumps: Vec<Jump<'a>>,
+    /// Every `Dial`.
+    pub dials: Vec<Dial<'a>>,
+    /// The data of every `Set` and `MSet` (the feature check looks for `BRIDGE_FEATURES` only if it
+    /// must).
+    pub sets: Vec<&'a str>,
+}
+
+impl<'a> Scan<'a> {
+    /// Walks the dialplan: the per-priority checks report into `out` as they go.
+    pub(super) fn new(dp: &'a Dialplan, out: &mut Vec<Diagnostic>) -> Self {
+        let mut scan = Scan {
+            // About one priority in six jumps somewhere; room for more up front spares the list its
+            // copies as it grows (each into fresh memory the kernel must clear).
+            jumps: Vec::with_capacity(dp.priority_count() / 4),
+            dials: Vec::new(),
+            sets: Vec::new(),
+        };
+        let engine = dialplan::engine::Engine::new(
+            dialplan::engine::EngineConfig::default(),
+            Box::new(dialplan::engine::plan::EmptyPlan),
+        );
+        let mut apps = Apps::new(engine.app_names());
+        let mut lang = lang::LangScan::new(&engine);
+        let mut vars = VarScan::new(dp);
+        for context in dp.contexts() {
+            for ext in context.extensions() {
+                for p in ext.priorities() {
+                    if p.source().is_none() || p.is_hint() {
+                        continue;
+                    }
+                    let app = p.app();
+                    let class = apps.class(app);
+                    let mut step = Step {
+                        context: context.name(),
+                        exten: ext.name(),
+                        extension: ext,
+                        priority: p,
+                        app,
+                        kind: class.kind,
+                        data: p.data(),
+                        dollar: false,
+                        equals: false,
+                    };
+                    if !class.known {
+                        lang.unknown_app(&step, &apps, out);
+                    }
+                    lang.app(&step);
+                    vars.app(step.kind, step.data);
+                    scan_data(&mut step, &lang, &mut vars, out);
+                    args::app(&step, out);
+                    scan.kind_specific(&step, out);
+                }
+            }
+        }
+        lang.finish(dp, out);
+        vars.finish(out);
+        scan
+    }
+
+    /// The checks and collections that only some applications need.
+    fn kind_specific(&mut self, step: &Step<'a>, out: &mut Vec<Diagnostic>) {
+        match step.kind {
+            AppKind::Goto | AppKind::GotoIf | AppKind::Gosub | AppKind::GosubIf => {
+                let targets = goto::branches(step.kind, step.data);
+                let mut locations = [None, None];
+                for (slot, arg) in locations.iter_mut().zip(targets.iter()) {
+                    *slot = target::parse_location(arg);
+                }
+                let via = if matches!(step.kind, AppKind::Gosub | AppKind::GosubIf) {
+                    Via::Gosub
+                } else {
+                    Via::Goto
+                };
+                self.jumps.push(step.jump(via, targets, locations))
+            }
+            AppKind::Dial => {
+                let args = DialArgs::new(step.data);
+                options::check(step, Some(&args), out);
+                jumps::dial(step, &args, &mut self.jumps);
+                self.dials.push(Dial {
+                    priority: step.priority,
+                    args,
+                });
+            }
+            AppKind::Set | AppKind::MSet => {
+                self.sets.push(step.data);
+                jumps::other(step, &mut self.jumps);
+            }
+            AppKind::Park
+            | AppKind::ParkAndAnnounce
+            | AppKind::Read
+            | AppKind::BackGround
+            | AppKind::BridgeWait
+            | AppKind::WaitExten => {
+                options::check(step, None, out);
+                jumps::other(step, &mut self.jumps);
+            }
+            _ => jumps::other(step, &mut self.jumps),
+        }
+    }
+}
+
+/// The one pass over a priority's data: each `${` goes to the language check (functions, and variable
+/// reads for the variable check), each `=` to the variable check (assignments).
+fn scan_data<'a>(
+    step: &mut Step<'a>,
+    lang: &lang::LangScan<'a>,
+    vars: &mut VarScan<'a>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let data = step.data;
+    let b = data.as_bytes();
+    for i in bytes::hits(b, [b'$', b'=']) {
+        if b[i] == b'$' {
+            step.dollar = true;
+            if b.get(i + 1) == Some(&b'{') {
+                lang.expansion(step, i, vars, out);
+            }
+        } else {
+            step.equals = true;
+            vars.assignment(data, i);
+        }
+    }
+}
