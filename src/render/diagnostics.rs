@@ -1,6 +1,7 @@
 //! Rendering diagnostics for people (miette, with the source line and a caret) and for tools
 //! (`--format short`: one `file:line:col: severity[code]: message` line each).
 
+use super::wrap;
 use dialplan::diag::{Diagnostic, Severity};
 use dialplan::source::{FileId, SourceFile, SourceMap, Span};
 use miette::{
@@ -44,14 +45,32 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> 
     out
 }
 
-/// Rich rendering of many diagnostics: one miette handler, windows into the files, and each distinct help
-/// text wrapped once (many diagnostics share their help, and wrapping is most of miette's work).
+/// Rich rendering of many diagnostics: one miette handler, windows into the files, each distinct help
+/// text wrapped once (many diagnostics share their help), and messages wrapped by [`wrap::wrap_plain`]
+/// (wrapping was most of miette's work).
 struct Renderer {
-    handler: GraphicalReportHandler,
+    /// Wraps at spaces: help footers, and the messages `wrap_plain` leaves to textwrap.
+    wrapping: GraphicalReportHandler,
+    /// The same handler without wrapping, for messages already wrapped: it indents each line as the
+    /// wrapping one would.
+    prewrapped: GraphicalReportHandler,
+    /// Display widths of the message's first-line indent (`  ⚠ `) per severity, and of the others' (`  │ `).
+    indents: Indents,
     windows: Windows,
     /// Help text → the footer miette writes for it (`None`: it could not be told apart, render whole).
     footers: HashMap<String, Option<String>>,
 }
+
+/// The columns miette's message indents take (the same with or without colour).
+struct Indents {
+    error: usize,
+    warning: usize,
+    advice: usize,
+    rest: usize,
+}
+
+/// The width miette is given; it wraps messages two columns narrower.
+const WIDTH: usize = 110;
 
 impl Renderer {
     fn new(style: Style) -> Self {
@@ -59,8 +78,24 @@ impl Renderer {
             Style::Plain => GraphicalTheme::unicode_nocolor(),
             Style::Terminal => GraphicalTheme::unicode(),
         };
+        // miette's indents are two spaces, the icon and a space.
+        let indent = |icon: &str| 3 + textwrap::core::display_width(icon);
+        let chars = &theme.characters;
+        let indents = Indents {
+            error: indent(&chars.error),
+            warning: indent(&chars.warning),
+            advice: indent(&chars.advice),
+            rest: indent(chars.vbar.encode_utf8(&mut [0; 4])),
+        };
+        // Words end at spaces only: a path or `Goto(a,b,c)` is never cut at a `/` or `,`, and the fast
+        // wrapper gives exactly these lines.
+        let wrapping = GraphicalReportHandler::new_themed(theme)
+            .with_width(WIDTH)
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace);
         Renderer {
-            handler: GraphicalReportHandler::new_themed(theme).with_width(110),
+            prewrapped: wrapping.clone().with_wrap_lines(false),
+            wrapping,
+            indents,
             windows: Windows::default(),
             footers: HashMap::new(),
         }
@@ -80,8 +115,25 @@ impl Renderer {
             },
             None => None,
         };
+        let first = match diag.severity {
+            Severity::Error => self.indents.error,
+            Severity::Warning => self.indents.warning,
+            Severity::Note => self.indents.advice,
+        };
+        let prewrapped = match report.help {
+            // A help left in the report is wrapped by miette, with the message.
+            Some(_) => None,
+            None => wrap::wrap_plain(&report.message, WIDTH - 2, first, self.indents.rest),
+        };
+        let handler = match prewrapped {
+            Some(lines) => {
+                report.message = lines.join("\n");
+                &self.prewrapped
+            }
+            None => &self.wrapping,
+        };
         let mut out = String::new();
-        if self.handler.render_report(&mut out, &report).is_err() {
+        if handler.render_report(&mut out, &report).is_err() {
             out = diag.short(sources);
         } else if let Some(f) = footer {
             out.push_str(&f);
@@ -113,9 +165,9 @@ impl Renderer {
         };
         let mut with = String::new();
         let mut without = String::new();
-        let rendered = self.handler.render_report(&mut with, &probe).is_ok() && {
+        let rendered = self.wrapping.render_report(&mut with, &probe).is_ok() && {
             probe.help = None;
-            self.handler.render_report(&mut without, &probe).is_ok()
+            self.wrapping.render_report(&mut without, &probe).is_ok()
         };
         let footer = rendered
             .then(|| with.strip_prefix(&without).map(str::to_string))

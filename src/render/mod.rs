@@ -12,6 +12,7 @@ pub mod ami;
 pub mod diagnostics;
 pub mod json;
 pub mod verbose;
+mod wrap;
 
 use std::cell::RefCell;
 use std::io::Write;
