@@ -1,12 +1,13 @@
 //! Rendering diagnostics for people (miette, with the source line and a caret) and for tools
 //! (`--format short`: one `file:line:col: severity[code]: message` line each).
 
+use super::snippet::Snippet;
 use super::wrap;
 use dialplan::diag::{Diagnostic, Severity};
 use dialplan::source::{FileId, SourceFile, SourceMap, Span};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    NamedSource, SourceCode, SourceSpan, SpanContents,
+    NamedSource, SourceCode, SourceSpan, SpanContents, ThemeCharacters,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -56,6 +57,8 @@ struct Renderer {
     prewrapped: GraphicalReportHandler,
     /// Display widths of the message's first-line indent (`  ⚠ `) per severity, and of the others' (`  │ `).
     indents: Indents,
+    /// The theme's characters when snippets are written without miette (`None`: in colour, by miette).
+    plain_chars: Option<ThemeCharacters>,
     windows: Windows,
     /// Help text → the footer miette writes for it (`None`: it could not be told apart, render whole).
     footers: HashMap<String, Option<String>>,
@@ -80,6 +83,7 @@ impl Renderer {
         };
         // miette's indents are two spaces, the icon and a space.
         let indent = |icon: &str| 3 + textwrap::core::display_width(icon);
+        let plain_chars = (style == Style::Plain).then(|| theme.characters.clone());
         let chars = &theme.characters;
         let indents = Indents {
             error: indent(&chars.error),
@@ -96,34 +100,46 @@ impl Renderer {
             prewrapped: wrapping.clone().with_wrap_lines(false),
             wrapping,
             indents,
+            plain_chars,
             windows: Windows::default(),
             footers: HashMap::new(),
         }
     }
 
     fn render(&mut self, diag: &Diagnostic, sources: &SourceMap) -> String {
-        let mut report = Report::new(diag, sources, &mut self.windows);
         // miette writes the help last (after the snippet, with nothing after it for these reports), and it
         // depends on the help text alone: the report is rendered without it and the footer appended.
-        let footer = match report.help.take() {
-            Some(help) => match self.footer(&help) {
-                Some(f) => Some(f),
-                None => {
-                    report.help = Some(help);
-                    None
-                }
-            },
-            None => None,
+        let footer = diag.help.as_deref().map(|help| self.footer(help));
+        // Whether miette must write the help itself (it could not be cut out), and so all before it.
+        let help_in_place = matches!(footer, Some(None));
+        // Plain output of a snippet whose line breaks miette counts as the source map does: written
+        // without miette.
+        let snippet = match (&self.plain_chars, diag.span, &diag.label) {
+            (Some(_), Some(span), Some(label)) if !help_in_place => {
+                let file = sources.file(span.file);
+                (!self.windows.has_lone_cr(span.file, file))
+                    .then(|| Snippet::simple(file, span, label))
+                    .flatten()
+            }
+            _ => None,
         };
+        let mut report = match &snippet {
+            // miette renders the report without its snippet, which is added below.
+            Some(_) => Report::without_source(diag),
+            None => Report::new(diag, sources, &mut self.windows),
+        };
+        if !help_in_place {
+            report.help = None;
+        }
         let first = match diag.severity {
             Severity::Error => self.indents.error,
             Severity::Warning => self.indents.warning,
             Severity::Note => self.indents.advice,
         };
-        let prewrapped = match report.help {
+        let prewrapped = match help_in_place {
             // A help left in the report is wrapped by miette, with the message.
-            Some(_) => None,
-            None => wrap::wrap_plain(&report.message, WIDTH - 2, first, self.indents.rest),
+            true => None,
+            false => wrap::wrap_plain(&report.message, WIDTH - 2, first, self.indents.rest),
         };
         let handler = match prewrapped {
             Some(lines) => {
@@ -135,8 +151,13 @@ impl Renderer {
         let mut out = String::new();
         if handler.render_report(&mut out, &report).is_err() {
             out = diag.short(sources);
-        } else if let Some(f) = footer {
-            out.push_str(&f);
+        } else {
+            if let (Some(snippet), Some(chars)) = (&snippet, &self.plain_chars) {
+                snippet.write(chars, &mut out);
+            }
+            if let Some(Some(f)) = footer {
+                out.push_str(&f);
+            }
         }
         // Asterisk's own lines go after the report, never wrapped: they must stay verbatim.
         if !diag.asterisk.is_empty() {
@@ -240,6 +261,20 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The report without its snippet.
+    fn without_source(diag: &Diagnostic) -> Self {
+        Report {
+            code: diag.code.to_string(),
+            severity: diag.severity,
+            message: diag.message.clone(),
+            help: diag.help.clone(),
+            source: None,
+            label: None,
+        }
+    }
+}
+
 /// The lines of a file around a diagnostic, which is all miette reads (it shows one line of context each
 /// side). Handing miette the whole file instead made it copy and scan the file from its start for every
 /// diagnostic: minutes for a thousand diagnostics in a 10 MB dialplan.
@@ -262,18 +297,25 @@ struct Windows {
 }
 
 impl Windows {
+    /// Whether `file` holds a `\r` outside `\r\n` (looked at once per file).
+    fn has_lone_cr(&mut self, id: FileId, file: &SourceFile) -> bool {
+        let idx = id.0 as usize;
+        if self.has_cr.len() <= idx {
+            self.has_cr.resize(idx + 1, None);
+        }
+        *self.has_cr[idx].get_or_insert_with(|| has_lone_cr(file.text.as_bytes()))
+    }
+
     fn around(&mut self, id: FileId, file: &SourceFile, span: Span) -> Window {
         let whole = || Window {
             text: file.text.to_string(),
             base_offset: 0,
             base_line: 0,
         };
-        let idx = id.0 as usize;
-        if self.has_cr.len() <= idx {
-            self.has_cr.resize(idx + 1, None);
-        }
-        let has_cr = *self.has_cr[idx].get_or_insert_with(|| has_lone_cr(file.text.as_bytes()));
-        if has_cr || span.end as usize > file.text.len() || span.start > span.end {
+        if self.has_lone_cr(id, file)
+            || span.end as usize > file.text.len()
+            || span.start > span.end
+        {
             return whole();
         }
         let first = file.line_col(span.start).line;
@@ -387,6 +429,37 @@ mod tests {
         assert!(!has_lone_cr(b"a\r\nb\r\n"));
         assert!(has_lone_cr(b"a\rb\n"));
         assert!(has_lone_cr(b"a\r"));
+    }
+
+    proptest::proptest! {
+        /// A snippet written without miette is the one miette writes.
+        #[test]
+        fn snippets_written_directly_are_miettes(
+            lines in proptest::collection::vec("[ -~]{0,30}|[ a-z\t\u{e9}]{0,10}", 1..8),
+            line in 0usize..8,
+            from in 0usize..40,
+            len in 0usize..40,
+            label in "[ -~]{0,12}",
+            message in "[ -~]{1,150}",
+        ) {
+            let text = lines.join("\n") + "\n";
+            let line = line.min(lines.len() - 1);
+            let start = lines[..line].iter().map(|l| l.len() + 1).sum::<usize>();
+            let at = (start + from.min(lines[line].len())).min(text.len());
+            let end = (at + len).min(text.len());
+            let mut sources = SourceMap::new();
+            let id = sources.add("dir/extensions.conf".into(), Arc::new(text.clone()), None);
+            let d = Diagnostic::warning(Code("test/snippet"), message)
+                .with_span(Span::new(id, at, end))
+                .with_label(label)
+                .with_help("a help");
+            let mut miette_only = Renderer::new(Style::Plain);
+            miette_only.plain_chars = None;
+            proptest::prop_assert_eq!(
+                render_rich(&d, &sources, Style::Plain),
+                miette_only.render(&d, &sources)
+            );
+        }
     }
 
     fn windows_render_as_the_whole_file_with(eol: &str) {

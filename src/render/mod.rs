@@ -11,6 +11,7 @@
 pub mod ami;
 pub mod diagnostics;
 pub mod json;
+mod snippet;
 pub mod verbose;
 mod wrap;
 
