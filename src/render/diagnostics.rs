@@ -1,11 +1,13 @@
 //! Rendering diagnostics for people (miette, with the source line and a caret) and for tools
 //! (`--format short`: one `file:line:col: severity[code]: message` line each).
 
+use super::snippet::Snippet;
+use super::wrap;
 use dialplan::diag::{Diagnostic, Severity};
 use dialplan::source::{FileId, SourceFile, SourceMap, Span};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    NamedSource, SourceCode, SourceSpan, SpanContents,
+    NamedSource, SourceCode, SourceSpan, SpanContents, ThemeCharacters,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -44,14 +46,34 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> 
     out
 }
 
-/// Rich rendering of many diagnostics: one miette handler, windows into the files, and each distinct help
-/// text wrapped once (many diagnostics share their help, and wrapping is most of miette's work).
+/// Rich rendering of many diagnostics: one miette handler, windows into the files, each distinct help
+/// text wrapped once (many diagnostics share their help), and messages wrapped by [`wrap::wrap_plain`]
+/// (wrapping was most of miette's work).
 struct Renderer {
-    handler: GraphicalReportHandler,
+    /// Wraps at spaces: help footers, and the messages `wrap_plain` leaves to textwrap.
+    wrapping: GraphicalReportHandler,
+    /// The same handler without wrapping, for messages already wrapped: it indents each line as the
+    /// wrapping one would.
+    prewrapped: GraphicalReportHandler,
+    /// Display widths of the message's first-line indent (`  ⚠ `) per severity, and of the others' (`  │ `).
+    indents: Indents,
+    /// The theme's characters when snippets are written without miette (`None`: in colour, by miette).
+    plain_chars: Option<ThemeCharacters>,
     windows: Windows,
     /// Help text → the footer miette writes for it (`None`: it could not be told apart, render whole).
     footers: HashMap<String, Option<String>>,
 }
+
+/// The columns miette's message indents take (the same with or without colour).
+struct Indents {
+    error: usize,
+    warning: usize,
+    advice: usize,
+    rest: usize,
+}
+
+/// The width miette is given; it wraps messages two columns narrower.
+const WIDTH: usize = 110;
 
 impl Renderer {
     fn new(style: Style) -> Self {
@@ -59,32 +81,83 @@ impl Renderer {
             Style::Plain => GraphicalTheme::unicode_nocolor(),
             Style::Terminal => GraphicalTheme::unicode(),
         };
+        // miette's indents are two spaces, the icon and a space.
+        let indent = |icon: &str| 3 + textwrap::core::display_width(icon);
+        let plain_chars = (style == Style::Plain).then(|| theme.characters.clone());
+        let chars = &theme.characters;
+        let indents = Indents {
+            error: indent(&chars.error),
+            warning: indent(&chars.warning),
+            advice: indent(&chars.advice),
+            rest: indent(chars.vbar.encode_utf8(&mut [0; 4])),
+        };
+        // Words end at spaces only: a path or `Goto(a,b,c)` is never cut at a `/` or `,`, and the fast
+        // wrapper gives exactly these lines.
+        let wrapping = GraphicalReportHandler::new_themed(theme)
+            .with_width(WIDTH)
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace);
         Renderer {
-            handler: GraphicalReportHandler::new_themed(theme).with_width(110),
+            prewrapped: wrapping.clone().with_wrap_lines(false),
+            wrapping,
+            indents,
+            plain_chars,
             windows: Windows::default(),
             footers: HashMap::new(),
         }
     }
 
     fn render(&mut self, diag: &Diagnostic, sources: &SourceMap) -> String {
-        let mut report = Report::new(diag, sources, &mut self.windows);
         // miette writes the help last (after the snippet, with nothing after it for these reports), and it
         // depends on the help text alone: the report is rendered without it and the footer appended.
-        let footer = match report.help.take() {
-            Some(help) => match self.footer(&help) {
-                Some(f) => Some(f),
-                None => {
-                    report.help = Some(help);
-                    None
-                }
-            },
-            None => None,
+        let footer = diag.help.as_deref().map(|help| self.footer(help));
+        // Whether miette must write the help itself (it could not be cut out), and so all before it.
+        let help_in_place = matches!(footer, Some(None));
+        // Plain output of a snippet whose line breaks miette counts as the source map does: written
+        // without miette.
+        let snippet = match (&self.plain_chars, diag.span, &diag.label) {
+            (Some(_), Some(span), Some(label)) if !help_in_place => {
+                let file = sources.file(span.file);
+                (!self.windows.has_lone_cr(span.file, file))
+                    .then(|| Snippet::simple(file, span, label))
+                    .flatten()
+            }
+            _ => None,
+        };
+        let mut report = match &snippet {
+            // miette renders the report without its snippet, which is added below.
+            Some(_) => Report::without_source(diag),
+            None => Report::new(diag, sources, &mut self.windows),
+        };
+        if !help_in_place {
+            report.help = None;
+        }
+        let first = match diag.severity {
+            Severity::Error => self.indents.error,
+            Severity::Warning => self.indents.warning,
+            Severity::Note => self.indents.advice,
+        };
+        let prewrapped = match help_in_place {
+            // A help left in the report is wrapped by miette, with the message.
+            true => None,
+            false => wrap::wrap_plain(&report.message, WIDTH - 2, first, self.indents.rest),
+        };
+        let handler = match prewrapped {
+            Some(lines) => {
+                report.message = lines.join("\n");
+                &self.prewrapped
+            }
+            None => &self.wrapping,
         };
         let mut out = String::new();
-        if self.handler.render_report(&mut out, &report).is_err() {
+        if handler.render_report(&mut out, &report).is_err() {
             out = diag.short(sources);
-        } else if let Some(f) = footer {
-            out.push_str(&f);
+        } else {
+            if let (Some(snippet), Some(chars)) = (&snippet, &self.plain_chars) {
+                snippet.write(chars, &mut out);
+            }
+            if let Some(Some(f)) = footer {
+                out.push_str(&f);
+            }
         }
         // Asterisk's own lines go after the report, never wrapped: they must stay verbatim.
         if !diag.asterisk.is_empty() {
@@ -113,9 +186,9 @@ impl Renderer {
         };
         let mut with = String::new();
         let mut without = String::new();
-        let rendered = self.handler.render_report(&mut with, &probe).is_ok() && {
+        let rendered = self.wrapping.render_report(&mut with, &probe).is_ok() && {
             probe.help = None;
-            self.handler.render_report(&mut without, &probe).is_ok()
+            self.wrapping.render_report(&mut without, &probe).is_ok()
         };
         let footer = rendered
             .then(|| with.strip_prefix(&without).map(str::to_string))
@@ -188,6 +261,20 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The report without its snippet.
+    fn without_source(diag: &Diagnostic) -> Self {
+        Report {
+            code: diag.code.to_string(),
+            severity: diag.severity,
+            message: diag.message.clone(),
+            help: diag.help.clone(),
+            source: None,
+            label: None,
+        }
+    }
+}
+
 /// The lines of a file around a diagnostic, which is all miette reads (it shows one line of context each
 /// side). Handing miette the whole file instead made it copy and scan the file from its start for every
 /// diagnostic: minutes for a thousand diagnostics in a 10 MB dialplan.
@@ -210,18 +297,25 @@ struct Windows {
 }
 
 impl Windows {
+    /// Whether `file` holds a `\r` outside `\r\n` (looked at once per file).
+    fn has_lone_cr(&mut self, id: FileId, file: &SourceFile) -> bool {
+        let idx = id.0 as usize;
+        if self.has_cr.len() <= idx {
+            self.has_cr.resize(idx + 1, None);
+        }
+        *self.has_cr[idx].get_or_insert_with(|| has_lone_cr(file.text.as_bytes()))
+    }
+
     fn around(&mut self, id: FileId, file: &SourceFile, span: Span) -> Window {
         let whole = || Window {
             text: file.text.to_string(),
             base_offset: 0,
             base_line: 0,
         };
-        let idx = id.0 as usize;
-        if self.has_cr.len() <= idx {
-            self.has_cr.resize(idx + 1, None);
-        }
-        let has_cr = *self.has_cr[idx].get_or_insert_with(|| has_lone_cr(file.text.as_bytes()));
-        if has_cr || span.end as usize > file.text.len() || span.start > span.end {
+        if self.has_lone_cr(id, file)
+            || span.end as usize > file.text.len()
+            || span.start > span.end
+        {
             return whole();
         }
         let first = file.line_col(span.start).line;
@@ -335,6 +429,37 @@ mod tests {
         assert!(!has_lone_cr(b"a\r\nb\r\n"));
         assert!(has_lone_cr(b"a\rb\n"));
         assert!(has_lone_cr(b"a\r"));
+    }
+
+    proptest::proptest! {
+        /// A snippet written without miette is the one miette writes.
+        #[test]
+        fn snippets_written_directly_are_miettes(
+            lines in proptest::collection::vec("[ -~]{0,30}|[ a-z\t\u{e9}]{0,10}", 1..8),
+            line in 0usize..8,
+            from in 0usize..40,
+            len in 0usize..40,
+            label in "[ -~]{0,12}",
+            message in "[ -~]{1,150}",
+        ) {
+            let text = lines.join("\n") + "\n";
+            let line = line.min(lines.len() - 1);
+            let start = lines[..line].iter().map(|l| l.len() + 1).sum::<usize>();
+            let at = (start + from.min(lines[line].len())).min(text.len());
+            let end = (at + len).min(text.len());
+            let mut sources = SourceMap::new();
+            let id = sources.add("dir/extensions.conf".into(), Arc::new(text.clone()), None);
+            let d = Diagnostic::warning(Code("test/snippet"), message)
+                .with_span(Span::new(id, at, end))
+                .with_label(label)
+                .with_help("a help");
+            let mut miette_only = Renderer::new(Style::Plain);
+            miette_only.plain_chars = None;
+            proptest::prop_assert_eq!(
+                render_rich(&d, &sources, Style::Plain),
+                miette_only.render(&d, &sources)
+            );
+        }
     }
 
     fn windows_render_as_the_whole_file_with(eol: &str) {

@@ -11,7 +11,9 @@
 pub mod ami;
 pub mod diagnostics;
 pub mod json;
+mod snippet;
 pub mod verbose;
+mod wrap;
 
 use std::cell::RefCell;
 use std::io::Write;
