@@ -32,6 +32,9 @@ use std::sync::Arc;
 const MAX_INCLUDE_LEVEL: i32 = 10;
 /// `char name[80]` in `struct ast_category`.
 const MAX_SECTION_NAME: usize = 79;
+/// How far ahead the loader looks for the next section header to make room for a section's items (see
+/// [`LineRef::lines_to_next_header`]): enough for a thousand lines or so.
+const RESERVE_WINDOW: usize = 64 * 1024;
 
 pub(super) fn load(sources: &mut SourceMap, source: &dyn ConfSource, name: &Path) -> ConfLoad {
     let mut loader = Loader {
@@ -141,13 +144,31 @@ impl LineRef<'_> {
     }
 
     /// The text of `a..b`: a slice of the file when the line is one, else a copy.
+    ///
+    /// The loader cuts lines only next to ASCII bytes (blanks, `=`, `>`, `+`, `\`), which are character
+    /// boundaries of any UTF-8 text, so only the bounds need checking here.
     fn text(&self, a: usize, b: usize) -> ConfText {
         if let (Base::At(base), Some(src)) = (&self.base, self.source) {
-            if src.get(base + a..base + b).is_some() {
+            if a <= b && base + b <= src.len() {
                 return ConfText::shared(src, base + a, base + b);
             }
         }
         ConfText::from(text_of(&self.bytes[a..b]))
+    }
+
+    /// How many lines of the file follow this one before the next section header: room for the items of a
+    /// section that starts here, so that its list is allocated once instead of being doubled and copied
+    /// as it grows (and holding up to twice the room it needs). Only a hint: headers are found only at the
+    /// start of a line, and at most [`RESERVE_WINDOW`] bytes are looked at.
+    fn lines_to_next_header(&self) -> usize {
+        let (Base::At(base), Some(src)) = (&self.base, self.source) else {
+            return 0;
+        };
+        let text = src.as_bytes();
+        let from = (base + self.bytes.len()).min(text.len());
+        let window = &text[from..(from + RESERVE_WINDOW).min(text.len())];
+        let end = memchr::memmem::find(window, b"\n[").unwrap_or(window.len());
+        memchr::memchr_iter(b'\n', &window[..end]).count()
     }
 
     fn span(&self, file: FileId, a: usize, b: usize) -> Span {
@@ -671,7 +692,10 @@ impl Loader<'_> {
             }
         }
         match (new, target) {
-            (Some(section), _) => self.append_section(st, section),
+            (Some(mut section), _) => {
+                section.items.reserve_exact(line.lines_to_next_header());
+                self.append_section(st, section)
+            }
             (None, Target::Existing(i)) => st.cat = Some(i),
             (None, Target::New) => {}
         }

@@ -8,11 +8,12 @@
 //! registrar a re-created context is "created by". Every extension and priority therefore carries the
 //! sequence number of its last insertion into its table ([`Extension::table_seq`], [`Priority::seq`]).
 
-use super::order::{ext_cid_cmp, ext_cmp_exten};
-use super::pattern::{display_name_cow, key_cow, Pattern};
+use super::order::{ext_cmp, ext_cmp_exten, ext_cmp_pattern_scored, pattern_scores, then_cid};
+use super::pattern::{key_cow, name_and_key, Fluff, Pattern};
 use super::trie::Trie;
 use crate::diag::{LogLevel, LogLine};
 use crate::source::Span;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::{Arc, OnceLock};
 
@@ -29,10 +30,16 @@ pub enum Replace {
 }
 
 /// One priority (or the hint) of an extension.
+///
+/// A large dialplan holds hundreds of thousands of these, so the fields are laid out to keep it small (104
+/// bytes): the location's line sits with the other 32-bit numbers, and the application text is one shared
+/// string with ranges instead of an enum.
 #[derive(Clone, Debug)]
 pub struct Priority {
     number: i32,
     seq: u32,
+    /// The line of [`Priority::location`] (meaningful only when `location_file` is set).
+    location_line: u32,
     /// Index of the name this priority was added under (see [`Extension::name_of`]).
     name_idx: u16,
     /// Whether this priority holds its label in Asterisk's label table (the first one added does; a later
@@ -42,46 +49,54 @@ pub struct Priority {
     text: AppText,
     registrar: Arc<str>,
     source: Option<Span>,
-    location: Option<Location>,
+    /// The file of [`Priority::location`].
+    location_file: Option<Arc<str>>,
 }
 
-/// A priority's application name and data.
+/// A priority's application name and data: two ranges of one text. For pbx_config that text is the file
+/// the line was read from (shared by every priority of the file, which saves a string per priority); for
+/// anything else it is a string of its own holding the name followed by the data.
 #[derive(Clone, Debug)]
-enum AppText {
-    /// The name followed by the data in one string, and the length of the name.
-    Own(Box<str>, u32),
-    /// Slices of the file the line was read from (the usual case for pbx_config): the start and end of the
-    /// name, then of the data. Sharing the file's text saves a string per priority.
-    Shared(Arc<String>, [u32; 4]),
+struct AppText {
+    text: Arc<String>,
+    /// The start and end of the name, then of the data.
+    range: [u32; 4],
 }
 
 impl AppText {
     fn new(app: &str, data: &str, file: Option<&Arc<String>>) -> AppText {
         if let Some(f) = file {
             if let (Some((a0, a1)), Some((d0, d1))) = (slice_of(f, app), slice_of(f, data)) {
-                return AppText::Shared(Arc::clone(f), [a0, a1, d0, d1]);
+                return AppText {
+                    text: Arc::clone(f),
+                    range: [a0, a1, d0, d1],
+                };
             }
         }
         let mut own = String::with_capacity(app.len() + data.len());
         own.push_str(app);
         own.push_str(data);
-        AppText::Own(own.into_boxed_str(), app.len() as u32)
+        let (split, end) = (app.len() as u32, own.len() as u32);
+        AppText {
+            text: Arc::new(own),
+            range: [0, split, split, end],
+        }
     }
 
     #[inline]
     fn app(&self) -> &str {
-        match self {
-            AppText::Own(s, n) => s.get(..*n as usize).unwrap_or_default(),
-            AppText::Shared(f, r) => f.get(r[0] as usize..r[1] as usize).unwrap_or_default(),
-        }
+        let r = &self.range;
+        self.text
+            .get(r[0] as usize..r[1] as usize)
+            .unwrap_or_default()
     }
 
     #[inline]
     fn data(&self) -> &str {
-        match self {
-            AppText::Own(s, n) => s.get(*n as usize..).unwrap_or_default(),
-            AppText::Shared(f, r) => f.get(r[2] as usize..r[3] as usize).unwrap_or_default(),
-        }
+        let r = &self.range;
+        self.text
+            .get(r[2] as usize..r[3] as usize)
+            .unwrap_or_default()
     }
 }
 
@@ -152,8 +167,11 @@ impl Priority {
 
     /// The file and line `dialplan show` prints instead of the registrar.
     #[inline]
-    pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
+    pub fn location(&self) -> Option<Location> {
+        self.location_file.as_ref().map(|file| Location {
+            file: Arc::clone(file),
+            line: self.location_line,
+        })
     }
 
     /// Insertion sequence number (larger = inserted later).
@@ -203,7 +221,13 @@ pub struct Extension {
     pattern: Pattern,
     cid: Option<Box<CallerIdMatch>>,
     priorities: Vec<Priority>,
+    /// For a pattern, its positions as Asterisk's sort scores them ([`super::order::pattern_scores`]):
+    /// placing a new pattern among the others then compares numbers. Empty for a literal.
+    scores: Box<[u32]>,
     table_seq: u32,
+    /// Whether `name` has neither a space nor a `-`: then it is its own display name and key, and a line
+    /// naming it exactly needs no cleaning up (see [`Context::add_from`]).
+    plain_name: bool,
 }
 
 impl Extension {
@@ -414,6 +438,21 @@ pub struct NewPriority<'a> {
     pub source: Option<Span>,
 }
 
+/// Where a priority comes from, beyond what [`NewPriority`] says.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin<'a> {
+    /// The registrar's one shared name.
+    pub registrar: Arc<str>,
+    /// The file and line Asterisk records (priorities loaded from a file).
+    pub location: Option<Location>,
+    /// The text of the file the line was read from: when the application name and data are slices of it,
+    /// the priority shares it instead of copying them.
+    pub file: Option<&'a Arc<String>>,
+    /// How many priorities a new extension will probably hold (pbx_config counts the `same` lines after an
+    /// `exten` line); 1 when nothing is known.
+    pub expected: usize,
+}
+
 /// Why a priority could not be added.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AddError {
@@ -618,80 +657,83 @@ impl Context {
         replace: Replace,
         seq: &mut u32,
     ) -> Result<Added, AddError> {
-        self.add_from(p, None, registrar, location, replace, seq)
+        let origin = Origin {
+            registrar,
+            location,
+            file: None,
+            expected: 1,
+        };
+        self.add_from(p, origin, replace, seq)
     }
 
-    /// `ast_add_extension2` (without locking): inserts a priority, keeping Asterisk's order. `file` is the
-    /// text of the file the line was read from: when the application name and data are slices of it, the
-    /// priority shares it instead of copying them.
+    /// `ast_add_extension2` (without locking): inserts a priority, keeping Asterisk's order.
     pub(crate) fn add_from(
         &mut self,
         p: &NewPriority<'_>,
-        file: Option<&Arc<String>>,
-        registrar: Arc<str>,
-        location: Option<Location>,
+        origin: Origin<'_>,
         replace: Replace,
         seq: &mut u32,
     ) -> Result<Added, AddError> {
         if p.exten.is_empty() {
             return Err(AddError::EmptyName(self.name.to_string()));
         }
-        let name = display_name_cow(p.exten);
         // Hints keep their dashes in the matching key (Asterisk skips fluff removal for them).
-        let key = if p.priority == PRIORITY_HINT {
-            name.clone()
+        let fluff = if p.priority == PRIORITY_HINT {
+            Fluff::KeepDashes
         } else {
-            key_cow(p.exten)
+            Fluff::DropDashes
         };
         let cid_key = p.callerid.map(key_cow);
+        // Lines of one extension come one after another: the extension added to last is checked first.
+        // When the line names it exactly as it was first written, and that name has nothing to clean up,
+        // it is that extension (a name with neither space nor `-` is its own display name and key).
+        let last = self.extensions.get(self.last_added);
+        let same_as_last = last.is_some_and(|e| {
+            e.plain_name && *e.name == *p.exten && e.cid_key() == cid_key.as_deref()
+        });
+        let (name, key) = if same_as_last {
+            (Cow::Borrowed(p.exten), Cow::Borrowed(p.exten))
+        } else {
+            name_and_key(p.exten, fluff)
+        };
         let label = p.label.filter(|l| !l.is_empty());
+        let (location_file, location_line) = match origin.location {
+            Some(l) => (Some(l.file), l.line),
+            None => (None, 0),
+        };
         let mut tmp = Priority {
             number: p.priority,
             seq: 0,
+            location_line,
             name_idx: 0,
             in_label_table: false,
             label: label.map(Box::from),
-            text: AppText::new(p.app, p.data, file),
-            registrar,
+            text: AppText::new(p.app, p.data, origin.file),
+            registrar: origin.registrar,
             source: p.source,
-            location,
+            location_file,
         };
         self.has_table = true;
         if self.trie.get().is_some() {
             self.trie = OnceLock::new();
         }
-        // Lines of one extension come one after another: the extension added to last is checked first. Two
-        // different extensions never compare equal, so an identical key finds the one extension there is.
-        let hinted = self
-            .extensions
-            .get(self.last_added)
-            .is_some_and(|e| *e.pattern.key() == *key && e.cid_key() == cid_key.as_deref());
-        let cmp =
-            |e: &Extension| ext_cid_cmp(e.pattern.key(), e.cid_key(), &key, cid_key.as_deref());
-        let (pos, existing) = if hinted {
-            (self.last_added, true)
+        // Else the same key still finds it: two different extensions never compare equal, so an identical
+        // key finds the one extension there is.
+        let hinted = same_as_last
+            || last.is_some_and(|e| *e.pattern.key() == *key && e.cid_key() == cid_key.as_deref());
+        let (pos, existing, scores) = if hinted {
+            (self.last_added, true, None)
         } else {
-            // Files often list extensions in order: one that sorts after the last goes at the end.
-            let after_last = self
-                .extensions
-                .last()
-                .is_none_or(|e| cmp(e) == Ordering::Less);
-            let pos = if after_last {
-                self.extensions.len()
-            } else {
-                self.extensions
-                    .partition_point(|e| cmp(e) == Ordering::Less)
-            };
-            let existing = self
-                .extensions
-                .get(pos)
-                .is_some_and(|e| cmp(e) == Ordering::Equal);
-            (pos, existing)
+            self.position(&key, cid_key.as_deref())
         };
         self.last_added = pos;
         if existing {
             let ext = &mut self.extensions[pos];
-            tmp.name_idx = ext.name_index(&name);
+            tmp.name_idx = if same_as_last {
+                0
+            } else {
+                ext.name_index(&name)
+            };
             return add_priority(&self.name, ext, tmp, &name, replace, seq);
         }
         *seq += 1;
@@ -708,13 +750,15 @@ impl Context {
             pattern: Pattern::new(&key),
             cid,
             priorities: {
-                // Room for the usual few lines of an extension at once (`vec![tmp]` would hold one and
-                // grow twice); the load gives back what is left over.
-                let mut v = Vec::with_capacity(4);
+                // Allocated once at the size the loader expects (growing would copy the priorities, and a
+                // doubled list would hold unused room).
+                let mut v = Vec::with_capacity(origin.expected.max(1));
                 v.push(tmp);
                 v
             },
+            scores: scores.unwrap_or_default(),
             table_seq: *seq,
+            plain_name: !name.bytes().any(|b| b == b' ' || b == b'-'),
         };
         if !ext.is_pattern() {
             self.lit_prefix
@@ -722,6 +766,42 @@ impl Context {
         }
         self.extensions.insert(pos, ext);
         Ok(Added::default())
+    }
+
+    /// Where an extension with this key and caller-id key belongs in the sorted list, whether one is
+    /// already there, and for a pattern its [`Extension::scores`].
+    fn position(&self, key: &str, cid_key: Option<&str>) -> (usize, bool, Option<Box<[u32]>>) {
+        // Every literal sorts before every pattern: only the extensions of the same kind are compared.
+        let literals = self.lit_prefix.len();
+        let (lo, group, scores) = match key.strip_prefix('_') {
+            Some(pattern) => (
+                literals,
+                &self.extensions[literals..],
+                Some(pattern_scores(pattern.as_bytes())),
+            ),
+            None => (0, &self.extensions[..literals], None),
+        };
+        let cmp = |e: &Extension| {
+            let names = match &scores {
+                Some(s) => ext_cmp_pattern_scored(
+                    e.pattern.key().as_bytes().get(1..).unwrap_or_default(),
+                    &e.scores,
+                    key.as_bytes().get(1..).unwrap_or_default(),
+                    s,
+                ),
+                None => ext_cmp(e.pattern.key(), key),
+            };
+            then_cid(names, e.cid_key(), cid_key)
+        };
+        // Files often list extensions in order: one that sorts after the last goes at the end.
+        let after_last = group.last().is_none_or(|e| cmp(e) == Ordering::Less);
+        let at = if after_last {
+            group.len()
+        } else {
+            group.partition_point(|e| cmp(e) == Ordering::Less)
+        };
+        let existing = group.get(at).is_some_and(|e| cmp(e) == Ordering::Equal);
+        (lo + at, existing, scores)
     }
 
     /// Removes everything a registrar owns (`__ast_context_destroy` with a registrar): ignore patterns,
@@ -1000,18 +1080,22 @@ mod tests {
         let file = Arc::new(String::from("exten => 1,1,Dial(PJSIP/a,30)"));
         let (app, data) = (&file[13..17], &file[18..28]);
         let shared = AppText::new(app, data, Some(&file));
-        assert!(matches!(shared, AppText::Shared(..)));
+        assert!(Arc::ptr_eq(&shared.text, &file));
         assert_eq!((shared.app(), shared.data()), ("Dial", "PJSIP/a,30"));
-        assert!(matches!(
-            AppText::new(app, "", Some(&file)),
-            AppText::Shared(_, [13, 17, 0, 0])
-        ));
+        assert_eq!(AppText::new(app, "", Some(&file)).range, [13, 17, 0, 0]);
         // Text from elsewhere (a substituted hint, another module's extension) is copied.
         let other = String::from("Dial");
         let own = AppText::new(&other, data, Some(&file));
-        assert!(matches!(own, AppText::Own(..)));
+        assert!(!Arc::ptr_eq(&own.text, &file));
         assert_eq!((own.app(), own.data()), ("Dial", "PJSIP/a,30"));
-        assert!(matches!(AppText::new(app, data, None), AppText::Own(..)));
+        let alone = AppText::new(app, data, None);
+        assert_eq!((alone.app(), alone.data()), ("Dial", "PJSIP/a,30"));
+    }
+
+    #[test]
+    fn a_priority_stays_small() {
+        // Every loaded line is one of these: see the layout note on `Priority`.
+        assert!(std::mem::size_of::<Priority>() <= 104);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! (`ast_context_find_or_create`), so `dialplan show` lists the newest first. dialsim stores them in
 //! creation order and iterates backwards.
 
-use super::context::{AddError, Added, Context, Location, NewPriority, Replace};
+use super::context::{AddError, Added, Context, Location, NewPriority, Origin, Replace};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -131,8 +131,6 @@ pub struct Dialplan {
     pub(crate) seq: u32,
     /// Index of the context the last [`Dialplan::add_extension_at`] went to (checked before the index).
     last_context: usize,
-    /// The text of the file being loaded: priorities whose application and data are slices of it share it.
-    pub(crate) source_text: Option<Arc<String>>,
     pub general: General,
     pub globals: Globals,
     /// The engine's virtual wall clock, for timed includes (see `engine::plan`).
@@ -221,7 +219,25 @@ impl Dialplan {
         location: Option<Location>,
         replace: Replace,
     ) -> Result<Added, AddError> {
-        let registrar = self.intern(priority.registrar);
+        let origin = Origin {
+            registrar: self.intern(priority.registrar),
+            location,
+            file: None,
+            expected: 1,
+        };
+        self.add_with_origin(context, priority, origin, replace)
+    }
+
+    /// [`Dialplan::add_extension_at`] with everything the caller already knows about where the priority
+    /// comes from (pbx_config: the registrar interned once, the file's text to share, the expected size
+    /// of a new extension). `priority.registrar` is not looked at.
+    pub(crate) fn add_with_origin(
+        &mut self,
+        context: &str,
+        priority: NewPriority<'_>,
+        origin: Origin<'_>,
+        replace: Replace,
+    ) -> Result<Added, AddError> {
         // A file adds its lines context by context: the context of the previous add is checked first.
         let i = match self.contexts.get(self.last_context) {
             Some(c) if c.name() == context => self.last_context,
@@ -231,15 +247,7 @@ impl Dialplan {
             },
         };
         self.last_context = i;
-        let ctx = &mut self.contexts[i];
-        ctx.add_from(
-            &priority,
-            self.source_text.as_ref(),
-            registrar,
-            location,
-            replace,
-            &mut self.seq,
-        )
+        self.contexts[i].add_from(&priority, origin, replace, &mut self.seq)
     }
 
     /// `ast_context_destroy(NULL, registrar)`: removes every priority, include, ignore pattern and switch

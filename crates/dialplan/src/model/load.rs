@@ -14,7 +14,7 @@
 //! name without its folder, with Asterisk's line number.
 
 use super::context::{
-    AddError, IgnorePat, Include, Location, NewPriority, Replace, Switch, PRIORITY_HINT,
+    AddError, IgnorePat, Include, Location, NewPriority, Origin, Replace, Switch, PRIORITY_HINT,
 };
 use super::dialplan::{Dialplan, General, Globals, PBX_CONFIG};
 use super::lookup::{Query, Target};
@@ -416,9 +416,7 @@ impl<'s> Loader<'s> {
 
     /// The merge with what other modules registered, the include check, and the general options that wait
     /// for the merge.
-    fn finish(&mut self, dp: &mut Dialplan, mut local: Dialplan, new_general: General) {
-        // What other modules registered is added during the merge: none of it is in the file.
-        local.source_text = None;
+    fn finish(&mut self, dp: &mut Dialplan, local: Dialplan, new_general: General) {
         let merged = super::merge::merge(dp, local, PBX_CONFIG);
         for m in merged {
             match m {
@@ -464,12 +462,18 @@ impl<'s> Loader<'s> {
         let mut state = LineState {
             cxt,
             globals,
+            registrar: local.intern(PBX_CONFIG),
             last_extension: String::new(),
             last_pri: -2,
+            expected: 1,
         };
-        for item in &sec.items {
+        // Each line's kind is known before the lines are processed: an `exten` line looks ahead at how many
+        // `same` lines follow it.
+        let kinds: Vec<LineKind> = sec.items.iter().map(|it| LineKind::of(&it.key)).collect();
+        for (i, item) in sec.items.iter().enumerate() {
             let key = item.key.as_str();
-            if key.len() >= 4 && key.as_bytes()[..4].eq_ignore_ascii_case(b"same") {
+            let kind = kinds[i];
+            if kind == LineKind::Same {
                 if state.last_extension.is_empty() {
                     let p = self.place(item);
                     self.emit(
@@ -491,18 +495,25 @@ impl<'s> Loader<'s> {
                     continue;
                 }
                 let realext = std::mem::take(&mut state.last_extension);
+                state.expected = 1;
                 self.extension(local, item, &realext, &item.value, &mut state);
                 state.last_extension = realext;
-            } else if key.eq_ignore_ascii_case("exten") {
+            } else if kind == LineKind::Exten {
                 let (ext, rest) = pbx_strsep(&item.value);
                 let realext = self.substitute(ext, globals, item.value_span);
                 // The buffer is reused from line to line.
                 let mut last = std::mem::take(&mut state.last_extension);
                 last.clear();
                 last.push_str(&realext);
+                // The `same` lines that follow are this extension's other priorities.
+                let following = kinds.get(i + 1..).unwrap_or_default();
+                state.expected = 1 + following
+                    .iter()
+                    .take_while(|k| **k == LineKind::Same)
+                    .count();
                 self.extension(local, item, &last, rest.unwrap_or(""), &mut state);
                 state.last_extension = last;
-            } else if key.eq_ignore_ascii_case("include") {
+            } else if kind == LineKind::Include {
                 let value = self.substitute(&item.value, globals, item.value_span);
                 let registrar = local.intern(PBX_CONFIG);
                 let inc = Include::new(&value, registrar, Some(item.span));
@@ -526,7 +537,7 @@ impl<'s> Loader<'s> {
                         )),
                     );
                 }
-            } else if key.eq_ignore_ascii_case("ignorepat") {
+            } else if kind == LineKind::IgnorePat {
                 let value = self.substitute(&item.value, globals, item.value_span);
                 let registrar = local.intern(PBX_CONFIG);
                 let pat = IgnorePat {
@@ -553,12 +564,9 @@ impl<'s> Loader<'s> {
                         )),
                     );
                 }
-            } else if key.eq_ignore_ascii_case("switch")
-                || key.eq_ignore_ascii_case("lswitch")
-                || key.eq_ignore_ascii_case("eswitch")
-            {
+            } else if kind == LineKind::Switch {
                 self.switch(local, globals, cxt, item);
-            } else if key.eq_ignore_ascii_case("autohints") {
+            } else if kind == LineKind::AutoHints {
                 if let Some(c) = local.context_mut(cxt) {
                     c.autohints = ast_true(Some(&item.value));
                 }
@@ -814,17 +822,14 @@ impl<'s> Loader<'s> {
             registrar: PBX_CONFIG,
             source: Some(item.span),
         };
-        let location = self.location(&p);
-        // The line's text is a slice of its file's: the new priority can share the file's text.
-        let file = item.value.whole();
-        if !local
-            .source_text
-            .as_ref()
-            .is_some_and(|t| Arc::ptr_eq(t, file))
-        {
-            local.source_text = Some(Arc::clone(file));
-        }
-        match local.add_extension_at(cxt, np, Some(location), Replace::No) {
+        let origin = Origin {
+            registrar: Arc::clone(&state.registrar),
+            location: Some(self.location(&p)),
+            // The line's text is a slice of its file's: the new priority can share the file's text.
+            file: Some(item.value.whole()),
+            expected: state.expected,
+        };
+        match local.add_with_origin(cxt, np, origin, Replace::No) {
             Ok(added) => {
                 for w in added.warnings {
                     self.emit(
@@ -967,8 +972,47 @@ impl<'s> Loader<'s> {
 struct LineState<'a> {
     cxt: &'a str,
     globals: &'a Globals,
+    /// `pbx_config`, interned once for all the lines.
+    registrar: Arc<str>,
     last_extension: String,
     last_pri: i32,
+    /// How many priorities the extension of the current line will probably hold (see [`Origin`]).
+    expected: usize,
+}
+
+/// What pbx_config makes of a line in a context, by its key (tested in pbx_config's order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineKind {
+    /// The key *starts* with `same`, in any case (`strncasecmp`).
+    Same,
+    Exten,
+    Include,
+    IgnorePat,
+    /// `switch`, `lswitch`, `eswitch`.
+    Switch,
+    AutoHints,
+    Unknown,
+}
+
+impl LineKind {
+    fn of(key: &str) -> LineKind {
+        let is = |word: &str| key.eq_ignore_ascii_case(word);
+        if key.len() >= 4 && key.as_bytes()[..4].eq_ignore_ascii_case(b"same") {
+            LineKind::Same
+        } else if is("exten") {
+            LineKind::Exten
+        } else if is("include") {
+            LineKind::Include
+        } else if is("ignorepat") {
+            LineKind::IgnorePat
+        } else if is("switch") || is("lswitch") || is("eswitch") {
+            LineKind::Switch
+        } else if is("autohints") {
+            LineKind::AutoHints
+        } else {
+            LineKind::Unknown
+        }
+    }
 }
 
 /// `pbx_strsep(&s, ",")`: splits at the first `,` outside `[...]`; `\` makes the next character ordinary

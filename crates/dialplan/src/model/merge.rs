@@ -123,12 +123,7 @@ fn add(
     p: &Priority,
     events: &mut Vec<MergeEvent>,
 ) {
-    match local.add_extension_at(
-        name,
-        new_priority(ext, p),
-        p.location().cloned(),
-        Replace::No,
-    ) {
+    match local.add_extension_at(name, new_priority(ext, p), p.location(), Replace::No) {
         Ok(added) => events.extend(added.warnings.into_iter().map(MergeEvent::Log)),
         Err(err) => {
             let mut d = Diagnostic::warning(

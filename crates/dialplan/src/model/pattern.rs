@@ -265,7 +265,8 @@ fn pattern_match(elems: &[Elem], data: &[u8], mode: Mode) -> Outcome {
 
 /// Compiles the text after `_`. Stops at NUL or `/` (the caller-id separator ends a pattern).
 fn compile(p: &[u8]) -> Vec<Elem> {
-    let mut out = Vec::new();
+    // At most one element per byte: allocated once (and exact for the usual pattern without sets or `-`).
+    let mut out = Vec::with_capacity(p.len());
     let mut i = 0usize;
     loop {
         let c = at(p, i);
@@ -368,16 +369,7 @@ impl SquareTracker {
 /// The name Asterisk shows for an extension (`ext_strncpy` without fluff removal): spaces removed, except
 /// inside a pattern's `[...]`.
 pub fn exten_display_name(src: &str) -> String {
-    display_name_cow(src).into_owned()
-}
-
-/// [`exten_display_name`], borrowing `src` when nothing is removed (the usual case: no space at all).
-pub(crate) fn display_name_cow(src: &str) -> Cow<'_, str> {
-    if !src.as_bytes().contains(&b' ') {
-        return Cow::Borrowed(src);
-    }
-    let mut t = SquareTracker::new(src);
-    Cow::Owned(src.chars().filter(|&c| t.keep(c, false)).collect())
+    name_and_key(src, Fluff::KeepDashes).0.into_owned()
 }
 
 /// The key Asterisk matches and sorts on (`ext_strncpy` with fluff removal): spaces and `-` removed, except
@@ -388,11 +380,38 @@ pub fn exten_key(src: &str) -> String {
 
 /// [`exten_key`], borrowing `src` when nothing is removed (no space and no `-`).
 pub(crate) fn key_cow(src: &str) -> Cow<'_, str> {
-    if !src.bytes().any(|b| b == b' ' || b == b'-') {
-        return Cow::Borrowed(src);
+    name_and_key(src, Fluff::DropDashes).1
+}
+
+/// Whether a key drops the `-` of the name ([`exten_key`]) or keeps it (a hint's key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fluff {
+    DropDashes,
+    KeepDashes,
+}
+
+/// The display name ([`exten_display_name`]) and the key of `src` at once, each borrowing `src` when
+/// nothing is removed. One pass finds out whether anything must be (the usual name has neither a space
+/// nor a `-`): this runs for every line of a dialplan.
+pub(crate) fn name_and_key(src: &str, fluff: Fluff) -> (Cow<'_, str>, Cow<'_, str>) {
+    let (mut space, mut dash) = (false, false);
+    for &b in src.as_bytes() {
+        space |= b == b' ';
+        dash |= b == b'-';
     }
-    let mut t = SquareTracker::new(src);
-    Cow::Owned(src.chars().filter(|&c| t.keep(c, true)).collect())
+    let name = if space {
+        let mut t = SquareTracker::new(src);
+        Cow::Owned(src.chars().filter(|&c| t.keep(c, false)).collect())
+    } else {
+        Cow::Borrowed(src)
+    };
+    let key = if dash && fluff == Fluff::DropDashes {
+        let mut t = SquareTracker::new(src);
+        Cow::Owned(src.chars().filter(|&c| t.keep(c, true)).collect())
+    } else {
+        name.clone()
+    };
+    (name, key)
 }
 
 /// `ast_shrink_phone_number`, which pbx_config applies to the caller-id part of `exten => 100/CID,...`:
