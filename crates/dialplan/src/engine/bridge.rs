@@ -113,8 +113,10 @@ enum Request {
     Dissolved,
 }
 
-/// Per-member state kept while a channel is in a bridge.
-struct Member {
+/// Per-member state kept while a channel is in a bridge, in the channel itself
+/// ([`super::channel::Channel::member`]): the bridge loop reads it with the channel's other fields, where
+/// a table by channel cost a cache miss or two per look-up with thousands of calls parked.
+pub(crate) struct Member {
     hooks: Option<Box<dyn DtmfHooks>>,
     timer: Option<Duration>,
     request: Option<Request>,
@@ -126,7 +128,6 @@ struct Member {
 #[derive(Default)]
 pub(crate) struct Bridges {
     list: BTreeMap<u32, Bridge>,
-    members: BTreeMap<ChannelId, Member>,
     next: u32,
     /// Imparted channels whose bridge-channel object still exists, and the bridge it references. Asterisk
     /// destroys a bridge when its last reference goes: an imparted channel's bridge-channel keeps the
@@ -398,16 +399,15 @@ impl Engine {
                     released = Some(std::mem::replace(old, id));
                 }
             }
-            b.members.insert(
-                chan,
-                Member {
-                    hooks,
-                    timer: None,
-                    request: None,
-                    request_key: (Duration::ZERO, 0),
-                },
-            );
         }
+        self.with_chan_mut(chan, |c| {
+            c.member = Some(Member {
+                hooks,
+                timer: None,
+                request: None,
+                request_key: (Duration::ZERO, 0),
+            })
+        });
         if let Some(old) = released {
             self.destroy_if_unreferenced(old);
         }
@@ -482,11 +482,17 @@ impl Engine {
     /// destroyed; a hangup dissolves a basic bridge (the others are kicked).
     fn bridge_pull(&self, chan: ChannelId, why: LeaveReason, moving: bool) -> Option<BridgeId> {
         let id = self.bridge_of(chan)?;
-        let (kind, members, delegate, dissolve) = self.with_bridge(id, |b| {
-            (b.kind, b.members.clone(), b.delegate.clone(), b.dissolve)
+        // Only a two-party bridge needs the other member: no copy of the member list, which for a
+        // parking lot's bridge holds every call parked there (docs/performance.md, issue 4).
+        let (kind, other_of_two, delegate, dissolve) = self.with_bridge(id, |b| {
+            let other = match b.members.as_slice() {
+                two @ [_, _] => two.iter().copied().find(|&m| m != chan),
+                _ => None,
+            };
+            (b.kind, other, b.delegate.clone(), b.dissolve)
         })?;
         let mut hooks = None;
-        if let Some(m) = self.inner.bridges.borrow_mut().members.remove(&chan) {
+        if let Some(m) = self.with_chan_mut(chan, |c| c.member.take()).flatten() {
             hooks = m.hooks;
         }
         if let Some(mut h) = hooks {
@@ -497,11 +503,9 @@ impl Engine {
             if self.chan_var(chan, "BRIDGEPEER").is_some() {
                 self.set_var(chan, "BRIDGEPEER", None);
             }
-            if members.len() == 2 {
-                if let Some(&other) = members.iter().find(|&&m| m != chan) {
-                    if self.chan_var(other, "BRIDGEPEER").is_some() {
-                        self.set_var(other, "BRIDGEPEER", None);
-                    }
+            if let Some(other) = other_of_two {
+                if self.chan_var(other, "BRIDGEPEER").is_some() {
+                    self.set_var(other, "BRIDGEPEER", None);
                 }
             }
         }
@@ -525,11 +529,10 @@ impl Engine {
         if let Some(d) = &delegate {
             d.left(self, id, chan, why);
         }
-        let remaining = self.bridge_members(id);
         if kind == BridgeKind::Basic && why == LeaveReason::Hangup && dissolve == Dissolve::OnHangup
         {
-            for m in &remaining {
-                self.request(*m, Request::Dissolved);
+            for m in self.bridge_members(id) {
+                self.request(m, Request::Dissolved);
             }
         }
         self.destroy_if_unreferenced(id);
@@ -594,17 +597,21 @@ impl Engine {
     }
 
     fn request_keyed(&self, chan: ChannelId, req: Request, key: (Duration, u64)) {
-        if let Some(m) = self.inner.bridges.borrow_mut().members.get_mut(&chan) {
-            m.request = Some(req);
-            m.request_key = key;
-        }
+        self.with_chan_mut(chan, |c| {
+            if let Some(m) = &mut c.member {
+                m.request = Some(req);
+                m.request_key = key;
+            }
+        });
         self.wake(chan);
     }
 
     fn pending_request_key(&self, chan: ChannelId) -> Option<(Duration, u64)> {
-        let b = self.inner.bridges.borrow();
-        let m = b.members.get(&chan)?;
-        m.request.map(|_| m.request_key)
+        self.with_chan(chan, |c| {
+            let m = c.member.as_ref()?;
+            m.request.map(|_| m.request_key)
+        })
+        .flatten()
     }
 
     /// Asks a channel to leave its bridge (`ast_bridge_kick`); its bridge loop returns
@@ -696,12 +703,8 @@ impl Engine {
                 }
             }
             let req = self
-                .inner
-                .bridges
-                .borrow_mut()
-                .members
-                .get_mut(&chan)
-                .and_then(|m| m.request.take());
+                .with_chan_mut(chan, |c| c.member.as_mut().and_then(|m| m.request.take()))
+                .flatten();
             if let Some(r) = req {
                 let why = match r {
                     Request::Kick => LeaveReason::Kicked,
@@ -790,18 +793,16 @@ impl Engine {
     }
 
     fn member_timer(&self, chan: ChannelId) -> Option<Duration> {
-        self.inner
-            .bridges
-            .borrow()
-            .members
-            .get(&chan)
-            .and_then(|m| m.timer)
+        self.with_chan(chan, |c| c.member.as_ref().and_then(|m| m.timer))
+            .flatten()
     }
 
     fn set_member_timer(&self, chan: ChannelId, t: Option<Duration>) {
-        if let Some(m) = self.inner.bridges.borrow_mut().members.get_mut(&chan) {
-            m.timer = t;
-        }
+        self.with_chan_mut(chan, |c| {
+            if let Some(m) = &mut c.member {
+                m.timer = t;
+            }
+        });
     }
 
     /// Runs `f` on the member's hooks (taken out of the table meanwhile); no hooks ⇒ no actions.
@@ -811,31 +812,27 @@ impl Engine {
         f: impl FnOnce(&mut dyn DtmfHooks, &Engine) -> Vec<HookAction>,
     ) -> Vec<HookAction> {
         let hooks = self
-            .inner
-            .bridges
-            .borrow_mut()
-            .members
-            .get_mut(&chan)
-            .and_then(|m| m.hooks.take());
+            .with_chan_mut(chan, |c| c.member.as_mut().and_then(|m| m.hooks.take()))
+            .flatten();
         let Some(mut hooks) = hooks else {
             return Vec::new();
         };
         let actions = f(hooks.as_mut(), self);
-        if let Some(m) = self.inner.bridges.borrow_mut().members.get_mut(&chan) {
-            if m.hooks.is_none() {
-                m.hooks = Some(hooks);
+        self.with_chan_mut(chan, |c| {
+            if let Some(m) = &mut c.member {
+                if m.hooks.is_none() {
+                    m.hooks = Some(hooks);
+                }
             }
-        }
+        });
         actions
     }
 
     fn has_hooks(&self, chan: ChannelId) -> bool {
-        self.inner
-            .bridges
-            .borrow()
-            .members
-            .get(&chan)
-            .is_some_and(|m| m.hooks.is_some())
+        self.with_chan(chan, |c| {
+            c.member.as_ref().is_some_and(|m| m.hooks.is_some())
+        })
+        .unwrap_or(false)
     }
 
     /// One frame read from a bridged channel.

@@ -247,6 +247,8 @@ pub struct Channel {
     pub in_pbx: bool,
     /// The bridge it is in.
     pub bridge: Option<super::bridge::BridgeId>,
+    /// Its state as a member of that bridge (features, timer, a pending request to leave).
+    pub(crate) member: Option<super::bridge::Member>,
     pub far: FarEnd,
     /// Frames received and not yet read.
     pub queue: VecDeque<Frame>,

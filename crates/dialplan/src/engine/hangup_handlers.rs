@@ -83,7 +83,8 @@ impl Engine {
         self.mark_hung_up(chan);
         while let Some(handler) = self.take_handler(chan) {
             self.publish_handler("HangupHandlerRun", chan, &handler);
-            self.run_sub(chan, &handler, OnHangup::Continue).await;
+            // Boxed: most channels have no handler, and every channel's PBX future holds this one.
+            Box::pin(self.run_sub(chan, &handler, OnHangup::Continue)).await;
         }
         true
     }

@@ -146,6 +146,15 @@ pub(crate) struct Inner {
     pub(crate) devices: RefCell<Option<Rc<dyn DeviceProvider>>>,
     pub(crate) features: RefCell<Option<Rc<dyn BridgeFeatures>>>,
     pub(crate) chans: RefCell<Vec<Option<Box<Channel>>>>,
+    /// Boxes of channels freed lately, emptied, for the next channels to reuse: a new channel is then
+    /// written into memory that is still in the cache rather than into a block the allocator hands out
+    /// from anywhere in a heap of thousands of parked calls (docs/performance.md, issue 4).
+    #[allow(clippy::vec_box)] // the boxes themselves are what is kept, to be reused
+    pub(crate) spare_chans: RefCell<Vec<Box<Channel>>>,
+    /// The empty text every new channel's application and data start with (one allocation, shared).
+    pub(crate) empty: Rc<str>,
+    /// The notifier of an emptied channel box (never waited on).
+    pub(crate) spare_notify: Rc<notify::Notify>,
     pub(crate) live: Cell<usize>,
     pub(crate) bridges: RefCell<Bridges>,
     pub(crate) bus: EventBus,
@@ -217,6 +226,9 @@ impl Engine {
                 devices: RefCell::new(None),
                 features: RefCell::new(None),
                 chans: RefCell::new(Vec::new()),
+                spare_chans: RefCell::new(Vec::new()),
+                empty: Rc::from(""),
+                spare_notify: Rc::new(notify::Notify::new()),
                 live: Cell::new(0),
                 bridges: RefCell::new(Bridges::default()),
                 bus: EventBus::new(),

@@ -18,8 +18,60 @@ use std::task::{Context, Poll, Waker};
 pub struct Notify {
     permit: Cell<bool>,
     /// Waiting futures (their tokens) with their wakers, longest waiting first.
-    waiters: RefCell<VecDeque<(u64, Waker)>>,
+    waiters: RefCell<Waiters>,
     next_token: Cell<u64>,
+}
+
+/// The waiters of one notifier, longest waiting first. A channel almost always has one at most, so the
+/// first lives inline and only further ones go to a queue: no heap block per channel to allocate, and none
+/// to fetch from memory when a call parked long ago is woken (docs/performance.md, issue 4).
+#[derive(Debug, Default)]
+struct Waiters {
+    /// The longest waiting; `None` only when `rest` is empty too.
+    first: Option<(u64, Waker)>,
+    rest: VecDeque<(u64, Waker)>,
+}
+
+impl Waiters {
+    fn push_back(&mut self, token: u64, waker: Waker) {
+        if self.first.is_none() {
+            self.first = Some((token, waker));
+        } else {
+            self.rest.push_back((token, waker));
+        }
+    }
+
+    fn pop_front(&mut self) -> Option<(u64, Waker)> {
+        let first = self.first.take();
+        self.first = self.rest.pop_front();
+        first
+    }
+
+    fn find_mut(&mut self, token: u64) -> Option<&mut Waker> {
+        match &mut self.first {
+            Some((t, w)) if *t == token => Some(w),
+            _ => self
+                .rest
+                .iter_mut()
+                .find(|(t, _)| *t == token)
+                .map(|(_, w)| w),
+        }
+    }
+
+    /// Removes the waiter of `token`; `false` if it was not waiting.
+    fn remove(&mut self, token: u64) -> bool {
+        if self.first.as_ref().is_some_and(|(t, _)| *t == token) {
+            self.first = self.rest.pop_front();
+            return true;
+        }
+        match self.rest.iter().position(|(t, _)| *t == token) {
+            Some(i) => {
+                self.rest.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 impl Notify {
@@ -74,14 +126,14 @@ impl Future for Notified<'_> {
                 notify
                     .waiters
                     .borrow_mut()
-                    .push_back((token, cx.waker().clone()));
+                    .push_back(token, cx.waker().clone());
                 self.token = Some(token);
                 Poll::Pending
             }
             Some(token) => {
                 let mut waiters = notify.waiters.borrow_mut();
-                match waiters.iter_mut().find(|(t, _)| *t == token) {
-                    Some((_, w)) => {
+                match waiters.find_mut(token) {
+                    Some(w) => {
                         if !w.will_wake(cx.waker()) {
                             *w = cx.waker().clone();
                         }
@@ -107,16 +159,10 @@ impl Drop for Notified<'_> {
         if self.done {
             return;
         }
-        let mut waiters = self.notify.waiters.borrow_mut();
-        match waiters.iter().position(|(t, _)| *t == token) {
-            Some(i) => {
-                waiters.remove(i);
-            }
-            None => {
-                // Notified but never saw it: the notification goes on.
-                drop(waiters);
-                self.notify.notify_one();
-            }
+        let removed = self.notify.waiters.borrow_mut().remove(token);
+        if !removed {
+            // Notified but never saw it: the notification goes on.
+            self.notify.notify_one();
         }
     }
 }

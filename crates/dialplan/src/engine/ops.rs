@@ -17,6 +17,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
 
+/// How many freed channel boxes are kept for reuse (a few calls' worth: they are reused within moments).
+const SPARE_CHANNELS: usize = 16;
+
 /// Why a channel is soft-hung-up: the flag `ast_softhangup` is given, which `SoftHangupRequest` shows as
 /// its `Cause` (include/asterisk/channel.h, `AST_SOFTHANGUP_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +148,51 @@ impl Engine {
 
     // ----- the channel table -----
 
+    /// What a freed channel's box holds until it is reused: nothing that owns memory of its own.
+    fn vacant_channel(&self) -> Channel {
+        let empty = &self.inner.empty;
+        Channel {
+            id: ChannelId(u32::MAX),
+            name: empty.clone(),
+            tech: empty.clone(),
+            uniqueid: empty.clone(),
+            linkedid: empty.clone(),
+            state: ChannelState::Down,
+            caller: Party::default(),
+            connected: Party::default(),
+            language: String::new(),
+            accountcode: String::new(),
+            musicclass: String::new(),
+            parkinglot: String::new(),
+            context: String::new(),
+            exten: String::new(),
+            priority: 0,
+            appl: empty.clone(),
+            data: empty.clone(),
+            vars: Vars::new(),
+            hangupcause: 0,
+            softhangup: false,
+            dead: true,
+            pending_goto: None,
+            in_pbx: false,
+            bridge: None,
+            member: None,
+            far: FarEnd::None,
+            queue: VecDeque::new(),
+            reading: false,
+            notify: self.inner.spare_notify.clone(),
+            created: Duration::ZERO,
+            answered_at: None,
+            media_since: None,
+            playing: None,
+            moh: None,
+            h_ran: false,
+            stale_caller: None,
+            newexten_app: None,
+            datastores: BTreeMap::new(),
+        }
+    }
+
     /// Creates a channel and publishes `Newchannel`.
     pub fn create_channel(&self, spec: NewChannel) -> ChannelId {
         let uniqueid = self.next_uniqueid();
@@ -169,8 +217,8 @@ impl Engine {
             context: spec.context,
             exten: spec.exten,
             priority: spec.priority,
-            appl: Rc::from(""),
-            data: Rc::from(""),
+            appl: self.inner.empty.clone(),
+            data: self.inner.empty.clone(),
             vars: Vars::new(),
             hangupcause: 0,
             softhangup: false,
@@ -178,6 +226,7 @@ impl Engine {
             pending_goto: None,
             in_pbx: false,
             bridge: None,
+            member: None,
             far: spec.far,
             queue: VecDeque::new(),
             reading: false,
@@ -192,7 +241,14 @@ impl Engine {
             newexten_app: None,
             datastores: BTreeMap::new(),
         };
-        self.inner.chans.borrow_mut().push(Some(Box::new(ch)));
+        let boxed = match self.inner.spare_chans.borrow_mut().pop() {
+            Some(mut b) => {
+                *b = ch;
+                b
+            }
+            None => Box::new(ch),
+        };
+        self.inner.chans.borrow_mut().push(Some(boxed));
         self.inner.live.set(self.inner.live.get() + 1);
         self.chan_event("Newchannel", "call", id, |_| {});
         id
@@ -641,8 +697,16 @@ impl Engine {
             c.notify.notify_one();
         });
         if freed.is_some() {
-            // Free the channel's memory; its slot stays so ids are never reused.
-            self.inner.chans.borrow_mut()[id.0 as usize] = None;
+            // Free the channel's memory; its slot stays so ids are never reused. Its box, emptied now,
+            // is kept for the next channel (see `Inner::spare_chans`).
+            let old = self.inner.chans.borrow_mut()[id.0 as usize].take();
+            if let Some(mut b) = old {
+                *b = self.vacant_channel();
+                let mut spare = self.inner.spare_chans.borrow_mut();
+                if spare.len() < SPARE_CHANNELS {
+                    spare.push(b);
+                }
+            }
             let live = self.inner.live.get().saturating_sub(1);
             self.inner.live.set(live);
             if live == 0 {
@@ -680,13 +744,23 @@ impl Engine {
     // ----- waiting -----
 
     /// Waits until the task servicing `id` is woken or the deadline (virtual time) passes.
-    pub async fn wait(&self, id: ChannelId, deadline: Option<Duration>) -> Waited {
-        self.wait_in(id, deadline, None).await
+    pub fn wait(
+        &self,
+        id: ChannelId,
+        deadline: Option<Duration>,
+    ) -> impl std::future::Future<Output = Waited> + '_ {
+        // Not a future of its own around `wait_in`'s: one level less in every waiting call's state.
+        self.wait_in(id, deadline, None)
     }
 
     /// [`Engine::wait`] whose deadline timer fires in `turn` among timers of the same deadline.
-    pub async fn wait_in_turn(&self, id: ChannelId, deadline: Duration, turn: Turn) -> Waited {
-        self.wait_in(id, Some(deadline), Some(turn)).await
+    pub fn wait_in_turn(
+        &self,
+        id: ChannelId,
+        deadline: Duration,
+        turn: Turn,
+    ) -> impl std::future::Future<Output = Waited> + '_ {
+        self.wait_in(id, Some(deadline), Some(turn))
     }
 
     async fn wait_in(

@@ -200,16 +200,16 @@ impl Engine {
                 if status.eq_ignore_ascii_case("CONGESTION")
                     || status.eq_ignore_ascii_case("CHANUNAVAIL")
                 {
-                    self.indicate_congestion(chan, Some(Duration::from_secs(10)))
-                        .await;
+                    // Boxed, as collect_digits below: rare, and inline their state machines would
+                    // make every call's PBX future three times as large (docs/performance.md, issue 4).
+                    Box::pin(self.indicate_congestion(chan, Some(Duration::from_secs(10)))).await;
                 } else if status.eq_ignore_ascii_case("BUSY") {
-                    self.indicate_busy(chan, Some(Duration::from_secs(10)))
-                        .await;
+                    Box::pin(self.indicate_busy(chan, Some(Duration::from_secs(10)))).await;
                 }
                 error = true;
                 break 'outer;
             }
-            match self.collect_digits(chan, waittime, &mut dst).await {
+            match Box::pin(self.collect_digits(chan, waittime, &mut dst)).await {
                 Collected::Hangup => break 'outer,
                 Collected::Done => {}
             }

@@ -1,7 +1,7 @@
 //! A lot's run-time state and the parked users in it.
 //!
 //! A lot keeps its occupied spaces (space → channel, ascending, as res_parking's sorted container), its
-//! `findslot=next` cursor, its holding bridge once made, and its timeouts in **one** ordered map keyed by
+//! `findslot=next` cursor, its holding bridge once made, and its timeouts in **one** ordered list keyed by
 //! (deadline, parking order), served by the lot's single timer task ([`super::timeout`]).
 
 use crate::config::LotConfig;
@@ -9,7 +9,7 @@ use crate::occupancy::Occupancy;
 use crate::show::LotMode;
 use crate::slots::SlotCursor;
 use dialplan::engine::{BridgeId, ChannelId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -79,7 +79,7 @@ pub struct LotState {
     occupancy: Occupancy,
     pub cursor: SlotCursor,
     /// Deadline (virtual time), parking order → space.
-    pub timeouts: BTreeMap<(Duration, u64), u32>,
+    pub timeouts: Timeouts,
     /// The lot's holding bridge, made at the first park.
     pub bridge: Option<BridgeId>,
     /// Wakes the lot's timer task when an earlier deadline arrives; `None` until the task runs.
@@ -96,7 +96,7 @@ impl LotState {
             spaces: BTreeMap::new(),
             occupancy: Occupancy::default(),
             cursor: SlotCursor::default(),
-            timeouts: BTreeMap::new(),
+            timeouts: Timeouts::default(),
             bridge: None,
             timer: None,
         }
@@ -128,7 +128,7 @@ impl LotState {
 
     /// The earliest deadline, if any.
     pub fn next_deadline(&self) -> Option<Duration> {
-        self.timeouts.keys().next().map(|(t, _)| *t)
+        self.timeouts.first().map(|((t, _), _)| t)
     }
 
     /// Frees a user's space and timeout (the space only if it still holds this channel).
@@ -139,5 +139,37 @@ impl LotState {
         if let Some(key) = user.timeout_key {
             self.timeouts.remove(&key);
         }
+    }
+}
+
+/// A lot's timeouts, ordered by (deadline, parking order), each with its space. Deadlines nearly always
+/// arrive in order (one `parkingtime` per lot), so this is a sorted ring: a park appends, a timeout takes
+/// the front. An ordered tree spread the entries over nodes allocated apart, and taking the first one
+/// shifted and merged nodes last touched a parking time earlier: several cache misses per timeout once
+/// thousands of calls are parked (docs/performance.md, issue 4).
+#[derive(Clone, Debug, Default)]
+pub struct Timeouts {
+    entries: VecDeque<((Duration, u64), u32)>,
+}
+
+impl Timeouts {
+    /// Adds (or replaces) the entry of `key`.
+    pub fn insert(&mut self, key: (Duration, u64), space: u32) {
+        match self.entries.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(i) => self.entries[i].1 = space,
+            Err(i) if i == self.entries.len() => self.entries.push_back((key, space)),
+            Err(i) => self.entries.insert(i, (key, space)),
+        }
+    }
+
+    /// Removes the entry of `key`; its space, if it was there.
+    pub fn remove(&mut self, key: &(Duration, u64)) -> Option<u32> {
+        let i = self.entries.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+        self.entries.remove(i).map(|(_, space)| space)
+    }
+
+    /// The earliest entry.
+    pub fn first(&self) -> Option<((Duration, u64), u32)> {
+        self.entries.front().copied()
     }
 }

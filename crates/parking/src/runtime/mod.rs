@@ -40,11 +40,12 @@ use crate::config::{LotConfig, ParkingConfig};
 use crate::show::{show_all, show_lot, LotMode, LotView, ParkedCallView};
 use dialplan::diag::{CodeInfo, LogLine};
 use dialplan::engine::{ChannelId, Engine, Module};
+use dialplan::hash::Fx;
 use features::config::BuiltinFeature;
 use features::FeaturesModule;
 use lot::{LotState, ParkedUser};
 use std::cell::{Ref, RefCell, RefMut};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 /// The module's name, as Asterisk's loader names it.
@@ -117,8 +118,9 @@ pub(crate) struct State {
     /// The lots that can be found by name now (a vanished lot is no longer here).
     pub(crate) by_name: BTreeMap<String, usize>,
     /// Every parked user still attached to its channel, by channel (retrieved ones until they have left the
-    /// lot's bridge).
-    pub(crate) users: BTreeMap<ChannelId, ParkedUser>,
+    /// lot's bridge). Only looked up by key, never listed: hashed, so a look-up among thousands of parked
+    /// calls touches one or two cache lines rather than a tree path (docs/performance.md, issue 4).
+    pub(crate) users: HashMap<ChannelId, ParkedUser, Fx>,
     /// Tie-breaker for timeouts due at the same instant (order of parking).
     pub(crate) seq: u64,
     /// Parkees hearing their own space (`Park()` without `s`) right now.
@@ -126,8 +128,8 @@ pub(crate) struct State {
     /// Retrieved parkees whose courtesy tone waits for the end of that announcement (Asterisk queues it on
     /// the bridge channel behind the pending playback).
     pub(crate) tone_after_announcement: BTreeMap<ChannelId, String>,
-    /// Cached `park:` device states (true: in use).
-    pub(crate) devices: BTreeMap<String, bool>,
+    /// Cached `park:` device states (true: in use); only looked up by name, never listed.
+    pub(crate) devices: HashMap<String, bool, Fx>,
     /// The last state of each hint that changed, by (context, exten).
     pub(crate) hint_states: BTreeMap<(String, String), devstate::ExtensionState>,
     /// Modelled hints by device; `None` until needed or after the dialplan's hints changed.
@@ -168,11 +170,11 @@ impl ParkingModule {
                 state: RefCell::new(State {
                     lots,
                     by_name,
-                    users: BTreeMap::new(),
+                    users: HashMap::default(),
                     seq: 0,
                     announcing: BTreeSet::new(),
                     tone_after_announcement: BTreeMap::new(),
-                    devices: BTreeMap::new(),
+                    devices: HashMap::default(),
                     hint_states: BTreeMap::new(),
                     hint_index: None,
                 }),

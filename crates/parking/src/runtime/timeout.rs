@@ -90,8 +90,8 @@ fn fire_due(module: &ParkingModule, engine: &Engine, lot: usize) {
         let due = {
             let mut state = module.state_mut();
             let l = &mut state.lots[lot];
-            match l.timeouts.first_key_value() {
-                Some((&(t, seq), &space)) if t <= now => {
+            match l.timeouts.first() {
+                Some(((t, seq), space)) if t <= now => {
                     l.timeouts.remove(&(t, seq));
                     l.spaces().get(&space).copied()
                 }
