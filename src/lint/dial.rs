@@ -3,14 +3,7 @@
 //! without a technology, `k`/`K`).
 
 use dialplan::expr::{separate_args, ArgMode};
-use dialplan::model::Priority;
 use std::borrow::Cow;
-
-/// A `Dial` priority loaded from a file, with its arguments split.
-pub(super) struct Dial<'a> {
-    pub priority: &'a Priority,
-    pub args: DialArgs<'a>,
-}
 
 /// Dial's arguments as Dial splits them (targets, timeout, options, URL).
 pub(super) struct DialArgs<'a> {

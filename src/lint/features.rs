@@ -4,24 +4,69 @@
 //! `K` (caller), or whose `BRIDGE_FEATURES` holds one of them. The page's examples map `#72` and then dial
 //! without `k`: pressing `#72` then just sends the digits to the other party.
 
-use super::dial::{Dial, DialArgs};
+use super::dial::DialArgs;
 use super::target::is_dynamic;
 use super::{DIAL_WITHOUT_TECHNOLOGY, PARKCALL_HOOK_UNAVAILABLE, PARKCALL_NEVER_GRANTED};
 use crate::config::LoadedConfig;
 use dialplan::apps::args::parse_options;
 use dialplan::diag::Diagnostic;
+use dialplan::model::Priority;
 use features::BuiltinFeature;
 
-/// `dials`: every `Dial` priority loaded from a file, in dialplan order; `sets`: the data of every `Set` and
-/// `MSet`.
-pub(super) fn check(
-    config: &LoadedConfig,
-    dials: &[Dial<'_>],
-    sets: &[&str],
-    out: &mut Vec<Diagnostic>,
-) {
-    check_dial_targets(dials, out);
-    check_parkcall(config, dials, sets, out);
+/// What the feature checks need from the walk over the priorities, gathered as it goes so that nothing is
+/// kept per `Dial`: the diagnostics of `Dial` targets (reported after the other checks, in dialplan order),
+/// and, only when a `parkcall` code is mapped, what the Dials grant and the data of every `Set`/`MSet`.
+pub(super) struct Dials<'a> {
+    /// Whether a `parkcall` code is mapped (otherwise grants do not matter).
+    parkcall: bool,
+    targets: Vec<Diagnostic>,
+    granting: Vec<&'a Priority>,
+    /// Some Dial's options are only known at run time.
+    unknown: bool,
+    /// Looked through for `BRIDGE_FEATURES` only if no Dial settles the question.
+    sets: Vec<&'a str>,
+}
+
+impl<'a> Dials<'a> {
+    pub(super) fn new(config: &LoadedConfig) -> Self {
+        Dials {
+            parkcall: !config
+                .features
+                .featuremap
+                .code(BuiltinFeature::ParkCall)
+                .is_empty(),
+            targets: Vec::new(),
+            granting: Vec::new(),
+            unknown: false,
+            sets: Vec::new(),
+        }
+    }
+
+    /// One `Dial` loaded from a file.
+    pub(super) fn dial(&mut self, p: &'a Priority, args: &DialArgs<'_>) {
+        check_dial_target(p, args, &mut self.targets);
+        if !self.parkcall {
+            return;
+        }
+        match dial_grant(args) {
+            Grant::Park => self.granting.push(p),
+            Grant::Unknown => self.unknown = true,
+            Grant::Nothing => {}
+        }
+    }
+
+    /// The data of one `Set` or `MSet` loaded from a file.
+    pub(super) fn set(&mut self, data: &'a str) {
+        if self.parkcall {
+            self.sets.push(data);
+        }
+    }
+}
+
+/// Reports what the walk gathered in `dials`.
+pub(super) fn check(config: &LoadedConfig, dials: Dials<'_>, out: &mut Vec<Diagnostic>) {
+    out.extend(dials.targets);
+    check_parkcall(config, &dials.granting, dials.unknown, &dials.sets, out);
 }
 
 /// What the option letters of a Dial grant for parking.
@@ -64,22 +109,14 @@ fn sets_bridge_features(data: &str) -> bool {
 
 fn check_parkcall(
     config: &LoadedConfig,
-    dials: &[Dial<'_>],
+    granting: &[&Priority],
+    unknown: bool,
     sets: &[&str],
     out: &mut Vec<Diagnostic>,
 ) {
     let code = config.features.featuremap.code(BuiltinFeature::ParkCall);
     if code.is_empty() {
         return;
-    }
-    let mut granting = Vec::new();
-    let mut unknown = false;
-    for dial in dials {
-        match dial_grant(&dial.args) {
-            Grant::Park => granting.push(dial.priority),
-            Grant::Unknown => unknown = true,
-            Grant::Nothing => {}
-        }
     }
     // Looked for only when no Dial settles the question.
     let bridge_features = || {
@@ -89,7 +126,7 @@ fn check_parkcall(
     let span = config.features.featuremap.span(BuiltinFeature::ParkCall);
 
     if config.parking.is_none() {
-        for p in &granting {
+        for p in granting {
             let Some(at) = p.source() else { continue };
             out.push(
                 Diagnostic::error(
@@ -128,35 +165,33 @@ fn check_parkcall(
     out.push(diag);
 }
 
-fn check_dial_targets(dials: &[Dial<'_>], out: &mut Vec<Diagnostic>) {
-    for dial in dials {
-        let p = dial.priority;
-        let Some(targets) = dial.args.arg(0) else {
-            continue;
-        };
-        if is_dynamic(&targets) {
-            continue;
-        }
-        let bad = targets
-            .split('&')
-            .map(str::trim)
-            .find(|t| !t.is_empty() && !t.contains('/'));
-        let (Some(bad), Some(span)) = (bad, p.source()) else {
-            continue;
-        };
-        out.push(
-            Diagnostic::warning(
-                DIAL_WITHOUT_TECHNOLOGY,
-                format!("Dial target '{bad}' is not of the form technology/resource"),
-            )
-            .with_span(span)
-            .with_label("no '/'")
-            .with_help(format!(
-                "Asterisk logs \"Dial argument takes format (technology/resource)\", sets DIALSTATUS=INVALIDARGS \
-                 and the call ends; to reach a dialplan extension use Local/{bad}@<context>"
-            )),
-        );
+/// A `Dial` target without a technology.
+fn check_dial_target(p: &Priority, args: &DialArgs<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(targets) = args.arg(0) else {
+        return;
+    };
+    if is_dynamic(&targets) {
+        return;
     }
+    let bad = targets
+        .split('&')
+        .map(str::trim)
+        .find(|t| !t.is_empty() && !t.contains('/'));
+    let (Some(bad), Some(span)) = (bad, p.source()) else {
+        return;
+    };
+    out.push(
+        Diagnostic::warning(
+            DIAL_WITHOUT_TECHNOLOGY,
+            format!("Dial target '{bad}' is not of the form technology/resource"),
+        )
+        .with_span(span)
+        .with_label("no '/'")
+        .with_help(format!(
+            "Asterisk logs \"Dial argument takes format (technology/resource)\", sets DIALSTATUS=INVALIDARGS \
+             and the call ends; to reach a dialplan extension use Local/{bad}@<context>"
+        )),
+    );
 }
 
 #[cfg(test)]

@@ -123,11 +123,11 @@ pub const CODES: &[CodeInfo] = &[
 pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // One walk over the dialplan runs the per-priority checks and finds what the others look at.
-    let scan = walk::Scan::new(&config.dialplan, &mut out);
+    let scan = walk::Scan::new(&config.dialplan, features::Dials::new(config), &mut out);
     goto::check(config, &scan.jumps, &mut out);
     reach::check(config, &scan.jumps, &mut out);
     shadow::check(&config.dialplan, &scan.jumps, &mut out);
-    features::check(config, &scan.dials, &scan.sets, &mut out);
+    features::check(config, scan.dials, &mut out);
     parking::check(config, &mut out);
     out
 }

@@ -23,8 +23,11 @@ pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Dia
         if targets.dynamic_contexts.contains(context.name()) {
             continue;
         }
+        // The context's jump targets, looked up once per context.
+        let into = targets.by_context.get(context.name());
         for ext in context.extensions() {
-            check_extension(context.name(), ext, &targets, &mut scratch, out);
+            let hits = jumps_into(into, ext);
+            check_extension(context.name(), ext, &targets, hits, &mut scratch, out);
         }
     }
 }
@@ -39,6 +42,7 @@ fn check_extension<'a>(
     context: &str,
     ext: &'a Extension,
     targets: &Targets<'_>,
+    hits: ExtHits<'_>,
     scratch: &mut Scratch<'a>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -47,7 +51,6 @@ fn check_extension<'a>(
     prios.extend(ext.priorities().iter().filter(|p| !p.is_hint()));
     reachable.clear();
     reachable.resize(prios.len(), false);
-    let hits = targets.jumps_into(context, ext);
     for (i, p) in prios.iter().enumerate() {
         let by_fall = i > 0
             && reachable[i - 1]
@@ -126,6 +129,8 @@ fn address(p: &Priority) -> usize {
 /// The jumps into one context: (extension, priority) and (extension, label).
 #[derive(Default)]
 struct ContextTargets<'a> {
+    /// The extensions jumped to: a literal extension no jump names needs no look-up per priority.
+    extens: HashSet<Name<'a>, Names>,
     numbers: HashSet<(Name<'a>, i32), Names>,
     labels: HashSet<(Name<'a>, Name<'a>), Names>,
 }
@@ -154,6 +159,7 @@ impl<'a> Targets<'a> {
                 let context = loc.context.unwrap_or(jump.context);
                 let exten = Name::new(loc.exten.unwrap_or(jump.exten));
                 let into = t.by_context.entry(context).or_default();
+                into.extens.insert(exten);
                 match loc.priority {
                     target::Priority::Number(n) => {
                         into.numbers.insert((exten, n));
@@ -201,21 +207,24 @@ impl<'a> Targets<'a> {
             _ => true,
         }
     }
-
-    /// The jumps that land in one extension, with its context's jumps looked up once per extension rather
-    /// than once per priority.
-    fn jumps_into<'t>(&'t self, context: &str, ext: &'t Extension) -> ExtHits<'t> {
-        let Some(into) = self.by_context.get(context) else {
-            return ExtHits::Nothing;
-        };
-        if !ext.is_pattern() {
-            return ExtHits::Literal(into, Name::new(ext.name()));
-        }
-        ExtHits::Pattern(into, ext)
-    }
 }
 
-/// The jumps into one extension (see [`Targets::jumps_into`]).
+/// The jumps that land in one extension, given those into its context.
+fn jumps_into<'t>(into: Option<&'t ContextTargets<'t>>, ext: &'t Extension) -> ExtHits<'t> {
+    let Some(into) = into else {
+        return ExtHits::Nothing;
+    };
+    if !ext.is_pattern() {
+        let name = Name::new(ext.name());
+        if !into.extens.contains(&name) {
+            return ExtHits::Nothing;
+        }
+        return ExtHits::Literal(into, name);
+    }
+    ExtHits::Pattern(into, ext)
+}
+
+/// The jumps into one extension (see [`jumps_into`]).
 enum ExtHits<'t> {
     Nothing,
     /// A literal extension: (its name, priority or label) looked up in its context's sets.

@@ -399,6 +399,10 @@ fn dollar_brace(b: &[u8], from: usize) -> Option<usize> {
 
 /// The name without its inheritance prefix (`_` or `__`), as Asterisk looks it up.
 fn strip(name: &str) -> &str {
+    // Most names have no prefix: one byte decides (this runs for every read and assignment).
+    if name.as_bytes().first() != Some(&b'_') {
+        return name;
+    }
     name.strip_prefix("__")
         .or_else(|| name.strip_prefix('_'))
         .unwrap_or(name)

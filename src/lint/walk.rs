@@ -7,9 +7,9 @@
 //! dialplan-wide checks (targets, reachability, features) need afterwards.
 
 use super::apps::{AppKind, Apps};
-use super::dial::{Dial, DialArgs};
+use super::dial::DialArgs;
 use super::vars::VarScan;
-use super::{args, bytes, goto, jumps, lang, options, target, Jump, Via};
+use super::{args, bytes, features, goto, jumps, lang, options, target, Jump, Via};
 use dialplan::diag::Diagnostic;
 use dialplan::model::{Dialplan, Extension, Priority};
 
@@ -34,22 +34,23 @@ pub(super) struct Step<'a> {
 pub(super) struct Scan<'a> {
     /// Every priority that may jump (see [`Via`]).
     pub jumps: Vec<Jump<'a>>,
-    /// Every `Dial`.
-    pub dials: Vec<Dial<'a>>,
-    /// The data of every `Set` and `MSet` (the feature check looks for `BRIDGE_FEATURES` only if it
-    /// must).
-    pub sets: Vec<&'a str>,
+    /// What the feature check needs from the `Dial`s, `Set`s and `MSet`s.
+    pub dials: features::Dials<'a>,
 }
 
 impl<'a> Scan<'a> {
-    /// Walks the dialplan: the per-priority checks report into `out` as they go.
-    pub(super) fn new(dp: &'a Dialplan, out: &mut Vec<Diagnostic>) -> Self {
+    /// Walks the dialplan: the per-priority checks report into `out` as they go; `dials` gathers for the
+    /// feature check.
+    pub(super) fn new(
+        dp: &'a Dialplan,
+        dials: features::Dials<'a>,
+        out: &mut Vec<Diagnostic>,
+    ) -> Self {
         let mut scan = Scan {
             // About one priority in six jumps somewhere; room for more up front spares the list its
             // copies as it grows (each into fresh memory the kernel must clear).
             jumps: Vec::with_capacity(dp.priority_count() / 4),
-            dials: Vec::new(),
-            sets: Vec::new(),
+            dials,
         };
         let engine = dialplan::engine::Engine::new(
             dialplan::engine::EngineConfig::default(),
@@ -113,13 +114,10 @@ impl<'a> Scan<'a> {
                 let args = DialArgs::new(step.data);
                 options::check(step, Some(&args), out);
                 jumps::dial(step, &args, &mut self.jumps);
-                self.dials.push(Dial {
-                    priority: step.priority,
-                    args,
-                });
+                self.dials.dial(step.priority, &args);
             }
             AppKind::Set | AppKind::MSet => {
-                self.sets.push(step.data);
+                self.dials.set(step.data);
                 jumps::other(step, &mut self.jumps);
             }
             AppKind::Park
