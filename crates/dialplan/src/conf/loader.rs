@@ -35,6 +35,9 @@ const MAX_SECTION_NAME: usize = 79;
 /// How far ahead the loader looks for the next section header to make room for a section's items (see
 /// [`LineRef::lines_to_next_header`]): enough for a thousand lines or so.
 const RESERVE_WINDOW: usize = 64 * 1024;
+/// The most items room is made for at once (a longer section grows its list as usual): this bounds what a
+/// wrong guess can cost (a section of blank lines, or one that the next lines add to by `(+)`).
+const MAX_RESERVE: usize = 4096;
 
 pub(super) fn load(sources: &mut SourceMap, source: &dyn ConfSource, name: &Path) -> ConfLoad {
     let mut loader = Loader {
@@ -158,8 +161,8 @@ impl LineRef<'_> {
 
     /// How many lines of the file follow this one before the next section header: room for the items of a
     /// section that starts here, so that its list is allocated once instead of being doubled and copied
-    /// as it grows (and holding up to twice the room it needs). Only a hint: headers are found only at the
-    /// start of a line, and at most [`RESERVE_WINDOW`] bytes are looked at.
+    /// as it grows (and holding up to twice the room it needs). Only a hint: at most [`RESERVE_WINDOW`]
+    /// bytes are looked at, and the count stops at [`MAX_RESERVE`].
     fn lines_to_next_header(&self) -> usize {
         let (Base::At(base), Some(src)) = (&self.base, self.source) else {
             return 0;
@@ -167,8 +170,20 @@ impl LineRef<'_> {
         let text = src.as_bytes();
         let from = (base + self.bytes.len()).min(text.len());
         let window = &text[from..(from + RESERVE_WINDOW).min(text.len())];
-        let end = memchr::memmem::find(window, b"\n[").unwrap_or(window.len());
-        memchr::memchr_iter(b'\n', &window[..end]).count()
+        // The next `[` with only blanks before it on its line.
+        let header = memchr::memchr_iter(b'[', window).find(|&k| {
+            let before = &window[..k];
+            let blanks = before
+                .iter()
+                .rev()
+                .take_while(|&&c| c != b'\n' && c < 33)
+                .count();
+            k > blanks && before[k - blanks - 1] == b'\n'
+        });
+        let end = header.unwrap_or(window.len());
+        memchr::memchr_iter(b'\n', &window[..end])
+            .count()
+            .min(MAX_RESERVE)
     }
 
     fn span(&self, file: FileId, a: usize, b: usize) -> Span {
@@ -1135,6 +1150,20 @@ mod tests {
             .diagnostics
             .iter()
             .any(|d| d.code == diags::UNSUPPORTED_FILTER));
+    }
+
+    #[test]
+    fn room_for_a_sections_items_is_counted_up_to_the_next_header() {
+        let (l, _) = one("[a]\nx=1\n; note\ny=2\n[b]\nz=1\n");
+        let f = file(&l);
+        // The lines up to `[b]` (the comment too): the list is allocated once, not doubled.
+        assert!((2..=4).contains(&f.sections[0].items.capacity()));
+        // An indented header ends the count too.
+        let (l, _) = one("[a]\nx=1\n \t[b]\nk=v\n[c]\n");
+        assert!((1..=2).contains(&file(&l).sections[0].items.capacity()));
+        // `$[` in a value is no header.
+        let (l, _) = one("[a]\nx=$[1]\ny=[2]\nz=3\n[b]\n");
+        assert!((3..=4).contains(&file(&l).sections[0].items.capacity()));
     }
 
     #[test]
