@@ -31,6 +31,34 @@ impl Prefix {
 /// Appends a channel's snapshot block: `Channel`, `ChannelState`, `ChannelStateDesc`, `CallerIDNum`,
 /// `CallerIDName`, `ConnectedLineNum`, `ConnectedLineName`, `Language`, `AccountCode`, `Context`, `Exten`,
 /// `Priority`, `Uniqueid`, `Linkedid`.
+/// What `ast_channel_publish_dial` reports about a dialled channel: `DialBegin` with the dial string,
+/// `DialState` or `DialEnd` with the status.
+#[derive(Clone, Copy, Debug)]
+pub enum DialEvent<'a> {
+    Begin(&'a str),
+    State(&'a str),
+    End(&'a str),
+}
+
+impl DialEvent<'_> {
+    /// The AMI event's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            DialEvent::Begin(_) => "DialBegin",
+            DialEvent::State(_) => "DialState",
+            DialEvent::End(_) => "DialEnd",
+        }
+    }
+
+    /// Appends the event's own field: `DialString` or `DialStatus`.
+    pub fn push(&self, f: &mut Fields) {
+        match *self {
+            DialEvent::Begin(s) => f.push("DialString", s.to_string()),
+            DialEvent::State(s) | DialEvent::End(s) => f.push("DialStatus", s.to_string()),
+        };
+    }
+}
+
 pub fn push_channel(f: &mut Fields, prefix: Prefix, ch: &Channel) {
     f.push(prefix.key("Channel"), &*ch.name);
     f.push(prefix.key("ChannelState"), ch.state.number_text());

@@ -4,7 +4,7 @@
 //! Everything here is synchronous except the waits; it runs inside the task that causes it, so events come
 //! out in cause-and-effect order (Asterisk's order where its threads are ordered by the same causality).
 
-use super::ami::{push_channel, Prefix};
+use super::ami::{push_channel, DialEvent, Prefix};
 use super::channel::{
     cause, Channel, ChannelId, ChannelState, Control, FarEnd, Frame, Interrupt, LocalHalf,
     Location, Party,
@@ -299,6 +299,21 @@ impl Engine {
     /// Appends `id`'s snapshot block with `prefix` (for modules building their own events).
     pub fn push_snapshot(&self, f: &mut Fields, prefix: Prefix, id: ChannelId) {
         self.with_chan(id, |c| push_channel(f, prefix, c));
+    }
+
+    /// `ast_channel_publish_dial`: the calling channel's block (when there is one: a recall has none), the
+    /// dialled channel's `Dest…` block and the event's own field.
+    pub fn publish_dial(&self, caller: Option<ChannelId>, peer: ChannelId, what: DialEvent<'_>) {
+        if !self.bus().wants_ami() {
+            return;
+        }
+        self.ami(what.name(), "call", |f| {
+            if let Some(caller) = caller {
+                self.push_snapshot(f, Prefix::NONE, caller);
+            }
+            self.push_snapshot(f, Prefix::DEST, peer);
+            what.push(f);
+        });
     }
 
     // ----- variables -----

@@ -19,6 +19,7 @@ pub mod limit;
 pub mod options;
 
 use crate::diag::LogLevel;
+use crate::engine::ami::DialEvent;
 use crate::engine::channel::{cause, FarEnd};
 use crate::engine::ops::{NewChannel, Waited};
 use crate::engine::{
@@ -185,7 +186,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
             outs.remove(i);
             continue;
         }
-        publish_dial(&engine, chan, tc, DialEvent::Begin(&outs[i].peer.number));
+        engine.publish_dial(Some(chan), tc, DialEvent::Begin(&outs[i].peer.number));
         let iface = outs[i].peer.interface();
         engine.verbose(3, "app_dial.c", || format!("Called {iface}"));
         outs[i].going = true;
@@ -261,7 +262,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         engine.set_notify(peer, Rc::new(crate::engine::notify::Notify::new()));
         engine.set_reading(peer, false);
         engine.spawn_pbx(peer);
-        publish_dial(&engine, chan, peer, DialEvent::End("ANSWER"));
+        engine.publish_dial(Some(chan), peer, DialEvent::End("ANSWER"));
         return AppResult::Continue;
     }
     if let extras::GosubOutcome::Stop {
@@ -270,7 +271,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         dial_end,
     } = extras::callee_gosub(&engine, chan, peer, &args.options).await
     {
-        publish_dial(&engine, chan, peer, DialEvent::End(&dial_end));
+        engine.publish_dial(Some(chan), peer, DialEvent::End(&dial_end));
         if engine.interrupt(chan) != Some(Interrupt::Hangup) && !engine.is_alive(peer) {
             let c = engine.hangupcause(peer);
             engine.set_hangupcause(chan, c);
@@ -295,7 +296,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
             AppResult::Hangup
         };
     }
-    publish_dial(&engine, chan, peer, DialEvent::End("ANSWER"));
+    engine.publish_dial(Some(chan), peer, DialEvent::End("ANSWER"));
     extras::arm_limit(&engine, peer, &limit);
     let mut failed = false;
     if let Some(d) = &args.options.dtmf_called {
@@ -542,36 +543,6 @@ fn setup_callee(engine: &Engine, chan: ChannelId, tc: ChannelId, peer: &Peer) {
     }
 }
 
-enum DialEvent<'a> {
-    Begin(&'a str),
-    State(&'a str),
-    End(&'a str),
-}
-
-/// `ast_channel_publish_dial`: `DialBegin`, `DialState` or `DialEnd`.
-fn publish_dial(engine: &Engine, caller: ChannelId, peer: ChannelId, what: DialEvent<'_>) {
-    if !engine.bus().wants_ami() {
-        return;
-    }
-    let name = match what {
-        DialEvent::Begin(_) => "DialBegin",
-        DialEvent::State(_) => "DialState",
-        DialEvent::End(_) => "DialEnd",
-    };
-    engine.ami(name, "call", |f| {
-        engine.push_snapshot(f, crate::engine::ami::Prefix::NONE, caller);
-        engine.push_snapshot(f, crate::engine::ami::Prefix::DEST, peer);
-        match what {
-            DialEvent::Begin(s) => {
-                f.push("DialString", s.to_string());
-            }
-            DialEvent::State(s) | DialEvent::End(s) => {
-                f.push("DialStatus", s.to_string());
-            }
-        }
-    });
-}
-
 fn set_ms_var(engine: &Engine, chan: ChannelId, base: &str, since: Duration) {
     let ms = engine.now().saturating_sub(since).as_millis() as u64;
     set_duration_var(engine, chan, base, ms);
@@ -632,7 +603,7 @@ async fn wait_for_answer(
                     answered(engine, chan, c);
                     for (j, o) in outs.iter().enumerate() {
                         if j != idx && o.going {
-                            publish_dial(engine, chan, o.chan, DialEvent::End("CANCEL"));
+                            engine.publish_dial(Some(chan), o.chan, DialEvent::End("CANCEL"));
                         }
                     }
                     return Waited2::Answered(idx);
@@ -640,7 +611,7 @@ async fn wait_for_answer(
                 if !engine.is_alive(c) || engine.interrupt(c) == Some(Interrupt::Hangup) {
                     let cc = engine.hangupcause(c);
                     engine.set_hangupcause(chan, cc);
-                    publish_dial(engine, chan, c, DialEvent::End(cause::dial_status(cc)));
+                    engine.publish_dial(Some(chan), c, DialEvent::End(cause::dial_status(cc)));
                     engine.hangup(c);
                     outs[idx].going = false;
                     num.count(cc);
@@ -662,9 +633,8 @@ async fn wait_for_answer(
                         });
                         let cc = engine.hangupcause(c);
                         engine.set_hangupcause(chan, cc);
-                        publish_dial(
-                            engine,
-                            chan,
+                        engine.publish_dial(
+                            Some(chan),
                             c,
                             DialEvent::End(if busy { "BUSY" } else { "CONGESTION" }),
                         );
@@ -689,7 +659,7 @@ async fn wait_for_answer(
                             set_ms_var(engine, chan, "RINGTIME", created);
                             sent_ring = true;
                         }
-                        publish_dial(engine, chan, c, DialEvent::State("RINGING"));
+                        engine.publish_dial(Some(chan), c, DialEvent::State("RINGING"));
                     }
                     Frame::Control(Control::Progress) => {
                         let (name, in_name) = (
@@ -705,7 +675,7 @@ async fn wait_for_answer(
                             set_ms_var(engine, chan, "PROGRESSTIME", created);
                             sent_progress = true;
                         }
-                        publish_dial(engine, chan, c, DialEvent::State("PROGRESS"));
+                        engine.publish_dial(Some(chan), c, DialEvent::State("PROGRESS"));
                     }
                     Frame::Control(Control::Proceeding) => {
                         let (name, in_name) = (
@@ -716,7 +686,7 @@ async fn wait_for_answer(
                             format!("{name} is proceeding passing it to {in_name}")
                         });
                         engine.indicate(chan, Control::Proceeding);
-                        publish_dial(engine, chan, c, DialEvent::State("PROCEEDING"));
+                        engine.publish_dial(Some(chan), c, DialEvent::State("PROCEEDING"));
                     }
                     // Answer is seen through the state (read_frame made the channel Up).
                     _ => {}
@@ -726,7 +696,7 @@ async fn wait_for_answer(
         if engine.interrupt(chan).is_some() {
             *status = "CANCEL";
             for o in outs.iter().filter(|o| o.going) {
-                publish_dial(engine, chan, o.chan, DialEvent::End("CANCEL"));
+                engine.publish_dial(Some(chan), o.chan, DialEvent::End("CANCEL"));
             }
             let cancel_cause = match engine.hangupcause(chan) {
                 0 => cause::NORMAL_CLEARING,
@@ -746,7 +716,7 @@ async fn wait_for_answer(
                 engine.verbose(3, "app_dial.c", || format!("Nobody picked up in {ms} ms"));
             }
             for o in outs.iter().filter(|o| o.going) {
-                publish_dial(engine, chan, o.chan, DialEvent::End("NOANSWER"));
+                engine.publish_dial(Some(chan), o.chan, DialEvent::End("NOANSWER"));
             }
             return Waited2::NoAnswer { hangup: false };
         }

@@ -21,7 +21,8 @@ use super::Atxfer;
 use crate::module::{channel_permissions, set_channel_permissions};
 use crate::FeaturePermissions;
 use dialplan::diag::LogLevel;
-use dialplan::engine::ami::Prefix;
+use dialplan::engine::ami::DialEvent;
+use dialplan::engine::channel::cause;
 use dialplan::engine::channel::FarEnd;
 use dialplan::engine::device::PhoneLink;
 use dialplan::engine::ops::{NewChannel, SoftHangupReason, Waited};
@@ -107,7 +108,7 @@ impl Atxfer {
             engine.hangup(chan);
             return Err(EnterFailed);
         }
-        publish_dial(engine, chan, DialEvent::Begin(&addr));
+        engine.publish_dial(None, chan, DialEvent::Begin(&addr));
         engine.verbose(3, "dial.c", || format!("Called {addr}"));
         let cancelled = Rc::new(Cell::new(false));
         *self.recall_dial.borrow_mut() = Some(RecallDial {
@@ -204,8 +205,8 @@ async fn watch_recall(
         let hung_up = !engine.is_alive(chan) || engine.interrupt(chan) == Some(Interrupt::Hangup);
         if hung_up {
             if engine.is_alive(chan) {
-                let status = dial_status(engine.hangupcause(chan));
-                publish_dial(&engine, chan, DialEvent::End(status));
+                let status = cause::dial_status(engine.hangupcause(chan));
+                engine.publish_dial(None, chan, DialEvent::End(status));
                 engine.hangup(chan);
             }
             report(&engine, &xfer, None);
@@ -219,24 +220,24 @@ async fn watch_recall(
             match frame {
                 Frame::Control(Control::Answer) => {
                     engine.verbose(3, "dial.c", || format!("{name} answered"));
-                    publish_dial(&engine, chan, DialEvent::End("ANSWER"));
+                    engine.publish_dial(None, chan, DialEvent::End("ANSWER"));
                     report(&engine, &xfer, Some(chan));
                     return;
                 }
                 Frame::Control(Control::Ringing) => {
                     engine.verbose(3, "dial.c", || format!("{name} is ringing"));
-                    publish_dial(&engine, chan, DialEvent::State("RINGING"));
+                    engine.publish_dial(None, chan, DialEvent::State("RINGING"));
                 }
                 Frame::Control(Control::Busy) => {
                     engine.verbose(3, "dial.c", || format!("{name} is busy"));
-                    publish_dial(&engine, chan, DialEvent::End("BUSY"));
+                    engine.publish_dial(None, chan, DialEvent::End("BUSY"));
                     engine.hangup(chan);
                     report(&engine, &xfer, None);
                     return;
                 }
                 Frame::Control(Control::Congestion) => {
                     engine.verbose(3, "dial.c", || format!("{name} is circuit-busy"));
-                    publish_dial(&engine, chan, DialEvent::End("CONGESTION"));
+                    engine.publish_dial(None, chan, DialEvent::End("CONGESTION"));
                     engine.hangup(chan);
                     report(&engine, &xfer, None);
                     return;
@@ -350,41 +351,5 @@ fn inherit(engine: &Engine, child: ChannelId, vars: &[Var]) {
             f.push("Variable", name);
             f.push("Value", value);
         });
-    }
-}
-
-enum DialEvent<'a> {
-    Begin(&'a str),
-    State(&'a str),
-    End(&'a str),
-}
-
-/// `ast_channel_publish_dial` with no calling channel: only the `Dest…` block.
-fn publish_dial(engine: &Engine, peer: ChannelId, what: DialEvent<'_>) {
-    if !engine.bus().wants_ami() {
-        return;
-    }
-    let name = match what {
-        DialEvent::Begin(_) => "DialBegin",
-        DialEvent::State(_) => "DialState",
-        DialEvent::End(_) => "DialEnd",
-    };
-    engine.ami(name, "call", |f| {
-        engine.push_snapshot(f, Prefix::DEST, peer);
-        match what {
-            DialEvent::Begin(s) => f.push("DialString", s.to_string()),
-            DialEvent::State(s) | DialEvent::End(s) => f.push("DialStatus", s.to_string()),
-        };
-    });
-}
-
-/// `ast_hangup_cause_to_dial_status` (`AST_CAUSE_UNREGISTERED` is `SUBSCRIBER_ABSENT`).
-fn dial_status(cause: i32) -> &'static str {
-    use dialplan::engine::channel::cause::*;
-    match cause {
-        USER_BUSY => "BUSY",
-        CONGESTION => "CONGESTION",
-        NO_ROUTE_DESTINATION | SUBSCRIBER_ABSENT => "CHANUNAVAIL",
-        _ => "NOANSWER",
     }
 }
