@@ -235,33 +235,18 @@ struct Report {
 
 impl Report {
     fn new(diag: &Diagnostic, sources: &SourceMap, windows: &mut Windows) -> Self {
-        let help = diag.help.clone();
-        let (source, label) = match diag.span {
-            Some(span) => {
-                let file = sources.file(span.file);
-                let window = windows.around(span.file, file, span);
-                let start = span.start as usize - window.base_offset;
-                let at = SourceSpan::new(start.into(), span.len());
-                let named = NamedSource::new(file.path.display().to_string(), window);
-                (
-                    Some(named),
-                    Some(LabeledSpan::new_with_span(diag.label.clone(), at)),
-                )
-            }
-            None => (None, None),
-        };
-        Report {
-            code: diag.code.to_string(),
-            severity: diag.severity,
-            message: diag.message.clone(),
-            help,
-            source,
-            label,
+        let mut report = Report::without_source(diag);
+        if let Some(span) = diag.span {
+            let file = sources.file(span.file);
+            let window = windows.around(span.file, file, span);
+            let start = span.start as usize - window.base_offset;
+            let at = SourceSpan::new(start.into(), span.len());
+            report.source = Some(NamedSource::new(file.path.display().to_string(), window));
+            report.label = Some(LabeledSpan::new_with_span(diag.label.clone(), at));
         }
+        report
     }
-}
 
-impl Report {
     /// The report without its snippet.
     fn without_source(diag: &Diagnostic) -> Self {
         Report {
