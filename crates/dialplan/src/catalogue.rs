@@ -1,6 +1,7 @@
 //! What dialsim simulates of each dialplan application and function: exact, partial (with the gap), or
 //! refused in simulation. `docs/applications-and-functions.md` is generated from this and the engine's
-//! registries (`tests/docs_catalogue.rs`), so the page cannot drift from the code.
+//! registries (`crates/dialplan/tests/integration/docs_catalogue.rs`), so the page cannot drift from the
+//! code.
 
 /// How faithfully a name is simulated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +88,7 @@ pub fn render(apps: &[&str], functions: &[&str]) -> String {
          Modules add their own: res_parking registers `Park`, `ParkedCall` and `PARK_GET_CHANNEL`; the \
          features module registers `FEATURE` and `FEATUREMAP` (exact for Asterisk 22's options; \
          `FEATURE(inherit)` copies to a callee when the call is bridged, not when Dial creates it).\n\n\
-         This file is generated from the code (`crates/dialplan/tests/docs_catalogue.rs`).\n\n\
+         This file is generated from the code (`crates/dialplan/tests/integration/docs_catalogue.rs`).\n\n\
          ## Applications\n\n| application | status | gap |\n| --- | --- | --- |\n",
     );
     for a in apps {

@@ -1,0 +1,164 @@
+//! Dial's options that run dialplan or limit the call: `B()`/`b()` pre-dial handlers, `U()` with
+//! `GOSUB_RESULT`, `F`/`F()`, `S()` and `L()`.
+
+use crate::engine_common;
+use dialplan::engine::{EngineConfig, Event, PhoneSpec};
+use engine_common::*;
+use std::time::Duration;
+
+fn alice(answer: u64, hangup: Option<u64>) -> PhoneSpec {
+    PhoneSpec {
+        answer_after: Some(Duration::from_secs(answer)),
+        hangup_after: hangup.map(Duration::from_secs),
+        ..PhoneSpec::default()
+    }
+}
+
+fn run(conf: &str, callee: PhoneSpec, caller: PhoneSpec) -> Vec<Event> {
+    run_with_devices(
+        plan_from_conf(conf),
+        EngineConfig::default(),
+        Devices(vec![("PJSIP/alice".into(), callee)], vec![]),
+        "outside",
+        caller,
+        "t",
+        "s",
+    )
+}
+
+fn caller_hangs_up_after(secs: u64) -> PhoneSpec {
+    PhoneSpec {
+        hangup_after: Some(Duration::from_secs(secs)),
+        ..outside_caller()
+    }
+}
+
+const SUBS: &str = "\
+[pre]
+exten => s,1,NoOp(predial on ${CHANNEL} ${ARG1})
+ same => n,Return()
+[screen]
+exten => s,1,NoOp(screening ${ARG1} ${ARG2})
+ same => n,Set(GOSUB_RESULT=${ARG1})
+ same => n,Return(rv-${ARG1})
+[screengoto]
+exten => s,1,Set(GOSUB_RESULT=GOTO:t^elsewhere^1)
+ same => n,Return(rv)
+";
+
+#[test]
+fn predial_handlers_run_on_caller_then_callees() {
+    let conf = format!(
+        "[t]\nexten => s,1,Dial(PJSIP/alice,5,B(pre^s^1(caller))b(pre^s^1(callee)))\n same => n,NoOp(${{DIALSTATUS}})\n{SUBS}"
+    );
+    insta::assert_snapshot!(console(&run(&conf, alice(1, Some(2)), outside_caller())));
+}
+
+#[test]
+fn callee_gosub_results() {
+    for (result, expect) in [
+        ("BUSY", "after BUSY rv-BUSY"),
+        ("CONTINUE", "after ANSWER rv-CONTINUE"),
+        ("GOTO", "went elsewhere ANSWER"),
+    ] {
+        let sub = if result == "GOTO" {
+            "screengoto".to_string()
+        } else {
+            format!("screen^{result}^x")
+        };
+        let conf = format!(
+            "[t]\nexten => s,1,Dial(PJSIP/alice,,U({sub}))\n same => n,NoOp(after ${{DIALSTATUS}} ${{GOSUB_RETVAL}})\nexten => elsewhere,1,NoOp(went elsewhere ${{DIALSTATUS}})\n{SUBS}"
+        );
+        let out = console(&run(&conf, alice(1, None), outside_caller()));
+        assert!(out.contains(expect), "{result}:\n{out}");
+        assert!(!out.contains("joined"), "{result}: no bridge\n{out}");
+    }
+    let conf = format!(
+        "[t]\nexten => s,1,Dial(PJSIP/alice,,U(screen^ABORT))\n same => n,NoOp(not reached)\n{SUBS}"
+    );
+    insta::assert_snapshot!(
+        "abort",
+        console(&run(&conf, alice(1, None), outside_caller()))
+    );
+    let conf = format!(
+        "[t]\nexten => s,1,Dial(PJSIP/alice,,U(screen^other))\n same => n,NoOp(after ${{GOSUB_RETVAL}})\n{SUBS}"
+    );
+    let out = console(&run(&conf, alice(1, Some(3)), outside_caller()));
+    assert!(out.contains("joined"), "an unknown result bridges:\n{out}");
+}
+
+#[test]
+fn callee_goes_on_with_f() {
+    let conf = "\
+[t]
+exten => s,1,Dial(PJSIP/alice,,F)
+ same => n,NoOp(callee continues on ${CHANNEL})
+exten => x,1,Dial(PJSIP/alice,,F(t^other^2))
+exten => other,1,NoOp(not here)
+ same => n,NoOp(callee at other,2 on ${CHANNEL})
+";
+    insta::assert_snapshot!(console(&run(
+        conf,
+        alice(1, None),
+        caller_hangs_up_after(4)
+    )));
+    let out = console(&run_with_devices(
+        plan_from_conf(conf),
+        EngineConfig::default(),
+        Devices(vec![("PJSIP/alice".into(), alice(1, None))], vec![]),
+        "outside",
+        caller_hangs_up_after(4),
+        "t",
+        "x",
+    ));
+    assert!(
+        out.contains("callee at other,2 on PJSIP/alice-00000001"),
+        "{out}"
+    );
+    assert!(!out.contains("not here"), "{out}");
+}
+
+#[test]
+fn call_limits() {
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,,S(5))\n same => n,NoOp(${DIALSTATUS} ${ANSWEREDTIME})\n";
+    insta::assert_snapshot!("s5", console(&run(conf, alice(1, None), outside_caller())));
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,,gL(10000))\n same => n,NoOp(${DIALSTATUS} ${ANSWEREDTIME})\n";
+    insta::assert_snapshot!("l10", console(&run(conf, alice(1, None), outside_caller())));
+    let conf = "[t]\nexten => s,1,Set(LIMIT_PLAYAUDIO_CALLEE=yes)\n same => n,Dial(PJSIP/alice,,gL(20000:5000:2000))\n same => n,NoOp(${DIALSTATUS} ${ANSWEREDTIME})\n";
+    insta::assert_snapshot!("l20", console(&run(conf, alice(1, None), outside_caller())));
+    // The caller alone hears the sounds: the connect sound at once, one warning 3 s before the end, the end
+    // sound at the limit; alice leaves at the limit, which dissolves the bridge while the caller still
+    // hears the end sound.
+    let conf = "[t]\nexten => s,1,Set(LIMIT_CONNECT_FILE=beep)\n same => n,Set(LIMIT_WARNING_FILE=beep)\n same => n,Set(LIMIT_TIMEOUT_FILE=vm-goodbye)\n same => n,Dial(PJSIP/alice,,gL(10000:3000))\n same => n,NoOp(${DIALSTATUS} ${HANGUPCAUSE})\n";
+    insta::assert_snapshot!(
+        "l_sounds",
+        console(&run(conf, alice(1, None), outside_caller()))
+    );
+    // `timeleft` says minutes from two minutes up.
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,,L(200000:150000))\n";
+    let out = console(&run(conf, alice(1, None), outside_caller()));
+    let said: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split_once("Playing '")?.1.split_once(".slin"))
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "vm-youhave",
+            "digits/2",
+            "queue-minutes",
+            "digits/30",
+            "queue-seconds"
+        ],
+        "{out}"
+    );
+    assert!(
+        out.contains("[00:00:51.000]     -- <PJSIP/outside-00000000> Playing 'vm-youhave.slin'"),
+        "{out}"
+    );
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,,S(0))\n same => n,NoOp(${DIALSTATUS})\nexten => h,1,NoOp(h ${DIALSTATUS})\n";
+    insta::assert_snapshot!("s0", console(&run(conf, alice(1, None), outside_caller())));
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,,L(abc))\nexten => h,1,NoOp(h ${DIALSTATUS})\n";
+    insta::assert_snapshot!("l0", console(&run(conf, alice(1, None), outside_caller())));
+}

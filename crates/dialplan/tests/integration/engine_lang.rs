@@ -1,0 +1,378 @@
+//! The dialplan language on the engine: functions that need a running simulation (AstDB, dialplan look-ups,
+//! the virtual clock, the seeded generator, timeouts, exceptions), Gosub/Return with `${ARGn}` and
+//! `LOCAL()`, While loops and the other flow applications.
+
+use crate::engine_common;
+use dialplan::engine::{Engine, EngineConfig, Event, Interest, PhoneSpec, Recorder};
+use engine_common::*;
+use std::time::Duration;
+
+fn run_conf(conf: &str, ctx: &str, exten: &str, spec: PhoneSpec) -> Vec<Event> {
+    // 2023-11-14 22:13:20 UTC, a Tuesday.
+    let engine = Engine::new(EngineConfig::default(), plan_from_conf(conf));
+    let (rec, events) = Recorder::new(Interest::all());
+    engine.subscribe(Box::new(rec));
+    let e = engine.clone();
+    let (ctx, exten) = (ctx.to_string(), exten.to_string());
+    engine
+        .block_on(async move {
+            let ch = e.new_phone_channel("PJSIP", "outside", spec, &ctx, &exten);
+            e.spawn_pbx(ch);
+            e.run_until(Duration::from_secs(600)).await;
+        })
+        .expect("runtime");
+    let out = events.borrow().clone();
+    out
+}
+
+/// The text of every `NoOp(...)` executed, in order, and every WARNING/ERROR/NOTICE line.
+fn noops(events: &[Event]) -> Vec<String> {
+    console(events)
+        .lines()
+        .filter_map(|l| {
+            let l = l.split_once("] ").map_or(l, |(_, r)| r);
+            if let Some(i) = l.find("NoOp(\"") {
+                let rest = &l[i..];
+                let args = rest.split_once("\", \"")?.1;
+                let args = args.strip_suffix("\") in new stack")?;
+                Some(args.to_string())
+            } else if l.starts_with("WARNING") || l.starts_with("ERROR") || l.starts_with("NOTICE")
+            {
+                Some(l.to_string())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn lines(conf: &str) -> Vec<String> {
+    noops(&run_conf(conf, "t", "s", outside_caller()))
+}
+
+#[test]
+fn astdb_functions() {
+    let conf = "\
+[t]
+exten => s,1,Set(DB(cf/1001)=5551234)
+ same => n,Set(DB(cf/1002)=5559876)
+ same => n,NoOp(${DB(cf/1001)} ${DB_RESULT} ${DB_EXISTS(cf/1002)} ${DB_EXISTS(cf/9)})
+ same => n,NoOp(${DB_KEYS(cf)} ${DB_KEYCOUNT(cf)})
+ same => n,NoOp(${DB_DELETE(cf/1001)} ${DB_EXISTS(cf/1001)})
+ same => n,NoOp(${DB(nofamily)})
+ same => n,Set(DB(cf/)=x)
+";
+    assert_eq!(
+        lines(conf),
+        [
+            "5551234 5551234 1 0",
+            "1001,1002 2",
+            "5551234 0",
+            "WARNING: func_db.c: DB requires an argument, DB(<family>/<key>)",
+            "",
+            "WARNING: func_db.c: DB: key '' seems malformed",
+        ]
+    );
+}
+
+#[test]
+fn dialplan_and_time_functions() {
+    let conf = "\
+[t]
+exten => s,1(start),NoOp(${DIALPLAN_EXISTS(t)} ${DIALPLAN_EXISTS(t,s)} ${DIALPLAN_EXISTS(t,s,2)} ${DIALPLAN_EXISTS(t,s,start)} ${DIALPLAN_EXISTS(t,s,nolabel)} ${DIALPLAN_EXISTS(nope)})
+ same => n,NoOp(${STRFTIME(,,%Y-%m-%d %H:%M:%S)} ${EPOCH} ${STRFTIME(0,UTC,%F %T)})
+ same => n,NoOp(${IFTIME(22:00-23:00,tue,*,*?late:other)} ${IFTIME(09:00-17:00,mon-fri,*,*?open:closed)})
+ same => n,NoOp(${STRPTIME(2023-11-14 22:13:20,UTC,%Y-%m-%d %H:%M:%S)})
+ same => n,NoOp(${DIALPLAN_EXISTS()})
+";
+    assert_eq!(
+        lines(conf),
+        [
+            "1 1 1 1 0 0",
+            "2023-11-14 22:13:20 1700000000 1970-01-01 00:00:00",
+            "late closed",
+            "1700000000",
+            "ERROR: func_dialplan.c: DIALPLAN_EXISTS() requires an argument",
+            "",
+        ]
+    );
+}
+
+#[test]
+fn seeded_random_and_timeouts() {
+    let conf = "\
+[t]
+exten => s,1,NoOp(${RAND(1,6)} ${LEN(${UUID()})})
+ same => n,Set(TIMEOUT(digit)=3)
+ same => n,Set(TIMEOUT(response)=7.5)
+ same => n,NoOp(${TIMEOUT(digit)} ${TIMEOUT(response)} ${TIMEOUT(absolute)})
+ same => n,NoOp(${TIMEOUT(x)})
+";
+    let a = lines(conf);
+    let b = lines(conf);
+    assert_eq!(a, b, "seeded: the same run twice gives the same numbers");
+    let roll: i32 = a[0].split(' ').next().unwrap().parse().unwrap();
+    assert!((1..=6).contains(&roll));
+    assert_eq!(a[0].split(' ').nth(1), Some("36"));
+    assert_eq!(
+        &a[1..],
+        [
+            "3.000 7.500 0",
+            "ERROR: func_timeout.c: Unknown timeout type specified.",
+            ""
+        ]
+    );
+}
+
+#[test]
+fn exception_after_invalid_extension() {
+    let conf = "\
+[t]
+exten => s,1,Goto(nowhere,1)
+exten => e,1,NoOp(${EXCEPTION(reason)} ${EXCEPTION(context)} ${EXCEPTION(exten)} ${EXCEPTION(priority)})
+ same => n,Hangup()
+";
+    assert_eq!(lines(conf), ["INVALID t nowhere 1"]);
+}
+
+fn keys(after_ms: u64, digits: &str) -> PhoneSpec {
+    use dialplan::engine::{PhoneAction, PhoneActionKind};
+    PhoneSpec {
+        actions: vec![PhoneAction {
+            after: Duration::from_millis(after_ms),
+            kind: PhoneActionKind::Dtmf(digits.to_string()),
+        }],
+        ..outside_caller()
+    }
+}
+
+#[test]
+fn gosub_arguments_locals_and_return() {
+    let conf = "\
+[t]
+exten => s,1,Set(ARG1=outer)
+ same => n,Set(X=caller)
+ same => n,Gosub(sub,s,1(a,\"b,c\"))
+ same => n,NoOp(back ${GOSUB_RETVAL} ${ARG1} ${X} ${Y})
+ same => n,Gosub(nowhere,s,1)
+[sub]
+exten => s,1,NoOp(${ARGC} ${ARG1} ${ARG2} ${STACK_PEEK(1,l)})
+ same => n,Set(LOCAL(X)=local)
+ same => n,Set(Y=global-ish)
+ same => n,NoOp(${X} ${LOCAL(X)} ${LOCAL_PEEK(1,X)})
+ same => n,Gosub(inner,1(deep))
+ same => n,Return(${X}!)
+exten => inner,1,NoOp(${ARGC} ${ARG1} ${ARG2})
+ same => n,Return()
+";
+    let ev = run_conf(conf, "t", "s", outside_caller());
+    insta::assert_snapshot!(console(&ev));
+}
+
+#[test]
+fn return_without_gosub_and_stackpop() {
+    let conf = "\
+[t]
+exten => s,1,StackPop()
+ same => n,Return()
+";
+    assert_eq!(
+        lines(conf),
+        [
+            "WARNING: app_stack.c: StackPop called with no gosub stack allocated.",
+            "ERROR: app_stack.c: Return without Gosub: stack is unallocated",
+        ]
+    );
+}
+
+#[test]
+fn while_loops() {
+    let conf = "\
+[t]
+exten => s,1,Set(I=0)
+ same => n,While($[${I} < 3])
+ same => n,Set(I=$[${I} + 1])
+ same => n,ExecIf($[${I} = 2]?ContinueWhile())
+ same => n,NoOp(body ${I})
+ same => n,EndWhile()
+ same => n,NoOp(after ${I})
+ same => n,While(0)
+ same => n,NoOp(never)
+ same => n,EndWhile()
+ same => n,While(1)
+ same => n,ExitWhile()
+ same => n,EndWhile()
+ same => n,NoOp(done)
+";
+    let ev = run_conf(conf, "t", "s", outside_caller());
+    let l = noops(&ev);
+    assert_eq!(l, ["body 1", "body 3", "after 3", "done"]);
+    insta::assert_snapshot!(console(&ev));
+}
+
+#[test]
+fn flow_applications() {
+    let conf = "\
+[t]
+exten => s,1,MSet(A=1,B=two,C)
+ same => n,NoOp(${A} ${B})
+ same => n,ExecIf($[${A} = 1]?NoOp(true branch):NoOp(false))
+ same => n,ExecIf(0?NoOp(x):Set(D=d))
+ same => n,NoOp(${D})
+ same => n,GotoIfTime(22:00-23:00,tue,*,*?late)
+ same => n,NoOp(not reached)
+ same => n(late),ExecIfTime(*,*,*,*?Set(E=${A}e))
+ same => n,NoOp(${E})
+ same => n,Log(WARNING,careful ${A})
+ same => n,Log(LOUD,x)
+ same => n,System(rm -rf /)
+ same => n,NoOp(${SYSTEMSTATUS})
+";
+    let ev = run_conf(conf, "t", "s", outside_caller());
+    insta::assert_snapshot!(render(&ev));
+}
+
+#[test]
+fn background_digits_start_an_extension() {
+    let conf = "\
+[ivr]
+exten => s,1,Answer()
+ same => n,Background(hello-world)
+ same => n,WaitExten(3)
+exten => 1,1,NoOp(sales)
+ same => n,Hangup()
+exten => 22,1,NoOp(twenty-two)
+ same => n,Hangup()
+exten => i,1,NoOp(invalid ${INVALID_EXTEN})
+ same => n,Hangup()
+exten => t,1,NoOp(timeout)
+ same => n,Hangup()
+";
+    // A single digit that is a whole extension: straight there.
+    let ev = run_conf(conf, "ivr", "s", keys(600, "1"));
+    assert!(
+        noops(&ev).contains(&"sales".to_string()),
+        "{}",
+        console(&ev)
+    );
+    // Two digits during the prompt.
+    let ev = run_conf(conf, "ivr", "s", keys(600, "22"));
+    assert!(
+        noops(&ev).contains(&"twenty-two".to_string()),
+        "{}",
+        console(&ev)
+    );
+    // A digit that is no extension.
+    let ev = run_conf(conf, "ivr", "s", keys(600, "9"));
+    assert!(
+        noops(&ev).contains(&"invalid 9".to_string()),
+        "{}",
+        console(&ev)
+    );
+    // Nothing pressed: WaitExten times out to t.
+    let ev = run_conf(conf, "ivr", "s", outside_caller());
+    insta::assert_snapshot!(console(&ev));
+}
+
+#[test]
+fn read_collects_digits() {
+    let conf = "\
+[t]
+exten => s,1,Answer()
+ same => n,Read(PIN,hello-world,4,,2,3)
+ same => n,NoOp(${PIN} ${READSTATUS})
+";
+    let ev = run_conf(conf, "t", "s", keys(700, "12#"));
+    assert!(
+        noops(&ev).contains(&"12 OK".to_string()),
+        "{}",
+        console(&ev)
+    );
+    let ev = run_conf(conf, "t", "s", keys(700, "123456"));
+    assert!(
+        noops(&ev).contains(&"1234 OK".to_string()),
+        "{}",
+        console(&ev)
+    );
+    let ev = run_conf(conf, "t", "s", outside_caller());
+    insta::assert_snapshot!(console(&ev));
+}
+
+#[test]
+fn say_applications() {
+    let conf = "\
+[t]
+exten => s,1,Answer()
+ same => n,SayNumber(1234)
+ same => n,SayDigits(12#)
+ same => n,SayAlpha(Ab)
+ same => n,SayPhonetic(a9)
+ same => n,SayNumber(abc)
+";
+    let ev = run_conf(conf, "t", "s", outside_caller());
+    insta::assert_snapshot!(console(&ev));
+}
+
+#[test]
+fn absolute_timeout_goes_to_t() {
+    let conf = "\
+[t]
+exten => s,1,Answer()
+ same => n,Set(TIMEOUT(absolute)=2)
+ same => n,Wait(10)
+ same => n,NoOp(not reached)
+exten => T,1,NoOp(absolute timeout ${TIMEOUT(absolute)})
+ same => n,Hangup()
+";
+    let ev = run_conf(conf, "t", "s", outside_caller());
+    insta::assert_snapshot!(console(&ev));
+}
+
+#[test]
+fn timed_includes_follow_the_virtual_clock() {
+    // The default clock is Tuesday 2023-11-14 22:13:20 UTC.
+    let conf = "\
+[t]
+include => day,09:00-17:00,mon-fri,*,*
+include => late,22:00-23:59,tue,14,nov
+include => night
+[day]
+exten => 100,1,NoOp(day)
+[late]
+exten => 100,1,NoOp(late)
+[night]
+exten => 100,1,NoOp(night)
+";
+    assert_eq!(
+        noops(&run_conf(conf, "t", "100", outside_caller())),
+        ["late"]
+    );
+    let conf2 = conf.replace("22:00-23:59,tue,14,nov", "22:00-23:59,wed,*,*");
+    assert_eq!(
+        noops(&run_conf(&conf2, "t", "100", outside_caller())),
+        ["night"]
+    );
+}
+
+#[test]
+fn global_function_and_valid_exten() {
+    let conf = "\
+[t]
+exten => s,1,Set(GLOBAL(G)=1)
+ same => n,NoOp(${VALID_EXTEN(,s,2)} ${VALID_EXTEN(t,s,9)} ${VALID_EXTEN(t,s)}|${VALID_EXTEN(t)}|)
+";
+    let events = run_conf(conf, "t", "s", outside_caller());
+    let text = console(&events);
+    let setting: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("Setting global variable"))
+        .collect();
+    assert_eq!(setting.len(), 1, "{text}");
+    assert_eq!(
+        noops(&events),
+        [
+            "WARNING: func_dialplan.c: Syntax: VALID_EXTEN([<context>],<extension>[,<priority>]) - missing argument <extension>!",
+            "1 0 1||",
+        ]
+    );
+}

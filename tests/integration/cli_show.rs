@@ -1,0 +1,99 @@
+//! Golden tests of `dialsim show` for every example folder, and the real Asterisk 22 output of the oracle run
+//! (`tests/data/oracle-example-1/cli-snapshots.txt`) reproduced character for character.
+
+use crate::common;
+
+use common::{dialsim, example_folders, snapshot_name};
+
+/// The text of the first `### CLI> <command>` block of the oracle's CLI snapshots. The capture separates
+/// blocks with one blank line, so a block is the command's output plus a final newline.
+fn oracle_block(command: &str) -> String {
+    let text = include_str!("../data/oracle-example-1/cli-snapshots.txt");
+    let marker = format!("### CLI> {command}\n");
+    let start = text.find(&marker).expect("the command is in the snapshots") + marker.len();
+    let rest = &text[start..];
+    let end = rest.find("\n### CLI>").map_or(rest.len(), |i| i + 1);
+    let end = rest[..end].find("######## ").unwrap_or(end);
+    rest[..end].to_string()
+}
+
+const ORACLE: &str = "tests/data/oracle-example-1";
+
+#[test]
+fn oracle_dialplan_show_is_reproduced() {
+    let out = dialsim(&["show", "dialplan", "--config", ORACLE]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout + "\n", oracle_block("dialplan show"));
+}
+
+#[test]
+fn oracle_dialplan_show_context_is_reproduced() {
+    let out = dialsim(&["show", "dialplan", "parkedcalls", "--config", ORACLE]);
+    assert_eq!(out.stdout + "\n", oracle_block("dialplan show parkedcalls"));
+}
+
+#[test]
+fn oracle_missing_context_fails_like_asterisk() {
+    let out = dialsim(&["show", "dialplan", "park-dial", "--config", ORACLE]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout + "\n", oracle_block("dialplan show park-dial"));
+}
+
+#[test]
+fn oracle_parking_show_is_reproduced() {
+    let out = dialsim(&["show", "parking", "--config", ORACLE]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout + "\n", oracle_block("parking show"));
+    let out = dialsim(&["show", "parking", "default", "--config", ORACLE]);
+    assert_eq!(out.stdout + "\n", oracle_block("parking show default"));
+}
+
+#[test]
+fn oracle_features_show_is_reproduced() {
+    let out = dialsim(&["show", "features", "--config", ORACLE]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout + "\n", oracle_block("features show"));
+}
+
+#[test]
+fn examples_show_dialplan() {
+    for folder in example_folders() {
+        let out = dialsim(&["show", "dialplan", "--config", &folder]);
+        let text = format!(
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            out.code, out.stdout, out.stderr
+        );
+        insta::assert_snapshot!(format!("show_dialplan__{}", snapshot_name(&folder)), text);
+    }
+}
+
+#[test]
+fn examples_show_parking() {
+    for folder in example_folders() {
+        let out = dialsim(&["show", "parking", "--config", &folder]);
+        let text = format!(
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            out.code, out.stdout, out.stderr
+        );
+        insta::assert_snapshot!(format!("show_parking__{}", snapshot_name(&folder)), text);
+    }
+}
+
+#[test]
+fn examples_show_features() {
+    for folder in example_folders() {
+        let out = dialsim(&["show", "features", "--config", &folder]);
+        let text = format!(
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            out.code, out.stdout, out.stderr
+        );
+        insta::assert_snapshot!(format!("show_features__{}", snapshot_name(&folder)), text);
+    }
+}
+
+#[test]
+fn a_missing_folder_is_unusable() {
+    let out = dialsim(&["show", "dialplan", "--config", "no/such/folder"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
+}
