@@ -261,6 +261,8 @@ impl Loader<'_> {
     }
 
     /// The file name Asterisk records on what it reads now: `S_OR(suggested, level == 1 ? "" : configfile)`.
+    /// (Inlined: it runs for every item, and nearly always answers from the cache.)
+    #[inline]
     fn origin_file(&mut self, st: &mut SetState, f: &FileCtx) -> u32 {
         if st.suggested != 0 {
             return st.suggested;
