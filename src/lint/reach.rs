@@ -2,16 +2,17 @@
 //! branches jump), with nothing jumping to them.
 
 use super::apps::AppKind;
+use super::jumplist::Jumps;
 use super::name::{Name, Names};
 use super::target::{self, is_dynamic};
-use super::{Jump, UNREACHABLE_PRIORITY};
+use super::UNREACHABLE_PRIORITY;
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::hash::Fx;
 use dialplan::model::{Extension, Priority};
 use std::collections::{HashMap, HashSet};
 
-pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
+pub(super) fn check(config: &LoadedConfig, jumps: &Jumps<'_>, out: &mut Vec<Diagnostic>) {
     let dp = &config.dialplan;
     let targets = Targets::collect(jumps);
     if targets.any_dynamic_context {
@@ -136,28 +137,28 @@ struct ContextTargets<'a> {
 }
 
 impl<'a> Targets<'a> {
-    fn collect(jumps: &[Jump<'a>]) -> Self {
+    fn collect(jumps: &Jumps<'a>) -> Self {
         let mut t = Targets {
             by_context: HashMap::default(),
             dynamic_contexts: HashSet::default(),
             any_dynamic_context: false,
             gotoif_branches: HashMap::default(),
         };
-        for jump in jumps {
-            if !jump.app.eq_ignore_ascii_case("Goto") {
+        for jump in jumps.iter() {
+            if !jump.app().eq_ignore_ascii_case("Goto") {
                 t.gotoif_branches
-                    .insert(address(jump.priority), jump.targets.len());
+                    .insert(address(jump.priority()), jump.count());
             }
-            for (arg, loc) in jump.targets.iter().zip(&jump.locations) {
-                if is_dynamic(arg) {
-                    t.note_dynamic(arg, jump.context);
+            for (i, loc) in jump.locations().iter().take(jump.count()).enumerate() {
+                if jump.is_dynamic(i) {
+                    t.note_dynamic(jump.target(i), jump.context());
                     continue;
                 }
                 let Some(loc) = loc else {
                     continue;
                 };
-                let context = loc.context.unwrap_or(jump.context);
-                let exten = Name::new(loc.exten.unwrap_or(jump.exten));
+                let context = loc.context.unwrap_or(jump.context());
+                let exten = Name::new(loc.exten.unwrap_or(jump.exten()));
                 let into = t.by_context.entry(context).or_default();
                 into.extens.insert(exten);
                 match loc.priority {
@@ -169,7 +170,7 @@ impl<'a> Targets<'a> {
                     }
                     target::Priority::Relative(n) => {
                         into.numbers
-                            .insert((exten, jump.priority.number().wrapping_add(n)));
+                            .insert((exten, jump.priority().number().wrapping_add(n)));
                     }
                 }
             }
