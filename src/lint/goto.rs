@@ -2,39 +2,44 @@
 //! generates: `Goto(parkedcalls,701,1)` is valid exactly when a lot generates space 701 in `parkedcalls`.
 
 use super::apps::AppKind;
+use super::jumplist::{At, Jumps};
 use super::target::{gotoif_branches, Location, Priority};
-use super::{Jump, Via, GOTO_TARGET_MISSING};
+use super::{Via, GOTO_TARGET_MISSING};
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::model::Matcher;
 
-pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
+pub(super) fn check(config: &LoadedConfig, jumps: &Jumps<'_>, out: &mut Vec<Diagnostic>) {
     let legacy = config.dialplan.matcher() == Matcher::Legacy;
-    for jump in jumps {
-        let Some(span) = jump.priority.source() else {
+    for jump in jumps.iter() {
+        let Some(span) = jump.priority().source() else {
             continue;
         };
-        for loc in jump.locations.iter().take(jump.targets.len()) {
+        for loc in jump.locations().iter().take(jump.count()) {
             let Some(loc) = loc else {
                 continue;
             };
-            let context = loc.context.unwrap_or(jump.context);
+            let context = loc.context.unwrap_or(jump.context());
             let exten = match loc.exten {
                 Some(e) => e,
                 // Without an extension the jump stays on the dialled extension, unknown for a pattern.
-                None if jump.exten.starts_with('_') => continue,
-                None => jump.exten,
+                None if jump.exten().starts_with('_') => continue,
+                None => jump.exten(),
             };
             // Most jumps stay in their own extension (`GotoIf(...?done)`): when it has the target itself, a
             // lookup would find it there (the legacy matcher tries every literal of that name, the plain one
             // included), so the search is skipped.
-            if legacy && context == jump.context && exten == jump.exten && own_target(jump, loc) {
+            if legacy
+                && context == jump.context()
+                && exten == jump.exten()
+                && own_target(&jump, loc)
+            {
                 continue;
             }
             if let Some(mut problem) = problem(config, context, exten, loc) {
-                if let Some(help) = gosub_help(jump.via) {
+                if let Some(help) = gosub_help(jump.via()) {
                     problem.help = help.to_string();
-                } else if jump.via == Via::ParkComeback {
+                } else if jump.via() == Via::ParkComeback {
                     problem.help = format!(
                         "when the parked call times out Asterisk sends it there instead of the lot's comeback \
                          route, and then {}",
@@ -42,13 +47,13 @@ pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Dia
                     );
                 }
                 let target = format!("{context},{exten},{}", priority_text(&loc.priority));
-                let how = match jump.via {
+                let how = match jump.via() {
                     Via::Goto | Via::Gosub | Via::ExecIf(_) => "jumps to",
                     Via::DialGosub(_) | Via::HangupHandler => "runs the subroutine",
                     Via::DialGoto(_) => "sends the call on to",
                     Via::ParkComeback => "sends a timed-out parked call to",
                 };
-                let option = match jump.via {
+                let option = match jump.via() {
                     Via::DialGosub(c) | Via::DialGoto(c) => format!(" (option {c})"),
                     Via::ParkComeback => String::from(" (option c)"),
                     Via::HangupHandler => String::from(" at hangup"),
@@ -59,8 +64,8 @@ pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Dia
                         GOTO_TARGET_MISSING,
                         format!(
                             "{}({}) {how} '{target}'{option}, {}",
-                            jump.app,
-                            jump.priority.data(),
+                            jump.app(),
+                            jump.priority().data(),
                             problem.what
                         ),
                     )
@@ -74,8 +79,8 @@ pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Dia
 }
 
 /// Whether the jump's own (literal, caller-id-less) extension has the priority or label it names.
-fn own_target(jump: &Jump<'_>, loc: &Location<'_>) -> bool {
-    let ext = jump.extension;
+fn own_target(jump: &At<'_, '_>, loc: &Location<'_>) -> bool {
+    let ext = jump.extension();
     if ext.is_pattern() || ext.callerid().is_some() {
         return false;
     }

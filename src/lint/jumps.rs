@@ -9,42 +9,35 @@ use super::apps::AppKind;
 use super::args::nth_arg;
 use super::dial::DialArgs;
 use super::goto::Branches;
+use super::jumplist::Jumps;
 use super::options::{letters, Letter};
 use super::target::{
     gotoif_branches, parse_location, parse_location_sep, Location, Priority as Prio,
 };
 use super::walk::Step;
-use super::{Inner, Jump, Via};
+use super::{Inner, Via};
 
 impl<'a> Step<'a> {
-    /// This priority as a jump to `targets`, read as `locations`.
+    /// Adds this priority to `out` as a jump to `targets`, read as `locations`.
     pub(super) fn jump(
         &self,
+        out: &mut Jumps<'a>,
         via: Via,
         targets: Branches<'a>,
         locations: [Option<Location<'a>>; 2],
-    ) -> Jump<'a> {
-        Jump {
-            context: self.context,
-            exten: self.exten,
-            extension: self.extension,
-            app: self.app,
-            via,
-            priority: self.priority,
-            targets,
-            locations,
-        }
+    ) {
+        out.push(self.extension, self.priority, via, targets, locations);
     }
 
-    fn one(&self, via: Via, text: &'a str, location: Option<Location<'a>>) -> Jump<'a> {
+    fn one(&self, out: &mut Jumps<'a>, via: Via, text: &'a str, location: Option<Location<'a>>) {
         let mut targets = Branches::new();
         targets.push(text);
-        self.jump(via, targets, [location, None])
+        self.jump(out, via, targets, [location, None]);
     }
 }
 
 /// Dial's `U`, `b`, `B`, `F` and `G` options.
-pub(super) fn dial<'a>(at: &Step<'a>, args: &DialArgs<'a>, out: &mut Vec<Jump<'a>>) {
+pub(super) fn dial<'a>(at: &Step<'a>, args: &DialArgs<'a>, out: &mut Jumps<'a>) {
     let Some(options) = args.plain(2) else {
         return;
     };
@@ -75,35 +68,37 @@ pub(super) fn dial<'a>(at: &Step<'a>, args: &DialArgs<'a>, out: &mut Vec<Jump<'a
                         exten: Some("s"),
                         priority: Prio::Number(1),
                     });
-                out.push(at.one(Via::DialGosub('U'), arg, location));
+                at.one(out, Via::DialGosub('U'), arg, location);
             }
             b'b' | b'B' => {
                 let target = arg.split('(').next().unwrap_or_default();
-                out.push(at.one(
+                at.one(
+                    out,
                     Via::DialGosub(letter as char),
                     target,
                     parse_location_sep(target, '^'),
-                ));
+                );
             }
-            b'F' | b'G' => out.push(at.one(
+            b'F' | b'G' => at.one(
+                out,
                 Via::DialGoto(letter as char),
                 arg,
                 parse_location_sep(arg, '^'),
-            )),
+            ),
             _ => {}
         }
     }
 }
 
 /// `ExecIf`, hangup handlers set with `Set`, and Park's `c()`.
-pub(super) fn other<'a>(at: &Step<'a>, out: &mut Vec<Jump<'a>>) {
+pub(super) fn other<'a>(at: &Step<'a>, out: &mut Jumps<'a>) {
     let data = at.data;
     match at.kind {
         AppKind::ExecIf => exec_if(at, data, out),
         // A hangup handler is set with `=`: the walk's scan knows whether there is one.
         AppKind::Set if at.equals => {
             if let Some(target) = hangup_handler(data) {
-                out.push(at.one(Via::HangupHandler, target, parse_location(target)));
+                at.one(out, Via::HangupHandler, target, parse_location(target));
             }
         }
         AppKind::GotoIfTime => {
@@ -119,7 +114,7 @@ pub(super) fn other<'a>(at: &Step<'a>, out: &mut Vec<Jump<'a>>) {
                 }
             }
             if targets.len() > 0 {
-                out.push(at.jump(Via::Goto, targets, locations));
+                at.jump(out, Via::Goto, targets, locations);
             }
         }
         AppKind::Park | AppKind::ParkAndAnnounce => park(at, data, out),
@@ -143,7 +138,7 @@ fn hangup_handler(data: &str) -> Option<&str> {
     (!target.trim().is_empty()).then_some(target)
 }
 
-fn park<'a>(at: &Step<'a>, data: &'a str, out: &mut Vec<Jump<'a>>) {
+fn park<'a>(at: &Step<'a>, data: &'a str, out: &mut Jumps<'a>) {
     if !data.contains('c') {
         return;
     }
@@ -157,14 +152,14 @@ fn park<'a>(at: &Step<'a>, data: &'a str, out: &mut Vec<Jump<'a>>) {
         }) = item
         {
             if !arg.trim().is_empty() {
-                out.push(at.one(Via::ParkComeback, arg, parse_location(arg)));
+                at.one(out, Via::ParkComeback, arg, parse_location(arg));
             }
         }
     }
 }
 
 /// `ExecIf(cond?App(args)[:App(args)])`: the branches that run `Goto` or `Gosub`.
-fn exec_if<'a>(at: &Step<'a>, data: &'a str, out: &mut Vec<Jump<'a>>) {
+fn exec_if<'a>(at: &Step<'a>, data: &'a str, out: &mut Jumps<'a>) {
     let Some(q) = top_level(data, b'?') else {
         return;
     };
@@ -190,7 +185,7 @@ fn exec_if<'a>(at: &Step<'a>, data: &'a str, out: &mut Vec<Jump<'a>>) {
             Inner::Goto => args,
             Inner::Gosub => args.split('(').next().unwrap_or_default(),
         };
-        out.push(at.one(Via::ExecIf(inner), target, parse_location(target)));
+        at.one(out, Via::ExecIf(inner), target, parse_location(target));
     }
 }
 

@@ -25,6 +25,7 @@ mod bytes;
 mod dial;
 mod features;
 mod goto;
+mod jumplist;
 mod jumps;
 mod lang;
 mod name;
@@ -156,18 +157,4 @@ enum Via {
 enum Inner {
     Goto,
     Gosub,
-}
-
-/// A priority that jumps (`Goto`, `GotoIf`, `Gosub`, … see [`Via`]) with the location arguments it may jump
-/// to.
-struct Jump<'a> {
-    context: &'a str,
-    exten: &'a str,
-    extension: &'a dialplan::model::Extension,
-    app: &'a str,
-    via: Via,
-    priority: &'a dialplan::model::Priority,
-    targets: goto::Branches<'a>,
-    /// Each target read as a location (`None`: dynamic or not a location), read once for both checks.
-    locations: [Option<target::Location<'a>>; 2],
 }

@@ -2,16 +2,17 @@
 //! branches jump), with nothing jumping to them.
 
 use super::apps::AppKind;
+use super::jumplist::Jumps;
 use super::name::{Name, Names};
 use super::target::{self, is_dynamic};
-use super::{Jump, UNREACHABLE_PRIORITY};
+use super::UNREACHABLE_PRIORITY;
 use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::hash::Fx;
 use dialplan::model::{Extension, Priority};
 use std::collections::{HashMap, HashSet};
 
-pub(super) fn check(config: &LoadedConfig, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
+pub(super) fn check(config: &LoadedConfig, jumps: &Jumps<'_>, out: &mut Vec<Diagnostic>) {
     let dp = &config.dialplan;
     let targets = Targets::collect(jumps);
     if targets.any_dynamic_context {
@@ -136,28 +137,29 @@ struct ContextTargets<'a> {
 }
 
 impl<'a> Targets<'a> {
-    fn collect(jumps: &[Jump<'a>]) -> Self {
+    fn collect(jumps: &Jumps<'a>) -> Self {
         let mut t = Targets {
             by_context: HashMap::default(),
             dynamic_contexts: HashSet::default(),
             any_dynamic_context: false,
             gotoif_branches: HashMap::default(),
         };
-        for jump in jumps {
-            if !jump.app.eq_ignore_ascii_case("Goto") {
+        for jump in jumps.iter() {
+            let app = jump.app().as_bytes();
+            if !(app.len() == 4 && folded(app) == folded(b"goto")) {
                 t.gotoif_branches
-                    .insert(address(jump.priority), jump.targets.len());
+                    .insert(address(jump.priority()), jump.count());
             }
-            for (arg, loc) in jump.targets.iter().zip(&jump.locations) {
-                if is_dynamic(arg) {
-                    t.note_dynamic(arg, jump.context);
+            for (i, loc) in jump.locations().iter().take(jump.count()).enumerate() {
+                if jump.is_dynamic(i) {
+                    t.note_dynamic(jump.target(i), jump.context());
                     continue;
                 }
                 let Some(loc) = loc else {
                     continue;
                 };
-                let context = loc.context.unwrap_or(jump.context);
-                let exten = Name::new(loc.exten.unwrap_or(jump.exten));
+                let context = loc.context.unwrap_or(jump.context());
+                let exten = Name::new(loc.exten.unwrap_or(jump.exten()));
                 let into = t.by_context.entry(context).or_default();
                 into.extens.insert(exten);
                 match loc.priority {
@@ -169,7 +171,7 @@ impl<'a> Targets<'a> {
                     }
                     target::Priority::Relative(n) => {
                         into.numbers
-                            .insert((exten, jump.priority.number().wrapping_add(n)));
+                            .insert((exten, jump.priority().number().wrapping_add(n)));
                     }
                 }
             }
@@ -193,11 +195,12 @@ impl<'a> Targets<'a> {
 
     /// Whether the dialplan goes on to the next priority after this one (when it returns 0).
     fn falls_through(&self, p: &Priority) -> bool {
-        let app = p.app();
+        // Asked for nearly every priority: the name is compared as one word, its letters folded.
+        let app = p.app().as_bytes();
         match app.len() {
-            4 if app.eq_ignore_ascii_case("Goto") => false,
-            6 if app.eq_ignore_ascii_case("Hangup") => false,
-            6 if app.eq_ignore_ascii_case("GotoIf") => {
+            4 if folded(app) == folded(b"goto") => false,
+            6 if folded(app) == folded(b"hangup") => false,
+            6 if folded(app) == folded(b"gotoif") => {
                 let n = match self.gotoif_branches.get(&address(p)) {
                     Some(&n) => n,
                     None => super::goto::branches(AppKind::GotoIf, p.data()).len(),
@@ -207,6 +210,15 @@ impl<'a> Targets<'a> {
             _ => true,
         }
     }
+}
+
+/// The bytes of `text` (at most eight) as one word, each with bit 5 set: two words are equal exactly when the
+/// texts are equal ignoring ASCII case, if one of them is all lower-case letters.
+fn folded(text: &[u8]) -> u64 {
+    text.iter()
+        .take(8)
+        .rev()
+        .fold(0, |x, &c| (x << 8) | u64::from(c | 0x20))
 }
 
 /// The jumps that land in one extension, given those into its context.
@@ -254,6 +266,31 @@ impl ExtHits<'_> {
                             .any(|&(e, ll)| ll.as_str() == l && matches_ext(e.as_str()))
                     })
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folded;
+
+    #[test]
+    fn folded_words_compare_ignoring_ascii_case() {
+        for (a, b, same) in [
+            ("Goto", "goto", true),
+            ("GOTO", "goto", true),
+            ("GoTo", "goto", true),
+            ("Gota", "goto", false),
+            ("HangUp", "hangup", true),
+            ("GotoIf", "gotoif", true),
+            ("G0to", "goto", false),
+        ] {
+            assert_eq!(
+                folded(a.as_bytes()) == folded(b.as_bytes()),
+                same,
+                "{a} {b}"
+            );
+            assert_eq!(a.eq_ignore_ascii_case(b), same, "{a} {b}");
         }
     }
 }

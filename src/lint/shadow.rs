@@ -15,7 +15,8 @@
 //! a context are compared pairwise (with the new matcher, every extension against the patterns), so
 //! contexts with more than [`MAX_PATTERNS`] patterns are skipped.
 
-use super::{Jump, SHADOWED_EXTENSION};
+use super::jumplist::Jumps;
+use super::SHADOWED_EXTENSION;
 use dialplan::diag::Diagnostic;
 use dialplan::model::trie::searched_before;
 use dialplan::model::{Dialplan, Extension, Matcher};
@@ -24,12 +25,11 @@ use std::collections::HashSet;
 /// Contexts with more patterns than this are not compared pairwise.
 const MAX_PATTERNS: usize = 256;
 
-pub(super) fn check(dp: &Dialplan, jumps: &[Jump<'_>], out: &mut Vec<Diagnostic>) {
+pub(super) fn check(dp: &Dialplan, jumps: &Jumps<'_>, out: &mut Vec<Diagnostic>) {
     // Patterns jumped to by their own name.
     let named: HashSet<&str> = jumps
         .iter()
-        .flat_map(|j| j.locations.iter().flatten())
-        .filter_map(|l| l.exten)
+        .flat_map(|j| j.location_extens())
         .filter(|e| e.starts_with('_'))
         .collect();
     if dp.matcher() != Matcher::Legacy {

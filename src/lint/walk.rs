@@ -8,8 +8,9 @@
 
 use super::apps::{AppKind, Apps};
 use super::dial::DialArgs;
+use super::jumplist::Jumps;
 use super::vars::VarScan;
-use super::{args, bytes, features, goto, jumps, lang, options, target, Jump, Via};
+use super::{args, bytes, features, goto, jumps, lang, options, target, Via};
 use dialplan::diag::Diagnostic;
 use dialplan::model::{Dialplan, Extension, Priority};
 
@@ -33,7 +34,7 @@ pub(super) struct Step<'a> {
 /// What the walk collects for the dialplan-wide checks, in dialplan order.
 pub(super) struct Scan<'a> {
     /// Every priority that may jump (see [`Via`]).
-    pub jumps: Vec<Jump<'a>>,
+    pub jumps: Jumps<'a>,
     /// What the feature check needs from the `Dial`s, `Set`s and `MSet`s.
     pub dials: features::Dials<'a>,
 }
@@ -47,9 +48,10 @@ impl<'a> Scan<'a> {
         out: &mut Vec<Diagnostic>,
     ) -> Self {
         let mut scan = Scan {
-            // About one priority in six jumps somewhere; room for more up front spares the list its
-            // copies as it grows (each into fresh memory the kernel must clear).
-            jumps: Vec::with_capacity(dp.priority_count() / 4),
+            // About one priority in ten jumps somewhere; room for a few more up front spares the list its
+            // copies as it grows (each into fresh memory the kernel must clear; room never written costs
+            // nothing).
+            jumps: Jumps::with_capacity(dp.priority_count() / 6),
             dials,
         };
         let engine = dialplan::engine::Engine::new(
@@ -60,6 +62,7 @@ impl<'a> Scan<'a> {
         let mut lang = lang::LangScan::new(&engine);
         let mut vars = VarScan::new(dp);
         for context in dp.contexts() {
+            scan.jumps.enter(context.name());
             for ext in context.extensions() {
                 for p in ext.priorities() {
                     if p.source().is_none() || p.is_hint() {
@@ -108,7 +111,7 @@ impl<'a> Scan<'a> {
                 } else {
                     Via::Goto
                 };
-                self.jumps.push(step.jump(via, targets, locations))
+                step.jump(&mut self.jumps, via, targets, locations)
             }
             AppKind::Dial => {
                 let args = DialArgs::new(step.data);

@@ -261,6 +261,8 @@ impl Loader<'_> {
     }
 
     /// The file name Asterisk records on what it reads now: `S_OR(suggested, level == 1 ? "" : configfile)`.
+    /// (Inlined: it runs for every item, and nearly always answers from the cache.)
+    #[inline]
     fn origin_file(&mut self, st: &mut SetState, f: &FileCtx) -> u32 {
         if st.suggested != 0 {
             return st.suggested;
@@ -420,9 +422,10 @@ impl Loader<'_> {
 
     /// Reads one file line by line (Asterisk's `fgets` loop).
     fn read_file(&mut self, f: &FileCtx, st: &mut SetState) {
-        let text = self.sources.file(f.id).text.clone();
+        let file = self.sources.file(f.id);
+        let (text, line_starts) = (file.text.clone(), file.line_starts().clone());
         let bytes = text.as_bytes();
-        let mut reader = LineReader::new(bytes);
+        let mut reader = LineReader::with_line_starts(bytes, &line_starts);
         let mut splice = Splice::default();
         while let Some(piece) = reader.next_piece(&mut st.lineno) {
             match piece {

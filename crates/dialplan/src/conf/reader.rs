@@ -43,6 +43,11 @@ pub struct LineReader<'t> {
     eof: bool,
     /// The next NUL byte at or after `pos` (or the end): NULs are rare, so one scan serves many lines.
     next_nul: usize,
+    /// Where the text's lines start (see [`crate::source::SourceFile::line_starts`]), when known: the end
+    /// of each line is looked up instead of searched for.
+    line_starts: &'t [u32],
+    /// The first entry of `line_starts` past `pos`, or near below it.
+    next_line: usize,
 }
 
 /// One `fgets` result: the piece `start..end` and the C string length of it.
@@ -53,12 +58,42 @@ struct Fgets {
 }
 
 impl<'t> LineReader<'t> {
+    /// A reader that searches for each line's end (the loader passes the file's line table instead).
+    #[cfg(test)]
     pub fn new(text: &'t [u8]) -> Self {
+        LineReader::with_line_starts(text, &[])
+    }
+
+    /// A reader of `text` whose line starts are known: `line_starts` must be 0 and the offset after each
+    /// `\n` of `text`, in order (an empty table: the reader searches for each line's end).
+    pub fn with_line_starts(text: &'t [u8], line_starts: &'t [u32]) -> Self {
         LineReader {
             text,
             pos: 0,
             eof: false,
             next_nul: memchr(0, text).unwrap_or(text.len()),
+            line_starts,
+            next_line: 0,
+        }
+    }
+
+    /// The end of the piece starting at `start` that may reach `window_end`: just after the first `\n`
+    /// in between, else `window_end`.
+    fn piece_end(&mut self, start: usize, window_end: usize) -> usize {
+        if self.line_starts.is_empty() {
+            let window = &self.text[start..window_end];
+            return memchr(b'\n', window).map_or(window_end, |i| start + i + 1);
+        }
+        while self
+            .line_starts
+            .get(self.next_line)
+            .is_some_and(|&s| s as usize <= start)
+        {
+            self.next_line += 1;
+        }
+        match self.line_starts.get(self.next_line) {
+            Some(&s) if s as usize <= window_end => s as usize,
+            _ => window_end,
         }
     }
 
@@ -109,11 +144,10 @@ impl<'t> LineReader<'t> {
             self.eof = true;
             return None;
         }
-        let window = &self.text[start..window_end];
         if self.next_nul < start {
             self.next_nul = memchr(0, &self.text[start..]).map_or(self.text.len(), |i| start + i);
         }
-        let end = memchr(b'\n', window).map_or(window_end, |i| start + i + 1);
+        let end = self.piece_end(start, window_end);
         let strlen = self.next_nul.min(end) - start;
         // fgets notices end of file only when it tries to read past it.
         if end == window_end && self.text[end - 1] != b'\n' && end - start < PIECE {
@@ -331,7 +365,19 @@ mod tests {
     use super::*;
 
     fn pieces(text: &[u8]) -> (Vec<Piece>, u32) {
-        let mut r = LineReader::new(text);
+        let (out, lineno) = pieces_of(LineReader::new(text));
+        // The reader given the line table cuts the very same pieces.
+        let starts: Vec<u32> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text).map(|i| i as u32 + 1))
+            .collect();
+        assert_eq!(
+            pieces_of(LineReader::with_line_starts(text, &starts)),
+            (out.clone(), lineno)
+        );
+        (out, lineno)
+    }
+
+    fn pieces_of(mut r: LineReader<'_>) -> (Vec<Piece>, u32) {
         let mut lineno = 0;
         let mut out = Vec::new();
         while let Some(p) = r.next_piece(&mut lineno) {
@@ -497,6 +543,19 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Lines looked up in the line table are the lines searched for, around overlong lines and NULs.
+        #[test]
+        fn line_table_gives_the_same_pieces(
+            runs in proptest::collection::vec((0usize..9000, proptest::sample::select(b"\n\0a".to_vec())), 0..6)
+        ) {
+            let mut text = Vec::new();
+            for (len, end) in runs {
+                text.extend(std::iter::repeat_n(b'x', len));
+                text.push(end);
+            }
+            pieces(&text);
+        }
+
         /// The fast paths (and the `;` position cache) answer exactly what the step-by-step algorithm does.
         #[test]
         fn fast_paths_equal_the_full_algorithm(

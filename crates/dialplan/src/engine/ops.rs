@@ -676,11 +676,14 @@ impl Engine {
         let cause = self.with_chan(id, |c| c.hangupcause).unwrap_or(cause);
         // chan_pjsip's hangup sets the channel's technology cause (the SIP code it answers or ends
         // with) before the final snapshot, which `Hangup` shows as `TechCause` when it is non-zero.
-        let tech_cause = self
-            .with_chan(id, |c| c.tech.eq_ignore_ascii_case("PJSIP"))
-            .unwrap_or(false)
-            .then(|| cause::pjsip_code(cause))
-            .filter(|&n| n != 0);
+        // Read only for a listener: the technology text is an allocation of its own, cold by the time a
+        // long-parked call hangs up (docs/performance.md, issue 4).
+        let tech_cause = (self.inner.bus.wants_ami()
+            && self
+                .with_chan(id, |c| c.tech.eq_ignore_ascii_case("PJSIP"))
+                .unwrap_or(false))
+        .then(|| cause::pjsip_code(cause))
+        .filter(|&n| n != 0);
         self.chan_event("Hangup", "call", id, |f| {
             f.push("Cause", cause.to_string());
             f.push("Cause-txt", cause::text(cause));

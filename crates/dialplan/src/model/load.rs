@@ -996,6 +996,25 @@ enum LineKind {
 
 impl LineKind {
     fn of(key: &str) -> LineKind {
+        // Nearly every key is `same` or `exten`: their first four bytes are compared as one word, in any
+        // case (`| 0x20` lower-cases a letter and, for a lower-case letter as the target, accepts nothing
+        // else but its upper case).
+        let b = key.as_bytes();
+        let head = match b {
+            [a, b, c, d, ..] => u32::from_le_bytes([*a, *b, *c, *d]) | 0x2020_2020,
+            _ => 0,
+        };
+        if head == u32::from_le_bytes(*b"same") {
+            return LineKind::Same;
+        }
+        if head == u32::from_le_bytes(*b"exte") && b.len() == 5 && b[4] | 0x20 == b'n' {
+            return LineKind::Exten;
+        }
+        Self::of_other(key)
+    }
+
+    /// [`LineKind::of`] the plain way, word by word in pbx_config's order.
+    fn of_other(key: &str) -> LineKind {
         let is = |word: &str| key.eq_ignore_ascii_case(word);
         if key.len() >= 4 && key.as_bytes()[..4].eq_ignore_ascii_case(b"same") {
             LineKind::Same

@@ -7,6 +7,7 @@
 //! and `ParkingDuration` (now − start). No `Parker*` fields: Asterisk never sends them.
 
 use super::lot::ParkedUser;
+use dialplan::diag::LogLevel;
 use dialplan::engine::ami::Prefix;
 use dialplan::engine::{ChannelId, Engine, Fields};
 
@@ -101,6 +102,9 @@ pub fn moh_stop_event(engine: &Engine, chan: ChannelId) {
 
 /// The verbose line of music on hold stopping on `chan`.
 pub fn moh_stop_line(engine: &Engine, chan: ChannelId) {
+    if !engine.bus().wants_log(LogLevel::Verbose(3)) {
+        return;
+    }
     if let Some(name) = engine.chan_name(chan) {
         engine.verbose(3, "res_musiconhold.c", || {
             format!("Stopped music on hold on {name}")

@@ -35,6 +35,7 @@ pub mod reload;
 pub mod say;
 pub mod timeout;
 pub mod transfer;
+pub mod users;
 
 use crate::config::{LotConfig, ParkingConfig};
 use crate::show::{show_all, show_lot, LotMode, LotView, ParkedCallView};
@@ -43,7 +44,7 @@ use dialplan::engine::{ChannelId, Engine, Module};
 use dialplan::hash::Fx;
 use features::config::BuiltinFeature;
 use features::FeaturesModule;
-use lot::{LotState, ParkedUser};
+use lot::LotState;
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
@@ -118,9 +119,10 @@ pub(crate) struct State {
     /// The lots that can be found by name now (a vanished lot is no longer here).
     pub(crate) by_name: BTreeMap<String, usize>,
     /// Every parked user still attached to its channel, by channel (retrieved ones until they have left the
-    /// lot's bridge). Only looked up by key, never listed: hashed, so a look-up among thousands of parked
-    /// calls touches one or two cache lines rather than a tree path (docs/performance.md, issue 4).
-    pub(crate) users: HashMap<ChannelId, ParkedUser, Fx>,
+    /// lot's bridge). Only looked up by key, never listed: a hashed index into a slab ([`users`]), so a
+    /// look-up among thousands of parked calls touches a few cache lines rather than a tree path
+    /// (docs/performance.md, issue 4).
+    pub(crate) users: users::Users,
     /// Tie-breaker for timeouts due at the same instant (order of parking).
     pub(crate) seq: u64,
     /// Parkees hearing their own space (`Park()` without `s`) right now.
@@ -170,7 +172,7 @@ impl ParkingModule {
                 state: RefCell::new(State {
                     lots,
                     by_name,
-                    users: HashMap::default(),
+                    users: users::Users::default(),
                     seq: 0,
                     announcing: BTreeSet::new(),
                     tone_after_announcement: BTreeMap::new(),

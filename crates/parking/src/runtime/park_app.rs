@@ -145,8 +145,13 @@ impl App for Park {
         Exec::Pending(Box::pin(async move {
             // Entering the lot (answer, events, the space announcement) is a large state machine; boxed on
             // its own it is freed before the call waits in the lot, so a parked call keeps only the bridge
-            // loop below (memory per parked call, docs/performance.md).
-            match Box::pin(park(&module, &engine, chan, &data)).await {
+            // loop below (memory per parked call, docs/performance.md). It owns the argument text, so that
+            // is freed then too, while still in the cache, rather than when the call leaves the lot.
+            let entering = {
+                let (module, engine) = (module.clone(), engine.clone());
+                async move { park(&module, &engine, chan, &data).await }
+            };
+            match Box::pin(entering).await {
                 Some(result) => result,
                 None => match engine.bridge_run(chan).await {
                     LeaveReason::AsyncGoto => AppResult::Continue,
@@ -204,7 +209,11 @@ async fn park(
     let Ok(space) = generate_parked_user(module, engine, request) else {
         return Some(failed(engine, chan, quiet).await);
     };
-    let user = module.state().users.get(&chan).cloned();
+    let user = if engine.bus().wants_ami() {
+        module.state().users.get(&chan).cloned()
+    } else {
+        None
+    };
     if let Some(user) = user {
         publish(
             engine,

@@ -193,10 +193,13 @@ fn table_park_dial(table: &mut TablePlan, ext: &ParkDialExtension) {
 /// `comeback_goto`: where a timed-out call goes when Park gave no `c(…)`.
 fn comeback_goto(module: &ParkingModule, engine: &Engine, chan: ChannelId, lot: usize, flat: &str) {
     let cfg = &module.lot_cfg(lot);
-    let name = engine
-        .chan_name(chan)
-        .map(|n| n.to_string())
-        .unwrap_or_default();
+    // Read only for a line someone listens to: a timed-out call's name was last touched a parking time ago.
+    let name = || {
+        engine
+            .chan_name(chan)
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    };
     let exists = |context: &str, exten: &str| engine.plan().exists(context, exten, 1, None);
     if cfg.comebacktoorigin.value {
         if exists(PARK_DIAL_CONTEXT, flat) {
@@ -204,6 +207,7 @@ fn comeback_goto(module: &ParkingModule, engine: &Engine, chan: ChannelId, lot: 
             engine.async_goto(chan, Location::new(PARK_DIAL_CONTEXT, flat, 1));
         } else {
             engine.log(LogLevel::Error, "parking_controller.c", || {
+                let name = name();
                 format!("Can not start {name} at {PARK_DIAL_CONTEXT},{flat},1 because extension does not exist. Terminating call.")
             });
             engine.bridge_kick(chan);
@@ -215,11 +219,13 @@ fn comeback_goto(module: &ParkingModule, engine: &Engine, chan: ChannelId, lot: 
         engine.async_goto(chan, Location::new(context, flat, 1));
     } else if exists(context, "s") {
         engine.verbose(2, "parking_controller.c", || {
+            let name = name();
             format!("Could not start {name} at {context},{flat},1. Using 's@{context}' instead.")
         });
         engine.async_goto(chan, Location::new(context, "s", 1));
     } else {
         engine.verbose(2, "parking_controller.c", || {
+            let name = name();
             format!("Can not start {name} at {context},{flat},1 and exten 's@{context}' does not exist. Using 's@default'")
         });
         engine.async_goto(chan, Location::new("default", "s", 1));

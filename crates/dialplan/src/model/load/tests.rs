@@ -581,3 +581,53 @@ fn owned_load_matches_borrowed_load() {
         owned.general.autofallthrough
     );
 }
+
+#[test]
+fn line_kinds_by_word_equal_the_plain_comparison() {
+    let keys = [
+        "same",
+        "SAME",
+        "Same",
+        "samex",
+        "sam",
+        "sAMe2",
+        "exten",
+        "EXTEN",
+        "eXtEn",
+        "exte",
+        "extens",
+        "extenn",
+        "exteN",
+        "Exte\u{e9}",
+        "EXT",
+        "include",
+        "ignorepat",
+        "switch",
+        "lswitch",
+        "eswitch",
+        "autohints",
+        "",
+        "s",
+        "\u{5a1}me",
+        "SaMe\u{e9}",
+        "3ame",
+        "exte\u{0e}",
+        "exten ",
+        "s@me",
+        "sAm\u{45}",
+    ];
+    for key in keys {
+        assert_eq!(LineKind::of(key), LineKind::of_other(key), "{key:?}");
+    }
+    // Every byte in each position of the two fast words.
+    for word in ["same", "exten"] {
+        for pos in 0..word.len() {
+            for byte in 0u8..128 {
+                let mut k = word.as_bytes().to_vec();
+                k[pos] = byte;
+                let key = String::from_utf8(k).unwrap_or_default();
+                assert_eq!(LineKind::of(&key), LineKind::of_other(&key), "{key:?}");
+            }
+        }
+    }
+}
