@@ -265,7 +265,8 @@ mod tests {
 
     #[test]
     fn line_starts_match_a_plain_search() {
-        // Lengths around the 64-byte blocks, newlines at both ends of blocks and runs of them.
+        // Every length up to 300 (across the 16-byte blocks and the remainder), newlines at both ends of
+        // blocks and in runs, and bytes that differ from `\n` only in the high bit or one low bit.
         let mut text = Vec::new();
         for n in 0..300usize {
             text.push(if n % 7 == 0 || n % 64 == 63 || (128..131).contains(&n) {
