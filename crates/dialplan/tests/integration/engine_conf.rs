@@ -6,26 +6,8 @@ use dialplan::engine::{EngineConfig, PhoneSpec};
 use engine_common::*;
 use std::time::Duration;
 
-const ORACLE: &str = "\
-[globals]
-5001=alice
-
-[parking-example]
-include => parkedcalls
-
-exten => alice,1,NoOp(Handles calls to alice.)
- same => n,Answer()
- same => n,Playback(hello-world)
- same => n,SendDTMF(#72w)
- same => n,Goto(parkedcalls,701,1)
- same => n,Playback(vm-goodbye)
- same => n,Hangup()
-
-[from-outside]
-exten => 5555001,1,NoOp(Route to a local extension.)
- same => n,Dial(Local/alice@parking-example/n,,k)
- same => n,Hangup()
-";
+/// The oracle run's extensions.conf (the page's first example), as the repository keeps it.
+const ORACLE: &str = include_str!("../../../../tests/data/oracle-example-1/extensions.conf");
 
 fn call(conf: &str, context: &str, exten: &str) -> Vec<dialplan::engine::Event> {
     run_call(

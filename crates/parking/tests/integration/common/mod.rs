@@ -23,39 +23,11 @@ use std::rc::Rc;
 use std::time::Duration;
 
 /// The oracle's extensions.conf (the page's first example as its prose intends).
-pub const ORACLE_EXTENSIONS: &str = "\
-[globals]
-5001=alice
-
-[parking-example]
-include => parkedcalls
-
-exten => alice,1,NoOp(Handles calls to alice.)
- same => n,Answer()
- same => n,Playback(hello-world)
- same => n,SendDTMF(#72w)
- same => n,Goto(parkedcalls,701,1)
- same => n,Playback(vm-goodbye)
- same => n,Hangup()
-
-[from-outside]
-exten => 5555001,1,NoOp(Route to a local extension.)
- same => n,Dial(Local/alice@parking-example/n,,k)
- same => n,Hangup()
-";
+pub const ORACLE_EXTENSIONS: &str = include_str!("../../../testdata/oracle-extensions.conf");
 
 pub const ORACLE_FEATURES: &str = "[general]\n\n[featuremap]\nparkcall => #72\n";
 
-pub const ORACLE_RES_PARKING: &str = "\
-[general]
-
-[default]
-parkext => 700
-parkpos => 701-709
-context => parkedcalls
-parkingtime => 300
-findslot => next
-";
+pub const ORACLE_RES_PARKING: &str = include_str!("../../../testdata/oracle-res_parking.conf");
 
 /// An engine with res_parking and the features module loaded (or not).
 pub struct Sim {
