@@ -163,7 +163,6 @@ impl Timeouts {
         }
         match self.entries.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(i) => self.entries[i].1 = space,
-            Err(i) if i == self.entries.len() => self.entries.push_back((key, space)),
             Err(i) => self.entries.insert(i, (key, space)),
         }
     }
