@@ -146,7 +146,7 @@ impl<'a> Targets<'a> {
         };
         for jump in jumps.iter() {
             let app = jump.app().as_bytes();
-            if !(app.len() == 4 && folded(app) == folded(b"goto")) {
+            if !is_goto(app) {
                 t.gotoif_branches
                     .insert(address(jump.priority()), jump.count());
             }
@@ -198,7 +198,7 @@ impl<'a> Targets<'a> {
         // Asked for nearly every priority: the name is compared as one word, its letters folded.
         let app = p.app().as_bytes();
         match app.len() {
-            4 if folded(app) == folded(b"goto") => false,
+            4 if is_goto(app) => false,
             6 if folded(app) == folded(b"hangup") => false,
             6 if folded(app) == folded(b"gotoif") => {
                 let n = match self.gotoif_branches.get(&address(p)) {
@@ -210,6 +210,11 @@ impl<'a> Targets<'a> {
             _ => true,
         }
     }
+}
+
+/// Whether an application name is `Goto`, in any case.
+fn is_goto(app: &[u8]) -> bool {
+    app.len() == 4 && folded(app) == folded(b"goto")
 }
 
 /// The bytes of `text` (at most eight) as one word, each with bit 5 set: two words are equal exactly when the
