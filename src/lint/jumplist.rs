@@ -53,6 +53,11 @@ impl<'a> Jumps<'a> {
         }
     }
 
+    /// How many jumps there are.
+    pub(super) fn len(&self) -> usize {
+        self.list.len()
+    }
+
     /// The jumps pushed from now on are in `context` (until the next call).
     pub(super) fn enter(&mut self, context: &'a str) {
         self.contexts.push(context);

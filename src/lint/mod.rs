@@ -32,6 +32,7 @@ mod name;
 mod options;
 mod parking;
 mod reach;
+mod repeat;
 mod shadow;
 mod target;
 mod vars;

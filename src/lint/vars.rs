@@ -171,9 +171,14 @@ pub(super) struct VarScan<'a> {
     set: HashSet<Name<'a>, Names>,
     /// Prefixes of names assigned at run time (`Set(VAR_${X}=…)`: `VAR_`).
     prefixes: Vec<&'a str>,
-    /// The first read of each name, and how many reads there are.
-    reads: HashMap<Name<'a>, (usize, u32), Names>,
-    order: Vec<(&'a str, &'a Priority)>,
+    /// Where each name read is in [`VarScan::order`].
+    reads: HashMap<Name<'a>, u32, Names>,
+    /// Each name read, in the order first read: the name, the priority that first reads it, and how many
+    /// reads there are.
+    order: Vec<(&'a str, &'a Priority, u32)>,
+    /// The [`VarScan::order`] index of each read since [`VarScan::clear_recent`]: what a
+    /// priority whose data repeats an earlier one's reads again (see [`VarScan::reread`]).
+    recent: Vec<u32>,
     provided: HashSet<&'static str, Fx>,
 }
 
@@ -189,6 +194,7 @@ impl<'a> VarScan<'a> {
             prefixes: Vec::new(),
             reads: HashMap::default(),
             order: Vec::new(),
+            recent: Vec::new(),
             provided: PROVIDED.iter().copied().collect(),
         }
     }
@@ -235,11 +241,39 @@ impl<'a> VarScan<'a> {
             return;
         }
         let key = Name::new(name);
-        match self.reads.get_mut(&key) {
-            Some(r) => r.1 += 1,
+        let at = match self.reads.get(&key) {
+            Some(&at) => {
+                if let Some(r) = self.order.get_mut(at as usize) {
+                    r.2 += 1;
+                }
+                at
+            }
             None => {
-                self.reads.insert(key, (self.order.len(), 1));
-                self.order.push((name, p));
+                let at = self.order.len() as u32;
+                self.reads.insert(key, at);
+                self.order.push((name, p, 1));
+                at
+            }
+        };
+        self.recent.push(at);
+    }
+
+    /// The reads noted since the last [`VarScan::clear_recent`], as [`VarScan::reread`] takes them.
+    pub(super) fn recent(&self) -> &[u32] {
+        &self.recent
+    }
+
+    pub(super) fn clear_recent(&mut self) {
+        self.recent.clear();
+    }
+
+    /// The reads `recent` (as [`VarScan::recent`] gave them for an earlier priority) made again by a
+    /// priority with the same data: the first reader of each name is already known, only the counts grow.
+    #[inline]
+    pub(super) fn reread(&mut self, recent: &[u32]) {
+        for &at in recent {
+            if let Some(r) = self.order.get_mut(at as usize) {
+                r.2 += 1;
             }
         }
     }
@@ -331,8 +365,7 @@ impl<'a> VarScan<'a> {
         if !self.on || self.prefixes.iter().any(|p| p.is_empty()) {
             return;
         }
-        for (name, p) in &self.order {
-            let name = *name;
+        for &(name, p, reads) in &self.order {
             if self.set.contains(&Name::new(name))
                 || self.provided.contains(name)
                 || is_provided_pattern(name)
@@ -341,7 +374,6 @@ impl<'a> VarScan<'a> {
                 continue;
             }
             let Some(span) = p.source() else { continue };
-            let reads = self.reads.get(&Name::new(name)).map_or(1, |r| r.1);
             let also = if reads > 1 {
                 format!(" (read {reads} times; this is the first)")
             } else {
@@ -431,8 +463,8 @@ mod tests {
         let mut unset: Vec<String> = v
             .order
             .iter()
-            .filter(|(n, _)| !v.set.contains(&Name::new(n)))
-            .map(|(n, _)| n.to_string())
+            .filter(|(n, _, _)| !v.set.contains(&Name::new(n)))
+            .map(|(n, _, _)| n.to_string())
             .collect();
         unset.sort();
         (set, unset)

@@ -9,6 +9,7 @@
 use super::apps::{AppKind, Apps};
 use super::dial::DialArgs;
 use super::jumplist::Jumps;
+use super::repeat::Seen;
 use super::vars::VarScan;
 use super::{args, bytes, features, goto, jumps, lang, options, target, Via};
 use dialplan::diag::Diagnostic;
@@ -61,6 +62,8 @@ impl<'a> Scan<'a> {
         let mut apps = Apps::new(engine.app_names());
         let mut lang = lang::LangScan::new(&engine);
         let mut vars = VarScan::new(dp);
+        // The texts met so far: a priority that repeats a quiet one is not checked again.
+        let mut seen = Seen::default();
         for context in dp.contexts() {
             scan.jumps.enter(context.name());
             for ext in context.extensions() {
@@ -68,8 +71,17 @@ impl<'a> Scan<'a> {
                     if p.source().is_none() || p.is_hint() {
                         continue;
                     }
-                    let app = p.app();
+                    let (app, data) = (p.app(), p.data());
                     let class = apps.class(app);
+                    let per_text = class.kind.per_text();
+                    if per_text {
+                        if let Some(reads) = seen.quiet(app, data) {
+                            vars.reread(reads);
+                            continue;
+                        }
+                        vars.clear_recent();
+                    }
+                    let before = (out.len(), scan.jumps.len());
                     let mut step = Step {
                         context: context.name(),
                         exten: ext.name(),
@@ -77,7 +89,7 @@ impl<'a> Scan<'a> {
                         priority: p,
                         app,
                         kind: class.kind,
-                        data: p.data(),
+                        data,
                         dollar: false,
                         equals: false,
                     };
@@ -89,6 +101,10 @@ impl<'a> Scan<'a> {
                     scan_data(&mut step, &lang, &mut vars, out);
                     args::app(&step, out);
                     scan.kind_specific(&step, out);
+                    if per_text {
+                        let quiet = before == (out.len(), scan.jumps.len());
+                        seen.note(app, data, quiet, vars.recent());
+                    }
                 }
             }
         }
