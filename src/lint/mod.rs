@@ -127,7 +127,7 @@ pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
     // One walk over the dialplan runs the per-priority checks and finds what the others look at.
     let scan = walk::Scan::new(&config.dialplan, features::Dials::new(config), &mut out);
     goto::check(config, &scan.jumps, &mut out);
-    reach::check(config, &scan.jumps, &mut out);
+    reach::check(&scan.jumps, &scan.stopping, &mut out);
     shadow::check(&config.dialplan, &scan.jumps, &mut out);
     features::check(config, scan.dials, &mut out);
     parking::check(config, &mut out);

@@ -6,30 +6,30 @@ use super::jumplist::Jumps;
 use super::name::{Name, Names};
 use super::target::{self, is_dynamic};
 use super::UNREACHABLE_PRIORITY;
-use crate::config::LoadedConfig;
 use dialplan::diag::Diagnostic;
 use dialplan::hash::Fx;
 use dialplan::model::{Extension, Priority};
 use std::collections::{HashMap, HashSet};
 
-pub(super) fn check(config: &LoadedConfig, jumps: &Jumps<'_>, out: &mut Vec<Diagnostic>) {
-    let dp = &config.dialplan;
+/// Checks the extensions of `stopping` (in dialplan order, with their contexts' names): the walk's list of
+/// those where some priority before the last never goes on, or that it did not read in full
+/// ([`super::walk::Scan::stopping`]); in every other extension each priority falls through to the next.
+pub(super) fn check(jumps: &Jumps<'_>, stopping: &[(&str, &Extension)], out: &mut Vec<Diagnostic>) {
+    if stopping.is_empty() {
+        return;
+    }
     let targets = Targets::collect(jumps);
     if targets.any_dynamic_context {
         return;
     }
     // Scratch lists reused for every extension.
     let mut scratch = Scratch::default();
-    for context in dp.contexts() {
-        if targets.dynamic_contexts.contains(context.name()) {
+    for &(context, ext) in stopping {
+        if targets.dynamic_contexts.contains(context) {
             continue;
         }
-        // The context's jump targets, looked up once per context.
-        let into = targets.by_context.get(context.name());
-        for ext in context.extensions() {
-            let hits = jumps_into(into, ext);
-            check_extension(context.name(), ext, &targets, hits, &mut scratch, out);
-        }
+        let hits = jumps_into(targets.by_context.get(context), ext);
+        check_extension(context, ext, hits, &mut scratch, out);
     }
 }
 
@@ -42,7 +42,6 @@ struct Scratch<'a> {
 fn check_extension<'a>(
     context: &str,
     ext: &'a Extension,
-    targets: &Targets<'_>,
     hits: ExtHits<'_>,
     scratch: &mut Scratch<'a>,
     out: &mut Vec<Diagnostic>,
@@ -56,7 +55,7 @@ fn check_extension<'a>(
         let by_fall = i > 0
             && reachable[i - 1]
             && prios[i - 1].number() + 1 == p.number()
-            && targets.falls_through(prios[i - 1]);
+            && falls_through(prios[i - 1]);
         reachable[i] = p.number() == 1 || by_fall || hits.hits(p.number(), p.label());
     }
     let mut i = 1;
@@ -65,7 +64,7 @@ fn check_extension<'a>(
         let starts_dead_run = !reachable[i]
             && reachable[i - 1]
             && prev.number() + 1 == prios[i].number()
-            && !targets.falls_through(prev);
+            && !falls_through(prev);
         if !starts_dead_run {
             i += 1;
             continue;
@@ -117,14 +116,6 @@ struct Targets<'a> {
     by_context: HashMap<&'a str, ContextTargets<'a>, Fx>,
     dynamic_contexts: HashSet<&'a str, Fx>,
     any_dynamic_context: bool,
-    /// How many branches each `GotoIf` loaded from a file jumps by, keyed by the priority's address (read
-    /// once in the jump list rather than again for every priority).
-    gotoif_branches: HashMap<usize, usize, Fx>,
-}
-
-/// The key of a priority in [`Targets::gotoif_branches`].
-fn address(p: &Priority) -> usize {
-    p as *const Priority as usize
 }
 
 /// The jumps into one context: (extension, priority) and (extension, label).
@@ -142,14 +133,8 @@ impl<'a> Targets<'a> {
             by_context: HashMap::default(),
             dynamic_contexts: HashSet::default(),
             any_dynamic_context: false,
-            gotoif_branches: HashMap::default(),
         };
         for jump in jumps.iter() {
-            let app = jump.app().as_bytes();
-            if !is_goto(app) {
-                t.gotoif_branches
-                    .insert(address(jump.priority()), jump.count());
-            }
             for (i, loc) in jump.locations().iter().take(jump.count()).enumerate() {
                 if jump.is_dynamic(i) {
                     t.note_dynamic(jump.target(i), jump.context());
@@ -192,23 +177,20 @@ impl<'a> Targets<'a> {
             self.dynamic_contexts.insert(current);
         }
     }
+}
 
-    /// Whether the dialplan goes on to the next priority after this one (when it returns 0).
-    fn falls_through(&self, p: &Priority) -> bool {
-        // Asked for nearly every priority: the name is compared as one word, its letters folded.
-        let app = p.app().as_bytes();
-        match app.len() {
-            4 if is_goto(app) => false,
-            6 if folded(app) == folded(b"hangup") => false,
-            6 if folded(app) == folded(b"gotoif") => {
-                let n = match self.gotoif_branches.get(&address(p)) {
-                    Some(&n) => n,
-                    None => super::goto::branches(AppKind::GotoIf, p.data()).len(),
-                };
-                n < 2
-            }
-            _ => true,
+/// Whether the dialplan goes on to the next priority after this one (when it returns 0).
+fn falls_through(p: &Priority) -> bool {
+    // Asked for nearly every priority of the extensions checked: the name is compared as one word, its
+    // letters folded.
+    let app = p.app().as_bytes();
+    match app.len() {
+        4 if is_goto(app) => false,
+        6 if folded(app) == folded(b"hangup") => false,
+        6 if folded(app) == folded(b"gotoif") => {
+            super::goto::branches(AppKind::GotoIf, p.data()).len() < 2
         }
+        _ => true,
     }
 }
 

@@ -38,6 +38,13 @@ pub(super) struct Scan<'a> {
     pub jumps: Jumps<'a>,
     /// What the feature check needs from the `Dial`s, `Set`s and `MSet`s.
     pub dials: features::Dials<'a>,
+    /// The extensions (with their contexts' names) where the reachability check has something to look
+    /// at: a priority before the last one that never goes on to the next (`Goto`, `Hangup`, a `GotoIf`
+    /// with both branches), or a priority the walk does not read (not loaded from a file). In the
+    /// others every priority falls through to the next, so none can be unreachable.
+    pub stopping: Vec<(&'a str, &'a Extension)>,
+    /// Set by [`Scan::kind_specific`] for a `GotoIf` with both branches: it never goes on.
+    gotoif_stops: bool,
 }
 
 impl<'a> Scan<'a> {
@@ -54,6 +61,8 @@ impl<'a> Scan<'a> {
             // nothing).
             jumps: Jumps::with_capacity(dp.priority_count() / 6),
             dials,
+            stopping: Vec::new(),
+            gotoif_stops: false,
         };
         let engine = dialplan::engine::Engine::new(
             dialplan::engine::EngineConfig::default(),
@@ -67,12 +76,23 @@ impl<'a> Scan<'a> {
         for context in dp.contexts() {
             scan.jumps.enter(context.name());
             for ext in context.extensions() {
-                for p in ext.priorities() {
-                    if p.source().is_none() || p.is_hint() {
+                let prios = ext.priorities();
+                // Whether the reachability check must look at this extension (see `Scan::stopping`).
+                let mut stopping = false;
+                for (i, p) in prios.iter().enumerate() {
+                    if p.is_hint() {
+                        continue;
+                    }
+                    if p.source().is_none() {
+                        stopping = true;
                         continue;
                     }
                     let (app, data) = (p.app(), p.data());
                     let class = apps.class(app);
+                    let last = i + 1 == prios.len();
+                    if !last && matches!(class.kind, AppKind::Goto | AppKind::Hangup) {
+                        stopping = true;
+                    }
                     let per_text = class.kind.per_text();
                     if per_text {
                         if let Some(reads) = seen.quiet(app, data) {
@@ -101,10 +121,17 @@ impl<'a> Scan<'a> {
                     scan_data(&mut step, &lang, &mut vars, out);
                     args::app(&step, out);
                     scan.kind_specific(&step, out);
+                    if scan.gotoif_stops {
+                        scan.gotoif_stops = false;
+                        stopping |= !last;
+                    }
                     if per_text {
                         let quiet = before == (out.len(), scan.jumps.len());
                         seen.note(app, data, quiet, vars.recent());
                     }
+                }
+                if stopping {
+                    scan.stopping.push((context.name(), ext));
                 }
             }
         }
@@ -122,6 +149,8 @@ impl<'a> Scan<'a> {
                 for (slot, arg) in locations.iter_mut().zip(targets.iter()) {
                     *slot = target::parse_location(arg);
                 }
+                // Both branches jump: the reachability check must look at what follows.
+                self.gotoif_stops = step.kind == AppKind::GotoIf && targets.len() >= 2;
                 let via = if matches!(step.kind, AppKind::Gosub | AppKind::GosubIf) {
                     Via::Gosub
                 } else {
