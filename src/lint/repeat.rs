@@ -13,13 +13,13 @@
 //! the table.
 
 use super::apps::AppKind;
-use dialplan::hash::Fx;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// The texts met so far (of applications whose checks depend only on the text).
 #[derive(Default)]
 pub(super) struct Seen<'a> {
-    texts: HashMap<(&'a str, &'a str), Text, Fx>,
+    texts: HashMap<Key<'a>, Text, BuildHasherDefault<KeyHasher>>,
     /// The reads of every quiet text, one after another (see [`Text::reads`]).
     reads: Vec<u32>,
 }
@@ -39,7 +39,7 @@ impl<'a> Seen<'a> {
     /// be checked (a new text, or one that was not quiet).
     #[inline]
     pub(super) fn quiet(&self, app: &'a str, data: &'a str) -> Option<&[u32]> {
-        let t = self.texts.get(&(app, data))?;
+        let t = self.texts.get(&Key::new(app, data))?;
         if !t.quiet {
             return None;
         }
@@ -51,7 +51,7 @@ impl<'a> Seen<'a> {
     /// whether it was `quiet`, and its `reads`.
     pub(super) fn note(&mut self, app: &'a str, data: &'a str, quiet: bool, reads: &[u32]) {
         let Self { texts, reads: all } = self;
-        texts.entry((app, data)).or_insert_with(|| {
+        texts.entry(Key::new(app, data)).or_insert_with(|| {
             let start = all.len() as u32;
             if quiet {
                 all.extend_from_slice(reads);
@@ -63,6 +63,88 @@ impl<'a> Seen<'a> {
             }
         });
     }
+}
+
+/// A text as a hash key: the application name and the data, hashed once a word at a time, inline (the
+/// general `str` hashing goes through a call per text and copies the last bytes of each).
+#[derive(Clone, Copy)]
+struct Key<'a> {
+    app: &'a str,
+    data: &'a str,
+    hash: u64,
+}
+
+impl<'a> Key<'a> {
+    #[inline]
+    fn new(app: &'a str, data: &'a str) -> Self {
+        let hash = words(data.as_bytes(), words(app.as_bytes(), 0));
+        Key { app, data, hash }
+    }
+}
+
+impl PartialEq for Key<'_> {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.data == other.data && self.app == other.app
+    }
+}
+
+impl Eq for Key<'_> {}
+
+impl Hash for Key<'_> {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// Hands a [`Key`]'s hash over as it is.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    #[inline]
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    /// Only [`KeyHasher::write_u64`] is used by [`Key`].
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = words(bytes, self.0);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `state` with the bytes of `b` and their count mixed in, eight at a time (FxHash's multiply): the last
+/// word is the last eight bytes, overlapping the one before (the count tells the texts apart).
+#[inline]
+fn words(b: &[u8], mut state: u64) -> u64 {
+    let mut add = |w: u64| state = (state.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    add(b.len() as u64);
+    let n = b.len();
+    if n < 8 {
+        add(b.iter().fold(0, |x, &c| (x << 8) | u64::from(c)));
+    } else {
+        let mut at = 0;
+        while at + 8 < n {
+            add(word(&b[at..at + 8]));
+            at += 8;
+        }
+        add(word(&b[n - 8..]));
+    }
+    state
+}
+
+/// Eight bytes as a little-endian word.
+#[inline]
+fn word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(w)
 }
 
 impl AppKind {
