@@ -21,6 +21,7 @@ pub(super) struct Jumps<'a> {
 }
 
 /// One jump in a [`Jumps`] list (read it through [`At`]).
+#[derive(Clone, Copy)]
 struct Jump<'a> {
     extension: &'a Extension,
     priority: &'a Priority,
@@ -92,6 +93,31 @@ impl<'a> Jumps<'a> {
             targets: pieces,
             locations,
         });
+    }
+
+    /// Adds the `count` jumps from index `first` again, for `priority` in `extension` (of the context last
+    /// entered), whose data is the same text as theirs (so their targets' byte ranges are its too).
+    #[inline]
+    pub(super) fn repeat(
+        &mut self,
+        first: usize,
+        count: usize,
+        extension: &'a Extension,
+        priority: &'a Priority,
+    ) {
+        let context = self.contexts.len().saturating_sub(1) as u32;
+        for i in first..first + count {
+            let Some(jump) = self.list.get(i) else {
+                return;
+            };
+            let again = Jump {
+                extension,
+                priority,
+                context,
+                ..*jump
+            };
+            self.list.push(again);
+        }
     }
 
     /// Each jump, in the order pushed.

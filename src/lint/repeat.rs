@@ -4,13 +4,15 @@
 //! 10 MB workload 170,000 priorities that are not `Dial`s or `Goto`s carry fewer than a hundred distinct
 //! texts). Every per-priority check that the walk runs on such a text either reports something or
 //! depends only on the text: the language, argument and option checks, and what the variable check
-//! notes (the names assigned, the names read). So when the first priority with a text reported nothing
-//! and added nothing to the walk's lists, a later one with the same text needs none of those checks run
-//! again; only the variable check's count of reads grows ([`super::vars::VarScan::reread`]).
+//! notes (the names assigned, the names read), the jumps read from it (`GotoIf` branches, `ExecIf(…?Goto(…))`,
+//! hangup handlers: their targets are parts of the data). So when the first priority with a text reported
+//! nothing, a later one with the same text needs none of those checks run again: the variable check's
+//! count of reads grows ([`super::vars::VarScan::reread`]) and the first one's jumps are added again for
+//! it ([`super::jumplist::Jumps::repeat`]).
 //!
-//! The applications whose priorities are collected one by one (jumps, `Dial`s, `Return`s) are never
-//! looked up here ([`AppKind::per_text`]), which also keeps the `Dial`s' mostly distinct texts out of
-//! the table.
+//! The applications whose checks depend on more than the text (a `Gosub` without a context enters the
+//! priority's own, a `Return` and a `Dial` are collected one by one) are never looked up here
+//! ([`AppKind::per_text`]), nor are `Goto`s; this also keeps their mostly distinct texts out of the table.
 
 use super::apps::AppKind;
 use std::collections::HashMap;
@@ -27,39 +29,75 @@ pub(super) struct Seen<'a> {
 /// What the first priority with a text did.
 #[derive(Clone, Copy)]
 struct Text {
-    /// Whether it reported nothing and collected nothing (then a repeat needs no check).
+    /// Whether it reported nothing (then a repeat needs no check).
     quiet: bool,
+    /// Whether it never goes on to the next priority (a `GotoIf` with both branches).
+    stops: bool,
     /// Its reads ([`super::vars::VarScan::recent`]): `len` entries from `start` in [`Seen::reads`].
     start: u32,
     len: u32,
+    /// The jumps it added to the walk's list: `jumps` entries from index `first`.
+    first: u32,
+    jumps: u32,
+}
+
+/// What a priority repeating a quiet text does again (see [`Seen::quiet`]).
+pub(super) struct Repeat<'s> {
+    /// Its reads, for [`super::vars::VarScan::reread`].
+    pub reads: &'s [u32],
+    /// The jumps of the first priority with the text, to add again for this one: `count` from `first`.
+    pub first: usize,
+    pub count: usize,
+    /// Whether it never goes on to the next priority.
+    pub stops: bool,
+}
+
+/// What the first priority with a text did, for [`Seen::note`].
+pub(super) struct First<'r> {
+    /// Whether it reported nothing.
+    pub quiet: bool,
+    pub stops: bool,
+    pub reads: &'r [u32],
+    /// The jumps it added: `count` from `first` in the walk's list.
+    pub first: usize,
+    pub count: usize,
 }
 
 impl<'a> Seen<'a> {
-    /// The reads of the quiet text `app(data)` if a priority had it before; `None` when the priority must
-    /// be checked (a new text, or one that was not quiet).
+    /// What a priority with the quiet text `app(data)` did before; `None` when the priority must be
+    /// checked (a new text, or one that was not quiet).
     #[inline]
-    pub(super) fn quiet(&self, app: &'a str, data: &'a str) -> Option<&[u32]> {
+    pub(super) fn quiet(&self, app: &'a str, data: &'a str) -> Option<Repeat<'_>> {
         let t = self.texts.get(&Key::new(app, data))?;
         if !t.quiet {
             return None;
         }
-        self.reads
-            .get(t.start as usize..t.start as usize + t.len as usize)
+        Some(Repeat {
+            reads: self
+                .reads
+                .get(t.start as usize..t.start as usize + t.len as usize)?,
+            first: t.first as usize,
+            count: t.jumps as usize,
+            stops: t.stops,
+        })
     }
 
-    /// Notes what the first priority with the text `app(data)` did (a text already noted stays as it was):
-    /// whether it was `quiet`, and its `reads`.
-    pub(super) fn note(&mut self, app: &'a str, data: &'a str, quiet: bool, reads: &[u32]) {
+    /// Notes what the first priority with the text `app(data)` did (a text already noted stays as it was).
+    pub(super) fn note(&mut self, app: &'a str, data: &'a str, first: First<'_>) {
         let Self { texts, reads: all } = self;
         texts.entry(Key::new(app, data)).or_insert_with(|| {
             let start = all.len() as u32;
+            let quiet = first.quiet && u32::try_from(first.first).is_ok();
             if quiet {
-                all.extend_from_slice(reads);
+                all.extend_from_slice(first.reads);
             }
             Text {
                 quiet,
+                stops: first.stops,
                 start,
-                len: if quiet { reads.len() as u32 } else { 0 },
+                len: if quiet { first.reads.len() as u32 } else { 0 },
+                first: first.first as u32,
+                jumps: first.count as u32,
             }
         });
     }
@@ -153,12 +191,7 @@ impl AppKind {
     pub(super) fn per_text(self) -> bool {
         !matches!(
             self,
-            AppKind::Dial
-                | AppKind::Goto
-                | AppKind::GotoIf
-                | AppKind::Gosub
-                | AppKind::GosubIf
-                | AppKind::Return
+            AppKind::Dial | AppKind::Goto | AppKind::Gosub | AppKind::GosubIf | AppKind::Return
         )
     }
 }

@@ -4,14 +4,14 @@
 use super::bytes::hits;
 
 /// A `[[context,]exten,]priority` location; parts left out keep the current value at run time.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Location<'a> {
     pub context: Option<&'a str>,
     pub exten: Option<&'a str>,
     pub priority: Priority<'a>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Priority<'a> {
     Number(i32),
     /// `+N` / `-N`: relative to the current priority.

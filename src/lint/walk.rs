@@ -9,7 +9,7 @@
 use super::apps::{AppKind, Apps};
 use super::dial::DialArgs;
 use super::jumplist::Jumps;
-use super::repeat::Seen;
+use super::repeat::{self, Seen};
 use super::vars::VarScan;
 use super::{args, bytes, features, goto, jumps, lang, options, target, Via};
 use dialplan::diag::Diagnostic;
@@ -95,8 +95,10 @@ impl<'a> Scan<'a> {
                     }
                     let per_text = class.kind.per_text();
                     if per_text {
-                        if let Some(reads) = seen.quiet(app, data) {
-                            vars.reread(reads);
+                        if let Some(again) = seen.quiet(app, data) {
+                            vars.reread(again.reads);
+                            scan.jumps.repeat(again.first, again.count, ext, p);
+                            stopping |= again.stops && !last;
                             continue;
                         }
                         vars.clear_recent();
@@ -121,13 +123,17 @@ impl<'a> Scan<'a> {
                     scan_data(&mut step, &lang, &mut vars, out);
                     args::app(&step, out);
                     scan.kind_specific(&step, out);
-                    if scan.gotoif_stops {
-                        scan.gotoif_stops = false;
-                        stopping |= !last;
-                    }
+                    let stops = std::mem::take(&mut scan.gotoif_stops);
+                    stopping |= stops && !last;
                     if per_text {
-                        let quiet = before == (out.len(), scan.jumps.len());
-                        seen.note(app, data, quiet, vars.recent());
+                        let first = repeat::First {
+                            quiet: before.0 == out.len(),
+                            stops,
+                            reads: vars.recent(),
+                            first: before.1,
+                            count: scan.jumps.len() - before.1,
+                        };
+                        seen.note(app, data, first);
                     }
                 }
                 if stopping {
