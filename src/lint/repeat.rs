@@ -195,3 +195,37 @@ impl AppKind {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_equal_exactly_when_the_texts_are() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "1234567",
+            "12345678",
+            "12345679",
+            "123456789",
+            "023456789",
+            "Set(COUNT=$[${COUNT} + 2])",
+            "Set(COUNT=$[${COUNT} + 3])",
+            "Set(COUNT=$[${COUNT} + 23])",
+            "Set(COUNT=$[${CoUNT} + 2])",
+            "NoOp(Call to ${EXTEN} in ${CONTEXT} from ${CALLERID(num)})",
+        ];
+        for a in texts {
+            for b in texts {
+                let (ka, kb) = (Key::new("Set", a), Key::new("Set", b));
+                assert_eq!(ka == kb, a == b, "{a:?} {b:?}");
+                if a == b {
+                    assert_eq!(ka.hash, kb.hash);
+                }
+            }
+            assert!(Key::new("Set", a) != Key::new("NoOp", a));
+        }
+    }
+}
