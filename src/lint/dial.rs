@@ -2,6 +2,7 @@
 //! Dial does not define), the jump check (`U()`, `b()`, `B()`, `F()`, `G()`) and the feature check (targets
 //! without a technology, `k`/`K`).
 
+use super::bytes::hits;
 use dialplan::expr::{separate_args, ArgMode};
 use std::borrow::Cow;
 
@@ -26,8 +27,9 @@ impl<'a> DialArgs<'a> {
             let (mut paren, mut bracket) = (0u32, 0u32);
             let mut start = 0;
             let mut n = 0;
-            for (i, &c) in b.iter().enumerate() {
-                match c {
+            // Only the bytes that matter are visited (found a word at a time).
+            for i in hits(b, [b'(', b')', b'[', b']', b'"', b'\\', b',']) {
+                match b[i] {
                     b'(' => paren += 1,
                     b')' => paren = paren.saturating_sub(1),
                     b'[' => bracket += 1,

@@ -4,6 +4,7 @@
 //! `K` (caller), or whose `BRIDGE_FEATURES` holds one of them. The page's examples map `#72` and then dial
 //! without `k`: pressing `#72` then just sends the digits to the other party.
 
+use super::bytes::{hits, trim};
 use super::dial::DialArgs;
 use super::target::is_dynamic;
 use super::{DIAL_WITHOUT_TECHNOLOGY, PARKCALL_HOOK_UNAVAILABLE, PARKCALL_NEVER_GRANTED};
@@ -170,13 +171,26 @@ fn check_dial_target(p: &Priority, args: &DialArgs<'_>, out: &mut Vec<Diagnostic
     let Some(targets) = args.arg(0) else {
         return;
     };
-    if is_dynamic(&targets) {
-        return;
+    // One pass over the bytes for what decides the usual case, a single target with a '/'.
+    let (mut amp, mut slash) = (false, false);
+    let b = targets.as_bytes();
+    for i in hits(b, [b'$', b'&', b'/']) {
+        match b[i] {
+            b'$' => return,
+            b'&' => amp = true,
+            _ => slash = true,
+        }
     }
-    let bad = targets
-        .split('&')
-        .map(str::trim)
-        .find(|t| !t.is_empty() && !t.contains('/'));
+    let bad = if amp {
+        targets
+            .split('&')
+            .map(str::trim)
+            .find(|t| !t.is_empty() && !t.contains('/'))
+    } else if slash {
+        None
+    } else {
+        Some(trim(&targets)).filter(|t| !t.is_empty())
+    };
     let (Some(bad), Some(span)) = (bad, p.source()) else {
         return;
     };
