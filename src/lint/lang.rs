@@ -5,8 +5,9 @@
 //!
 //! Cost: the walk ([`super::walk`]) classifies each application once and hands this check each `${` of
 //! the data: one look-up per `${NAME(`; nothing per priority is allocated unless a problem is found. The
-//! arguments that may name a subroutine (every `Dial`, hangup handlers) are only looked at in
-//! [`LangScan::finish`], and only when some `Return` is not explained by a `Gosub`.
+//! arguments that may name a subroutine (every `Dial`, `ExecIf`, hangup handlers) are only looked at in
+//! [`LangScan::finish`], by a walk of their own, and only when some `Return` is not explained by a
+//! `Gosub`.
 
 use super::apps::{AppKind, Apps};
 use super::bytes::name_len;
@@ -251,9 +252,6 @@ pub(super) struct LangScan<'a> {
     rules: HashMap<Name<'static>, Option<&'static ArgRule>, Names>,
     /// Contexts a Gosub (or a Dial/handler argument) may enter; `None` once a target is dynamic.
     entered: Option<HashSet<&'a str, Fx>>,
-    /// Arguments that may name subroutines indirectly (Dial `U()`/`b()`/`B()`, `ExecIf`), split into
-    /// tokens only in [`LangScan::finish`], and only if a `Return` needs them.
-    mentioned: Vec<&'a str>,
     returns: Vec<(&'a str, &'a Priority)>,
 }
 
@@ -270,20 +268,17 @@ impl<'a> LangScan<'a> {
             functions,
             rules,
             entered: Some(HashSet::default()),
-            mentioned: Vec::new(),
             returns: Vec::new(),
         }
     }
 
-    /// Notes the subroutines one priority enters or mentions, and its `Return`.
+    /// Notes the subroutines one priority enters, and its `Return`. (The arguments that may name
+    /// subroutines indirectly are read in [`LangScan::finish`], only when a `Return` needs them.)
     pub(super) fn app(&mut self, step: &Step<'a>) {
         match step.kind {
             AppKind::Gosub => self.gosub_target(step.context, step.data, false),
             AppKind::GosubIf => self.gosub_target(step.context, step.data, true),
             AppKind::Return => self.returns.push((step.context, step.priority)),
-            // `ExecIf(…?Gosub(…))` and the like name subroutines inside another application's arguments.
-            AppKind::Dial => self.mentioned.push(step.data),
-            k if k.runs_app() => self.mentioned.push(step.data),
             _ => {}
         }
     }
@@ -400,10 +395,7 @@ impl<'a> LangScan<'a> {
                 continue;
             }
             let mentioned = mentioned.get_or_insert_with(|| {
-                self.mentioned
-                    .iter()
-                    .copied()
-                    .chain(naming_handlers(dp))
+                mentioning(dp)
                     .flat_map(|data| data.split(|c: char| ",^()=&|:?".contains(c)))
                     .map(str::trim)
                     .collect()
@@ -427,20 +419,26 @@ impl<'a> LangScan<'a> {
     }
 }
 
-/// The data of every priority loaded from a file that mentions `hangup_handler` or `predial` (arguments
-/// that may name a subroutine). This second walk is made only when a `Return` is not explained
-/// otherwise, which spares the first one two searches per priority.
-fn naming_handlers(dp: &Dialplan) -> impl Iterator<Item = &str> {
+/// The data of every priority loaded from a file whose arguments may name a subroutine: every `Dial`
+/// (`U()`, `b()`, `B()`), every application that runs another (`ExecIf(…?Gosub(…))`), and any that
+/// mentions `hangup_handler` or `predial`. This second walk is made only when a `Return` is not
+/// explained otherwise, which spares the first one a list entry per `Dial` and two searches per priority.
+fn mentioning(dp: &Dialplan) -> impl Iterator<Item = &str> {
     let handler = memchr::memmem::Finder::new("hangup_handler");
     let predial = memchr::memmem::Finder::new("predial");
     dp.contexts()
         .flat_map(|c| c.extensions())
         .flat_map(|e| e.priorities())
         .filter(|p| p.source().is_some() && !p.is_hint())
-        .map(Priority::data)
-        .filter(move |d| {
-            handler.find(d.as_bytes()).is_some() || predial.find(d.as_bytes()).is_some()
+        .filter(move |p| {
+            let kind = AppKind::of(p.app());
+            let d = p.data().as_bytes();
+            kind == AppKind::Dial
+                || kind.runs_app()
+                || handler.find(d).is_some()
+                || predial.find(d).is_some()
         })
+        .map(Priority::data)
 }
 
 /// The closest known name within an edit distance of a third of its length (at least 1).
