@@ -1,9 +1,12 @@
 //! The list of jumps the walk collects for the target, reachability and shadow checks, kept small: a jump
 //! holds its priority and extension by reference (its application, data and extension name are read from
-//! them), its context as an index, and the texts of its targets as byte ranges of the priority's data
-//! (only a dynamic target's text is read again). A workload has one jump for about every ten priorities,
-//! and each byte of the list is memory the kernel must clear first. The locations stay as read: rebuilding
-//! them from byte ranges for each of the three checks cost more instructions than the memory saved.
+//! them), its context as an index, and its shape as an index: how it jumps, the texts of its targets as
+//! byte ranges of the priority's data (only a dynamic target's text is read again) and the locations
+//! read from them. Priorities with the same data share one shape (the walk adds their jumps with
+//! [`Jumps::repeat`]), so a `GotoIf(…?done)` repeated 800 times costs 24 bytes a time, not 160. A workload
+//! has one jump for about every ten priorities, and each byte of the list is memory the kernel must clear
+//! first. The locations stay as read: rebuilding them from byte ranges for each of the three checks cost
+//! more instructions than the memory saved.
 
 use super::goto::Branches;
 use super::target::{is_dynamic, Location};
@@ -13,6 +16,9 @@ use dialplan::model::{Extension, Priority};
 /// Every priority that may jump (see [`Via`]), in dialplan order.
 pub(super) struct Jumps<'a> {
     list: Vec<Jump<'a>>,
+    /// What the jumps do ([`Jump::shape`] indexes it): one entry is shared by every priority whose jumps
+    /// repeat an earlier one's text ([`Jumps::repeat`]).
+    shapes: Vec<Shape<'a>>,
     /// The contexts' names, in the order the walk entered them ([`Jump::context`] indexes it).
     contexts: Vec<&'a str>,
     /// Target texts that are not part of their priority's data (every target is cut from it today; this
@@ -20,12 +26,18 @@ pub(super) struct Jumps<'a> {
     texts: Vec<&'a str>,
 }
 
-/// One jump in a [`Jumps`] list (read it through [`At`]).
-#[derive(Clone, Copy)]
+/// One jump in a [`Jumps`] list (read it through [`At`]): where it is, and what it does.
 struct Jump<'a> {
     extension: &'a Extension,
     priority: &'a Priority,
     context: u32,
+    /// Index in [`Jumps::shapes`].
+    shape: u32,
+}
+
+/// What a jump does: how it jumps, and where to. The targets are read from the priority's data, so
+/// priorities with the same data share one.
+struct Shape<'a> {
     via: Via,
     count: u8,
     /// Bit `i` set: target `i` is resolved at run time (has a `$`).
@@ -49,6 +61,7 @@ impl<'a> Jumps<'a> {
     pub(super) fn with_capacity(capacity: usize) -> Self {
         Jumps {
             list: Vec::with_capacity(capacity),
+            shapes: Vec::new(),
             contexts: Vec::new(),
             texts: Vec::new(),
         }
@@ -83,15 +96,18 @@ impl<'a> Jumps<'a> {
                 dynamic |= 1 << i;
             }
         }
-        self.list.push(Jump {
-            extension,
-            priority,
-            context: self.contexts.len().saturating_sub(1) as u32,
+        self.shapes.push(Shape {
             via,
             count: targets.len() as u8,
             dynamic,
             targets: pieces,
             locations,
+        });
+        self.list.push(Jump {
+            extension,
+            priority,
+            context: self.contexts.len().saturating_sub(1) as u32,
+            shape: (self.shapes.len() - 1) as u32,
         });
     }
 
@@ -110,22 +126,25 @@ impl<'a> Jumps<'a> {
             let Some(jump) = self.list.get(i) else {
                 return;
             };
-            let again = Jump {
+            let shape = jump.shape;
+            self.list.push(Jump {
                 extension,
                 priority,
                 context,
-                ..*jump
-            };
-            self.list.push(again);
+                shape,
+            });
         }
     }
 
     /// Each jump, in the order pushed.
     pub(super) fn iter(&self) -> impl Iterator<Item = At<'_, 'a>> {
-        self.list.iter().map(move |jump| At {
-            jumps: self,
-            jump,
-            data: jump.priority.data(),
+        self.list.iter().filter_map(move |jump| {
+            Some(At {
+                jumps: self,
+                jump,
+                shape: self.shapes.get(jump.shape as usize)?,
+                data: jump.priority.data(),
+            })
         })
     }
 
@@ -152,6 +171,7 @@ impl<'a> Jumps<'a> {
 pub(super) struct At<'j, 'a> {
     jumps: &'j Jumps<'a>,
     jump: &'j Jump<'a>,
+    shape: &'j Shape<'a>,
     /// The priority's data, read once for all the jump's texts.
     data: &'a str,
 }
@@ -185,17 +205,17 @@ impl<'j, 'a> At<'j, 'a> {
     }
 
     pub(super) fn via(&self) -> Via {
-        self.jump.via
+        self.shape.via
     }
 
     /// How many targets the jump has (at most two: a GotoIf's branches).
     pub(super) fn count(&self) -> usize {
-        usize::from(self.jump.count)
+        usize::from(self.shape.count)
     }
 
     /// Target `i` as written (the empty text past [`At::count`]).
     pub(super) fn target(&self, i: usize) -> &'a str {
-        match self.jump.targets.get(i) {
+        match self.shape.targets.get(i) {
             Some(&p) if i < self.count() => self.text(p),
             _ => "",
         }
@@ -203,18 +223,21 @@ impl<'j, 'a> At<'j, 'a> {
 
     /// Whether target `i` is resolved at run time (has a `$`).
     pub(super) fn is_dynamic(&self, i: usize) -> bool {
-        i < 8 && self.jump.dynamic & (1 << i) != 0
+        i < 8 && self.shape.dynamic & (1 << i) != 0
     }
 
     /// Each target read as a location (`None`: dynamic or not a location), in the order of
     /// [`At::targets`]; both slots are given, whatever [`At::count`] is.
     pub(super) fn locations(&self) -> &'j [Option<Location<'a>>; 2] {
-        &self.jump.locations
+        &self.shape.locations
     }
 
     /// The extensions the locations name (what the shadow check needs of a jump).
     pub(super) fn location_extens(self) -> impl Iterator<Item = &'a str> + 'j {
-        self.jump.locations.iter().filter_map(|l| l.as_ref()?.exten)
+        self.shape
+            .locations
+            .iter()
+            .filter_map(|l| l.as_ref()?.exten)
     }
 
     #[inline]
@@ -234,6 +257,7 @@ impl<'j, 'a> At<'j, 'a> {
 mod tests {
     #[test]
     fn a_jump_is_small() {
-        assert!(std::mem::size_of::<super::Jump<'_>>() <= 160);
+        assert!(std::mem::size_of::<super::Jump<'_>>() <= 24);
+        assert!(std::mem::size_of::<super::Shape<'_>>() <= 144);
     }
 }
