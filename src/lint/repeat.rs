@@ -10,8 +10,9 @@
 //! count of reads grows ([`super::vars::VarScan::reread`]) and the first one's jumps are added again for
 //! it ([`super::jumplist::Jumps::repeat`]).
 //!
-//! The applications whose checks depend on more than the text (a `Gosub` without a context enters the
-//! priority's own, a `Return` and a `Dial` are collected one by one) are never looked up here
+//! The walk looks a priority's text up before it classifies the application, so a repeat costs one
+//! look-up. The applications whose checks depend on more than the text (a `Gosub` without a context
+//! enters the priority's own, a `Return` and a `Dial` are collected one by one) are never noted here
 //! ([`AppKind::per_text`]), nor are `Goto`s; this also keeps their mostly distinct texts out of the table.
 
 use super::apps::AppKind;
@@ -31,7 +32,7 @@ pub(super) struct Seen<'a> {
 struct Text {
     /// Whether it reported nothing (then a repeat needs no check).
     quiet: bool,
-    /// Whether it never goes on to the next priority (a `GotoIf` with both branches).
+    /// Whether it never goes on to the next priority (`Hangup`, a `GotoIf` with both branches).
     stops: bool,
     /// Its reads ([`super::vars::VarScan::recent`]): `len` entries from `start` in [`Seen::reads`].
     start: u32,

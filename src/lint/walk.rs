@@ -88,19 +88,20 @@ impl<'a> Scan<'a> {
                         continue;
                     }
                     let (app, data) = (p.app(), p.data());
-                    let class = apps.class(app);
                     let last = i + 1 == prios.len();
-                    if !last && matches!(class.kind, AppKind::Goto | AppKind::Hangup) {
-                        stopping = true;
+                    // A quiet text met before (its application is then one that `per_text` admits) needs
+                    // neither the application's class nor any check.
+                    if let Some(again) = seen.quiet(app, data) {
+                        vars.reread(again.reads);
+                        scan.jumps.repeat(again.first, again.count, ext, p);
+                        stopping |= again.stops && !last;
+                        continue;
                     }
+                    let class = apps.class(app);
+                    let ends = matches!(class.kind, AppKind::Goto | AppKind::Hangup);
+                    stopping |= ends && !last;
                     let per_text = class.kind.per_text();
                     if per_text {
-                        if let Some(again) = seen.quiet(app, data) {
-                            vars.reread(again.reads);
-                            scan.jumps.repeat(again.first, again.count, ext, p);
-                            stopping |= again.stops && !last;
-                            continue;
-                        }
                         vars.clear_recent();
                     }
                     let before = (out.len(), scan.jumps.len());
@@ -128,7 +129,7 @@ impl<'a> Scan<'a> {
                     if per_text {
                         let first = repeat::First {
                             quiet: before.0 == out.len(),
-                            stops,
+                            stops: stops || ends,
                             reads: vars.recent(),
                             first: before.1,
                             count: scan.jumps.len() - before.1,
