@@ -19,7 +19,7 @@ use super::jumplist::Jumps;
 use super::SHADOWED_EXTENSION;
 use dialplan::diag::Diagnostic;
 use dialplan::model::trie::searched_before;
-use dialplan::model::{Dialplan, Extension, Matcher};
+use dialplan::model::{Dialplan, Extension, Matcher, Pattern};
 use std::collections::HashSet;
 
 /// Contexts with more patterns than this are not compared pairwise.
@@ -36,7 +36,8 @@ pub(super) fn check(dp: &Dialplan, jumps: &Jumps<'_>, out: &mut Vec<Diagnostic>)
         new_matcher(dp, &named, out);
         return;
     }
-    let mut earlier: Vec<&Extension> = Vec::new();
+    // The patterns before the one looked at, each with its extent (read once, not once per pair).
+    let mut earlier: Vec<(&Extension, Option<Extent>)> = Vec::new();
     for context in dp.contexts() {
         let exts = context.extensions();
         let first_pattern = exts.iter().position(Extension::is_pattern);
@@ -51,11 +52,13 @@ pub(super) fn check(dp: &Dialplan, jumps: &Jumps<'_>, out: &mut Vec<Diagnostic>)
             if e.callerid().is_some() {
                 continue;
             }
-            let candidates =
-                earlier
-                    .iter()
-                    .copied()
-                    .chain(single_string_literal(exts, first_pattern, e));
+            let extent = Extent::of(e.pattern());
+            // A pattern whose extent rules it out is not compared position by position.
+            let candidates = earlier
+                .iter()
+                .filter(|(_, f)| Extent::may_cover(*f, extent))
+                .map(|&(f, _)| f)
+                .chain(single_string_literal(exts, first_pattern, e));
             let winner = candidates
                 .filter(|f| f.pattern().covers(e.pattern()) == Some(true))
                 .find(|f| has_everything(f, e));
@@ -64,8 +67,95 @@ pub(super) fn check(dp: &Dialplan, jumps: &Jumps<'_>, out: &mut Vec<Diagnostic>)
                     report(context.name(), e, f, out);
                 }
             }
-            earlier.push(e);
+            earlier.push((e, extent));
         }
+    }
+}
+
+/// How many positions a pattern's name has before its tail, what may follow them, and its first position
+/// when that is one plain character: the first tests of [`dialplan::model::Pattern::covers`], read here
+/// once per pattern from its name instead of once per pair.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Extent {
+    positions: usize,
+    tail: Tail,
+    first: Option<u8>,
+}
+
+/// What may follow a pattern's positions.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tail {
+    End,
+    /// `.`: one or more characters.
+    OneOrMore,
+    /// `!`: zero or more.
+    ZeroOrMore,
+}
+
+impl Extent {
+    /// The extent of a pattern extension's name, read as the matcher compiles it (`-` skipped, a `[…]`
+    /// set one position, each other byte one, up to the first `.` or `!`); `None` for a name with a `/`
+    /// or a NUL, an empty or unterminated set, which only `covers` reads.
+    fn of(p: &Pattern) -> Option<Extent> {
+        let body = p.key().as_bytes().strip_prefix(b"_")?;
+        if memchr::memchr2(b'/', 0, body).is_some() {
+            return None;
+        }
+        let mut e = Extent {
+            positions: 0,
+            tail: Tail::End,
+            first: None,
+        };
+        let mut i = 0;
+        while let Some(&c) = body.get(i) {
+            i += 1;
+            let plain = match c {
+                b'-' => continue,
+                b'.' | b'!' => {
+                    e.tail = if c == b'.' {
+                        Tail::OneOrMore
+                    } else {
+                        Tail::ZeroOrMore
+                    };
+                    return Some(e);
+                }
+                b'[' => {
+                    // A set is one position up to the next `]` (an empty set is not modelled).
+                    let end = memchr::memchr(b']', body.get(i..)?)?;
+                    if end == 0 {
+                        return None;
+                    }
+                    i += end + 1;
+                    false
+                }
+                b'n' | b'N' | b'x' | b'X' | b'z' | b'Z' => false,
+                _ => true,
+            };
+            if e.positions == 0 && plain {
+                e.first = Some(c);
+            }
+            e.positions += 1;
+        }
+        Some(e)
+    }
+
+    /// Whether a pattern of extent `f` may match every string one of extent `e` matches: false only when
+    /// `covers` would answer no for the lengths or the first position alone; true when either extent is
+    /// unknown.
+    fn may_cover(f: Option<Extent>, e: Option<Extent>) -> bool {
+        let (Some(f), Some(e)) = (f, e) else {
+            return true;
+        };
+        let (n, m) = (f.positions, e.positions);
+        // The shortest string `e` matches.
+        let shortest = m + usize::from(e.tail == Tail::OneOrMore);
+        let length_ok = match f.tail {
+            Tail::End => e.tail == Tail::End && m == n,
+            Tail::OneOrMore => m >= n && shortest > n,
+            Tail::ZeroOrMore => m >= n,
+        };
+        // Two first positions that are plain characters must be the same one.
+        length_ok && !matches!((f.first, e.first), (Some(a), Some(b)) if a != b)
     }
 }
 
@@ -194,4 +284,58 @@ fn report(context: &str, e: &Extension, f: &Extension, out: &mut Vec<Diagnostic>
             f.name()
         )),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extents_rule_out_only_what_covers_rules_out() {
+        let names = [
+            "_X.",
+            "_X!",
+            "_NXX",
+            "_1XX",
+            "_[2-4]XX!",
+            "_8000010XX",
+            "_90NXXXXXX",
+            "_9-0NXX",
+            "_XX.",
+            "_XXX!",
+            "_.",
+            "_!",
+            "_1",
+            "_12",
+            "_1.",
+            "_1!",
+            "_Z",
+            "_N/1",
+            "_[]1",
+            "_[1]2",
+            "_[12",
+            "_1[2]",
+            "_2[2]",
+            "_-1X",
+            "_9XXXXXXXX",
+            "_8XXXXXXXX",
+            "_[89]XXXXXXXX",
+            "_9-0NXXXXXX",
+        ];
+        for f in names {
+            for e in names {
+                let (pf, pe) = (Pattern::new(f), Pattern::new(e));
+                let may = Extent::may_cover(Extent::of(&pf), Extent::of(&pe));
+                if pf.covers(&pe) == Some(true) {
+                    assert!(may, "{f} covers {e}");
+                }
+            }
+        }
+        assert!(!Extent::may_cover(
+            Extent::of(&Pattern::new("_NXX")),
+            Extent::of(&Pattern::new("_90NXXXXXX"))
+        ));
+        assert!(Extent::of(&Pattern::new("_[]1")).is_none());
+        assert!(Extent::of(&Pattern::new("_[2-4]XX!")).is_some());
+    }
 }
