@@ -14,22 +14,35 @@ use std::collections::{HashMap, HashSet};
 /// Checks the extensions of `stopping` (in dialplan order, with their contexts' names): the walk's list of
 /// those where some priority before the last never goes on, or that it did not read in full
 /// ([`super::walk::Scan::stopping`]); in every other extension each priority falls through to the next.
+///
+/// Only a jump can reach a priority that neither is priority 1 nor follows one that falls through to it:
+/// those priorities are the questions ([`Questions`]), and the jumps are then read once, each looked up
+/// among the questions, instead of every jump target of the dialplan being gathered into sets.
 pub(super) fn check(jumps: &Jumps<'_>, stopping: &[(&str, &Extension)], out: &mut Vec<Diagnostic>) {
     if stopping.is_empty() {
         return;
     }
-    let targets = Targets::collect(jumps);
-    if targets.any_dynamic_context {
+    let mut questions = Questions::default();
+    let mut scratch = Scratch::default();
+    for (k, &(context, ext)) in stopping.iter().enumerate() {
+        scratch.fill(ext, |_, _| false);
+        for (p, reachable) in scratch.prios.iter().zip(&scratch.reachable) {
+            if !reachable {
+                questions.ask(k, context, ext, p);
+            }
+        }
+    }
+    let answers = questions.answer(jumps);
+    if answers.any_dynamic_context {
         return;
     }
-    // Scratch lists reused for every extension.
-    let mut scratch = Scratch::default();
-    for &(context, ext) in stopping {
-        if targets.dynamic_contexts.contains(context) {
+    for (k, &(context, ext)) in stopping.iter().enumerate() {
+        if answers.dynamic_contexts.contains(context) {
             continue;
         }
-        let hits = jumps_into(targets.by_context.get(context), ext);
-        check_extension(context, ext, hits, &mut scratch, out);
+        let hits = |number: i32, label: Option<&str>| answers.hits(k, context, ext, number, label);
+        scratch.fill(ext, hits);
+        report(context, ext, &scratch, out);
     }
 }
 
@@ -39,25 +52,28 @@ struct Scratch<'a> {
     reachable: Vec<bool>,
 }
 
-fn check_extension<'a>(
-    context: &str,
-    ext: &'a Extension,
-    hits: ExtHits<'_>,
-    scratch: &mut Scratch<'a>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let Scratch { prios, reachable } = scratch;
-    prios.clear();
-    prios.extend(ext.priorities().iter().filter(|p| !p.is_hint()));
-    reachable.clear();
-    reachable.resize(prios.len(), false);
-    for (i, p) in prios.iter().enumerate() {
-        let by_fall = i > 0
-            && reachable[i - 1]
-            && prios[i - 1].number() + 1 == p.number()
-            && falls_through(prios[i - 1]);
-        reachable[i] = p.number() == 1 || by_fall || hits.hits(p.number(), p.label());
+impl<'a> Scratch<'a> {
+    /// The extension's priorities (hints aside) and whether each can run, given which of them a jump
+    /// `hits` (by number or label).
+    fn fill(&mut self, ext: &'a Extension, hits: impl Fn(i32, Option<&str>) -> bool) {
+        let Scratch { prios, reachable } = self;
+        prios.clear();
+        prios.extend(ext.priorities().iter().filter(|p| !p.is_hint()));
+        reachable.clear();
+        reachable.resize(prios.len(), false);
+        for (i, p) in prios.iter().enumerate() {
+            let by_fall = i > 0
+                && reachable[i - 1]
+                && prios[i - 1].number() + 1 == p.number()
+                && falls_through(prios[i - 1]);
+            reachable[i] = p.number() == 1 || by_fall || hits(p.number(), p.label());
+        }
     }
+}
+
+/// Reports the runs of priorities of `ext` that can never run (see [`Scratch::fill`]).
+fn report(context: &str, ext: &Extension, scratch: &Scratch<'_>, out: &mut Vec<Diagnostic>) {
+    let Scratch { prios, reachable } = scratch;
     let mut i = 1;
     while i < prios.len() {
         let prev = prios[i - 1];
@@ -110,58 +126,136 @@ fn check_extension<'a>(
     }
 }
 
-/// Every literal jump target in the dialplan, by target context, and where a dynamic jump could land. All
-/// names are borrowed from the dialplan.
-struct Targets<'a> {
-    by_context: HashMap<&'a str, ContextTargets<'a>, Fx>,
+/// The priorities only a jump can reach, by what a jump names: (context, extension, number) and
+/// (context, extension, label) for literal extensions; (context, number) and (context, label) for
+/// patterns, which are then matched against the jump's extension. Each question about a pattern holds
+/// the index of its extension in the walk's list.
+#[derive(Default)]
+struct Questions<'a> {
+    numbers: HashSet<(Name<'a>, Name<'a>, i32), Names>,
+    labels: HashSet<(Name<'a>, Name<'a>, Name<'a>), Names>,
+    pattern_numbers: HashMap<(Name<'a>, i32), Vec<(usize, &'a Extension)>, Names>,
+    pattern_labels: HashMap<(Name<'a>, Name<'a>), Vec<(usize, &'a Extension)>, Names>,
+}
+
+/// The questions a jump answered, and where a dynamic jump could land.
+struct Answers<'a> {
+    numbers: HashSet<(Name<'a>, Name<'a>, i32), Names>,
+    labels: HashSet<(Name<'a>, Name<'a>, Name<'a>), Names>,
+    pattern_numbers: HashSet<(usize, i32), Names>,
+    pattern_labels: HashSet<(usize, Name<'a>), Names>,
     dynamic_contexts: HashSet<&'a str, Fx>,
     any_dynamic_context: bool,
 }
 
-/// The jumps into one context: (extension, priority) and (extension, label).
-#[derive(Default)]
-struct ContextTargets<'a> {
-    /// The extensions jumped to: a literal extension no jump names needs no look-up per priority.
-    extens: HashSet<Name<'a>, Names>,
-    numbers: HashSet<(Name<'a>, i32), Names>,
-    labels: HashSet<(Name<'a>, Name<'a>), Names>,
-}
+impl<'a> Questions<'a> {
+    /// Asks whether a jump reaches `p`, of extension `ext` (number `k` in the walk's list) in `context`.
+    fn ask(&mut self, k: usize, context: &'a str, ext: &'a Extension, p: &'a Priority) {
+        let c = Name::new(context);
+        if ext.is_pattern() {
+            self.pattern_numbers
+                .entry((c, p.number()))
+                .or_default()
+                .push((k, ext));
+            if let Some(l) = p.label() {
+                self.pattern_labels
+                    .entry((c, Name::new(l)))
+                    .or_default()
+                    .push((k, ext));
+            }
+            return;
+        }
+        let e = Name::new(ext.name());
+        self.numbers.insert((c, e, p.number()));
+        if let Some(l) = p.label() {
+            self.labels.insert((c, e, Name::new(l)));
+        }
+    }
 
-impl<'a> Targets<'a> {
-    fn collect(jumps: &Jumps<'a>) -> Self {
-        let mut t = Targets {
-            by_context: HashMap::default(),
+    /// Reads every jump once: the questions it answers, and the contexts a dynamic one may land in.
+    fn answer(&self, jumps: &Jumps<'a>) -> Answers<'a> {
+        let mut a = Answers {
+            numbers: HashSet::default(),
+            labels: HashSet::default(),
+            pattern_numbers: HashSet::default(),
+            pattern_labels: HashSet::default(),
             dynamic_contexts: HashSet::default(),
             any_dynamic_context: false,
         };
+        let patterns = !self.pattern_numbers.is_empty() || !self.pattern_labels.is_empty();
         for jump in jumps.iter() {
             for (i, loc) in jump.locations().iter().take(jump.count()).enumerate() {
                 if jump.is_dynamic(i) {
-                    t.note_dynamic(jump.target(i), jump.context());
+                    a.note_dynamic(jump.target(i), jump.context());
                     continue;
                 }
                 let Some(loc) = loc else {
                     continue;
                 };
-                let context = loc.context.unwrap_or(jump.context());
-                let exten = Name::new(loc.exten.unwrap_or(jump.exten()));
-                let into = t.by_context.entry(context).or_default();
-                into.extens.insert(exten);
-                match loc.priority {
-                    target::Priority::Number(n) => {
-                        into.numbers.insert((exten, n));
+                let context = Name::new(loc.context.unwrap_or(jump.context()));
+                let exten_text = loc.exten.unwrap_or(jump.exten());
+                let exten = Name::new(exten_text);
+                let number = match loc.priority {
+                    target::Priority::Number(n) => Some(n),
+                    target::Priority::Relative(n) => Some(jump.priority().number().wrapping_add(n)),
+                    target::Priority::Label(_) => None,
+                };
+                // A pattern extension is reached by a jump to a name it matches (or to its own name).
+                let matching = |&&(_, ext): &&(usize, &Extension)| {
+                    exten_text == ext.name() || ext.pattern().matches(exten_text)
+                };
+                match (number, loc.priority) {
+                    (Some(n), _) => {
+                        if self.numbers.contains(&(context, exten, n)) {
+                            a.numbers.insert((context, exten, n));
+                        }
+                        if patterns {
+                            if let Some(asked) = self.pattern_numbers.get(&(context, n)) {
+                                for &(k, _) in asked.iter().filter(matching) {
+                                    a.pattern_numbers.insert((k, n));
+                                }
+                            }
+                        }
                     }
-                    target::Priority::Label(l) => {
-                        into.labels.insert((exten, Name::new(l)));
+                    (None, target::Priority::Label(l)) => {
+                        let label = Name::new(l);
+                        if self.labels.contains(&(context, exten, label)) {
+                            a.labels.insert((context, exten, label));
+                        }
+                        if patterns {
+                            if let Some(asked) = self.pattern_labels.get(&(context, label)) {
+                                for &(k, _) in asked.iter().filter(matching) {
+                                    a.pattern_labels.insert((k, label));
+                                }
+                            }
+                        }
                     }
-                    target::Priority::Relative(n) => {
-                        into.numbers
-                            .insert((exten, jump.priority().number().wrapping_add(n)));
-                    }
+                    (None, _) => {}
                 }
             }
         }
-        t
+        a
+    }
+}
+
+impl<'a> Answers<'a> {
+    /// Whether some jump lands on priority `number` (or `label`) of `ext`, number `k` in the walk's list,
+    /// in `context`.
+    fn hits(
+        &self,
+        k: usize,
+        context: &str,
+        ext: &Extension,
+        number: i32,
+        label: Option<&str>,
+    ) -> bool {
+        if ext.is_pattern() {
+            return self.pattern_numbers.contains(&(k, number))
+                || label.is_some_and(|l| self.pattern_labels.contains(&(k, Name::new(l))));
+        }
+        let (c, e) = (Name::new(context), Name::new(ext.name()));
+        self.numbers.contains(&(c, e, number))
+            || label.is_some_and(|l| self.labels.contains(&(c, e, Name::new(l))))
     }
 
     fn note_dynamic(&mut self, arg: &'a str, current: &'a str) {
@@ -206,55 +300,6 @@ fn folded(text: &[u8]) -> u64 {
         .take(8)
         .rev()
         .fold(0, |x, &c| (x << 8) | u64::from(c | 0x20))
-}
-
-/// The jumps that land in one extension, given those into its context.
-fn jumps_into<'t>(into: Option<&'t ContextTargets<'t>>, ext: &'t Extension) -> ExtHits<'t> {
-    let Some(into) = into else {
-        return ExtHits::Nothing;
-    };
-    if !ext.is_pattern() {
-        let name = Name::new(ext.name());
-        if !into.extens.contains(&name) {
-            return ExtHits::Nothing;
-        }
-        return ExtHits::Literal(into, name);
-    }
-    ExtHits::Pattern(into, ext)
-}
-
-/// The jumps into one extension (see [`jumps_into`]).
-enum ExtHits<'t> {
-    Nothing,
-    /// A literal extension: (its name, priority or label) looked up in its context's sets.
-    Literal(&'t ContextTargets<'t>, Name<'t>),
-    /// A pattern extension: the jumps into its context whose extension it matches.
-    Pattern(&'t ContextTargets<'t>, &'t Extension),
-}
-
-impl ExtHits<'_> {
-    /// Whether some jump lands on this priority (by number or by label).
-    fn hits(&self, number: i32, label: Option<&str>) -> bool {
-        match self {
-            ExtHits::Nothing => false,
-            ExtHits::Literal(into, name) => {
-                into.numbers.contains(&(*name, number))
-                    || label.is_some_and(|l| into.labels.contains(&(*name, Name::new(l))))
-            }
-            ExtHits::Pattern(into, ext) => {
-                // The pattern is matched only against jumps to this very priority or label.
-                let matches_ext = |e: &str| e == ext.name() || ext.pattern().matches(e);
-                into.numbers
-                    .iter()
-                    .any(|&(e, n)| n == number && matches_ext(e.as_str()))
-                    || label.is_some_and(|l| {
-                        into.labels
-                            .iter()
-                            .any(|&(e, ll)| ll.as_str() == l && matches_ext(e.as_str()))
-                    })
-            }
-        }
-    }
 }
 
 #[cfg(test)]
