@@ -185,6 +185,13 @@ pub(super) fn check(step: &Step<'_>, dial: Option<&DialArgs<'_>>, out: &mut Vec<
     {
         return;
     }
+    // The usual options, letters the application defines and no argument, say nothing (Park's `t` is
+    // read below even without one).
+    if !matches!(table.kind, AppKind::Park | AppKind::ParkAndAnnounce)
+        && options.bytes().all(|c| c != b'(' && table.defines(c))
+    {
+        return;
+    }
     let Some(span) = p.source() else { return };
     let mut unknown: Vec<u8> = Vec::new();
     for item in letters(options) {
