@@ -72,14 +72,17 @@ pub(super) fn check(dp: &Dialplan, jumps: &Jumps<'_>, out: &mut Vec<Diagnostic>)
     }
 }
 
-/// How many positions a pattern's name has before its tail, what may follow them, and its first position
-/// when that is one plain character: the first tests of [`dialplan::model::Pattern::covers`], read here
-/// once per pattern from its name instead of once per pair.
+/// How many positions a pattern's name has before its tail, what may follow them, and the plain
+/// characters it starts with: the first tests of [`dialplan::model::Pattern::covers`], read here once per
+/// pattern from its name instead of once per pair.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Extent {
     positions: usize,
     tail: Tail,
-    first: Option<u8>,
+    /// The first positions while they are plain characters (at most eight), byte `j` of the word for
+    /// position `j`, and how many there are.
+    prefix: u64,
+    plain: u32,
 }
 
 /// What may follow a pattern's positions.
@@ -104,7 +107,8 @@ impl Extent {
         let mut e = Extent {
             positions: 0,
             tail: Tail::End,
-            first: None,
+            prefix: 0,
+            plain: 0,
         };
         let mut i = 0;
         while let Some(&c) = body.get(i) {
@@ -131,8 +135,9 @@ impl Extent {
                 b'n' | b'N' | b'x' | b'X' | b'z' | b'Z' => false,
                 _ => true,
             };
-            if e.positions == 0 && plain {
-                e.first = Some(c);
+            if plain && e.plain as usize == e.positions && e.plain < 8 {
+                e.prefix |= u64::from(c) << (8 * e.plain);
+                e.plain += 1;
             }
             e.positions += 1;
         }
@@ -140,8 +145,8 @@ impl Extent {
     }
 
     /// Whether a pattern of extent `f` may match every string one of extent `e` matches: false only when
-    /// `covers` would answer no for the lengths or the first position alone; true when either extent is
-    /// unknown.
+    /// `covers` would answer no for the lengths alone, or for two plain characters at the same position
+    /// of their prefixes; true when either extent is unknown.
     fn may_cover(f: Option<Extent>, e: Option<Extent>) -> bool {
         let (Some(f), Some(e)) = (f, e) else {
             return true;
@@ -154,8 +159,14 @@ impl Extent {
             Tail::OneOrMore => m >= n && shortest > n,
             Tail::ZeroOrMore => m >= n,
         };
-        // Two first positions that are plain characters must be the same one.
-        length_ok && !matches!((f.first, e.first), (Some(a), Some(b)) if a != b)
+        // Where both start with plain characters, those must be the same ones.
+        let both = f.plain.min(e.plain);
+        let mask = if both >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * both)) - 1
+        };
+        length_ok && (f.prefix ^ e.prefix) & mask == 0
     }
 }
 
@@ -334,6 +345,14 @@ mod tests {
         assert!(!Extent::may_cover(
             Extent::of(&Pattern::new("_NXX")),
             Extent::of(&Pattern::new("_90NXXXXXX"))
+        ));
+        assert!(!Extent::may_cover(
+            Extent::of(&Pattern::new("_90NXXXXXX")),
+            Extent::of(&Pattern::new("_91NXXXXXX"))
+        ));
+        assert!(Extent::may_cover(
+            Extent::of(&Pattern::new("_9XXXXXXXX")),
+            Extent::of(&Pattern::new("_91NXXXXXX"))
         ));
         assert!(Extent::of(&Pattern::new("_[]1")).is_none());
         assert!(Extent::of(&Pattern::new("_[2-4]XX!")).is_some());
