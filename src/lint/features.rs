@@ -43,13 +43,30 @@ impl<'a> Dials<'a> {
         }
     }
 
-    /// One `Dial` loaded from a file.
-    pub(super) fn dial(&mut self, p: &'a Priority, args: &DialArgs<'_>) {
-        check_dial_target(p, args, &mut self.targets);
-        if !self.parkcall {
-            return;
+    /// One `Dial` loaded from a file; what its options grant (for [`Dials::dial_again`]).
+    pub(super) fn dial(&mut self, p: &'a Priority, args: &DialArgs<'_>) -> Grant {
+        if let Some(targets) = args.arg(0) {
+            check_dial_target(p, &targets, &mut self.targets);
         }
-        match dial_grant(args) {
+        if !self.parkcall {
+            return Grant::Nothing;
+        }
+        let grant = dial_grant(args);
+        self.grant(p, grant);
+        grant
+    }
+
+    /// A `Dial` whose arguments after its `targets` (a plain first argument) are those of an earlier one,
+    /// which granted `grant`.
+    pub(super) fn dial_again(&mut self, p: &'a Priority, targets: &str, grant: Grant) {
+        check_dial_target(p, targets, &mut self.targets);
+        if self.parkcall {
+            self.grant(p, grant);
+        }
+    }
+
+    fn grant(&mut self, p: &'a Priority, grant: Grant) {
+        match grant {
             Grant::Park => self.granting.push(p),
             Grant::Unknown => self.unknown = true,
             Grant::Nothing => {}
@@ -72,7 +89,7 @@ pub(super) fn check(config: &LoadedConfig, dials: Dials<'_>, out: &mut Vec<Diagn
 
 /// What the option letters of a Dial grant for parking.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Grant {
+pub(super) enum Grant {
     Nothing,
     Park,
     /// The options are only known at run time.
@@ -166,11 +183,8 @@ fn check_parkcall(
     out.push(diag);
 }
 
-/// A `Dial` target without a technology.
-fn check_dial_target(p: &Priority, args: &DialArgs<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(targets) = args.arg(0) else {
-        return;
-    };
+/// A `Dial` target without a technology, in Dial's first argument `targets` (unquoted).
+fn check_dial_target(p: &Priority, targets: &str, out: &mut Vec<Diagnostic>) {
     // One pass over the bytes for what decides the usual case, a single target with a '/'.
     let (mut amp, mut slash) = (false, false);
     let b = targets.as_bytes();
@@ -189,7 +203,7 @@ fn check_dial_target(p: &Priority, args: &DialArgs<'_>, out: &mut Vec<Diagnostic
     } else if slash {
         None
     } else {
-        Some(trim(&targets)).filter(|t| !t.is_empty())
+        Some(trim(targets)).filter(|t| !t.is_empty())
     };
     let (Some(bad), Some(span)) = (bad, p.source()) else {
         return;

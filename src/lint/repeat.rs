@@ -16,6 +16,7 @@
 //! ([`AppKind::per_text`]), nor are `Goto`s; this also keeps their mostly distinct texts out of the table.
 
 use super::apps::AppKind;
+use super::features::Grant;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -23,6 +24,9 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 #[derive(Default)]
 pub(super) struct Seen<'a> {
     texts: HashMap<Key<'a>, Text, BuildHasherDefault<KeyHasher>>,
+    /// The `Dial`s met so far, by their arguments after the first ([`dial_tail`]): what their options
+    /// grant, when the first `Dial` with them reported nothing and jumped nowhere (`None` otherwise).
+    dials: HashMap<Key<'a>, Option<Grant>, BuildHasherDefault<KeyHasher>>,
     /// The reads of every quiet text, one after another (see [`Text::reads`]).
     reads: Vec<u32>,
 }
@@ -85,7 +89,9 @@ impl<'a> Seen<'a> {
 
     /// Notes what the first priority with the text `app(data)` did (a text already noted stays as it was).
     pub(super) fn note(&mut self, app: &'a str, data: &'a str, first: First<'_>) {
-        let Self { texts, reads: all } = self;
+        let Self {
+            texts, reads: all, ..
+        } = self;
         texts.entry(Key::new(app, data)).or_insert_with(|| {
             let start = all.len() as u32;
             let quiet = first.quiet && u32::try_from(first.first).is_ok();
@@ -103,6 +109,63 @@ impl<'a> Seen<'a> {
         });
     }
 }
+
+impl<'a> Seen<'a> {
+    /// What the options of an earlier quiet `Dial` (named `app` as written) with the arguments `rest`
+    /// after its targets granted; `None` when this `Dial` must be checked.
+    #[inline]
+    pub(super) fn dial_again(&self, app: &'a str, rest: &'a str) -> Option<Grant> {
+        self.dials.get(&Key::new(app, rest)).copied().flatten()
+    }
+
+    /// Notes what the first `Dial` with the arguments `rest` after its targets did: whether it was
+    /// `quiet` (reported nothing, jumped nowhere) and what it granted.
+    pub(super) fn note_dial(&mut self, app: &'a str, rest: &'a str, quiet: bool, grant: Grant) {
+        self.dials
+            .entry(Key::new(app, rest))
+            .or_insert(quiet.then_some(grant));
+    }
+}
+
+/// A `Dial`'s data cut after its first argument, the targets, when everything but the target check
+/// depends only on the rest: no `$` or `=` anywhere (nothing for the language and variable checks), no
+/// quote or backslash (the arguments are plain slices), and no bracket in the targets (the first `,`
+/// ends them). The rest keeps its `,` (`Dial(a)` and `Dial(a,)` differ in their argument count).
+#[inline]
+pub(super) fn dial_tail(data: &str) -> Option<(&str, &str)> {
+    let b = data.as_bytes();
+    if b.is_empty() {
+        return None;
+    }
+    let mut comma = None;
+    for (i, &c) in b.iter().enumerate() {
+        if !DIAL_BYTES[usize::from(c)] {
+            continue;
+        }
+        match c {
+            b'$' | b'=' | b'"' | b'\\' => return None,
+            b',' if comma.is_none() => comma = Some(i),
+            b'(' | b')' | b'[' | b']' if comma.is_none() => return None,
+            _ => {}
+        }
+    }
+    Some(match comma {
+        Some(i) => (data.get(..i)?, data.get(i..)?),
+        None => (data, ""),
+    })
+}
+
+/// The bytes [`dial_tail`] stops at.
+const DIAL_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"$=\"\\,()[]";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// A text as a hash key: the application name and the data, hashed once a word at a time, inline (the
 /// general `str` hashing goes through a call per text and copies the last bytes of each).
@@ -228,5 +291,25 @@ mod tests {
             }
             assert!(Key::new("Set", a) != Key::new("NoOp", a));
         }
+    }
+
+    #[test]
+    fn dial_tails() {
+        assert_eq!(
+            dial_tail("Local/2012@ctx-01334/n,11,tT"),
+            Some(("Local/2012@ctx-01334/n", ",11,tT"))
+        );
+        assert_eq!(dial_tail("PJSIP/a"), Some(("PJSIP/a", "")));
+        assert_eq!(dial_tail("PJSIP/a,"), Some(("PJSIP/a", ",")));
+        assert_eq!(
+            dial_tail("PJSIP/a,30,U(sub^x)"),
+            Some(("PJSIP/a", ",30,U(sub^x)"))
+        );
+        assert_eq!(dial_tail(""), None);
+        assert_eq!(dial_tail("PJSIP/${X},30"), None);
+        assert_eq!(dial_tail("PJSIP/a,30,G(c^s^1)=x"), None);
+        assert_eq!(dial_tail("\"a,b\",30"), None);
+        assert_eq!(dial_tail("PJSIP/[a,b],30"), None);
+        assert_eq!(dial_tail("f(a,b),30"), None);
     }
 }

@@ -45,6 +45,8 @@ pub(super) struct Scan<'a> {
     pub stopping: Vec<(&'a str, &'a Extension)>,
     /// Set by [`Scan::kind_specific`] for a `GotoIf` with both branches: it never goes on.
     gotoif_stops: bool,
+    /// Set by [`Scan::kind_specific`] for a `Dial`: what its options grant.
+    dial_grant: features::Grant,
 }
 
 impl<'a> Scan<'a> {
@@ -63,6 +65,7 @@ impl<'a> Scan<'a> {
             dials,
             stopping: Vec::new(),
             gotoif_stops: false,
+            dial_grant: features::Grant::Nothing,
         };
         let engine = dialplan::engine::Engine::new(
             dialplan::engine::EngineConfig::default(),
@@ -104,6 +107,18 @@ impl<'a> Scan<'a> {
                     if per_text {
                         vars.clear_recent();
                     }
+                    // A `Dial` whose arguments after its targets repeat an earlier quiet one's needs only
+                    // its targets checked.
+                    let mut dial_rest = None;
+                    if class.kind == AppKind::Dial {
+                        if let Some((targets, rest)) = repeat::dial_tail(data) {
+                            if let Some(grant) = seen.dial_again(app, rest) {
+                                scan.dials.dial_again(p, targets, grant);
+                                continue;
+                            }
+                            dial_rest = Some(rest);
+                        }
+                    }
                     let before = (out.len(), scan.jumps.len());
                     let mut step = Step {
                         context: context.name(),
@@ -126,6 +141,10 @@ impl<'a> Scan<'a> {
                     scan.kind_specific(&step, out);
                     let stops = std::mem::take(&mut scan.gotoif_stops);
                     stopping |= stops && !last;
+                    if let Some(rest) = dial_rest {
+                        let quiet = before == (out.len(), scan.jumps.len());
+                        seen.note_dial(app, rest, quiet, scan.dial_grant);
+                    }
                     if per_text {
                         let first = repeat::First {
                             quiet: before.0 == out.len(),
@@ -169,7 +188,7 @@ impl<'a> Scan<'a> {
                 let args = DialArgs::new(step.data);
                 options::check(step, Some(&args), out);
                 jumps::dial(step, &args, &mut self.jumps);
-                self.dials.dial(step.priority, &args);
+                self.dial_grant = self.dials.dial(step.priority, &args);
             }
             AppKind::Set | AppKind::MSet => {
                 self.dials.set(step.data);
