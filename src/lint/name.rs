@@ -60,10 +60,18 @@ impl PartialEq for Name<'_> {
 
 impl Eq for Name<'_> {}
 
+impl Name<'_> {
+    /// The one word a name hashes to (not mixed: see [`NameHasher`]).
+    #[inline]
+    pub(super) fn word(&self) -> u64 {
+        self.head ^ self.tail.rotate_left(29) ^ self.text.len() as u64
+    }
+}
+
 impl Hash for Name<'_> {
     #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.head ^ self.tail.rotate_left(29) ^ self.text.len() as u64);
+        state.write_u64(self.word());
     }
 }
 

@@ -17,6 +17,7 @@
 
 use super::apps::AppKind;
 use super::features::Grant;
+use super::name::Name;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -171,7 +172,9 @@ const DIAL_BYTES: [bool; 256] = {
 /// general `str` hashing goes through a call per text and copies the last bytes of each).
 #[derive(Clone, Copy)]
 struct Key<'a> {
-    app: &'a str,
+    /// The application name as a [`Name`]: compared as two words (a short name is all of them) instead
+    /// of with a call.
+    app: Name<'a>,
     data: &'a str,
     hash: u64,
 }
@@ -179,7 +182,8 @@ struct Key<'a> {
 impl<'a> Key<'a> {
     #[inline]
     fn new(app: &'a str, data: &'a str) -> Self {
-        let hash = words(data.as_bytes(), words(app.as_bytes(), 0));
+        let app = Name::new(app);
+        let hash = words(data.as_bytes(), app.word());
         Key { app, data, hash }
     }
 }
@@ -187,7 +191,7 @@ impl<'a> Key<'a> {
 impl PartialEq for Key<'_> {
     #[inline]
     fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash && self.data == other.data && self.app == other.app
+        self.hash == other.hash && self.app == other.app && self.data == other.data
     }
 }
 
