@@ -104,9 +104,7 @@ impl<'a> Scan<'a> {
                     let ends = matches!(class.kind, AppKind::Goto | AppKind::Hangup);
                     stopping |= ends && !last;
                     let per_text = class.kind.per_text();
-                    if per_text {
-                        vars.clear_recent();
-                    }
+                    vars.clear_recent();
                     // A `Dial` whose arguments after its targets repeat an earlier quiet one's needs only
                     // its targets checked.
                     let mut dial_rest = None;
