@@ -284,20 +284,14 @@ impl<'s> Loader<'s> {
         }
     }
 
-    /// `registrar_file` / `registrar_line`: the message file name without its folder.
-    fn location(&mut self, p: &Place<'s>) -> Location {
+    /// `registrar_file`: the message file name without its folder, as one shared string.
+    fn location_file(&mut self, p: &Place<'s>) -> &Arc<str> {
         // Consecutive lines name the same file (the very same text): its short name is reused.
-        if let Some((name, file)) = &self.last_file {
-            if std::ptr::eq(*name, p.file) {
-                return Location {
-                    file: file.clone(),
-                    line: p.line,
-                };
-            }
-        }
-        let location = self.location_of(p);
-        self.last_file = Some((p.file, location.file.clone()));
-        location
+        let file = match self.last_file.take() {
+            Some((name, file)) if std::ptr::eq(name, p.file) => file,
+            _ => self.location_of(p).file,
+        };
+        &self.last_file.insert((p.file, file)).1
     }
 
     fn location_of(&mut self, p: &Place<'_>) -> Location {
@@ -823,8 +817,8 @@ impl<'s> Loader<'s> {
             source: Some(item.span),
         };
         let origin = Origin {
-            registrar: Arc::clone(&state.registrar),
-            location: Some(self.location(&p)),
+            registrar: &state.registrar,
+            location: Some((self.location_file(&p), p.line)),
             // The line's text is a slice of its file's: the new priority can share the file's text.
             file: Some(item.value.whole()),
             expected: state.expected,
