@@ -282,9 +282,13 @@ impl CallerIdMatch {
 /// An extension (name, optional caller-id match) with its priorities in ascending order.
 #[derive(Clone, Debug)]
 pub struct Extension {
-    name: Box<str>,
-    /// Other names priorities were added under that Asterisk treats as the same extension.
-    aliases: Vec<Box<str>>,
+    /// The name it was created under, when that name has a space or a `-`; `None` for a plain name, which
+    /// is its own display name and key (the key's string then serves as the name: one string less per
+    /// extension), and a line naming it exactly needs no cleaning up (see [`Context::add_from`]).
+    name: Option<Box<str>>,
+    /// Other names priorities were added under that Asterisk treats as the same extension (rare: boxed so
+    /// that an extension without any pays one pointer).
+    aliases: Option<Box<Vec<Box<str>>>>,
     pattern: Pattern,
     cid: Option<Box<CallerIdMatch>>,
     priorities: Vec<Priority>,
@@ -292,9 +296,6 @@ pub struct Extension {
     /// placing a new pattern among the others then compares numbers. Empty for a literal.
     scores: Box<[u32]>,
     table_seq: u32,
-    /// Whether `name` has neither a space nor a `-`: then it is its own display name and key, and a line
-    /// naming it exactly needs no cleaning up (see [`Context::add_from`]).
-    plain_name: bool,
 }
 
 impl Extension {
@@ -303,7 +304,16 @@ impl Extension {
     pub fn name(&self) -> &str {
         match self.priorities.first() {
             Some(p) => self.name_of(p),
-            None => &self.name,
+            None => self.first_name(),
+        }
+    }
+
+    /// The name it was created under.
+    #[inline]
+    fn first_name(&self) -> &str {
+        match &self.name {
+            Some(n) => n,
+            None => self.pattern.key(),
         }
     }
 
@@ -311,11 +321,12 @@ impl Extension {
     #[inline]
     pub fn name_of(&self, p: &Priority) -> &str {
         match p.name_idx {
-            0 => &self.name,
+            0 => self.first_name(),
             n => self
                 .aliases
-                .get(n as usize - 1)
-                .map_or(&*self.name, |s| &**s),
+                .as_ref()
+                .and_then(|a| a.get(n as usize - 1))
+                .map_or(self.first_name(), |s| &**s),
         }
     }
 
@@ -369,14 +380,15 @@ impl Extension {
     }
 
     fn name_index(&mut self, name: &str) -> u16 {
-        if *self.name == *name {
+        if self.first_name() == name {
             return 0;
         }
-        if let Some(i) = self.aliases.iter().position(|a| **a == *name) {
+        let aliases = self.aliases.get_or_insert_with(Box::default);
+        if let Some(i) = aliases.iter().position(|a| **a == *name) {
             return (i + 1) as u16;
         }
-        self.aliases.push(Box::from(name));
-        self.aliases.len() as u16
+        aliases.push(Box::from(name));
+        aliases.len() as u16
     }
 
     /// Priorities in Asterisk's hash-table traversal order (most recently inserted first).
@@ -682,6 +694,12 @@ impl Context {
         self.lit_prefix.len()
     }
 
+    /// Room for `n` more extensions (a loader that knows how many lines create one).
+    pub(crate) fn reserve_extensions(&mut self, n: usize) {
+        self.extensions.reserve(n);
+        self.lit_prefix.reserve(n);
+    }
+
     /// Gives back the spare capacity of every list (after a load, when growth is over).
     pub(crate) fn shrink_to_fit(&mut self) {
         self.extensions.shrink_to_fit();
@@ -763,7 +781,7 @@ impl Context {
         // it is that extension (a name with neither space nor `-` is its own display name and key).
         let last = self.extensions.get(self.last_added);
         let same_as_last = last.is_some_and(|e| {
-            e.plain_name && *e.name == *p.exten && e.cid_key() == cid_key.as_deref()
+            e.name.is_none() && e.pattern.key() == p.exten && e.cid_key() == cid_key.as_deref()
         });
         let (name, key) = if same_as_last {
             (Cow::Borrowed(p.exten), Cow::Borrowed(p.exten))
@@ -813,9 +831,10 @@ impl Context {
                 pattern: Pattern::new(&k),
             })
         });
+        let plain = !name.bytes().any(|b| b == b' ' || b == b'-');
         let ext = Extension {
-            name: Box::from(&*name),
-            aliases: Vec::new(),
+            name: (!plain).then(|| Box::from(&*name)),
+            aliases: None,
             pattern: Pattern::new(&key),
             cid,
             priorities: {
@@ -827,7 +846,6 @@ impl Context {
             },
             scores: scores.unwrap_or_default(),
             table_seq: *seq,
-            plain_name: !name.bytes().any(|b| b == b' ' || b == b'-'),
         };
         if !ext.is_pattern() {
             self.lit_prefix
@@ -1179,6 +1197,31 @@ mod tests {
     fn a_priority_stays_small() {
         // Every loaded line is one of these: see the layout note on `Priority`.
         assert!(std::mem::size_of::<Priority>() <= 64);
+        assert!(std::mem::size_of::<Extension>() <= 112);
+    }
+
+    #[test]
+    fn a_plain_name_is_its_key_and_other_names_are_kept() {
+        let (mut c, r, mut seq) = ctx();
+        c.add(&np("100", 1, "A"), r.clone(), None, Replace::No, &mut seq)
+            .unwrap();
+        c.add(
+            &np("555-12", 1, "B"),
+            r.clone(),
+            None,
+            Replace::No,
+            &mut seq,
+        )
+        .unwrap();
+        c.add(&np("55512", 2, "C"), r.clone(), None, Replace::No, &mut seq)
+            .unwrap();
+        let e = &c.extensions()[0];
+        assert!(e.name.is_none());
+        assert_eq!(e.name(), "100");
+        let e = &c.extensions()[1];
+        assert_eq!(e.pattern().key(), "55512");
+        assert_eq!(e.name(), "555-12");
+        assert_eq!(e.name_of(&e.priorities()[1]), "55512");
     }
 
     #[test]

@@ -448,10 +448,15 @@ impl<'s> Loader<'s> {
 
     fn context(&mut self, local: &mut Dialplan, globals: &Globals, sec: &Section) {
         let cxt = sec.name.as_str();
+        // Each line's kind is known before the lines are processed: an `exten` line looks ahead at how many
+        // `same` lines follow it.
+        let kinds: Vec<LineKind> = sec.items.iter().map(|it| LineKind::of(&it.key)).collect();
         let fresh = local.context(cxt).is_none();
         let ctx = local.find_or_create_context(cxt, PBX_CONFIG);
         if fresh {
             ctx.source = Some(sec.span);
+            // Most `exten` lines start an extension: the list is allocated once (the load shrinks it).
+            ctx.reserve_extensions(kinds.iter().filter(|k| **k == LineKind::Exten).count());
         }
         let mut state = LineState {
             cxt,
@@ -461,9 +466,6 @@ impl<'s> Loader<'s> {
             last_pri: -2,
             expected: 1,
         };
-        // Each line's kind is known before the lines are processed: an `exten` line looks ahead at how many
-        // `same` lines follow it.
-        let kinds: Vec<LineKind> = sec.items.iter().map(|it| LineKind::of(&it.key)).collect();
         for (i, item) in sec.items.iter().enumerate() {
             let key = item.key.as_str();
             let kind = kinds[i];
