@@ -149,12 +149,13 @@ impl AppText {
     }
 
     #[inline]
+    fn has_label(&self) -> bool {
+        self.range[4] != self.range[5]
+    }
+
+    #[inline]
     fn label(&self) -> Option<&str> {
-        if self.range[4] == self.range[5] {
-            None
-        } else {
-            Some(self.part(4))
-        }
+        self.has_label().then(|| self.part(4))
     }
 
     fn drop_label(&mut self) {
@@ -1017,8 +1018,18 @@ fn add_priority(
     let mut added = Added::default();
     let mut repeated_label = false;
     let mut pos = ext.priorities.len();
-    for (i, e) in ext.priorities.iter().enumerate() {
-        if let (Some(el), Some(tl)) = (e.label(), tmp.label()) {
+    // The lines of a file mostly come in order: a priority numbered above the last one and without a label
+    // goes at the end, with no label to compare.
+    let appended =
+        !tmp.text.has_label() && ext.priorities.last().is_some_and(|e| e.number < tmp.number);
+    let tmp_label = tmp.label();
+    let compared = if appended {
+        &[][..]
+    } else {
+        &ext.priorities[..]
+    };
+    for (i, e) in compared.iter().enumerate() {
+        if let (Some(el), Some(tl)) = (e.label(), tmp_label) {
             if e.number != tmp.number && el == tl {
                 let e_name = ext.name_of(e);
                 let text = if e_name != tmp_name {

@@ -251,6 +251,26 @@ impl Dialplan {
                 None => return Err(AddError::NoContext(context.to_string())),
             },
         };
+        self.add_in(i, priority, origin, replace)
+    }
+
+    /// The position of a context in the list [`Dialplan::add_in`] takes (stable until a context is removed).
+    pub(crate) fn context_index(&self, name: &str) -> Option<usize> {
+        self.index.get(name).map(|&i| i as usize)
+    }
+
+    /// [`Dialplan::add_with_origin`] on the context at `i` (from [`Dialplan::context_index`]): a loader that
+    /// adds many lines to one context finds it once instead of comparing its name per line.
+    pub(crate) fn add_in(
+        &mut self,
+        i: usize,
+        priority: NewPriority<'_>,
+        origin: Origin<'_>,
+        replace: Replace,
+    ) -> Result<Added, AddError> {
+        if i >= self.contexts.len() {
+            return Err(AddError::NoContext(String::new()));
+        }
         self.last_context = i;
         let (registrar, file, source) = (
             origin.registrar,

@@ -462,6 +462,7 @@ impl<'s> Loader<'s> {
             cxt,
             globals,
             registrar: local.intern(PBX_CONFIG),
+            index: local.context_index(cxt),
             last_extension: String::new(),
             last_pri: -2,
             expected: 1,
@@ -825,7 +826,11 @@ impl<'s> Loader<'s> {
             file: Some(item.value.whole()),
             expected: state.expected,
         };
-        match local.add_with_origin(cxt, np, origin, Replace::No) {
+        let result = match state.index {
+            Some(i) => local.add_in(i, np, origin, Replace::No),
+            None => local.add_with_origin(cxt, np, origin, Replace::No),
+        };
+        match result {
             Ok(added) => {
                 for w in added.warnings {
                     self.emit(
@@ -970,6 +975,8 @@ struct LineState<'a> {
     globals: &'a Globals,
     /// `pbx_config`, interned once for all the lines.
     registrar: Arc<str>,
+    /// Where the context sits in the dialplan being built (see [`Dialplan::add_in`]).
+    index: Option<usize>,
     last_extension: String,
     last_pri: i32,
     /// How many priorities the extension of the current line will probably hold (see [`Origin`]).
