@@ -12,7 +12,7 @@ use super::order::{ext_cmp, ext_cmp_exten, ext_cmp_pattern_scored, pattern_score
 use super::pattern::{key_cow, name_and_key, Fluff, Pattern};
 use super::trie::Trie;
 use crate::diag::{LogLevel, LogLine};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::{Arc, OnceLock};
@@ -31,72 +31,136 @@ pub enum Replace {
 
 /// One priority (or the hint) of an extension.
 ///
-/// A large dialplan holds hundreds of thousands of these, so the fields are laid out to keep it small (104
-/// bytes): the location's line sits with the other 32-bit numbers, and the application text is one shared
-/// string with ranges instead of an enum.
+/// A large dialplan holds hundreds of thousands of these, so the fields are laid out to keep it small (64
+/// bytes): the application name, data and label are ranges of one shared text, and everything that is the
+/// same for every priority of one file's load (the registrar, the location's file, the source's file) sits
+/// behind one shared pointer ([`Provenance`]).
 #[derive(Clone, Debug)]
 pub struct Priority {
     number: i32,
     seq: u32,
-    /// The line of [`Priority::location`] (meaningful only when `location_file` is set).
+    /// The line of [`Priority::location`] (meaningful only when the provenance has a location file).
     location_line: u32,
+    /// The byte range of [`Priority::source`] (meaningful only when the provenance has a source file).
+    source_start: u32,
+    source_end: u32,
     /// Index of the name this priority was added under (see [`Extension::name_of`]).
     name_idx: u16,
     /// Whether this priority holds its label in Asterisk's label table (the first one added does; a later
     /// duplicate keeps the label text but is not found by it).
     in_label_table: bool,
-    label: Option<Box<str>>,
     text: AppText,
-    registrar: Arc<str>,
-    source: Option<Span>,
-    /// The file of [`Priority::location`].
-    location_file: Option<Arc<str>>,
+    prov: Arc<Provenance>,
 }
 
-/// A priority's application name and data: two ranges of one text. For pbx_config that text is the file
-/// the line was read from (shared by every priority of the file, which saves a string per priority); for
-/// anything else it is a string of its own holding the name followed by the data.
+/// What a priority shares with the other priorities of its load: who registered it, the file Asterisk
+/// records for it, and the file its source line is in. [`crate::model::Dialplan`] hands consecutive
+/// priorities with the same three the same one.
+#[derive(Debug)]
+pub(crate) struct Provenance {
+    registrar: Arc<str>,
+    location_file: Option<Arc<str>>,
+    source_file: Option<FileId>,
+}
+
+impl Provenance {
+    pub(crate) fn new(
+        registrar: &Arc<str>,
+        location_file: Option<&Arc<str>>,
+        source_file: Option<FileId>,
+    ) -> Provenance {
+        Provenance {
+            registrar: Arc::clone(registrar),
+            location_file: location_file.cloned(),
+            source_file,
+        }
+    }
+
+    /// Whether it says exactly this (the names compared as the same shared strings).
+    pub(crate) fn is(
+        &self,
+        registrar: &Arc<str>,
+        location_file: Option<&Arc<str>>,
+        source_file: Option<FileId>,
+    ) -> bool {
+        Arc::ptr_eq(&self.registrar, registrar)
+            && self.source_file == source_file
+            && match (&self.location_file, location_file) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+/// A priority's application name, data and label: three ranges of one text. For pbx_config that text is
+/// the file the line was read from (shared by every priority of the file, which saves a string per
+/// priority); for anything else it is a string of its own holding the name, the data and the label.
 #[derive(Clone, Debug)]
 struct AppText {
     text: Arc<String>,
-    /// The start and end of the name, then of the data.
-    range: [u32; 4],
+    /// The start and end of the name, of the data, then of the label (an empty label range: no label).
+    range: [u32; 6],
 }
 
 impl AppText {
-    fn new(app: &str, data: &str, file: Option<&Arc<String>>) -> AppText {
+    fn new(app: &str, data: &str, label: &str, file: Option<&Arc<String>>) -> AppText {
         if let Some(f) = file {
-            if let (Some((a0, a1)), Some((d0, d1))) = (slice_of(f, app), slice_of(f, data)) {
+            if let (Some((a0, a1)), Some((d0, d1)), Some((l0, l1))) =
+                (slice_of(f, app), slice_of(f, data), slice_of(f, label))
+            {
                 return AppText {
                     text: Arc::clone(f),
-                    range: [a0, a1, d0, d1],
+                    range: [a0, a1, d0, d1, l0, l1],
                 };
             }
         }
-        let mut own = String::with_capacity(app.len() + data.len());
+        let mut own = String::with_capacity(app.len() + data.len() + label.len());
         own.push_str(app);
         own.push_str(data);
-        let (split, end) = (app.len() as u32, own.len() as u32);
+        own.push_str(label);
+        let (a, d, end) = (
+            app.len() as u32,
+            (app.len() + data.len()) as u32,
+            own.len() as u32,
+        );
         AppText {
             text: Arc::new(own),
-            range: [0, split, split, end],
+            range: [0, a, a, d, d, end],
         }
+    }
+
+    #[inline]
+    fn part(&self, i: usize) -> &str {
+        let r = &self.range;
+        self.text
+            .get(r[i] as usize..r[i + 1] as usize)
+            .unwrap_or_default()
     }
 
     #[inline]
     fn app(&self) -> &str {
-        let r = &self.range;
-        self.text
-            .get(r[0] as usize..r[1] as usize)
-            .unwrap_or_default()
+        self.part(0)
     }
 
     #[inline]
     fn data(&self) -> &str {
-        let r = &self.range;
-        self.text
-            .get(r[2] as usize..r[3] as usize)
-            .unwrap_or_default()
+        self.part(2)
+    }
+
+    #[inline]
+    fn has_label(&self) -> bool {
+        self.range[4] != self.range[5]
+    }
+
+    #[inline]
+    fn label(&self) -> Option<&str> {
+        self.has_label().then(|| self.part(4))
+    }
+
+    fn drop_label(&mut self) {
+        self.range[4] = 0;
+        self.range[5] = 0;
     }
 }
 
@@ -139,7 +203,7 @@ impl Priority {
 
     #[inline]
     pub fn label(&self) -> Option<&str> {
-        self.label.as_deref()
+        self.text.label()
     }
 
     /// The application name (for a hint: the device string).
@@ -156,19 +220,23 @@ impl Priority {
 
     #[inline]
     pub fn registrar(&self) -> &str {
-        &self.registrar
+        &self.prov.registrar
     }
 
     /// The config line it came from, if any (pbx_config priorities; not those of other modules).
     #[inline]
     pub fn source(&self) -> Option<Span> {
-        self.source
+        self.prov.source_file.map(|file| Span {
+            file,
+            start: self.source_start,
+            end: self.source_end,
+        })
     }
 
     /// The file and line `dialplan show` prints instead of the registrar.
     #[inline]
     pub fn location(&self) -> Option<Location> {
-        self.location_file.as_ref().map(|file| Location {
+        self.prov.location_file.as_ref().map(|file| Location {
             file: Arc::clone(file),
             line: self.location_line,
         })
@@ -181,7 +249,7 @@ impl Priority {
 
     /// Whether a label lookup can find this priority by its label.
     pub fn label_findable(&self) -> bool {
-        self.in_label_table && self.label.is_some()
+        self.in_label_table && self.text.label().is_some()
     }
 }
 
@@ -215,9 +283,15 @@ impl CallerIdMatch {
 /// An extension (name, optional caller-id match) with its priorities in ascending order.
 #[derive(Clone, Debug)]
 pub struct Extension {
-    name: Box<str>,
-    /// Other names priorities were added under that Asterisk treats as the same extension.
-    aliases: Vec<Box<str>>,
+    /// The name it was created under, when that name has a space or a `-`; `None` for a plain name, which
+    /// is its own display name and key (the key's string then serves as the name: one string less per
+    /// extension), and a line naming it exactly needs no cleaning up (see [`Context::add_from`]).
+    name: Option<Box<str>>,
+    /// Other names priorities were added under that Asterisk treats as the same extension (rare: boxed so
+    /// that an extension without any pays one pointer).
+    #[allow(clippy::box_collection)]
+    // One pointer (8 bytes) where a `Vec` would take 24 in every extension.
+    aliases: Option<Box<Vec<Box<str>>>>,
     pattern: Pattern,
     cid: Option<Box<CallerIdMatch>>,
     priorities: Vec<Priority>,
@@ -225,9 +299,6 @@ pub struct Extension {
     /// placing a new pattern among the others then compares numbers. Empty for a literal.
     scores: Box<[u32]>,
     table_seq: u32,
-    /// Whether `name` has neither a space nor a `-`: then it is its own display name and key, and a line
-    /// naming it exactly needs no cleaning up (see [`Context::add_from`]).
-    plain_name: bool,
 }
 
 impl Extension {
@@ -236,7 +307,16 @@ impl Extension {
     pub fn name(&self) -> &str {
         match self.priorities.first() {
             Some(p) => self.name_of(p),
-            None => &self.name,
+            None => self.first_name(),
+        }
+    }
+
+    /// The name it was created under.
+    #[inline]
+    fn first_name(&self) -> &str {
+        match &self.name {
+            Some(n) => n,
+            None => self.pattern.key(),
         }
     }
 
@@ -244,11 +324,12 @@ impl Extension {
     #[inline]
     pub fn name_of(&self, p: &Priority) -> &str {
         match p.name_idx {
-            0 => &self.name,
+            0 => self.first_name(),
             n => self
                 .aliases
-                .get(n as usize - 1)
-                .map_or(&*self.name, |s| &**s),
+                .as_ref()
+                .and_then(|a| a.get(n as usize - 1))
+                .map_or(self.first_name(), |s| &**s),
         }
     }
 
@@ -285,7 +366,7 @@ impl Extension {
     pub fn priority_by_label(&self, label: &str) -> Option<&Priority> {
         self.priorities
             .iter()
-            .find(|p| p.in_label_table && p.label.as_deref() == Some(label))
+            .find(|p| p.in_label_table && p.label() == Some(label))
     }
 
     pub fn hint(&self) -> Option<&Priority> {
@@ -302,14 +383,15 @@ impl Extension {
     }
 
     fn name_index(&mut self, name: &str) -> u16 {
-        if *self.name == *name {
+        if self.first_name() == name {
             return 0;
         }
-        if let Some(i) = self.aliases.iter().position(|a| **a == *name) {
+        let aliases = self.aliases.get_or_insert_with(Box::default);
+        if let Some(i) = aliases.iter().position(|a| **a == *name) {
             return (i + 1) as u16;
         }
-        self.aliases.push(Box::from(name));
-        self.aliases.len() as u16
+        aliases.push(Box::from(name));
+        aliases.len() as u16
     }
 
     /// Priorities in Asterisk's hash-table traversal order (most recently inserted first).
@@ -439,12 +521,12 @@ pub struct NewPriority<'a> {
 }
 
 /// Where a priority comes from, beyond what [`NewPriority`] says.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Origin<'a> {
     /// The registrar's one shared name.
-    pub registrar: Arc<str>,
-    /// The file and line Asterisk records (priorities loaded from a file).
-    pub location: Option<Location>,
+    pub registrar: &'a Arc<str>,
+    /// The file (its one shared name) and line Asterisk records (priorities loaded from a file).
+    pub location: Option<(&'a Arc<str>, u32)>,
     /// The text of the file the line was read from: when the application name and data are slices of it,
     /// the priority shares it instead of copying them.
     pub file: Option<&'a Arc<String>>,
@@ -615,6 +697,12 @@ impl Context {
         self.lit_prefix.len()
     }
 
+    /// Room for `n` more extensions (a loader that knows how many lines create one).
+    pub(crate) fn reserve_extensions(&mut self, n: usize) {
+        self.extensions.reserve(n);
+        self.lit_prefix.reserve(n);
+    }
+
     /// Gives back the spare capacity of every list (after a load, when growth is over).
     pub(crate) fn shrink_to_fit(&mut self) {
         self.extensions.shrink_to_fit();
@@ -658,19 +746,26 @@ impl Context {
         seq: &mut u32,
     ) -> Result<Added, AddError> {
         let origin = Origin {
-            registrar,
-            location,
+            registrar: &registrar,
+            location: location.as_ref().map(|l| (&l.file, l.line)),
             file: None,
             expected: 1,
         };
-        self.add_from(p, origin, replace, seq)
+        let prov = Arc::new(Provenance::new(
+            &registrar,
+            location.as_ref().map(|l| &l.file),
+            p.source.map(|s| s.file),
+        ));
+        self.add_from(p, origin, prov, replace, seq)
     }
 
-    /// `ast_add_extension2` (without locking): inserts a priority, keeping Asterisk's order.
+    /// `ast_add_extension2` (without locking): inserts a priority, keeping Asterisk's order. `prov` says
+    /// what `origin` and `p.source` say about the registrar and the files.
     pub(crate) fn add_from(
         &mut self,
         p: &NewPriority<'_>,
         origin: Origin<'_>,
+        prov: Arc<Provenance>,
         replace: Replace,
         seq: &mut u32,
     ) -> Result<Added, AddError> {
@@ -689,29 +784,24 @@ impl Context {
         // it is that extension (a name with neither space nor `-` is its own display name and key).
         let last = self.extensions.get(self.last_added);
         let same_as_last = last.is_some_and(|e| {
-            e.plain_name && *e.name == *p.exten && e.cid_key() == cid_key.as_deref()
+            e.name.is_none() && e.pattern.key() == p.exten && e.cid_key() == cid_key.as_deref()
         });
         let (name, key) = if same_as_last {
             (Cow::Borrowed(p.exten), Cow::Borrowed(p.exten))
         } else {
             name_and_key(p.exten, fluff)
         };
-        let label = p.label.filter(|l| !l.is_empty());
-        let (location_file, location_line) = match origin.location {
-            Some(l) => (Some(l.file), l.line),
-            None => (None, 0),
-        };
+        let (source_start, source_end) = p.source.map_or((0, 0), |s| (s.start, s.end));
         let mut tmp = Priority {
             number: p.priority,
             seq: 0,
-            location_line,
+            location_line: origin.location.map_or(0, |l| l.1),
+            source_start,
+            source_end,
             name_idx: 0,
             in_label_table: false,
-            label: label.map(Box::from),
-            text: AppText::new(p.app, p.data, origin.file),
-            registrar: origin.registrar,
-            source: p.source,
-            location_file,
+            text: AppText::new(p.app, p.data, p.label.unwrap_or_default(), origin.file),
+            prov,
         };
         self.has_table = true;
         if self.trie.get().is_some() {
@@ -738,15 +828,16 @@ impl Context {
         }
         *seq += 1;
         tmp.seq = *seq;
-        tmp.in_label_table = tmp.label.is_some();
+        tmp.in_label_table = tmp.label().is_some();
         let cid = cid_key.map(|k| {
             Box::new(CallerIdMatch {
                 pattern: Pattern::new(&k),
             })
         });
+        let plain = !name.bytes().any(|b| b == b' ' || b == b'-');
         let ext = Extension {
-            name: Box::from(&*name),
-            aliases: Vec::new(),
+            name: (!plain).then(|| Box::from(&*name)),
+            aliases: None,
             pattern: Pattern::new(&key),
             cid,
             priorities: {
@@ -758,7 +849,6 @@ impl Context {
             },
             scores: scores.unwrap_or_default(),
             table_seq: *seq,
-            plain_name: !name.bytes().any(|b| b == b' ' || b == b'-'),
         };
         if !ext.is_pattern() {
             self.lit_prefix
@@ -825,7 +915,7 @@ impl Context {
                 let mut prios: Vec<(u32, i32)> = ext
                     .priorities
                     .iter()
-                    .filter(|p| &*p.registrar == registrar)
+                    .filter(|p| p.registrar() == registrar)
                     .map(|p| (p.seq, p.number))
                     .collect();
                 prios.sort_by_key(|p| std::cmp::Reverse(p.0));
@@ -930,8 +1020,18 @@ fn add_priority(
     let mut added = Added::default();
     let mut repeated_label = false;
     let mut pos = ext.priorities.len();
-    for (i, e) in ext.priorities.iter().enumerate() {
-        if let (Some(el), Some(tl)) = (&e.label, &tmp.label) {
+    // The lines of a file mostly come in order: a priority numbered above the last one and without a label
+    // goes at the end, with no label to compare.
+    let appended =
+        !tmp.text.has_label() && ext.priorities.last().is_some_and(|e| e.number < tmp.number);
+    let tmp_label = tmp.label();
+    let compared = if appended {
+        &[][..]
+    } else {
+        &ext.priorities[..]
+    };
+    for (i, e) in compared.iter().enumerate() {
+        if let (Some(el), Some(tl)) = (e.label(), tmp_label) {
             if e.number != tmp.number && el == tl {
                 let e_name = ext.name_of(e);
                 let text = if e_name != tmp_name {
@@ -957,12 +1057,12 @@ fn add_priority(
         }
     }
     if repeated_label {
-        tmp.label = None;
+        tmp.text.drop_label();
     }
     let label_free = |ext: &Extension, label: &str| {
         !ext.priorities
             .iter()
-            .any(|p| p.in_label_table && p.label.as_deref() == Some(label))
+            .any(|p| p.in_label_table && p.label() == Some(label))
     };
     if pos < ext.priorities.len() && ext.priorities[pos].number == tmp.number {
         if replace == Replace::No {
@@ -976,16 +1076,17 @@ fn add_priority(
         }
         // Replacement: Asterisk removes the old one's label from the table by lookup (whichever priority
         // holds that label), then inserts the new one's.
-        if let Some(old_label) = ext.priorities[pos].label.clone() {
+        if let Some(old_label) = ext.priorities[pos].label().map(String::from) {
             for p in ext.priorities.iter_mut() {
-                if p.in_label_table && p.label.as_deref() == Some(&*old_label) {
+                if p.in_label_table && p.label() == Some(&*old_label) {
                     p.in_label_table = false;
                 }
             }
         }
         ext.priorities.remove(pos);
-        if let Some(l) = tmp.label.as_deref() {
-            tmp.in_label_table = label_free(ext, l);
+        let free = tmp.label().map(|l| label_free(ext, l));
+        if let Some(free) = free {
+            tmp.in_label_table = free;
         }
         *seq += 1;
         tmp.seq = *seq;
@@ -995,8 +1096,9 @@ fn add_priority(
         ext.priorities.insert(pos, tmp);
         return Ok(added);
     }
-    if let Some(l) = tmp.label.as_deref() {
-        tmp.in_label_table = label_free(ext, l);
+    let free = tmp.label().map(|l| label_free(ext, l));
+    if let Some(free) = free {
+        tmp.in_label_table = free;
     }
     *seq += 1;
     tmp.seq = *seq;
@@ -1079,23 +1181,60 @@ mod tests {
     fn application_text_is_shared_with_the_file_it_is_a_slice_of() {
         let file = Arc::new(String::from("exten => 1,1,Dial(PJSIP/a,30)"));
         let (app, data) = (&file[13..17], &file[18..28]);
-        let shared = AppText::new(app, data, Some(&file));
+        let shared = AppText::new(app, data, "", Some(&file));
         assert!(Arc::ptr_eq(&shared.text, &file));
         assert_eq!((shared.app(), shared.data()), ("Dial", "PJSIP/a,30"));
-        assert_eq!(AppText::new(app, "", Some(&file)).range, [13, 17, 0, 0]);
+        assert_eq!(shared.label(), None);
+        assert_eq!(
+            AppText::new(app, "", "", Some(&file)).range,
+            [13, 17, 0, 0, 0, 0]
+        );
+        let labelled = AppText::new(app, data, &file[9..10], Some(&file));
+        assert!(Arc::ptr_eq(&labelled.text, &file));
+        assert_eq!(labelled.label(), Some("1"));
         // Text from elsewhere (a substituted hint, another module's extension) is copied.
         let other = String::from("Dial");
-        let own = AppText::new(&other, data, Some(&file));
+        let mut own = AppText::new(&other, data, "x", Some(&file));
         assert!(!Arc::ptr_eq(&own.text, &file));
-        assert_eq!((own.app(), own.data()), ("Dial", "PJSIP/a,30"));
-        let alone = AppText::new(app, data, None);
+        assert_eq!(
+            (own.app(), own.data(), own.label()),
+            ("Dial", "PJSIP/a,30", Some("x"))
+        );
+        own.drop_label();
+        assert_eq!((own.data(), own.label()), ("PJSIP/a,30", None));
+        let alone = AppText::new(app, data, "", None);
         assert_eq!((alone.app(), alone.data()), ("Dial", "PJSIP/a,30"));
     }
 
     #[test]
     fn a_priority_stays_small() {
         // Every loaded line is one of these: see the layout note on `Priority`.
-        assert!(std::mem::size_of::<Priority>() <= 104);
+        assert!(std::mem::size_of::<Priority>() <= 64);
+        assert!(std::mem::size_of::<Extension>() <= 112);
+    }
+
+    #[test]
+    fn a_plain_name_is_its_key_and_other_names_are_kept() {
+        let (mut c, r, mut seq) = ctx();
+        c.add(&np("100", 1, "A"), r.clone(), None, Replace::No, &mut seq)
+            .unwrap();
+        c.add(
+            &np("555-12", 1, "B"),
+            r.clone(),
+            None,
+            Replace::No,
+            &mut seq,
+        )
+        .unwrap();
+        c.add(&np("55512", 2, "C"), r.clone(), None, Replace::No, &mut seq)
+            .unwrap();
+        let e = &c.extensions()[0];
+        assert!(e.name.is_none());
+        assert_eq!(e.name(), "100");
+        let e = &c.extensions()[1];
+        assert_eq!(e.pattern().key(), "55512");
+        assert_eq!(e.name(), "555-12");
+        assert_eq!(e.name_of(&e.priorities()[1]), "55512");
     }
 
     #[test]

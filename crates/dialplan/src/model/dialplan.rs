@@ -6,7 +6,9 @@
 //! (`ast_context_find_or_create`), so `dialplan show` lists the newest first. dialsim stores them in
 //! creation order and iterates backwards.
 
-use super::context::{AddError, Added, Context, Location, NewPriority, Origin, Replace};
+use super::context::{
+    AddError, Added, Context, Location, NewPriority, Origin, Provenance, Replace,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -131,6 +133,8 @@ pub struct Dialplan {
     pub(crate) seq: u32,
     /// Index of the context the last [`Dialplan::add_extension_at`] went to (checked before the index).
     last_context: usize,
+    /// The provenance of the last priority added: the next one most likely shares it.
+    last_provenance: Option<Arc<Provenance>>,
     pub general: General,
     pub globals: Globals,
     /// The engine's virtual wall clock, for timed includes (see `engine::plan`).
@@ -219,9 +223,10 @@ impl Dialplan {
         location: Option<Location>,
         replace: Replace,
     ) -> Result<Added, AddError> {
+        let registrar = self.intern(priority.registrar);
         let origin = Origin {
-            registrar: self.intern(priority.registrar),
-            location,
+            registrar: &registrar,
+            location: location.as_ref().map(|l| (&l.file, l.line)),
             file: None,
             expected: 1,
         };
@@ -246,8 +251,41 @@ impl Dialplan {
                 None => return Err(AddError::NoContext(context.to_string())),
             },
         };
+        self.add_in(i, priority, origin, replace)
+    }
+
+    /// The position of a context in the list [`Dialplan::add_in`] takes (stable until a context is removed).
+    pub(crate) fn context_index(&self, name: &str) -> Option<usize> {
+        self.index.get(name).map(|&i| i as usize)
+    }
+
+    /// [`Dialplan::add_with_origin`] on the context at `i` (from [`Dialplan::context_index`]): a loader that
+    /// adds many lines to one context finds it once instead of comparing its name per line.
+    pub(crate) fn add_in(
+        &mut self,
+        i: usize,
+        priority: NewPriority<'_>,
+        origin: Origin<'_>,
+        replace: Replace,
+    ) -> Result<Added, AddError> {
+        if i >= self.contexts.len() {
+            return Err(AddError::NoContext(String::new()));
+        }
         self.last_context = i;
-        self.contexts[i].add_from(&priority, origin, replace, &mut self.seq)
+        let (registrar, file, source) = (
+            origin.registrar,
+            origin.location.map(|l| l.0),
+            priority.source.map(|s| s.file),
+        );
+        let prov = match &self.last_provenance {
+            Some(p) if p.is(registrar, file, source) => Arc::clone(p),
+            _ => {
+                let p = Arc::new(Provenance::new(registrar, file, source));
+                self.last_provenance = Some(Arc::clone(&p));
+                p
+            }
+        };
+        self.contexts[i].add_from(&priority, origin, prov, replace, &mut self.seq)
     }
 
     /// `ast_context_destroy(NULL, registrar)`: removes every priority, include, ignore pattern and switch

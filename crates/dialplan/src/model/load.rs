@@ -284,20 +284,14 @@ impl<'s> Loader<'s> {
         }
     }
 
-    /// `registrar_file` / `registrar_line`: the message file name without its folder.
-    fn location(&mut self, p: &Place<'s>) -> Location {
+    /// `registrar_file`: the message file name without its folder, as one shared string.
+    fn location_file(&mut self, p: &Place<'s>) -> &Arc<str> {
         // Consecutive lines name the same file (the very same text): its short name is reused.
-        if let Some((name, file)) = &self.last_file {
-            if std::ptr::eq(*name, p.file) {
-                return Location {
-                    file: file.clone(),
-                    line: p.line,
-                };
-            }
-        }
-        let location = self.location_of(p);
-        self.last_file = Some((p.file, location.file.clone()));
-        location
+        let file = match self.last_file.take() {
+            Some((name, file)) if std::ptr::eq(name, p.file) => file,
+            _ => self.location_of(p).file,
+        };
+        &self.last_file.insert((p.file, file)).1
     }
 
     fn location_of(&mut self, p: &Place<'_>) -> Location {
@@ -454,22 +448,25 @@ impl<'s> Loader<'s> {
 
     fn context(&mut self, local: &mut Dialplan, globals: &Globals, sec: &Section) {
         let cxt = sec.name.as_str();
+        // Each line's kind is known before the lines are processed: an `exten` line looks ahead at how many
+        // `same` lines follow it.
+        let kinds: Vec<LineKind> = sec.items.iter().map(|it| LineKind::of(&it.key)).collect();
         let fresh = local.context(cxt).is_none();
         let ctx = local.find_or_create_context(cxt, PBX_CONFIG);
         if fresh {
             ctx.source = Some(sec.span);
+            // Most `exten` lines start an extension: the list is allocated once (the load shrinks it).
+            ctx.reserve_extensions(kinds.iter().filter(|k| **k == LineKind::Exten).count());
         }
         let mut state = LineState {
             cxt,
             globals,
             registrar: local.intern(PBX_CONFIG),
+            index: local.context_index(cxt),
             last_extension: String::new(),
             last_pri: -2,
             expected: 1,
         };
-        // Each line's kind is known before the lines are processed: an `exten` line looks ahead at how many
-        // `same` lines follow it.
-        let kinds: Vec<LineKind> = sec.items.iter().map(|it| LineKind::of(&it.key)).collect();
         for (i, item) in sec.items.iter().enumerate() {
             let key = item.key.as_str();
             let kind = kinds[i];
@@ -823,13 +820,17 @@ impl<'s> Loader<'s> {
             source: Some(item.span),
         };
         let origin = Origin {
-            registrar: Arc::clone(&state.registrar),
-            location: Some(self.location(&p)),
+            registrar: &state.registrar,
+            location: Some((self.location_file(&p), p.line)),
             // The line's text is a slice of its file's: the new priority can share the file's text.
             file: Some(item.value.whole()),
             expected: state.expected,
         };
-        match local.add_with_origin(cxt, np, origin, Replace::No) {
+        let result = match state.index {
+            Some(i) => local.add_in(i, np, origin, Replace::No),
+            None => local.add_with_origin(cxt, np, origin, Replace::No),
+        };
+        match result {
             Ok(added) => {
                 for w in added.warnings {
                     self.emit(
@@ -974,6 +975,8 @@ struct LineState<'a> {
     globals: &'a Globals,
     /// `pbx_config`, interned once for all the lines.
     registrar: Arc<str>,
+    /// Where the context sits in the dialplan being built (see [`Dialplan::add_in`]).
+    index: Option<usize>,
     last_extension: String,
     last_pri: i32,
     /// How many priorities the extension of the current line will probably hold (see [`Origin`]).
