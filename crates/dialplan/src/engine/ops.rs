@@ -774,6 +774,17 @@ impl Engine {
         self.wait_in(id, deadline, None)
     }
 
+    /// [`Engine::wait`] without a deadline, as a future of its own: a few words where `wait`'s holds its
+    /// timer too, for loops that keep it across a long wait (a parked call's bridge loop, docs/performance.md,
+    /// issue 4).
+    pub async fn wait_woken(&self, id: ChannelId) -> Waited {
+        let Some(notify) = self.notify_of(id) else {
+            return Waited::Woken;
+        };
+        notify.notified().await;
+        Waited::Woken
+    }
+
     /// [`Engine::wait`] whose deadline timer fires in `turn` among timers of the same deadline.
     pub fn wait_in_turn(
         &self,
