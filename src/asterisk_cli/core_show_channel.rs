@@ -41,7 +41,7 @@ pub(super) fn show(engine: &Engine, args: &[&str]) -> CliAnswer {
 }
 
 fn render(c: &Channel, bridge: Option<&str>, now: Duration) -> String {
-    let secs = now.saturating_sub(c.created).as_secs();
+    let secs = now.saturating_sub(c.created()).as_secs();
     let na = |v: &Option<String>| v.clone().unwrap_or_else(|| "(N/A)".to_string());
     let mut out = String::with_capacity(2048);
     let _ = write!(
@@ -106,7 +106,7 @@ fn render(c: &Channel, bridge: Option<&str>, now: Duration) -> String {
     );
     out.push_str("      Variables:\n");
     for v in c.vars.iter() {
-        let _ = writeln!(out, "{}={}", v.name(), v.value);
+        let _ = writeln!(out, "{}={}", v.name(), v.value());
     }
     out.push_str(" -- Streams --\n");
     // A PJSIP channel's stream is named after its type and position; a Local channel's after its type.

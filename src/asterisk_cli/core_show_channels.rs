@@ -72,7 +72,7 @@ pub(super) fn show(engine: &Engine, args: &[&str]) -> CliAnswer {
 }
 
 fn line(form: Form, c: &Channel, bridge: &str, now: Duration) -> String {
-    let secs = now.saturating_sub(c.created).as_secs();
+    let secs = now.saturating_sub(c.created()).as_secs();
     let number = c.caller.number.as_deref().unwrap_or_default();
     let appl = if c.appl.is_empty() { "(None)" } else { &c.appl };
     match form {
@@ -86,7 +86,7 @@ fn line(form: Form, c: &Channel, bridge: &str, now: Duration) -> String {
             appl,
             c.data,
             number,
-            c.accountcode,
+            c.accountcode(),
             "",
             AMAFLAGS,
             secs,
@@ -104,7 +104,7 @@ fn line(form: Form, c: &Channel, bridge: &str, now: Duration) -> String {
             if c.data.is_empty() { "(Empty)" } else { &c.data },
             number,
             format!("{:02}:{:02}:{:02}", secs / 3600, (secs % 3600) / 60, secs % 60),
-            c.accountcode,
+            c.accountcode(),
             "",
             bridge
         ),

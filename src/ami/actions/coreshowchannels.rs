@@ -22,7 +22,7 @@ fn run(ctx: &AmiContext<'_>, m: &Message) -> Reply {
         let block = e.with_chan(id, |c| {
             let mut f = Fields::new("CoreShowChannel", "call");
             push_channel(&mut f, Prefix::NONE, c);
-            let secs = now.saturating_sub(c.created).as_secs();
+            let secs = now.saturating_sub(c.created()).as_secs();
             let bridge = c
                 .bridge
                 .and_then(|b| e.with_bridge(b, |br| br.uniqueid.to_string()))

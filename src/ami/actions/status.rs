@@ -66,7 +66,7 @@ fn status(
         let vars: Vec<(String, String)> = if all_vars {
             c.vars
                 .iter()
-                .map(|v| (v.name().to_string(), v.value.to_string()))
+                .map(|v| (v.name().to_string(), v.value().to_string()))
                 .collect()
         } else {
             Vec::new()
@@ -76,7 +76,7 @@ fn status(
             c.tech.to_string(),
             c.appl.to_string(),
             c.data.to_string(),
-            now.saturating_sub(c.created).as_secs(),
+            now.saturating_sub(c.created()).as_secs(),
             bridge,
             c.connected.clone(),
             vars,

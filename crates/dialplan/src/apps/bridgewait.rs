@@ -438,7 +438,7 @@ impl WaitBridge {
 /// `CHANNEL(musicclass)`, else the requested class, else `default`.
 fn moh_class_for(engine: &Engine, chan: ChannelId, requested: Option<&str>) -> String {
     let own = engine
-        .with_chan(chan, |c| c.musicclass.clone())
+        .with_chan(chan, |c| c.musicclass().to_string())
         .unwrap_or_default();
     if !own.is_empty() {
         return own;

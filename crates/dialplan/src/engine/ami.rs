@@ -63,7 +63,7 @@ pub fn push_channel(f: &mut Fields, prefix: Prefix, ch: &Channel) {
     f.push(prefix.key("Channel"), &*ch.name);
     f.push(prefix.key("ChannelState"), ch.state.number_text());
     f.push(prefix.key("ChannelStateDesc"), ch.state.desc());
-    let caller = ch.stale_caller.as_ref().unwrap_or(&ch.caller);
+    let caller = ch.stale_caller.as_deref().unwrap_or(&ch.caller);
     f.push(prefix.key("CallerIDNum"), caller.number_or_unknown());
     f.push(prefix.key("CallerIDName"), caller.name_or_unknown());
     f.push(
@@ -74,8 +74,8 @@ pub fn push_channel(f: &mut Fields, prefix: Prefix, ch: &Channel) {
         prefix.key("ConnectedLineName"),
         ch.connected.name_or_unknown(),
     );
-    f.push(prefix.key("Language"), ch.language.as_str());
-    f.push(prefix.key("AccountCode"), ch.accountcode.as_str());
+    f.push(prefix.key("Language"), &*ch.language);
+    f.push(prefix.key("AccountCode"), ch.accountcode());
     f.push(prefix.key("Context"), ch.context.as_str());
     f.push(prefix.key("Exten"), ch.exten.as_str());
     f.push(prefix.key("Priority"), ch.priority.to_string());

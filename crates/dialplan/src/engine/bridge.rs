@@ -748,7 +748,14 @@ impl Engine {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            if self.wait(chan, wake).await == Waited::Timeout {
+            let waited = match wake {
+                // Most members (a parked call) wait for their channel alone: a future of a few words,
+                // so the bridge loop a parked call keeps for its whole stay is half as large.
+                None => self.wait_woken(chan).await,
+                // A duration limit or an interval hook (rare): the timer's larger state, boxed.
+                Some(_) => Box::pin(self.wait(chan, wake)).await,
+            };
+            if waited == Waited::Timeout {
                 if let Some(t) = timer {
                     if t <= self.now() {
                         self.set_member_timer(chan, None);

@@ -67,7 +67,7 @@ impl Engine {
         self.with_chan_mut(other, |c| {
             if c.caller != party {
                 if c.stale_caller.is_none() {
-                    c.stale_caller = Some(c.caller.clone());
+                    c.stale_caller = Some(Box::new(c.caller.clone()));
                 }
                 c.caller = party.clone();
             }
@@ -91,7 +91,7 @@ impl Engine {
             .flatten();
         if let Some(old) = stale {
             let now = self.with_chan(chan, |c| c.caller.clone());
-            if now.as_ref() != Some(&old) {
+            if now.as_ref() != Some(&*old) {
                 self.chan_event("NewCallerid", "call", chan, |f| {
                     f.push("CID-CallingPres", "0 (Presentation Allowed, Not Screened)");
                 });

@@ -177,8 +177,8 @@ impl Engine {
                 c.caller.clone(),
                 c.connected.clone(),
                 c.language.clone(),
-                c.musicclass.clone(),
-                c.accountcode.clone(),
+                c.musicclass().to_string(),
+                c.accountcode().to_string(),
                 c.vars.iter().cloned().collect::<Vec<_>>(),
             )
         }) else {
@@ -191,16 +191,23 @@ impl Engine {
             };
             c.connected = caller.clone();
             c.language = lang;
-            c.musicclass = moh;
-            c.accountcode = acct;
+            c.set_musicclass(moh);
+            c.set_accountcode(acct);
         });
         // `iter` lists newest first; Asterisk appends in that order, so the copy keeps the order.
         for v in vars {
-            let (name, value) = (v.full_name.clone(), v.value.clone());
+            // Copied for the event only when someone listens.
+            let shown = self
+                .inner
+                .bus
+                .wants_ami()
+                .then(|| (v.full_name().to_string(), v.value().to_string()));
             self.with_chan_mut(two, |c| c.vars.push_inherited(v));
             self.chan_event("VarSet", "dialplan", two, |f| {
-                f.push("Variable", name.to_string());
-                f.push("Value", value.to_string());
+                if let Some((name, value)) = shown {
+                    f.push("Variable", name);
+                    f.push("Value", value);
+                }
             });
         }
         let (cid_changed, conn_changed) = (

@@ -153,6 +153,9 @@ pub(crate) struct Inner {
     pub(crate) spare_chans: RefCell<Vec<Box<Channel>>>,
     /// The empty text every new channel's application and data start with (one allocation, shared).
     pub(crate) empty: Rc<str>,
+    /// The technology texts of the channels so far (`PJSIP`, `Local`, …), one allocation each, shared by
+    /// every channel of that technology (see [`Engine::shared_tech`]).
+    pub(crate) techs: RefCell<Vec<Rc<str>>>,
     /// The notifier of an emptied channel box (never waited on).
     pub(crate) spare_notify: Rc<notify::Notify>,
     pub(crate) live: Cell<usize>,
@@ -228,6 +231,7 @@ impl Engine {
                 chans: RefCell::new(Vec::new()),
                 spare_chans: RefCell::new(Vec::new()),
                 empty: Rc::from(""),
+                techs: RefCell::new(Vec::new()),
                 spare_notify: Rc::new(notify::Notify::new()),
                 live: Cell::new(0),
                 bridges: RefCell::new(Bridges::default()),

@@ -6,19 +6,22 @@
 
 use super::ami::{push_channel, DialEvent, Prefix};
 use super::channel::{
-    cause, Channel, ChannelId, ChannelState, Control, FarEnd, Frame, Interrupt, LocalHalf,
+    cause, Channel, ChannelId, ChannelState, Control, Extras, FarEnd, Frame, Interrupt, LocalHalf,
     Location, Party,
 };
 use super::exec::Turn;
 use super::notify::Notify;
 use super::vars::{SetOutcome, Vars};
 use super::{Engine, Fields};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
 
 /// How many freed channel boxes are kept for reuse (a few calls' worth: they are reused within moments).
 const SPARE_CHANNELS: usize = 16;
+/// How many technology texts [`Engine::shared_tech`] keeps (a run uses a handful).
+const SHARED_TECHS: usize = 16;
 
 /// Why a channel is soft-hung-up: the flag `ast_softhangup` is given, which `SoftHangupRequest` shows as
 /// its `Cause` (include/asterisk/channel.h, `AST_SOFTHANGUP_*`).
@@ -57,7 +60,7 @@ pub struct NewChannel {
     /// The linked id of the call it belongs to; `None`: its own unique id.
     pub linkedid: Option<Rc<str>>,
     pub far: FarEnd,
-    pub language: String,
+    pub language: Cow<'static, str>,
     pub musicclass: String,
     /// `CHANNEL(accountcode)` from the start (a surrogate copies its yankee's).
     pub accountcode: String,
@@ -76,7 +79,7 @@ impl NewChannel {
             connected: Party::default(),
             linkedid: None,
             far: FarEnd::None,
-            language: String::from("en"),
+            language: Cow::Borrowed("en"),
             musicclass: String::new(),
             accountcode: String::new(),
         }
@@ -160,10 +163,8 @@ impl Engine {
             state: ChannelState::Down,
             caller: Party::default(),
             connected: Party::default(),
-            language: String::new(),
-            accountcode: String::new(),
-            musicclass: String::new(),
-            parkinglot: String::new(),
+            language: Cow::Borrowed(""),
+            extras: None,
             context: String::new(),
             exten: String::new(),
             priority: 0,
@@ -181,7 +182,7 @@ impl Engine {
             queue: VecDeque::new(),
             reading: false,
             notify: self.inner.spare_notify.clone(),
-            created: Duration::ZERO,
+            created_ms: 0,
             answered_at: None,
             media_since: None,
             playing: None,
@@ -191,6 +192,20 @@ impl Engine {
             newexten_app: None,
             datastores: BTreeMap::new(),
         }
+    }
+
+    /// `tech` as the text already shared by the channels of that technology, so a channel holds no
+    /// allocation of its own for it: one block less to fetch when a call parked long ago hangs up
+    /// (docs/performance.md, issue 4). Up to [`SHARED_TECHS`] technologies are shared.
+    fn shared_tech(&self, tech: Rc<str>) -> Rc<str> {
+        let mut techs = self.inner.techs.borrow_mut();
+        if let Some(t) = techs.iter().find(|t| ***t == *tech) {
+            return t.clone();
+        }
+        if techs.len() < SHARED_TECHS {
+            techs.push(tech.clone());
+        }
+        tech
     }
 
     /// Creates a channel and publishes `Newchannel`.
@@ -204,22 +219,21 @@ impl Engine {
         let ch = Channel {
             id,
             name: Rc::from(spec.name),
-            tech: spec.tech,
+            tech: self.shared_tech(spec.tech),
             uniqueid,
             linkedid,
             state: spec.state,
             caller: spec.caller,
             connected: spec.connected,
             language: spec.language,
-            accountcode: spec.accountcode,
-            musicclass: spec.musicclass,
+            extras: Extras::boxed(spec.accountcode, spec.musicclass, String::new()),
             context: spec.context,
             exten: spec.exten,
             priority: spec.priority,
             dead: false,
             far: spec.far,
             notify: Rc::new(Notify::new()),
-            created: self.now(),
+            created_ms: self.inner.exec.now_ms(),
             // Everything else starts as in a vacant box.
             ..self.vacant_channel()
         };
@@ -379,11 +393,18 @@ impl Engine {
             return;
         };
         for v in vars {
-            let (name, value) = (v.full_name.clone(), v.value.clone());
+            // Copied for the event only when someone listens.
+            let shown = self
+                .inner
+                .bus
+                .wants_ami()
+                .then(|| (v.full_name().to_string(), v.value().to_string()));
             self.with_chan_mut(child, |c| c.vars.push_inherited(v));
             self.chan_event("VarSet", "dialplan", child, |f| {
-                f.push("Variable", name.to_string());
-                f.push("Value", value.to_string());
+                if let Some((name, value)) = shown {
+                    f.push("Variable", name);
+                    f.push("Value", value);
+                }
             });
         }
     }
@@ -751,6 +772,17 @@ impl Engine {
     ) -> impl std::future::Future<Output = Waited> + '_ {
         // Not a future of its own around `wait_in`'s: one level less in every waiting call's state.
         self.wait_in(id, deadline, None)
+    }
+
+    /// [`Engine::wait`] without a deadline, as a future of its own: a few words where `wait`'s holds its
+    /// timer too, for loops that keep it across a long wait (a parked call's bridge loop, docs/performance.md,
+    /// issue 4).
+    pub async fn wait_woken(&self, id: ChannelId) -> Waited {
+        let Some(notify) = self.notify_of(id) else {
+            return Waited::Woken;
+        };
+        notify.notified().await;
+        Waited::Woken
     }
 
     /// [`Engine::wait`] whose deadline timer fires in `turn` among timers of the same deadline.

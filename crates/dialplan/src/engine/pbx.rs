@@ -34,6 +34,18 @@ pub(crate) enum Spawned {
     Limit,
 }
 
+/// Where the PBX loop goes on after [`Engine::ran_out`].
+enum RanOut {
+    /// The next round, at the channel's (possibly new) position.
+    Next,
+    /// The PBX ends in error.
+    Error,
+    /// The PBX ends after an application ran.
+    Found,
+    /// The PBX ends as it is (a hangup while collecting digits).
+    Stop,
+}
+
 enum Collected {
     Done,
     Hangup,
@@ -145,105 +157,19 @@ impl Engine {
                     break 'outer;
                 }
             }
-            let Some((name, ctx, exten, prio, cid)) = self.with_chan(chan, |c| {
-                (
-                    c.name.clone(),
-                    c.context.clone(),
-                    c.exten.clone(),
-                    c.priority,
-                    c.caller.number.clone(),
-                )
-            }) else {
-                error = true;
-                break 'outer;
-            };
-            let exists = self.plan().exists(&ctx, &exten, 1, cid.as_deref());
-            if dst.is_empty() && !exists {
-                if self.exists_here(chan, "i") {
-                    self.verbose(3, "pbx.c", || {
-                        format!(
-                            "Channel '{name}' sent to invalid extension: context,exten,priority={ctx},{exten},{prio}"
-                        )
-                    });
-                    self.set_var(chan, "INVALID_EXTEN", Some(&exten));
-                    self.set_location(chan, &ctx, "i", 1);
-                } else if self.exists_here(chan, "e") {
-                    self.raise_exception(chan, "INVALID");
-                } else {
-                    self.log(LogLevel::Warning, "pbx.c", || {
-                        format!(
-                            "Channel '{name}' sent to invalid extension but no invalid handler: context,exten,priority={ctx},{exten},{prio}"
-                        )
-                    });
+            // The dialplan ran out (or a digit was returned): rare, so its state machine is boxed and
+            // the PBX future a parked call keeps holds only the loop above (docs/performance.md, issue 4).
+            match Box::pin(self.ran_out(chan, dst, digit)).await {
+                RanOut::Next => {}
+                RanOut::Error => {
                     error = true;
                     break 'outer;
                 }
-                continue 'outer;
-            }
-            let autofallthrough = self.plan().autofallthrough();
-            let timeouts = self.timeouts(chan);
-            let ms = |v: i64| Duration::from_millis(v.max(0) as u64);
-            let waittime = if digit {
-                ms(timeouts.digit_ms)
-            } else if !autofallthrough {
-                ms(timeouts.response_ms)
-            } else {
-                Duration::ZERO
-            };
-            if waittime.is_zero() {
-                let status = self
-                    .get_var(chan, "DIALSTATUS")
-                    .unwrap_or_else(|| "UNKNOWN".to_string());
-                self.verbose(3, "pbx.c", || {
-                    format!("Auto fallthrough, channel '{name}' status is '{status}'")
-                });
-                if status.eq_ignore_ascii_case("CONGESTION")
-                    || status.eq_ignore_ascii_case("CHANUNAVAIL")
-                {
-                    // Boxed, as collect_digits below: rare, and inline their state machines would
-                    // make every call's PBX future three times as large (docs/performance.md, issue 4).
-                    Box::pin(self.indicate_congestion(chan, Some(Duration::from_secs(10)))).await;
-                } else if status.eq_ignore_ascii_case("BUSY") {
-                    Box::pin(self.indicate_busy(chan, Some(Duration::from_secs(10)))).await;
-                }
-                error = true;
-                break 'outer;
-            }
-            match Box::pin(self.collect_digits(chan, waittime, &mut dst)).await {
-                Collected::Hangup => break 'outer,
-                Collected::Done => {}
-            }
-            if !dst.is_empty() && self.plan().exists(&ctx, &dst, 1, cid.as_deref()) {
-                self.set_location(chan, &ctx, &dst, 1);
-            } else if !dst.is_empty() {
-                if self.exists_here(chan, "i") {
-                    self.verbose(3, "pbx.c", || {
-                        format!("Invalid extension '{dst}' in context '{ctx}' on {name}")
-                    });
-                    self.set_var(chan, "INVALID_EXTEN", Some(&dst));
-                    self.set_location(chan, &ctx, "i", 1);
-                } else if self.exists_here(chan, "e") {
-                    self.raise_exception(chan, "INVALID");
-                } else {
-                    self.log(LogLevel::Warning, "pbx.c", || {
-                        format!(
-                            "Invalid extension '{dst}', but no rule 'i' or 'e' in context '{ctx}'"
-                        )
-                    });
+                RanOut::Found => {
                     found = true;
                     break 'outer;
                 }
-            } else if self.exists_here(chan, "t") {
-                self.verbose(3, "pbx.c", || format!("Timeout on {name}"));
-                self.set_location(chan, &ctx, "t", 1);
-            } else if self.exists_here(chan, "e") {
-                self.raise_exception(chan, "RESPONSETIMEOUT");
-            } else {
-                self.log(LogLevel::Warning, "pbx.c", || {
-                    format!("Timeout, but no rule 't' or 'e' in context '{ctx}'")
-                });
-                found = true;
-                break 'outer;
+                RanOut::Stop => break 'outer,
             }
         }
         if !found && !error {
@@ -256,6 +182,105 @@ impl Engine {
         self.pbx_end(chan).await;
     }
 
+    /// What the PBX loop does when the dialplan ran out at the channel's position or an application
+    /// returned a digit (`dst` holds it): `i`, `e`, autofallthrough, or collecting more digits.
+    async fn ran_out(&self, chan: ChannelId, mut dst: String, digit: bool) -> RanOut {
+        let Some((name, ctx, exten, prio, cid)) = self.with_chan(chan, |c| {
+            (
+                c.name.clone(),
+                c.context.clone(),
+                c.exten.clone(),
+                c.priority,
+                c.caller.number.clone(),
+            )
+        }) else {
+            return RanOut::Error;
+        };
+        let exists = self.plan().exists(&ctx, &exten, 1, cid.as_deref());
+        if dst.is_empty() && !exists {
+            if self.exists_here(chan, "i") {
+                self.verbose(3, "pbx.c", || {
+                    format!(
+                        "Channel '{name}' sent to invalid extension: context,exten,priority={ctx},{exten},{prio}"
+                    )
+                });
+                self.set_var(chan, "INVALID_EXTEN", Some(&exten));
+                self.set_location(chan, &ctx, "i", 1);
+            } else if self.exists_here(chan, "e") {
+                self.raise_exception(chan, "INVALID");
+            } else {
+                self.log(LogLevel::Warning, "pbx.c", || {
+                    format!(
+                        "Channel '{name}' sent to invalid extension but no invalid handler: context,exten,priority={ctx},{exten},{prio}"
+                    )
+                });
+                return RanOut::Error;
+            }
+            return RanOut::Next;
+        }
+        let autofallthrough = self.plan().autofallthrough();
+        let timeouts = self.timeouts(chan);
+        let ms = |v: i64| Duration::from_millis(v.max(0) as u64);
+        let waittime = if digit {
+            ms(timeouts.digit_ms)
+        } else if !autofallthrough {
+            ms(timeouts.response_ms)
+        } else {
+            Duration::ZERO
+        };
+        if waittime.is_zero() {
+            let status = self
+                .get_var(chan, "DIALSTATUS")
+                .unwrap_or_else(|| "UNKNOWN".to_string());
+            self.verbose(3, "pbx.c", || {
+                format!("Auto fallthrough, channel '{name}' status is '{status}'")
+            });
+            if status.eq_ignore_ascii_case("CONGESTION")
+                || status.eq_ignore_ascii_case("CHANUNAVAIL")
+            {
+                // Boxed, as collect_digits below: rare, and inline their state machines would
+                // make every call's PBX future three times as large (docs/performance.md, issue 4).
+                Box::pin(self.indicate_congestion(chan, Some(Duration::from_secs(10)))).await;
+            } else if status.eq_ignore_ascii_case("BUSY") {
+                Box::pin(self.indicate_busy(chan, Some(Duration::from_secs(10)))).await;
+            }
+            return RanOut::Error;
+        }
+        match Box::pin(self.collect_digits(chan, waittime, &mut dst)).await {
+            Collected::Hangup => return RanOut::Stop,
+            Collected::Done => {}
+        }
+        if !dst.is_empty() && self.plan().exists(&ctx, &dst, 1, cid.as_deref()) {
+            self.set_location(chan, &ctx, &dst, 1);
+        } else if !dst.is_empty() {
+            if self.exists_here(chan, "i") {
+                self.verbose(3, "pbx.c", || {
+                    format!("Invalid extension '{dst}' in context '{ctx}' on {name}")
+                });
+                self.set_var(chan, "INVALID_EXTEN", Some(&dst));
+                self.set_location(chan, &ctx, "i", 1);
+            } else if self.exists_here(chan, "e") {
+                self.raise_exception(chan, "INVALID");
+            } else {
+                self.log(LogLevel::Warning, "pbx.c", || {
+                    format!("Invalid extension '{dst}', but no rule 'i' or 'e' in context '{ctx}'")
+                });
+                return RanOut::Found;
+            }
+        } else if self.exists_here(chan, "t") {
+            self.verbose(3, "pbx.c", || format!("Timeout on {name}"));
+            self.set_location(chan, &ctx, "t", 1);
+        } else if self.exists_here(chan, "e") {
+            self.raise_exception(chan, "RESPONSETIMEOUT");
+        } else {
+            self.log(LogLevel::Warning, "pbx.c", || {
+                format!("Timeout, but no rule 't' or 'e' in context '{ctx}'")
+            });
+            return RanOut::Found;
+        }
+        RanOut::Next
+    }
+
     /// The end of a PBX: soft hangup, `h` in the current context (once), hangup.
     async fn pbx_end(&self, chan: ChannelId) {
         if !self.is_alive(chan) {
@@ -264,11 +289,13 @@ impl Engine {
         self.soft_hangup(chan, SoftHangupReason::AppUnload);
         let limit_hit = self.inner.steps.get() >= self.inner.config.max_steps;
         let h_ran = self.with_chan(chan, |c| c.h_ran).unwrap_or(true);
+        // Both boxed and only when there is something to run: most calls have neither, and inline their
+        // state would make every call's PBX future larger (docs/performance.md, issue 4).
         if !h_ran && !limit_hit && self.exists_here(chan, "h") {
-            self.run_h(chan).await;
+            Box::pin(self.run_h(chan)).await;
         }
-        if !limit_hit {
-            self.run_hangup_handlers(chan).await;
+        if !limit_hit && self.has_hangup_handlers(chan) {
+            Box::pin(self.run_hangup_handlers(chan)).await;
         }
         self.with_chan_mut(chan, |c| c.in_pbx = false);
         self.hangup(chan);

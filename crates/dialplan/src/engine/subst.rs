@@ -203,10 +203,10 @@ impl VarContext for ChanCtx<'_> {
             ChannelItem::State => Some(c.state.desc().to_string()),
             ChannelItem::UniqueId => Some(c.uniqueid.to_string()),
             ChannelItem::LinkedId => Some(c.linkedid.to_string()),
-            ChannelItem::Language => Some(c.language.clone()),
-            ChannelItem::MusicClass => Some(c.musicclass.clone()),
-            ChannelItem::ParkingLot => Some(c.parkinglot.clone()),
-            ChannelItem::AccountCode => Some(c.accountcode.clone()),
+            ChannelItem::Language => Some(c.language.to_string()),
+            ChannelItem::MusicClass => Some(c.musicclass().to_string()),
+            ChannelItem::ParkingLot => Some(c.parkinglot().to_string()),
+            ChannelItem::AccountCode => Some(c.accountcode().to_string()),
             ChannelItem::Exten => Some(c.exten.clone()),
             ChannelItem::Context => Some(c.context.clone()),
             ChannelItem::ChannelType => Some(c.tech.to_string()),
@@ -223,19 +223,19 @@ impl VarContext for ChanCtx<'_> {
         self.engine
             .with_chan_mut(self.chan, |c| match item {
                 ChannelItem::Language => {
-                    c.language = value.to_string();
+                    c.language = Cow::Owned(value.to_string());
                     true
                 }
                 ChannelItem::MusicClass => {
-                    c.musicclass = value.to_string();
+                    c.set_musicclass(value.to_string());
                     true
                 }
                 ChannelItem::ParkingLot => {
-                    c.parkinglot = value.to_string();
+                    c.set_parkinglot(value.to_string());
                     true
                 }
                 ChannelItem::AccountCode => {
-                    c.accountcode = value.to_string();
+                    c.set_accountcode(value.to_string());
                     true
                 }
                 _ => false,

@@ -5,11 +5,15 @@
 //! Asterisk inserts a new variable at the head of its list; here the newest is last and searches run from
 //! the end, which is the same order.
 
-/// One variable: full name (with any `_`/`__`) and value.
+/// One variable: full name (with any `_`/`__`) and value, in **one** allocation (`<full name><value>`):
+/// a parked call's timeout sets five variables and its hangup frees them, so two blocks per variable were
+/// twice the cold memory (docs/performance.md, issue 4).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Var {
-    pub full_name: Box<str>,
-    pub value: Box<str>,
+    /// The full name followed by the value.
+    text: Box<str>,
+    /// Where the value starts in `text` (the full name's length).
+    split: u32,
     /// [`key`] of the name without its prefix: searches compare it before the text (a channel holds a few
     /// dozen variables and a call sets some sixty, so the comparisons added up).
     key: u32,
@@ -24,18 +28,49 @@ fn key(name: &str) -> u32 {
     (b.len() as u32) << 16 | u32::from(first) << 8 | u32::from(last)
 }
 
+/// `full_name` and `value` in one text, and where the value starts.
+fn joined(full_name: &str, value: &str) -> (Box<str>, u32) {
+    let mut text = String::with_capacity(full_name.len() + value.len());
+    text.push_str(full_name);
+    text.push_str(value);
+    // A name longer than 4 GB cannot come out of a dialplan line; saturating keeps this total.
+    (
+        text.into_boxed_str(),
+        u32::try_from(full_name.len()).unwrap_or(u32::MAX),
+    )
+}
+
 impl Var {
-    fn new(full_name: &str, value: &str) -> Var {
+    /// A variable named `full_name` (prefix included) holding `value`.
+    pub fn new(full_name: &str, value: &str) -> Var {
+        let (text, split) = joined(full_name, value);
         Var {
-            full_name: full_name.into(),
-            value: value.into(),
+            text,
+            split,
             key: key(strip_inherit(full_name)),
         }
     }
 
+    /// The name with its inheritance prefix, as stored.
+    pub fn full_name(&self) -> &str {
+        self.text.get(..self.split as usize).unwrap_or("")
+    }
+
+    /// The value.
+    pub fn value(&self) -> &str {
+        self.text.get(self.split as usize..).unwrap_or("")
+    }
+
     /// The name without its inheritance prefix (`ast_var_name`).
     pub fn name(&self) -> &str {
-        strip_inherit(&self.full_name)
+        strip_inherit(self.full_name())
+    }
+
+    /// Stores `full_name` and `value`, reusing the allocation when the text is unchanged.
+    fn replace(&mut self, full_name: &str, value: &str) {
+        if self.full_name() != full_name || self.value() != value {
+            (self.text, self.split) = joined(full_name, value);
+        }
     }
 }
 
@@ -74,7 +109,7 @@ impl Vars {
             .iter()
             .rev()
             .find(|v| v.key == k && v.name() == name)
-            .map(|v| &*v.value)
+            .map(Var::value)
     }
 
     /// `pbx_builtin_setvar_helper`: removes the variable of the same (prefix-stripped) name, then stores
@@ -92,18 +127,13 @@ impl Vars {
                 // still fit (a channel sets the same few variables over and over).
                 self.list[i..].rotate_left(1);
                 if let Some(last) = self.list.last_mut() {
-                    if *last.full_name != *name {
-                        // Same name without the prefix, so the same key.
-                        last.full_name = name.into();
-                    }
-                    if *last.value != *v {
-                        last.value = v.into();
-                    }
+                    // Same name without the prefix, so the same key.
+                    last.replace(name, v);
                 }
                 SetOutcome::Stored
             }
             (Some(i), None) => {
-                if self.list.remove(i).value.is_empty() {
+                if self.list.remove(i).value().is_empty() {
                     SetOutcome::Nothing
                 } else {
                     SetOutcome::DeletedNonEmpty
@@ -132,13 +162,12 @@ impl Vars {
     pub fn inheritable(&self) -> Vec<Var> {
         self.iter()
             .filter_map(|v| {
-                if let Some(rest) = v.full_name.strip_prefix("__") {
-                    let _ = rest;
+                if v.full_name().starts_with("__") {
                     Some(v.clone())
                 } else {
-                    v.full_name
+                    v.full_name()
                         .strip_prefix('_')
-                        .map(|rest| Var::new(rest, &v.value))
+                        .map(|rest| Var::new(rest, v.value()))
                 }
             })
             .collect()
@@ -180,7 +209,7 @@ mod tests {
         v.set("__ALL", Some("b"));
         v.set("NONE", Some("c"));
         let inh = v.inheritable();
-        let names: Vec<&str> = inh.iter().map(|v| &*v.full_name).collect();
+        let names: Vec<&str> = inh.iter().map(Var::full_name).collect();
         assert_eq!(names, ["__ALL", "ONE"]);
     }
 
@@ -190,10 +219,10 @@ mod tests {
         v.set("A", Some("1"));
         v.set("B", Some("2"));
         v.set("_A", Some("3"));
-        let list: Vec<(&str, &str)> = v.iter().map(|x| (&*x.full_name, &*x.value)).collect();
+        let list: Vec<(&str, &str)> = v.iter().map(|x| (x.full_name(), x.value())).collect();
         assert_eq!(list, [("_A", "3"), ("B", "2")]);
         v.set("B", Some("2"));
-        let list: Vec<&str> = v.iter().map(|x| &*x.full_name).collect();
+        let list: Vec<&str> = v.iter().map(Var::full_name).collect();
         assert_eq!(list, ["B", "_A"]);
     }
 

@@ -36,7 +36,7 @@ impl Engine {
                         c.context.clone(),
                         c.exten.clone(),
                         c.priority,
-                        c.accountcode.clone(),
+                        c.accountcode().to_string(),
                         c.linkedid.clone(),
                         c.in_pbx,
                     )
@@ -86,9 +86,7 @@ impl Engine {
             std::mem::swap(&mut o.answered_at, &mut taken.answered_at);
             std::mem::swap(&mut o.media_since, &mut taken.media_since);
             o.language = taken.language.clone();
-            o.parkinglot = taken.parkinglot.clone();
-            o.musicclass = taken.musicclass.clone();
-            o.accountcode = taken.accountcode.clone();
+            o.extras = taken.extras.clone();
             o.vars = taken.vars.clone();
             o.datastores = std::mem::take(&mut taken.datastores);
             o.stale_caller = None;
@@ -143,9 +141,7 @@ impl Engine {
             answered_at: c.answered_at.take(),
             media_since: c.media_since.take(),
             language: c.language.clone(),
-            parkinglot: c.parkinglot.clone(),
-            musicclass: c.musicclass.clone(),
-            accountcode: c.accountcode.clone(),
+            extras: c.extras.clone(),
             vars: c.vars.clone(),
             datastores: std::mem::take(&mut c.datastores),
         })
@@ -164,10 +160,8 @@ struct Identity {
     far: FarEnd,
     answered_at: Option<std::time::Duration>,
     media_since: Option<std::time::Duration>,
-    language: String,
-    parkinglot: String,
-    musicclass: String,
-    accountcode: String,
+    language: std::borrow::Cow<'static, str>,
+    extras: Option<Box<super::channel::Extras>>,
     vars: super::vars::Vars,
     datastores: BTreeMap<&'static str, Box<dyn std::any::Any>>,
 }
@@ -213,7 +207,7 @@ mod tests {
                 (c.context.as_str(), c.exten.as_str(), c.priority),
                 ("internal", "400", 3)
             );
-            assert_eq!(c.accountcode, "acct");
+            assert_eq!(c.accountcode(), "acct");
             assert!(!c.softhangup && !c.in_pbx && c.bridge.is_none());
         })
         .unwrap();

@@ -13,8 +13,9 @@
 
 use super::ParkingModule;
 use dialplan::engine::Engine;
+use dialplan::hash::Fx;
 use dialplan::model::Dialplan;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A hint as the state machinery sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,6 +89,51 @@ pub fn engine_hints(engine: &Engine) -> Vec<Hint> {
         .unwrap_or_default()
 }
 
+/// The cached states of `park:` devices (in use or not), by context and then space: only looked up by
+/// name, never listed. Keyed by space number rather than by the device's text, so that a park or a
+/// departure finds its entry without comparing a text stored in a block of its own, one per space of
+/// every lot, last touched when that space was last used (docs/performance.md, issue 4).
+#[derive(Debug, Default)]
+pub struct ParkDevices {
+    by_context: HashMap<String, HashMap<u32, bool, Fx>, Fx>,
+}
+
+impl ParkDevices {
+    /// Records the state of `park:<space>@<context>`; returns its state before (not in use if never set).
+    pub fn set(&mut self, space: u32, context: &str, in_use: bool) -> bool {
+        if !self.by_context.contains_key(context) {
+            self.by_context
+                .insert(context.to_string(), HashMap::default());
+        }
+        self.by_context
+            .get_mut(context)
+            .and_then(|spaces| spaces.insert(space, in_use))
+            .unwrap_or(false)
+    }
+
+    /// The cached state of a device given by name: in use or not. Only names as [`park_device`] writes
+    /// them are ever set, so any other spelling (`park:0701@…`) is a device never changed: not in use.
+    pub fn in_use(&self, device: &str) -> bool {
+        let Some((space, context)) = device
+            .strip_prefix("park:")
+            .and_then(|rest| rest.split_once('@'))
+        else {
+            return false;
+        };
+        let canonical = !space.is_empty()
+            && space.bytes().all(|b| b.is_ascii_digit())
+            && (space == "0" || !space.starts_with('0'));
+        let Some(space) = space.parse::<u32>().ok().filter(|_| canonical) else {
+            return false;
+        };
+        self.by_context
+            .get(context)
+            .and_then(|spaces| spaces.get(&space))
+            .copied()
+            .unwrap_or(false)
+    }
+}
+
 /// The device a parking space is.
 pub fn park_device(space: u32, context: &str) -> String {
     format!("park:{space}@{context}")
@@ -96,7 +142,7 @@ pub fn park_device(space: u32, context: &str) -> String {
 impl ParkingModule {
     /// The cached state of a `park:` device: in use or not (never-changed devices are not in use).
     pub fn park_device_in_use(&self, device: &str) -> bool {
-        self.state().devices.get(device).copied().unwrap_or(false)
+        self.state().devices.in_use(device)
     }
 
     /// The state of a hint made of `park:` devices: in use if any of them is.
@@ -117,18 +163,15 @@ impl ParkingModule {
         context: &str,
         in_use: bool,
     ) {
-        let device = park_device(space, context);
         let changed = {
             let mut state = self.state_mut();
-            let before = state
-                .devices
-                .insert(device.clone(), in_use)
-                .unwrap_or(false);
+            let before = state.devices.set(space, context, in_use);
             before != in_use
         };
         if !changed || !engine.bus().wants_ami() {
             return;
         }
+        let device = park_device(space, context);
         for hint in self.hints_watching(engine, &device) {
             let before = {
                 let state = self.state();
@@ -205,5 +248,21 @@ mod tests {
         assert_eq!(ExtensionState::InUse.text(), "InUse");
         assert_eq!(ExtensionState::Idle.code(), 0);
         assert_eq!(park_device(701, "parkedcalls"), "park:701@parkedcalls");
+    }
+
+    #[test]
+    fn park_devices_are_found_by_their_written_name_only() {
+        let mut d = ParkDevices::default();
+        assert!(!d.set(701, "parkedcalls", true));
+        assert!(d.in_use("park:701@parkedcalls"));
+        assert!(!d.in_use("park:0701@parkedcalls"));
+        assert!(!d.in_use("park:702@parkedcalls"));
+        assert!(!d.in_use("park:701@other"));
+        assert!(!d.in_use("park:@parkedcalls"));
+        assert!(!d.in_use("PJSIP/alice"));
+        assert!(d.set(701, "parkedcalls", false));
+        assert!(!d.in_use("park:701@parkedcalls"));
+        assert!(!d.set(0, "a@b", true));
+        assert!(d.in_use("park:0@a@b"));
     }
 }

@@ -76,7 +76,7 @@ pub fn parked_call_body(
 /// or `Park`'s `m()` asks for; then `default`. (Every class is taken to exist: musiconhold.conf is not read.)
 pub fn moh_class(engine: &Engine, chan: ChannelId, requested: &str) -> String {
     engine
-        .with_chan(chan, |c| c.musicclass.clone())
+        .with_chan(chan, |c| c.musicclass().to_string())
         .filter(|c| !c.is_empty())
         .or_else(|| (!requested.is_empty()).then(|| requested.to_string()))
         .unwrap_or_else(|| "default".to_string())

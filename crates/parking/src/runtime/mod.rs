@@ -41,12 +41,11 @@ use crate::config::{LotConfig, ParkingConfig};
 use crate::show::{show_all, show_lot, LotMode, LotView, ParkedCallView};
 use dialplan::diag::{CodeInfo, LogLine};
 use dialplan::engine::{ChannelId, Engine, Module};
-use dialplan::hash::Fx;
 use features::config::BuiltinFeature;
 use features::FeaturesModule;
 use lot::LotState;
 use std::cell::{Ref, RefCell, RefMut};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// The module's name, as Asterisk's loader names it.
@@ -131,7 +130,7 @@ pub(crate) struct State {
     /// the bridge channel behind the pending playback).
     pub(crate) tone_after_announcement: BTreeMap<ChannelId, String>,
     /// Cached `park:` device states (true: in use); only looked up by name, never listed.
-    pub(crate) devices: HashMap<String, bool, Fx>,
+    pub(crate) devices: devstate::ParkDevices,
     /// The last state of each hint that changed, by (context, exten).
     pub(crate) hint_states: BTreeMap<(String, String), devstate::ExtensionState>,
     /// Modelled hints by device; `None` until needed or after the dialplan's hints changed.
@@ -176,7 +175,7 @@ impl ParkingModule {
                     seq: 0,
                     announcing: BTreeSet::new(),
                     tone_after_announcement: BTreeMap::new(),
-                    devices: HashMap::default(),
+                    devices: devstate::ParkDevices::default(),
                     hint_states: BTreeMap::new(),
                     hint_index: None,
                 }),

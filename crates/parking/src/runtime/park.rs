@@ -20,7 +20,7 @@ pub fn channel_lot_name(engine: &Engine, chan: ChannelId) -> String {
         return name;
     }
     engine
-        .with_chan(chan, |c| c.parkinglot.clone())
+        .with_chan(chan, |c| c.parkinglot().to_string())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| crate::config::DEFAULT_LOT.to_string())
 }

@@ -343,7 +343,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
     engine.clear_interval_hooks(chan);
     // end_bridge_callback
     let now = engine.now();
-    if let Some((up, created)) = engine.with_chan(chan, |c| (c.answered_at, c.created)) {
+    if let Some((up, created)) = engine.with_chan(chan, |c| (c.answered_at, c.created())) {
         let answered = up.map_or(0, |u| now.saturating_sub(u).as_millis() as u64);
         set_duration_var(&engine, chan, "ANSWEREDTIME", answered);
         set_duration_var(
@@ -502,7 +502,7 @@ fn setup_callee(engine: &Engine, chan: ChannelId, tc: ChannelId, peer: &Peer) {
             c.exten.clone(),
             c.caller.clone(),
             c.connected.clone(),
-            c.musicclass.clone(),
+            c.musicclass().to_string(),
         )
     }) else {
         return;
@@ -524,8 +524,8 @@ fn setup_callee(engine: &Engine, chan: ChannelId, tc: ChannelId, peer: &Peer) {
             c.caller.name = conn_name;
         }
         c.connected = caller.clone();
-        if c.musicclass.is_empty() {
-            c.musicclass = moh.clone();
+        if c.musicclass().is_empty() {
+            c.set_musicclass(moh.clone());
         }
         c.exten = exten.clone();
     });
@@ -655,7 +655,8 @@ async fn wait_for_answer(
                             sentringing = true;
                         }
                         if !sent_ring {
-                            let created = engine.with_chan(c, |ch| ch.created).unwrap_or_default();
+                            let created =
+                                engine.with_chan(c, |ch| ch.created()).unwrap_or_default();
                             set_ms_var(engine, chan, "RINGTIME", created);
                             sent_ring = true;
                         }
@@ -671,7 +672,8 @@ async fn wait_for_answer(
                         });
                         engine.indicate(chan, Control::Progress);
                         if !sent_progress {
-                            let created = engine.with_chan(c, |ch| ch.created).unwrap_or_default();
+                            let created =
+                                engine.with_chan(c, |ch| ch.created()).unwrap_or_default();
                             set_ms_var(engine, chan, "PROGRESSTIME", created);
                             sent_progress = true;
                         }

@@ -113,7 +113,7 @@ impl Function for LocalPeek {
                             false
                         }
                     })
-                    .map(|v| v.value.to_string())
+                    .map(|v| v.value().to_string())
             })
             .flatten();
         Ok(v.unwrap_or_default())

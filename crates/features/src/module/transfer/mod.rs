@@ -101,7 +101,7 @@ pub fn play_in_bridge(engine: &Engine, chan: ChannelId, sound: &str) {
 /// The class `ast_moh_start(chan, NULL, NULL)` uses: the channel's, else `default`.
 pub fn default_moh_class(engine: &Engine, chan: ChannelId) -> String {
     engine
-        .with_chan(chan, |c| c.musicclass.clone())
+        .with_chan(chan, |c| c.musicclass().to_string())
         .filter(|c| !c.is_empty())
         .unwrap_or_else(|| "default".to_string())
 }

@@ -345,7 +345,7 @@ fn set_parties(engine: &Engine, chan: ChannelId, caller: Option<&Party>, connect
 /// `common_recall_channel_setup`'s `ast_channel_inherit_variables`, from the copy of the transferer's.
 fn inherit(engine: &Engine, child: ChannelId, vars: &[Var]) {
     for v in vars {
-        let (name, value) = (v.full_name.to_string(), v.value.to_string());
+        let (name, value) = (v.full_name().to_string(), v.value().to_string());
         engine.with_chan_mut(child, |c| c.vars.push_inherited(v.clone()));
         engine.chan_event("VarSet", "dialplan", child, |f| {
             f.push("Variable", name);
