@@ -38,6 +38,9 @@ mod target;
 mod vars;
 mod walk;
 
+#[cfg(test)]
+mod proptests;
+
 use crate::config::LoadedConfig;
 use dialplan::diag::{Code, CodeInfo, Diagnostic};
 
@@ -123,9 +126,18 @@ pub const CODES: &[CodeInfo] = &[
 
 /// Runs every check on a loaded configuration.
 pub fn check(config: &LoadedConfig) -> Vec<Diagnostic> {
+    check_with(config, walk::Repeats::Skip)
+}
+
+fn check_with(config: &LoadedConfig, repeats: walk::Repeats) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // One walk over the dialplan runs the per-priority checks and finds what the others look at.
-    let scan = walk::Scan::new(&config.dialplan, features::Dials::new(config), &mut out);
+    let scan = walk::Scan::new(
+        &config.dialplan,
+        features::Dials::new(config),
+        repeats,
+        &mut out,
+    );
     goto::check(config, &scan.jumps, &mut out);
     reach::check(&scan.jumps, &scan.stopping, &mut out);
     shadow::check(&config.dialplan, &scan.jumps, &mut out);

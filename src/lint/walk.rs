@@ -32,6 +32,18 @@ pub(super) struct Step<'a> {
     pub equals: bool,
 }
 
+/// Whether the walk skips the checks of a priority that repeats a quiet earlier text (see
+/// [`super::repeat`]). Both give the same diagnostics; checking each priority is what the tests compare
+/// the shortcut against.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Repeats {
+    /// A repeated quiet text is not checked again.
+    Skip,
+    /// Every priority is checked.
+    #[cfg_attr(not(test), allow(dead_code))]
+    CheckEach,
+}
+
 /// What the walk collects for the dialplan-wide checks, in dialplan order.
 pub(super) struct Scan<'a> {
     /// Every priority that may jump (see [`Via`]).
@@ -55,6 +67,7 @@ impl<'a> Scan<'a> {
     pub(super) fn new(
         dp: &'a Dialplan,
         dials: features::Dials<'a>,
+        repeats: Repeats,
         out: &mut Vec<Diagnostic>,
     ) -> Self {
         let mut scan = Scan {
@@ -139,6 +152,9 @@ impl<'a> Scan<'a> {
                     scan.kind_specific(&step, out);
                     let stops = std::mem::take(&mut scan.gotoif_stops);
                     stopping |= stops && !last;
+                    if repeats == Repeats::CheckEach {
+                        continue;
+                    }
                     if let Some(rest) = dial_rest {
                         let quiet = before == (out.len(), scan.jumps.len());
                         seen.note_dial(app, rest, quiet, scan.dial_grant);
