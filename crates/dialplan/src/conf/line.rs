@@ -54,6 +54,7 @@ pub fn is_blank(b: u8) -> bool {
 }
 
 /// Trims Asterisk blanks at both ends; returns the byte range kept within `s`.
+#[inline]
 pub fn trim_range(s: &[u8], start: usize, end: usize) -> (usize, usize) {
     let mut a = start;
     let mut b = end;
@@ -138,7 +139,7 @@ fn item(b: &[u8]) -> LineKind {
     } else {
         (false, 0, 0)
     };
-    let Some(i) = memchr(b'=', b.get(search_from..).unwrap_or_default()) else {
+    let Some(i) = find_equals(b.get(search_from..).unwrap_or_default()) else {
         return LineKind::NoEquals;
     };
     let eq = search_from + i;
@@ -154,6 +155,19 @@ fn item(b: &[u8]) -> LineKind {
         escaped,
         op,
         value: r(value_start, b.len()),
+    }
+}
+
+/// The first `=` of `b`. An item's `=` is nearly always within its first bytes (`exten =>`, `same =>`,
+/// `name=`): a plain loop over them costs less than setting up a vectorised search, which is kept for the
+/// rest of a long line.
+#[inline]
+fn find_equals(b: &[u8]) -> Option<usize> {
+    const HEAD: usize = 16;
+    let head = b.len().min(HEAD);
+    match b[..head].iter().position(|&c| c == b'=') {
+        Some(i) => Some(i),
+        None => memchr(b'=', &b[head..]).map(|i| head + i),
     }
 }
 

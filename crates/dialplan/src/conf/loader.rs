@@ -916,17 +916,34 @@ impl Loader<'_> {
         }
         let (v0, v1) = trim_range(bytes, value.0, value.1);
         let file = self.origin_file(st, f);
+        let (key, value, key_span, value_span) = match (&line.base, line.source) {
+            // The usual line, a slice of its file: both texts share the file's text, and both spans are
+            // the file offsets of the trimmed ranges (what `LineRef::text`/`span` give, without matching
+            // on the line's kind four times).
+            (&Base::At(base), Some(src)) if base + k1.max(v1) <= src.len() => (
+                ConfText::shared(src, base + k0, base + k1),
+                ConfText::shared(src, base + v0, base + v1),
+                Span::new(f.id, base + k0, base + k1),
+                Span::new(f.id, base + v0, base + v1),
+            ),
+            _ => (
+                line.text(k0, k1),
+                line.text(v0, v1),
+                line.span(f.id, k0, k1),
+                line.span(f.id, v0, v1),
+            ),
+        };
         let item = Item {
-            key: line.text(k0, k1),
-            value: line.text(v0, v1),
+            key,
+            value,
             op: if op == ItemOp::Arrow {
                 Op::Arrow
             } else {
                 Op::Assign
             },
             span,
-            key_span: line.span(f.id, k0, k1),
-            value_span: line.span(f.id, v0, v1),
+            key_span,
+            value_span,
             inherited_from: None,
             origin: AsteriskOrigin { line: lineno, file },
         };
