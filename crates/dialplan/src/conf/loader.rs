@@ -682,12 +682,12 @@ impl Loader<'_> {
                         break;
                     };
                     let base = &self.conf.sections[b];
-                    let copied_name: Box<str> = Box::from(base.name.as_str());
+                    let copied_name = Arc::new(base.name.clone());
                     let copied: Vec<Item> = base
                         .items
                         .iter()
                         .map(|it| Item {
-                            inherited_from: Some(copied_name.clone()),
+                            inherited_from: Some(Arc::clone(&copied_name)),
                             ..it.clone()
                         })
                         .collect();
@@ -697,7 +697,7 @@ impl Loader<'_> {
                     };
                     if let Some(dest) = dest {
                         dest.items.extend(copied);
-                        dest.inherits.push(copied_name.into());
+                        dest.inherits.push(copied_name.to_string());
                     }
                 }
             }
@@ -1069,7 +1069,10 @@ mod tests {
             kv(&[("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")])
         );
         assert_eq!(
-            f.sections[1].items[0].inherited_from.as_deref(),
+            f.sections[1].items[0]
+                .inherited_from
+                .as_deref()
+                .map(String::as_str),
             Some("tpl")
         );
         assert_eq!(f.sections[1].inherits, vec!["tpl".to_string()]);
@@ -1141,7 +1144,13 @@ mod tests {
         assert_eq!(l.status, FileStatus::Invalid);
         let f = file(&l);
         assert_eq!(items(&f.sections[2]), kv(&[("a", "1"), ("b", "2")]));
-        assert_eq!(f.sections[2].items[0].inherited_from.as_deref(), Some("t2"));
+        assert_eq!(
+            f.sections[2].items[0]
+                .inherited_from
+                .as_deref()
+                .map(String::as_str),
+            Some("t2")
+        );
     }
 
     #[test]
@@ -1170,6 +1179,13 @@ mod tests {
             .diagnostics
             .iter()
             .any(|d| d.code == diags::UNSUPPORTED_FILTER));
+    }
+
+    #[test]
+    fn an_item_stays_at_88_bytes() {
+        // A 10 MB dialplan holds about 220,000 items at once while it is parsed: their size is part of
+        // the load's memory peak.
+        assert_eq!(std::mem::size_of::<Item>(), 88);
     }
 
     #[test]
