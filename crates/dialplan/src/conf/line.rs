@@ -67,6 +67,26 @@ pub fn trim_range(s: &[u8], start: usize, end: usize) -> (usize, usize) {
     (a, b)
 }
 
+/// Trims Asterisk blanks at the end only: `start` is known not to be a blank (or `start == end`).
+#[inline]
+pub fn trim_end_range(s: &[u8], start: usize, end: usize) -> usize {
+    let mut b = end;
+    while b > start && is_blank(s[b - 1]) {
+        b -= 1;
+    }
+    b
+}
+
+/// Trims Asterisk blanks at the start only: `end - 1` is known not to be a blank (or `start == end`).
+#[inline]
+pub fn trim_start_range(s: &[u8], start: usize, end: usize) -> usize {
+    let mut a = start;
+    while a < end && is_blank(s[a]) {
+        a += 1;
+    }
+    a
+}
+
 /// Classifies a line. Precondition: `line` is non-empty, trimmed of blanks at both ends, without `\n`.
 pub fn classify(line: &[u8]) -> LineKind {
     let b = line;

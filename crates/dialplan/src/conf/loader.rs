@@ -15,7 +15,7 @@
 //! Divergence (on purpose): an include cycle is reported and not followed; Asterisk follows it 10 levels deep.
 
 use super::diags::{self, At, Fatal};
-use super::line::{classify, trim_range, ItemOp, LineKind};
+use super::line::{classify, trim_end_range, trim_range, trim_start_range, ItemOp, LineKind};
 use super::reader::{CommentEvent, Comments, Kept, LineReader, Piece, Splice};
 use super::{
     AsteriskOrigin, ConfFile, ConfLoad, ConfSource, ConfText, FileOrigin, FileStatus, Item, Op,
@@ -878,7 +878,10 @@ impl Loader<'_> {
         value: (usize, usize),
     ) {
         let bytes = line.bytes;
-        let (k0, k1) = trim_range(bytes, key.0, key.1);
+        // The line is trimmed already (`process_line`): the key starts at a non-blank (the line's first
+        // byte, or the one after a `\` that `classify` checked), and the value ends at the line's last
+        // byte, so each needs trimming on one side only.
+        let (k0, k1) = (key.0, trim_end_range(bytes, key.0, key.1));
         let key_bytes = &bytes[k0..k1];
         if op == ItemOp::Append {
             let items = &self.conf.sections[cat].items;
@@ -914,7 +917,7 @@ impl Loader<'_> {
             ));
             return;
         }
-        let (v0, v1) = trim_range(bytes, value.0, value.1);
+        let (v0, v1) = (trim_start_range(bytes, value.0, value.1), value.1);
         let file = self.origin_file(st, f);
         let (key, value, key_span, value_span) = match (&line.base, line.source) {
             // The usual line, a slice of its file: both texts share the file's text, and both spans are
