@@ -131,6 +131,8 @@ struct LineRef<'a> {
     base: Base<'a>,
     /// The whole file's text, when `base` is [`Base::At`]: sub-slices of it are shared, not copied.
     source: Option<&'a Arc<String>>,
+    /// The file's line table (`0` and the offset after each `\n`), or empty when unknown.
+    line_starts: &'a [u32],
 }
 
 enum Base<'a> {
@@ -169,21 +171,11 @@ impl LineRef<'_> {
         };
         let text = src.as_bytes();
         let from = (base + self.bytes.len()).min(text.len());
-        let window = &text[from..(from + RESERVE_WINDOW).min(text.len())];
-        // The next `[` with only blanks before it on its line.
-        let header = memchr::memchr_iter(b'[', window).find(|&k| {
-            let before = &window[..k];
-            let blanks = before
-                .iter()
-                .rev()
-                .take_while(|&&c| c != b'\n' && c < 33)
-                .count();
-            k > blanks && before[k - blanks - 1] == b'\n'
-        });
-        let end = header.unwrap_or(window.len());
-        memchr::memchr_iter(b'\n', &window[..end])
-            .count()
-            .min(MAX_RESERVE)
+        if self.line_starts.is_empty() {
+            lines_to_header_by_search(text, from)
+        } else {
+            lines_to_header_by_table(text, self.line_starts, from)
+        }
     }
 
     fn span(&self, file: FileId, a: usize, b: usize) -> Span {
@@ -191,6 +183,52 @@ impl LineRef<'_> {
         let end = if b > a { self.off(b - 1) + 1 } else { start };
         Span::new(file, start, end.max(start))
     }
+}
+
+/// [`LineRef::lines_to_next_header`] from offset `from` of `text`, searching the text: the `\n`s before
+/// the next `[` that has only blanks before it on its line, within [`RESERVE_WINDOW`] bytes.
+fn lines_to_header_by_search(text: &[u8], from: usize) -> usize {
+    let window = &text[from..(from + RESERVE_WINDOW).min(text.len())];
+    // The next `[` with only blanks before it on its line.
+    let header = memchr::memchr_iter(b'[', window).find(|&k| {
+        let before = &window[..k];
+        let blanks = before
+            .iter()
+            .rev()
+            .take_while(|&&c| c != b'\n' && c < 33)
+            .count();
+        k > blanks && before[k - blanks - 1] == b'\n'
+    });
+    let end = header.unwrap_or(window.len());
+    memchr::memchr_iter(b'\n', &window[..end])
+        .count()
+        .min(MAX_RESERVE)
+}
+
+/// The same count from the file's line table: one look at the first non-blank byte of each following
+/// line, instead of visiting every `[` of the text (a dialplan's values are full of `$[...]`) and counting
+/// the `\n`s again.
+fn lines_to_header_by_table(text: &[u8], starts: &[u32], from: usize) -> usize {
+    let limit = (from + RESERVE_WINDOW).min(text.len());
+    let first = starts.partition_point(|&s| s as usize <= from);
+    let mut count = 0;
+    for &s in starts.get(first..).unwrap_or_default() {
+        let s = s as usize;
+        if s > limit || count >= MAX_RESERVE {
+            break;
+        }
+        // Each line start here follows a `\n` inside the window.
+        count += 1;
+        let mut p = s;
+        while p < limit && text[p] < 33 && text[p] != b'\n' {
+            p += 1;
+        }
+        if p < limit && text[p] == b'[' {
+            // The header's own line start is counted: its `\n` comes before the `[`.
+            break;
+        }
+    }
+    count.min(MAX_RESERVE)
 }
 
 /// The `#include` line that asked for a file.
@@ -457,11 +495,13 @@ impl Loader<'_> {
                             bytes: &bytes[start..end],
                             base: Base::At(start),
                             source: Some(&text),
+                            line_starts: &line_starts,
                         }),
                         Kept::Spliced { bytes, offsets } => Some(LineRef {
                             bytes,
                             base: Base::Table(offsets),
                             source: None,
+                            line_starts: &[],
                         }),
                     };
                     for ev in std::mem::take(&mut st.comments.events) {
@@ -1182,6 +1222,30 @@ mod tests {
             .diagnostics
             .iter()
             .any(|d| d.code == diags::UNSUPPORTED_FILTER));
+    }
+
+    #[test]
+    fn header_distance_by_table_equals_the_search() {
+        let texts: [&[u8]; 6] = [
+            b"[a]\nx=1\n; note\ny=2\n[b]\nz=1\n",
+            b"[a]\nx=$[1+2]\n  [b]\nq=[c]\n\t[d] ; x\n[e]",
+            b"[a]\n\n\n",
+            b"[a]\nexten => 1,1,Set(A=$[${B} + 1])\n \n[",
+            b"x\n[\n[a]\n",
+            b"",
+        ];
+        for text in texts {
+            let mut starts = vec![0u32];
+            starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i as u32 + 1));
+            for from in 0..=text.len() {
+                assert_eq!(
+                    lines_to_header_by_table(text, &starts, from),
+                    lines_to_header_by_search(text, from),
+                    "{:?} from {from}",
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
     }
 
     #[test]
