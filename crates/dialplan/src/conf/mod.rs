@@ -24,7 +24,6 @@ use crate::source::{FileId, SourceMap, Span};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// The folder real Asterisk reads its configuration from. Asterisk's own log lines name files by their full
 /// path there (`/etc/asterisk/extensions.conf`), and dialsim reproduces those lines verbatim.
@@ -207,10 +206,9 @@ pub struct Item {
     pub key_span: Span,
     pub value_span: Span,
     /// `Some(template name)` when the item was copied from a template or inherited section.
-    /// (One pointer, shared by every item copied from the same section: a large file has hundreds of
-    /// thousands of items, and every byte of an item is memory the process must touch; a boxed `str`
-    /// would be two words and make an `Item` 96 bytes instead of 88.)
-    pub inherited_from: Option<Arc<String>>,
+    /// (A boxed `str`, not a `String`: a large file has hundreds of thousands of items, and every byte of
+    /// an item is memory the process must touch.)
+    pub inherited_from: Option<Box<str>>,
     /// Asterisk's line and file for the item (see [`AsteriskOrigin`]).
     pub origin: AsteriskOrigin,
 }
