@@ -88,6 +88,9 @@ pub fn trim_start_range(s: &[u8], start: usize, end: usize) -> usize {
 }
 
 /// Classifies a line. Precondition: `line` is non-empty, trimmed of blanks at both ends, without `\n`.
+/// (Inlined into the loader's `process_line`, item lines and all: it runs on every line, and its answer
+/// then needs no trip through memory; the rare headers and directives stay out of line.)
+#[inline]
 pub fn classify(line: &[u8]) -> LineKind {
     let b = line;
     match b.first() {
@@ -101,6 +104,7 @@ fn r(a: usize, b: usize) -> Range {
     (a as u32, b as u32)
 }
 
+#[inline(never)]
 fn header(b: &[u8]) -> LineKind {
     let Some(close) = memchr(b']', b) else {
         return LineKind::UnclosedBracket;
@@ -124,6 +128,7 @@ fn header(b: &[u8]) -> LineKind {
     }
 }
 
+#[inline(never)]
 fn directive(b: &[u8]) -> LineKind {
     let name_end = b[1..]
         .iter()
@@ -150,6 +155,7 @@ fn directive(b: &[u8]) -> LineKind {
     }
 }
 
+#[inline]
 fn item(b: &[u8]) -> LineKind {
     let (escaped, key_start, search_from) = if b[0] == b'\\' {
         if b.len() == 1 || is_blank(b[1]) {
