@@ -54,6 +54,7 @@ pub fn is_blank(b: u8) -> bool {
 }
 
 /// Trims Asterisk blanks at both ends; returns the byte range kept within `s`.
+#[inline]
 pub fn trim_range(s: &[u8], start: usize, end: usize) -> (usize, usize) {
     let mut a = start;
     let mut b = end;
@@ -66,7 +67,30 @@ pub fn trim_range(s: &[u8], start: usize, end: usize) -> (usize, usize) {
     (a, b)
 }
 
+/// Trims Asterisk blanks at the end only: `start` is known not to be a blank (or `start == end`).
+#[inline]
+pub fn trim_end_range(s: &[u8], start: usize, end: usize) -> usize {
+    let mut b = end;
+    while b > start && is_blank(s[b - 1]) {
+        b -= 1;
+    }
+    b
+}
+
+/// Trims Asterisk blanks at the start only: `end - 1` is known not to be a blank (or `start == end`).
+#[inline]
+pub fn trim_start_range(s: &[u8], start: usize, end: usize) -> usize {
+    let mut a = start;
+    while a < end && is_blank(s[a]) {
+        a += 1;
+    }
+    a
+}
+
 /// Classifies a line. Precondition: `line` is non-empty, trimmed of blanks at both ends, without `\n`.
+/// (Inlined into the loader's `process_line`, item lines and all: it runs on every line, and its answer
+/// then needs no trip through memory; the rare headers and directives stay out of line.)
+#[inline]
 pub fn classify(line: &[u8]) -> LineKind {
     let b = line;
     match b.first() {
@@ -80,6 +104,7 @@ fn r(a: usize, b: usize) -> Range {
     (a as u32, b as u32)
 }
 
+#[inline(never)]
 fn header(b: &[u8]) -> LineKind {
     let Some(close) = memchr(b']', b) else {
         return LineKind::UnclosedBracket;
@@ -103,6 +128,7 @@ fn header(b: &[u8]) -> LineKind {
     }
 }
 
+#[inline(never)]
 fn directive(b: &[u8]) -> LineKind {
     let name_end = b[1..]
         .iter()
@@ -129,6 +155,7 @@ fn directive(b: &[u8]) -> LineKind {
     }
 }
 
+#[inline]
 fn item(b: &[u8]) -> LineKind {
     let (escaped, key_start, search_from) = if b[0] == b'\\' {
         if b.len() == 1 || is_blank(b[1]) {
@@ -138,7 +165,7 @@ fn item(b: &[u8]) -> LineKind {
     } else {
         (false, 0, 0)
     };
-    let Some(i) = memchr(b'=', b.get(search_from..).unwrap_or_default()) else {
+    let Some(i) = find_equals(b.get(search_from..).unwrap_or_default()) else {
         return LineKind::NoEquals;
     };
     let eq = search_from + i;
@@ -154,6 +181,19 @@ fn item(b: &[u8]) -> LineKind {
         escaped,
         op,
         value: r(value_start, b.len()),
+    }
+}
+
+/// The first `=` of `b`. An item's `=` is nearly always within its first bytes (`exten =>`, `same =>`,
+/// `name=`): a plain loop over them costs less than setting up a vectorised search, which is kept for the
+/// rest of a long line.
+#[inline]
+fn find_equals(b: &[u8]) -> Option<usize> {
+    const HEAD: usize = 16;
+    let head = b.len().min(HEAD);
+    match b[..head].iter().position(|&c| c == b'=') {
+        Some(i) => Some(i),
+        None => memchr(b'=', &b[head..]).map(|i| head + i),
     }
 }
 

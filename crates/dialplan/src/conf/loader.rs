@@ -15,7 +15,7 @@
 //! Divergence (on purpose): an include cycle is reported and not followed; Asterisk follows it 10 levels deep.
 
 use super::diags::{self, At, Fatal};
-use super::line::{classify, trim_range, ItemOp, LineKind};
+use super::line::{classify, trim_end_range, trim_range, trim_start_range, ItemOp, LineKind};
 use super::reader::{CommentEvent, Comments, Kept, LineReader, Piece, Splice};
 use super::{
     AsteriskOrigin, ConfFile, ConfLoad, ConfSource, ConfText, FileOrigin, FileStatus, Item, Op,
@@ -131,6 +131,8 @@ struct LineRef<'a> {
     base: Base<'a>,
     /// The whole file's text, when `base` is [`Base::At`]: sub-slices of it are shared, not copied.
     source: Option<&'a Arc<String>>,
+    /// The file's line table (`0` and the offset after each `\n`), or empty when unknown.
+    line_starts: &'a [u32],
 }
 
 enum Base<'a> {
@@ -169,21 +171,11 @@ impl LineRef<'_> {
         };
         let text = src.as_bytes();
         let from = (base + self.bytes.len()).min(text.len());
-        let window = &text[from..(from + RESERVE_WINDOW).min(text.len())];
-        // The next `[` with only blanks before it on its line.
-        let header = memchr::memchr_iter(b'[', window).find(|&k| {
-            let before = &window[..k];
-            let blanks = before
-                .iter()
-                .rev()
-                .take_while(|&&c| c != b'\n' && c < 33)
-                .count();
-            k > blanks && before[k - blanks - 1] == b'\n'
-        });
-        let end = header.unwrap_or(window.len());
-        memchr::memchr_iter(b'\n', &window[..end])
-            .count()
-            .min(MAX_RESERVE)
+        if self.line_starts.is_empty() {
+            lines_to_header_by_search(text, from)
+        } else {
+            lines_to_header_by_table(text, self.line_starts, from)
+        }
     }
 
     fn span(&self, file: FileId, a: usize, b: usize) -> Span {
@@ -191,6 +183,52 @@ impl LineRef<'_> {
         let end = if b > a { self.off(b - 1) + 1 } else { start };
         Span::new(file, start, end.max(start))
     }
+}
+
+/// [`LineRef::lines_to_next_header`] from offset `from` of `text`, searching the text: the `\n`s before
+/// the next `[` that has only blanks before it on its line, within [`RESERVE_WINDOW`] bytes.
+fn lines_to_header_by_search(text: &[u8], from: usize) -> usize {
+    let window = &text[from..(from + RESERVE_WINDOW).min(text.len())];
+    // The next `[` with only blanks before it on its line.
+    let header = memchr::memchr_iter(b'[', window).find(|&k| {
+        let before = &window[..k];
+        let blanks = before
+            .iter()
+            .rev()
+            .take_while(|&&c| c != b'\n' && c < 33)
+            .count();
+        k > blanks && before[k - blanks - 1] == b'\n'
+    });
+    let end = header.unwrap_or(window.len());
+    memchr::memchr_iter(b'\n', &window[..end])
+        .count()
+        .min(MAX_RESERVE)
+}
+
+/// The same count from the file's line table: one look at the first non-blank byte of each following
+/// line, instead of visiting every `[` of the text (a dialplan's values are full of `$[...]`) and counting
+/// the `\n`s again.
+fn lines_to_header_by_table(text: &[u8], starts: &[u32], from: usize) -> usize {
+    let limit = (from + RESERVE_WINDOW).min(text.len());
+    let first = starts.partition_point(|&s| s as usize <= from);
+    let mut count = 0;
+    for &s in starts.get(first..).unwrap_or_default() {
+        let s = s as usize;
+        if s > limit || count >= MAX_RESERVE {
+            break;
+        }
+        // Each line start here follows a `\n` inside the window.
+        count += 1;
+        let mut p = s;
+        while p < limit && text[p] < 33 && text[p] != b'\n' {
+            p += 1;
+        }
+        if p < limit && text[p] == b'[' {
+            // The header's own line start is counted: its `\n` comes before the `[`.
+            break;
+        }
+    }
+    count.min(MAX_RESERVE)
 }
 
 /// The `#include` line that asked for a file.
@@ -457,11 +495,13 @@ impl Loader<'_> {
                             bytes: &bytes[start..end],
                             base: Base::At(start),
                             source: Some(&text),
+                            line_starts: &line_starts,
                         }),
                         Kept::Spliced { bytes, offsets } => Some(LineRef {
                             bytes,
                             base: Base::Table(offsets),
                             source: None,
+                            line_starts: &[],
                         }),
                     };
                     for ev in std::mem::take(&mut st.comments.events) {
@@ -878,7 +918,10 @@ impl Loader<'_> {
         value: (usize, usize),
     ) {
         let bytes = line.bytes;
-        let (k0, k1) = trim_range(bytes, key.0, key.1);
+        // The line is trimmed already (`process_line`): the key starts at a non-blank (the line's first
+        // byte, or the one after a `\` that `classify` checked), and the value ends at the line's last
+        // byte, so each needs trimming on one side only.
+        let (k0, k1) = (key.0, trim_end_range(bytes, key.0, key.1));
         let key_bytes = &bytes[k0..k1];
         if op == ItemOp::Append {
             let items = &self.conf.sections[cat].items;
@@ -914,19 +957,36 @@ impl Loader<'_> {
             ));
             return;
         }
-        let (v0, v1) = trim_range(bytes, value.0, value.1);
+        let (v0, v1) = (trim_start_range(bytes, value.0, value.1), value.1);
         let file = self.origin_file(st, f);
+        let (key, value, key_span, value_span) = match (&line.base, line.source) {
+            // The usual line, a slice of its file: both texts share the file's text, and both spans are
+            // the file offsets of the trimmed ranges (what `LineRef::text`/`span` give, without matching
+            // on the line's kind four times).
+            (&Base::At(base), Some(src)) if base + k1.max(v1) <= src.len() => (
+                ConfText::shared(src, base + k0, base + k1),
+                ConfText::shared(src, base + v0, base + v1),
+                Span::new(f.id, base + k0, base + k1),
+                Span::new(f.id, base + v0, base + v1),
+            ),
+            _ => (
+                line.text(k0, k1),
+                line.text(v0, v1),
+                line.span(f.id, k0, k1),
+                line.span(f.id, v0, v1),
+            ),
+        };
         let item = Item {
-            key: line.text(k0, k1),
-            value: line.text(v0, v1),
+            key,
+            value,
             op: if op == ItemOp::Arrow {
                 Op::Arrow
             } else {
                 Op::Assign
             },
             span,
-            key_span: line.span(f.id, k0, k1),
-            value_span: line.span(f.id, v0, v1),
+            key_span,
+            value_span,
             inherited_from: None,
             origin: AsteriskOrigin { line: lineno, file },
         };
@@ -1153,6 +1213,30 @@ mod tests {
             .diagnostics
             .iter()
             .any(|d| d.code == diags::UNSUPPORTED_FILTER));
+    }
+
+    #[test]
+    fn header_distance_by_table_equals_the_search() {
+        let texts: [&[u8]; 6] = [
+            b"[a]\nx=1\n; note\ny=2\n[b]\nz=1\n",
+            b"[a]\nx=$[1+2]\n  [b]\nq=[c]\n\t[d] ; x\n[e]",
+            b"[a]\n\n\n",
+            b"[a]\nexten => 1,1,Set(A=$[${B} + 1])\n \n[",
+            b"x\n[\n[a]\n",
+            b"",
+        ];
+        for text in texts {
+            let mut starts = vec![0u32];
+            starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i as u32 + 1));
+            for from in 0..=text.len() {
+                assert_eq!(
+                    lines_to_header_by_table(text, &starts, from),
+                    lines_to_header_by_search(text, from),
+                    "{:?} from {from}",
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub struct ConfText {
 impl ConfText {
     /// `text[start..end]`, sharing `text`. A range that is not a valid `str` range of `text` gives the
     /// empty string (the loader only passes ranges it cut at ASCII bytes or line ends).
+    #[inline]
     pub fn shared(text: &Arc<String>, start: usize, end: usize) -> ConfText {
         // (An invalid range is kept as it is: [`ConfText::as_str`] reads it as the empty string.)
         if end > u32::MAX as usize {
