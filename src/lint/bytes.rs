@@ -76,9 +76,9 @@ fn word_hits<const N: usize>(text: &[u8], base: usize, needles: &[u8; N]) -> u64
     mask
 }
 
-/// Eight bytes as a little-endian word.
+/// The first eight bytes of `word` as a little-endian word.
 #[inline]
-fn load(word: &[u8]) -> u64 {
+pub(super) fn load(word: &[u8]) -> u64 {
     let mut whole = [0u8; 8];
     whole.copy_from_slice(&word[..8]);
     u64::from_le_bytes(whole)

@@ -16,6 +16,7 @@
 //! ([`AppKind::per_text`]), nor are `Goto`s; this also keeps their mostly distinct texts out of the table.
 
 use super::apps::AppKind;
+use super::bytes::load;
 use super::features::Grant;
 use super::name::Name;
 use std::collections::HashMap;
@@ -237,20 +238,12 @@ fn words(b: &[u8], mut state: u64) -> u64 {
     } else {
         let mut at = 0;
         while at + 8 < n {
-            add(word(&b[at..at + 8]));
+            add(load(&b[at..at + 8]));
             at += 8;
         }
-        add(word(&b[n - 8..]));
+        add(load(&b[n - 8..]));
     }
     state
-}
-
-/// Eight bytes as a little-endian word.
-#[inline]
-fn word(b: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[..8]);
-    u64::from_le_bytes(w)
 }
 
 impl AppKind {

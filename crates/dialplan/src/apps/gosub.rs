@@ -78,14 +78,7 @@ pub fn gosub(engine: &Engine, chan: ChannelId, data: &str) -> AppResult {
             format!("Ouch.  No closing paren: '{data}'?")
         });
     }
-    let Some((octx, oexten, oprio, cid)) = engine.with_chan(chan, |c| {
-        (
-            c.context.clone(),
-            c.exten.clone(),
-            c.priority,
-            c.caller.number.clone(),
-        )
-    }) else {
+    let Some((octx, oexten, oprio, cid)) = engine.position(chan) else {
         return AppResult::Hangup;
     };
     let restore = |e: &Engine| {

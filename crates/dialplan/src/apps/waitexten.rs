@@ -61,15 +61,9 @@ impl App for WaitExten {
                 Ok(Some(d)) => AppResult::Digit(d),
                 Err(_) => AppResult::Hangup,
                 Ok(None) => {
-                    let Some((name, ctx, exten, prio, cid)) = engine.with_chan(chan, |c| {
-                        (
-                            c.name.clone(),
-                            c.context.clone(),
-                            c.exten.clone(),
-                            c.priority,
-                            c.caller.number.clone(),
-                        )
-                    }) else {
+                    let (Some(name), Some((ctx, exten, prio, cid))) =
+                        (engine.chan_name(chan), engine.position(chan))
+                    else {
                         return AppResult::Hangup;
                     };
                     let plan = engine.plan();

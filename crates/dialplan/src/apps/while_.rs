@@ -38,14 +38,7 @@ fn used_index(engine: &Engine, chan: ChannelId) -> i64 {
 
 /// `find_matching_endwhile`: the priority of the EndWhile that closes the While at the current priority.
 fn matching_endwhile(engine: &Engine, chan: ChannelId) -> Option<i32> {
-    let (ctx, exten, prio, cid) = engine.with_chan(chan, |c| {
-        (
-            c.context.clone(),
-            c.exten.clone(),
-            c.priority,
-            c.caller.number.clone(),
-        )
-    })?;
+    let (ctx, exten, prio, cid) = engine.position(chan)?;
     let plan = engine.plan();
     let mut level = 1;
     let mut p = prio + 1;

@@ -271,6 +271,20 @@ impl Engine {
         self.with_chan(id, |c| c.name.clone())
     }
 
+    /// Where a channel is in the dialplan — context, extension, priority — and the caller number its
+    /// caller-id matched extensions are looked up by: what the rules that look around the channel's own
+    /// position start from.
+    pub fn position(&self, id: ChannelId) -> Option<(String, String, i32, Option<String>)> {
+        self.with_chan(id, |c| {
+            (
+                c.context.clone(),
+                c.exten.clone(),
+                c.priority,
+                c.caller.number.clone(),
+            )
+        })
+    }
+
     /// Finds a live channel by name.
     pub fn find_channel(&self, name: &str) -> Option<ChannelId> {
         self.inner

@@ -185,15 +185,9 @@ impl Engine {
     /// What the PBX loop does when the dialplan ran out at the channel's position or an application
     /// returned a digit (`dst` holds it): `i`, `e`, autofallthrough, or collecting more digits.
     async fn ran_out(&self, chan: ChannelId, mut dst: String, digit: bool) -> RanOut {
-        let Some((name, ctx, exten, prio, cid)) = self.with_chan(chan, |c| {
-            (
-                c.name.clone(),
-                c.context.clone(),
-                c.exten.clone(),
-                c.priority,
-                c.caller.number.clone(),
-            )
-        }) else {
+        let (Some(name), Some((ctx, exten, prio, cid))) =
+            (self.chan_name(chan), self.position(chan))
+        else {
             return RanOut::Error;
         };
         let exists = self.plan().exists(&ctx, &exten, 1, cid.as_deref());

@@ -174,14 +174,7 @@ impl Engine {
 
     /// What `pbx_extension_helper` logs when the location it is asked to run does not exist.
     fn no_such_step(&self, chan: ChannelId) {
-        let Some((ctx, exten, prio, cid)) = self.with_chan(chan, |c| {
-            (
-                c.context.clone(),
-                c.exten.clone(),
-                c.priority,
-                c.caller.number.clone(),
-            )
-        }) else {
+        let Some((ctx, exten, prio, cid)) = self.position(chan) else {
             return;
         };
         let (has_ctx, has_exten) = {
