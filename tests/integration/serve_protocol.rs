@@ -112,6 +112,17 @@ impl Client {
         self.response()
     }
 
+    /// Logs in as `admin`, asking for the event classes `events` (`off` for none).
+    fn login_admin(&mut self, events: &str) -> String {
+        self.send(&[
+            ("Action", "Login"),
+            ("Username", "admin"),
+            ("Secret", "s3cret"),
+            ("Events", events),
+        ]);
+        self.response()
+    }
+
     fn closed(&mut self) -> bool {
         let mut rest = Vec::new();
         self.r.read_to_end(&mut rest).is_ok()
@@ -662,14 +673,8 @@ fn list(c: &mut Client, last: &str) -> Vec<String> {
 fn the_engine_actions_through_the_server() {
     let server = start(1.0);
     let mut c = Client::connect(&server);
-    c.send(&[
-        ("Action", "Login"),
-        ("Username", "admin"),
-        ("Secret", "s3cret"),
-        ("Events", "off"),
-    ]);
     assert_eq!(
-        c.response(),
+        c.login_admin("off"),
         "Response: Success\nMessage: Authentication accepted\n"
     );
 
@@ -840,13 +845,7 @@ fn the_engine_actions_through_the_server() {
 fn extension_state_follows_the_hints_devices() {
     let server = start(1.0);
     let mut c = Client::connect(&server);
-    c.send(&[
-        ("Action", "Login"),
-        ("Username", "admin"),
-        ("Secret", "s3cret"),
-        ("Events", "off"),
-    ]);
-    c.response();
+    c.login_admin("off");
     c.send(&[("Action", "ExtensionState")]);
     assert_eq!(
         c.response(),
@@ -887,13 +886,7 @@ fn extension_state_follows_the_hints_devices() {
 fn show_dialplan_lists_priorities_includes_and_counts() {
     let server = start(1.0);
     let mut c = Client::connect(&server);
-    c.send(&[
-        ("Action", "Login"),
-        ("Username", "admin"),
-        ("Secret", "s3cret"),
-        ("Events", "off"),
-    ]);
-    c.response();
+    c.login_admin("off");
     c.send(&[
         ("Action", "ShowDialPlan"),
         ("Context", "parking-example"),
@@ -956,14 +949,8 @@ fn reload_reads_the_config_folder_again() {
     })
     .unwrap();
     let mut c = Client::connect(&server);
-    c.send(&[
-        ("Action", "Login"),
-        ("Username", "admin"),
-        ("Secret", "s3cret"),
-        ("Events", "system"),
-    ]);
     assert_eq!(
-        c.response(),
+        c.login_admin("system"),
         "Response: Success\nMessage: Authentication accepted\n"
     );
     c.event("FullyBooted");

@@ -5,7 +5,7 @@
 
 use crate::engine_common;
 use dialplan::engine::media::{Prompts, UnknownPrompt};
-use dialplan::engine::{Engine, EngineConfig, Event, Interest, Location, PhoneSpec, Recorder};
+use dialplan::engine::{Engine, EngineConfig, Event, Location, PhoneSpec};
 use engine_common::*;
 use std::time::Duration;
 
@@ -18,20 +18,7 @@ fn run(
     setup: impl FnOnce(&Engine, dialplan::engine::ChannelId) + 'static,
 ) -> Vec<Event> {
     let engine = Engine::new(EngineConfig::default(), plan_from_conf(conf));
-    let (rec, events) = Recorder::new(Interest::all());
-    engine.subscribe(Box::new(rec));
-    let e = engine.clone();
-    let (ctx, exten) = (ctx.to_string(), exten.to_string());
-    engine
-        .block_on(async move {
-            let ch = e.new_phone_channel("PJSIP", "outside", spec, &ctx, &exten);
-            setup(&e, ch);
-            e.spawn_pbx(ch);
-            e.run_until(Duration::from_secs(600)).await;
-        })
-        .expect("runtime");
-    let out = events.borrow().clone();
-    out
+    Call::new("outside", spec, ctx, exten).run(engine, Duration::from_secs(600), setup)
 }
 
 fn silent() -> PhoneSpec {

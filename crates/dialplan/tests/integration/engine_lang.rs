@@ -3,26 +3,14 @@
 //! `LOCAL()`, While loops and the other flow applications.
 
 use crate::engine_common;
-use dialplan::engine::{Engine, EngineConfig, Event, Interest, PhoneSpec, Recorder};
+use dialplan::engine::{Engine, EngineConfig, Event, PhoneSpec};
 use engine_common::*;
 use std::time::Duration;
 
 fn run_conf(conf: &str, ctx: &str, exten: &str, spec: PhoneSpec) -> Vec<Event> {
     // 2023-11-14 22:13:20 UTC, a Tuesday.
     let engine = Engine::new(EngineConfig::default(), plan_from_conf(conf));
-    let (rec, events) = Recorder::new(Interest::all());
-    engine.subscribe(Box::new(rec));
-    let e = engine.clone();
-    let (ctx, exten) = (ctx.to_string(), exten.to_string());
-    engine
-        .block_on(async move {
-            let ch = e.new_phone_channel("PJSIP", "outside", spec, &ctx, &exten);
-            e.spawn_pbx(ch);
-            e.run_until(Duration::from_secs(600)).await;
-        })
-        .expect("runtime");
-    let out = events.borrow().clone();
-    out
+    Call::new("outside", spec, ctx, exten).run(engine, Duration::from_secs(600), |_, _| {})
 }
 
 /// The text of every `NoOp(...)` executed, in order, and every WARNING/ERROR/NOTICE line.

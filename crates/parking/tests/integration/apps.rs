@@ -2,7 +2,6 @@
 
 use crate::common;
 use common::*;
-use dialplan::engine::PhoneSpec;
 use std::time::Duration;
 
 const EXTENSIONS: &str = "\
@@ -27,16 +26,6 @@ comebacktoorigin => no
 
 fn sim() -> Sim {
     build(EXTENSIONS, ORACLE_FEATURES, Some(RES_PARKING))
-}
-
-fn phone(name: &str) -> PhoneSpec {
-    PhoneSpec {
-        callerid: Some(dialplan::engine::Party::parse(&format!(
-            "\"{name}\" <{name}>"
-        ))),
-        media: false,
-        ..PhoneSpec::default()
-    }
 }
 
 #[test]

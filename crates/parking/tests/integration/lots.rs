@@ -4,7 +4,7 @@
 
 use crate::common;
 use common::*;
-use dialplan::engine::{Event, PhoneSpec};
+use dialplan::engine::Event;
 use std::time::Duration;
 
 const EXTENSIONS: &str = "\
@@ -43,16 +43,6 @@ parkingtime => 10
 comebacktoorigin => no
 comebackcontext => gone
 ";
-
-fn phone(name: &str) -> PhoneSpec {
-    PhoneSpec {
-        callerid: Some(dialplan::engine::Party::parse(&format!(
-            "\"{name}\" <{name}>"
-        ))),
-        media: false,
-        ..PhoneSpec::default()
-    }
-}
 
 fn call(at_ms: u64, who: &str, exten: &str) -> Call {
     Call::new(at_ms, who, phone(who), exten, "internal")

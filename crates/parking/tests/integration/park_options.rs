@@ -3,7 +3,7 @@
 
 use crate::common;
 use common::*;
-use dialplan::engine::{Event, PhoneSpec};
+use dialplan::engine::Event;
 use std::time::Duration;
 
 const EXTENSIONS: &str = "\
@@ -49,16 +49,6 @@ parkingtime => 20
 comebacktoorigin => no
 comebackcontext => gone
 ";
-
-fn phone(name: &str) -> PhoneSpec {
-    PhoneSpec {
-        callerid: Some(dialplan::engine::Party::parse(&format!(
-            "\"{name}\" <{name}>"
-        ))),
-        media: false,
-        ..PhoneSpec::default()
-    }
-}
 
 fn run(calls: Vec<Call>, until_s: u64) -> Vec<Event> {
     let sim = build(EXTENSIONS, ORACLE_FEATURES, Some(RES_PARKING));

@@ -3,7 +3,7 @@
 
 use dialplan::engine::event::clock_text;
 use dialplan::engine::{
-    Engine, EngineConfig, Event, EventBody, Interest, Party, PhoneSpec, Plan, Recorder,
+    ChannelId, Engine, EngineConfig, Event, EventBody, Interest, Party, PhoneSpec, Plan, Recorder,
 };
 use std::time::Duration;
 
@@ -60,20 +60,55 @@ pub fn run_call(
     context: &str,
     exten: &str,
 ) -> Vec<Event> {
-    let engine = Engine::new(config, plan);
-    let (rec, events) = Recorder::new(Interest::all());
-    engine.subscribe(Box::new(rec));
-    let e = engine.clone();
-    let (context, exten, from) = (context.to_string(), exten.to_string(), from.to_string());
-    engine
-        .block_on(async move {
-            let ch = e.new_phone_channel("PJSIP", &from, spec, &context, &exten);
-            e.spawn_pbx(ch);
-            e.run_until(Duration::from_secs(3600)).await;
-        })
-        .expect("runtime");
-    let out = events.borrow().clone();
-    out
+    let call = Call::new(from, spec, context, exten);
+    call.run(
+        Engine::new(config, plan),
+        Duration::from_secs(3600),
+        |_, _| {},
+    )
+}
+
+/// One call from a phone into the dialplan.
+pub struct Call {
+    from: String,
+    spec: PhoneSpec,
+    context: String,
+    exten: String,
+}
+
+impl Call {
+    pub fn new(from: &str, spec: PhoneSpec, context: &str, exten: &str) -> Call {
+        Call {
+            from: from.to_string(),
+            spec,
+            context: context.to_string(),
+            exten: exten.to_string(),
+        }
+    }
+
+    /// Runs the call on `engine` until `until` of virtual time, recording every event; `setup` may
+    /// change the engine and schedule things before the call starts (it gets the caller).
+    pub fn run(
+        self,
+        engine: Engine,
+        until: Duration,
+        setup: impl FnOnce(&Engine, ChannelId) + 'static,
+    ) -> Vec<Event> {
+        let (rec, events) = Recorder::new(Interest::all());
+        engine.subscribe(Box::new(rec));
+        let e = engine.clone();
+        engine
+            .block_on(async move {
+                let ch =
+                    e.new_phone_channel("PJSIP", &self.from, self.spec, &self.context, &self.exten);
+                setup(&e, ch);
+                e.spawn_pbx(ch);
+                e.run_until(until).await;
+            })
+            .expect("runtime");
+        let out = events.borrow().clone();
+        out
+    }
 }
 
 /// Renders events as text lines: log lines as the console shows them, AMI and Dialsim events as
@@ -206,17 +241,5 @@ pub fn run_with_devices(
 ) -> Vec<Event> {
     let engine = Engine::new(config, plan);
     engine.set_device_provider(std::rc::Rc::new(devices));
-    let (rec, events) = Recorder::new(Interest::all());
-    engine.subscribe(Box::new(rec));
-    let e = engine.clone();
-    let (context, exten, from) = (context.to_string(), exten.to_string(), from.to_string());
-    engine
-        .block_on(async move {
-            let ch = e.new_phone_channel("PJSIP", &from, spec, &context, &exten);
-            e.spawn_pbx(ch);
-            e.run_until(Duration::from_secs(3600)).await;
-        })
-        .expect("runtime");
-    let out = events.borrow().clone();
-    out
+    Call::new(from, spec, context, exten).run(engine, Duration::from_secs(3600), |_, _| {})
 }

@@ -90,6 +90,15 @@ pub fn oracle() -> Sim {
 }
 
 /// A phone without media (like the oracle's Local caller), with caller id `"Outside Caller" <5550100>`.
+/// A phone calling as `"name" <name>`, sending no media.
+pub fn phone(name: &str) -> PhoneSpec {
+    PhoneSpec {
+        callerid: Some(Party::parse(&format!("\"{name}\" <{name}>"))),
+        media: false,
+        ..PhoneSpec::default()
+    }
+}
+
 pub fn outside_caller() -> PhoneSpec {
     PhoneSpec {
         callerid: Some(Party::parse("\"Outside Caller\" <5550100>")),
