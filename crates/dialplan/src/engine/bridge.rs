@@ -18,6 +18,7 @@ use super::channel::{ChannelId, Frame, Interrupt, Location};
 use super::ext::{
     BridgeDelegate, DtmfHooks, FeatureOutcome, HookAction, IntervalHook, IntervalNext,
 };
+use super::members::{Members, Place, NO_PLACE};
 use super::ops::Waited;
 use super::Engine;
 use std::collections::BTreeMap;
@@ -89,7 +90,7 @@ pub struct Bridge {
     /// `BridgeName` (empty: `<unknown>`).
     pub name: String,
     /// Members in join order.
-    pub members: Vec<ChannelId>,
+    pub members: Members,
     pub delegate: Option<Rc<dyn BridgeDelegate>>,
     /// Destroy (with `BridgeDestroy`) when the last member leaves.
     pub destroy_when_empty: bool,
@@ -123,6 +124,8 @@ pub(crate) struct Member {
     /// When the request was made, as an interval hook's (trip, sequence): the member's own hooks due
     /// before it still run first (a hook tripping at the same moment on another thread in Asterisk).
     request_key: (Duration, u64),
+    /// Its place in the bridge's [`Members`].
+    place: Place,
 }
 
 #[derive(Default)]
@@ -171,7 +174,7 @@ impl Engine {
                     kind,
                     creator: creator.to_string(),
                     name: name.to_string(),
-                    members: Vec::new(),
+                    members: Members::default(),
                     delegate,
                     destroy_when_empty: kind == BridgeKind::Basic,
                     dissolve: Dissolve::OnHangup,
@@ -323,7 +326,7 @@ impl Engine {
     }
 
     pub fn bridge_members(&self, id: BridgeId) -> Vec<ChannelId> {
-        self.with_bridge(id, |b| b.members.clone())
+        self.with_bridge(id, |b| b.members.to_vec())
             .unwrap_or_default()
     }
 
@@ -389,10 +392,11 @@ impl Engine {
         }
         self.with_chan_mut(chan, |c| c.bridge = Some(id));
         let mut released = None;
+        let mut place = NO_PLACE;
         {
             let mut b = self.inner.bridges.borrow_mut();
             if let Some(br) = b.list.get_mut(&id.0) {
-                br.members.push(chan);
+                place = br.members.push(chan);
             }
             if let Some(old) = b.held.get_mut(&chan) {
                 if *old != id {
@@ -406,6 +410,7 @@ impl Engine {
                 timer: None,
                 request: None,
                 request_key: (Duration::ZERO, 0),
+                place,
             })
         });
         if let Some(old) = released {
@@ -452,7 +457,7 @@ impl Engine {
             self.set_var(joined, "BRIDGEPEER", None);
             return;
         }
-        let Some(members) = self.with_bridge(id, |b| b.members.clone()) else {
+        let Some(members) = self.with_bridge(id, |b| b.members.to_vec()) else {
             return;
         };
         match kind {
@@ -485,15 +490,17 @@ impl Engine {
         // Only a two-party bridge needs the other member: no copy of the member list, which for a
         // parking lot's bridge holds every call parked there (docs/performance.md, issue 4).
         let (kind, other_of_two, delegate, dissolve) = self.with_bridge(id, |b| {
-            let other = match b.members.as_slice() {
-                two @ [_, _] => two.iter().copied().find(|&m| m != chan),
-                _ => None,
-            };
+            let other = b
+                .members
+                .two()
+                .and_then(|two| two.into_iter().find(|&m| m != chan));
             (b.kind, other, b.delegate.clone(), b.dissolve)
         })?;
         let mut hooks = None;
+        let mut place = NO_PLACE;
         if let Some(m) = self.with_chan_mut(chan, |c| c.member.take()).flatten() {
             hooks = m.hooks;
+            place = m.place;
         }
         if let Some(mut h) = hooks {
             let actions = h.leave(self, chan);
@@ -510,7 +517,7 @@ impl Engine {
             }
         }
         if let Some(b) = self.inner.bridges.borrow_mut().list.get_mut(&id.0) {
-            b.members.retain(|&m| m != chan);
+            b.members.remove(chan, place);
         }
         self.with_chan_mut(chan, |c| c.bridge = None);
         if !moving {

@@ -122,11 +122,10 @@ impl Engine {
             return Some(self.now());
         }
         let bridge = bridge?;
-        let (kind, members) = self.with_bridge(bridge, |b| (b.kind, b.members.clone()))?;
-        if kind.is_holding() {
-            // Members of a holding bridge hear only their own music on hold (checked above).
-            return None;
-        }
+        // Members of a holding bridge hear only their own music on hold (checked above).
+        let members = self.with_bridge(bridge, |b| {
+            (!b.kind.is_holding()).then(|| b.members.to_vec())
+        })??;
         members
             .into_iter()
             .filter(|&m| m != chan)
@@ -160,7 +159,7 @@ impl Engine {
                     return;
                 };
                 let Some((kind, members)) =
-                    self.with_bridge(bridge, |b| (b.kind, b.members.clone()))
+                    self.with_bridge(bridge, |b| (b.kind, b.members.to_vec()))
                 else {
                     return;
                 };

@@ -44,6 +44,7 @@ pub mod hangup_handlers;
 pub mod lang;
 pub mod local;
 pub mod media;
+pub mod members;
 pub mod notify;
 pub mod numtext;
 pub mod ops;

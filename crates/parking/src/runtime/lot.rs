@@ -9,10 +9,12 @@ use crate::occupancy::Occupancy;
 use crate::show::LotMode;
 use crate::slots::SlotCursor;
 use dialplan::engine::{BridgeId, ChannelId};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 use tokio::sync::Notify;
+
+pub use super::timeouts::Timeouts;
 
 /// How a parked call ended (`enum park_call_resolution`); decided once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,46 +141,5 @@ impl LotState {
         if let Some(key) = user.timeout_key {
             self.timeouts.remove(&key);
         }
-    }
-}
-
-/// A lot's timeouts, ordered by (deadline, parking order), each with its space. Deadlines nearly always
-/// arrive in order (one `parkingtime` per lot), so this is a sorted ring: a park appends, a timeout takes
-/// the front. An ordered tree spread the entries over nodes allocated apart, and taking the first one
-/// shifted and merged nodes last touched a parking time earlier: several cache misses per timeout once
-/// thousands of calls are parked (docs/performance.md, issue 4).
-#[derive(Clone, Debug, Default)]
-pub struct Timeouts {
-    entries: VecDeque<((Duration, u64), u32)>,
-}
-
-impl Timeouts {
-    /// Adds (or replaces) the entry of `key`. A key after the last one (the usual case) is appended without
-    /// a search: a binary search reads entries in the middle of the ring, which nothing else touches and
-    /// which are cold once thousands of calls are parked (docs/performance.md, issue 4).
-    pub fn insert(&mut self, key: (Duration, u64), space: u32) {
-        if self.entries.back().is_none_or(|(k, _)| *k < key) {
-            self.entries.push_back((key, space));
-            return;
-        }
-        match self.entries.binary_search_by(|(k, _)| k.cmp(&key)) {
-            Ok(i) => self.entries[i].1 = space,
-            Err(i) => self.entries.insert(i, (key, space)),
-        }
-    }
-
-    /// Removes the entry of `key`; its space, if it was there. The front entry (a timeout) is taken without
-    /// a search, for the same reason as in [`Self::insert`].
-    pub fn remove(&mut self, key: &(Duration, u64)) -> Option<u32> {
-        if self.entries.front().is_some_and(|(k, _)| k == key) {
-            return self.entries.pop_front().map(|(_, space)| space);
-        }
-        let i = self.entries.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
-        self.entries.remove(i).map(|(_, space)| space)
-    }
-
-    /// The earliest entry.
-    pub fn first(&self) -> Option<((Duration, u64), u32)> {
-        self.entries.front().copied()
     }
 }

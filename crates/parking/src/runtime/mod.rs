@@ -34,6 +34,7 @@ pub mod parked_call_app;
 pub mod reload;
 pub mod say;
 pub mod timeout;
+pub mod timeouts;
 pub mod transfer;
 pub mod users;
 
