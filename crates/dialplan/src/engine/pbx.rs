@@ -192,25 +192,24 @@ impl Engine {
         };
         let exists = self.plan().exists(&ctx, &exten, 1, cid.as_deref());
         if dst.is_empty() && !exists {
-            if self.exists_here(chan, "i") {
+            let invalid = || {
                 self.verbose(3, "pbx.c", || {
                     format!(
                         "Channel '{name}' sent to invalid extension: context,exten,priority={ctx},{exten},{prio}"
                     )
                 });
                 self.set_var(chan, "INVALID_EXTEN", Some(&exten));
-                self.set_location(chan, &ctx, "i", 1);
-            } else if self.exists_here(chan, "e") {
-                self.raise_exception(chan, "INVALID");
+            };
+            let unhandled = || {
+                format!(
+                    "Channel '{name}' sent to invalid extension but no invalid handler: context,exten,priority={ctx},{exten},{prio}"
+                )
+            };
+            return if self.fall_back(chan, &ctx, "i", "INVALID", invalid, unhandled) {
+                RanOut::Next
             } else {
-                self.log(LogLevel::Warning, "pbx.c", || {
-                    format!(
-                        "Channel '{name}' sent to invalid extension but no invalid handler: context,exten,priority={ctx},{exten},{prio}"
-                    )
-                });
-                return RanOut::Error;
-            }
-            return RanOut::Next;
+                RanOut::Error
+            };
         }
         let autofallthrough = self.plan().autofallthrough();
         let timeouts = self.timeouts(chan);
@@ -244,35 +243,53 @@ impl Engine {
             Collected::Hangup => return RanOut::Stop,
             Collected::Done => {}
         }
-        if !dst.is_empty() && self.plan().exists(&ctx, &dst, 1, cid.as_deref()) {
+        let taken = if !dst.is_empty() && self.plan().exists(&ctx, &dst, 1, cid.as_deref()) {
             self.set_location(chan, &ctx, &dst, 1);
+            true
         } else if !dst.is_empty() {
-            if self.exists_here(chan, "i") {
+            let invalid = || {
                 self.verbose(3, "pbx.c", || {
                     format!("Invalid extension '{dst}' in context '{ctx}' on {name}")
                 });
                 self.set_var(chan, "INVALID_EXTEN", Some(&dst));
-                self.set_location(chan, &ctx, "i", 1);
-            } else if self.exists_here(chan, "e") {
-                self.raise_exception(chan, "INVALID");
-            } else {
-                self.log(LogLevel::Warning, "pbx.c", || {
-                    format!("Invalid extension '{dst}', but no rule 'i' or 'e' in context '{ctx}'")
-                });
-                return RanOut::Found;
-            }
-        } else if self.exists_here(chan, "t") {
-            self.verbose(3, "pbx.c", || format!("Timeout on {name}"));
-            self.set_location(chan, &ctx, "t", 1);
-        } else if self.exists_here(chan, "e") {
-            self.raise_exception(chan, "RESPONSETIMEOUT");
+            };
+            let unhandled =
+                || format!("Invalid extension '{dst}', but no rule 'i' or 'e' in context '{ctx}'");
+            self.fall_back(chan, &ctx, "i", "INVALID", invalid, unhandled)
         } else {
-            self.log(LogLevel::Warning, "pbx.c", || {
-                format!("Timeout, but no rule 't' or 'e' in context '{ctx}'")
-            });
-            return RanOut::Found;
+            let timeout = || self.verbose(3, "pbx.c", || format!("Timeout on {name}"));
+            let unhandled = || format!("Timeout, but no rule 't' or 'e' in context '{ctx}'");
+            self.fall_back(chan, &ctx, "t", "RESPONSETIMEOUT", timeout, unhandled)
+        };
+        if taken {
+            RanOut::Next
+        } else {
+            RanOut::Found
         }
-        RanOut::Next
+    }
+
+    /// pbx.c's fall-back when the dialplan has nowhere to send a channel: the context's `rule` extension
+    /// (`i` or `t`) after `on_rule` (its verbose line, `INVALID_EXTEN`), else the `e` extension with
+    /// `exception`, else `warning` logged; `false` when nothing took the channel.
+    fn fall_back(
+        &self,
+        chan: ChannelId,
+        ctx: &str,
+        rule: &str,
+        exception: &str,
+        on_rule: impl FnOnce(),
+        warning: impl FnOnce() -> String,
+    ) -> bool {
+        if self.exists_here(chan, rule) {
+            on_rule();
+            self.set_location(chan, ctx, rule, 1);
+        } else if self.exists_here(chan, "e") {
+            self.raise_exception(chan, exception);
+        } else {
+            self.log(LogLevel::Warning, "pbx.c", warning);
+            return false;
+        }
+        true
     }
 
     /// The end of a PBX: soft hangup, `h` in the current context (once), hangup.
