@@ -19,6 +19,7 @@ use super::apps::AppKind;
 use super::bytes::load;
 use super::features::Grant;
 use super::name::Name;
+use dialplan::hash::mix;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -110,9 +111,7 @@ impl<'a> Seen<'a> {
             }
         });
     }
-}
 
-impl<'a> Seen<'a> {
     /// What the options of an earlier quiet `Dial` (named `app` as written) with the arguments `rest`
     /// after its targets granted; `None` when this `Dial` must be checked.
     #[inline]
@@ -226,11 +225,11 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// `state` with the bytes of `b` and their count mixed in, eight at a time (FxHash's multiply): the last
-/// word is the last eight bytes, overlapping the one before (the count tells the texts apart).
+/// `state` with the bytes of `b` and their count mixed in, eight at a time (FxHash's step): the last word
+/// is the last eight bytes, overlapping the one before (the count tells the texts apart).
 #[inline]
 fn words(b: &[u8], mut state: u64) -> u64 {
-    let mut add = |w: u64| state = (state.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    let mut add = |w: u64| state = mix(state, w);
     add(b.len() as u64);
     let n = b.len();
     if n < 8 {

@@ -38,9 +38,16 @@ impl Hasher for FxHasher {
 impl FxHasher {
     /// Mixes one word into the state.
     fn add(&mut self, word: u64) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        self.0 = mix(self.0, word);
     }
+}
+
+/// FxHash's step: `state` with one more word mixed in (for hashes built a word at a time elsewhere, such as
+/// `dialsim check`'s keys of whole priority texts).
+#[inline]
+pub fn mix(state: u64, word: u64) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    (state.rotate_left(5) ^ word).wrapping_mul(K)
 }
 
 /// `HashMap<K, V, Fx>` / `HashSet<K, Fx>`.
