@@ -333,26 +333,22 @@ impl Channel {
         self.extras.as_ref().map_or("", |e| &e.parkinglot)
     }
 
-    /// The out-of-line settings, created when first needed.
-    fn extras_mut(&mut self) -> &mut Extras {
-        self.extras.get_or_insert_with(Box::default)
-    }
-
     pub fn set_accountcode(&mut self, value: String) {
-        if !value.is_empty() || self.extras.is_some() {
-            self.extras_mut().accountcode = value;
-        }
+        self.set_extra(value, |e| &mut e.accountcode);
     }
 
     pub fn set_musicclass(&mut self, value: String) {
-        if !value.is_empty() || self.extras.is_some() {
-            self.extras_mut().musicclass = value;
-        }
+        self.set_extra(value, |e| &mut e.musicclass);
     }
 
     pub fn set_parkinglot(&mut self, value: String) {
+        self.set_extra(value, |e| &mut e.parkinglot);
+    }
+
+    /// Stores one of the out-of-line settings, allocating them only for a non-empty value.
+    fn set_extra(&mut self, value: String, field: fn(&mut Extras) -> &mut String) {
         if !value.is_empty() || self.extras.is_some() {
-            self.extras_mut().parkinglot = value;
+            *field(self.extras.get_or_insert_with(Box::default)) = value;
         }
     }
 
