@@ -39,8 +39,13 @@ pub enum Parsed {
         if_true: Option<Call>,
         if_false: Option<Call>,
     },
-    /// `expr,app,args` (deprecated).
-    Deprecated { condition: String, call: Call },
+    /// `expr,app,args` (deprecated). A missing application or argument is `None`: app_exec.c prints
+    /// those as glibc prints a NULL `%s`, `(null)`, where a present but empty one prints as nothing.
+    Deprecated {
+        condition: String,
+        app: Option<String>,
+        args: Option<String>,
+    },
     /// `expr?` with nothing after.
     Usage,
 }
@@ -55,13 +60,10 @@ pub fn parse(data: &str) -> Parsed {
     };
     if deprecated {
         let a = separate_args(data, ',', ArgMode::Standard, 3);
-        let get = |i: usize| a.get(i).cloned().unwrap_or_default();
         return Parsed::Deprecated {
-            condition: get(0),
-            call: Call {
-                app: get(1),
-                args: get(2),
-            },
+            condition: a.first().cloned().unwrap_or_default(),
+            app: a.get(1).cloned(),
+            args: a.get(2).cloned(),
         };
     }
     let e = separate_args(data, '?', ArgMode::Raw, 2);
@@ -76,7 +78,9 @@ pub fn parse(data: &str) -> Parsed {
     }
 }
 
-/// Runs `app(args)` as `pbx_exec` does (no `Executing` line); unknown: `Could not find application!`.
+/// Runs `app(args)` as `pbx_exec` does (no `Executing` line); unknown: `Could not find application!`,
+/// naming the application as app_exec.c's execif_exec does: `(null)` when there is none at all (`None`,
+/// the deprecated form without an application), nothing when it is empty (`ExecIf(1?:X())`).
 pub fn run_app(engine: &Engine, chan: ChannelId, call: Option<&Call>) -> Exec {
     let name = call.map_or("", |c| c.app.as_str());
     match engine.find_app(name).filter(|_| !name.is_empty()) {
@@ -88,7 +92,7 @@ pub fn run_app(engine: &Engine, chan: ChannelId, call: Option<&Call>) -> Exec {
             engine.log(LogLevel::Warning, "app_exec.c", || {
                 format!(
                     "Could not find application! ({})",
-                    if name.is_empty() { "(null)" } else { name }
+                    call.map_or("(null)", |c| c.app.as_str())
                 )
             });
             Exec::Done(AppResult::Hangup)
@@ -109,15 +113,24 @@ impl App for ExecIf {
                 });
                 Exec::Done(AppResult::Hangup)
             }
-            Parsed::Deprecated { condition, call } => {
+            Parsed::Deprecated {
+                condition,
+                app,
+                args,
+            } => {
                 engine.log(LogLevel::Warning, "app_exec.c", || {
                     format!(
                         "Deprecated syntax found.  Please upgrade to using ExecIf(<expr>?{}({}))",
-                        call.app, call.args
+                        app.as_deref().unwrap_or("(null)"),
+                        args.as_deref().unwrap_or("(null)")
                     )
                 });
                 if check_condition(&condition) {
-                    run_app(engine, chan, Some(&call))
+                    let call = app.map(|app| Call {
+                        app,
+                        args: args.unwrap_or_default(),
+                    });
+                    run_app(engine, chan, call.as_ref())
                 } else {
                     Exec::Done(AppResult::Continue)
                 }
@@ -163,10 +176,25 @@ mod tests {
             parse("1,NoOp,x"),
             Parsed::Deprecated {
                 condition: "1".into(),
-                call: Call {
-                    app: "NoOp".into(),
-                    args: "x".into()
-                }
+                app: Some("NoOp".into()),
+                args: Some("x".into()),
+            }
+        );
+        // app_exec.c execif_exec: no `?` is the deprecated form; what is missing stays NULL.
+        assert_eq!(
+            parse("1"),
+            Parsed::Deprecated {
+                condition: "1".into(),
+                app: None,
+                args: None,
+            }
+        );
+        assert_eq!(
+            parse("1,NoOp"),
+            Parsed::Deprecated {
+                condition: "1".into(),
+                app: Some("NoOp".into()),
+                args: None,
             }
         );
         assert_eq!(parse("1?"), Parsed::Usage);

@@ -364,3 +364,35 @@ exten => s,1,Set(GLOBAL(G)=1)
         ]
     );
 }
+
+/// app_exec.c execif_exec: without `?` the argument is the deprecated `expr,app,args` form, whose missing
+/// parts are NULL pointers that glibc's `%s` prints as `(null)`; an empty application name in the
+/// modern form is an empty string and prints as nothing.
+#[test]
+fn execif_names_missing_parts_as_asterisk_does() {
+    let conf = "\
+[t]
+exten => s,1,ExecIf(1,NoOp)
+ same => n,ExecIf(0)
+ same => n,ExecIf(1?:NoOp(x))
+";
+    assert_eq!(
+        lines(conf),
+        [
+            "WARNING: app_exec.c: Deprecated syntax found.  Please upgrade to using ExecIf(<expr>?NoOp((null)))",
+            "WARNING: app_exec.c: Deprecated syntax found.  Please upgrade to using ExecIf(<expr>?(null)((null)))",
+            "WARNING: app_exec.c: Could not find application! ()",
+        ]
+    );
+    let conf = "\
+[t]
+exten => s,1,ExecIf(1)
+";
+    assert_eq!(
+        lines(conf),
+        [
+            "WARNING: app_exec.c: Deprecated syntax found.  Please upgrade to using ExecIf(<expr>?(null)((null)))",
+            "WARNING: app_exec.c: Could not find application! ((null))",
+        ]
+    );
+}
