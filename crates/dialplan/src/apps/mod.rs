@@ -12,6 +12,7 @@ pub mod busy;
 pub mod congestion;
 pub mod dial;
 pub mod echo;
+pub mod exec;
 pub mod execif;
 pub mod gosub;
 pub mod goto;
@@ -23,6 +24,7 @@ pub mod noop;
 pub mod playback;
 pub mod playtones;
 pub mod progress;
+pub mod raise_exception;
 pub mod read;
 pub mod refused;
 pub mod ringing;
@@ -66,6 +68,9 @@ pub fn register_builtin(engine: &Engine) {
         Rc::new(while_::ContinueWhile),
         Rc::new(mset::MSet),
         Rc::new(execif::ExecIf),
+        Rc::new(exec::ExecApp(exec::Flavour::Exec)),
+        Rc::new(exec::ExecApp(exec::Flavour::Try)),
+        Rc::new(raise_exception::RaiseException),
         Rc::new(time_apps::GotoIfTime),
         Rc::new(time_apps::ExecIfTime),
         Rc::new(log::Log),

@@ -396,3 +396,62 @@ exten => s,1,ExecIf(1)
         ]
     );
 }
+
+/// main/pbx_builtins.c pbx_builtin_raise_exception: `raise_exception(chan, reason, 0)` then the PBX loop's
+/// increment lands on `e`,1 with `EXCEPTION(reason)` set; without `e`, main/pbx.c __ast_pbx_run treats `e`
+/// as an invalid extension (`i` here).
+#[test]
+fn raise_exception_goes_to_e_or_i() {
+    let conf = "\
+[t]
+exten => s,1,NoOp(start)
+ same => n,RaiseException(MYREASON)
+ same => n,NoOp(not reached)
+exten => e,1,NoOp(${EXCEPTION(reason)} ${EXCEPTION(context)} ${EXCEPTION(exten)} ${EXCEPTION(priority)})
+ same => n,Hangup()
+";
+    assert_eq!(lines(conf), ["start", "MYREASON t s 2"]);
+    let ev = run_conf(
+        "[t]\nexten => s,1,RaiseException(X)\nexten => i,1,NoOp(i ${INVALID_EXTEN})\n",
+        "t",
+        "s",
+        outside_caller(),
+    );
+    let c = console(&ev);
+    assert!(
+        c.contains("-- Channel 'PJSIP/outside-00000000' sent to invalid extension: context,exten,priority=t,e,1"),
+        "{c}"
+    );
+    assert!(noops(&ev).contains(&"i e".to_string()), "{c}");
+}
+
+/// apps/app_exec.c exec_exec / tryexec_exec: the inner arguments are substituted again; Exec passes the
+/// result through (unknown application: WARNING and −1), TryExec returns 0 and sets TRYSTATUS.
+#[test]
+fn exec_and_tryexec() {
+    let conf = "\
+[t]
+exten => s,1,Set(A=$${B})
+ same => n,Set(B=bee)
+ same => n,Exec(NoOp(${A}))
+ same => n,TryExec(Gosub(nosuch,s,1))
+ same => n,NoOp(${TRYSTATUS})
+ same => n,TryExec(Nope(1))
+ same => n,NoOp(${TRYSTATUS})
+ same => n,TryExec(Wait(1))
+ same => n,NoOp(${TRYSTATUS})
+ same => n,Exec(Nope)
+ same => n,NoOp(not reached)
+";
+    assert_eq!(
+        lines(conf),
+        [
+            "ERROR: app_stack.c: Gosub attempted to reach non-existent destination 'nosuch,s,1' from 't,s,4'",
+            "FAILED",
+            "WARNING: app_exec.c: Could not find application (Nope)",
+            "NOAPP",
+            "SUCCESS",
+            "WARNING: app_exec.c: Could not find application (Nope)",
+        ]
+    );
+}
