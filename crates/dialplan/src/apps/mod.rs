@@ -32,6 +32,7 @@ pub mod say;
 pub mod senddtmf;
 pub mod set;
 pub mod time_apps;
+pub mod userevent;
 pub mod verbose;
 pub mod wait;
 pub mod waitexten;
@@ -71,6 +72,7 @@ pub fn register_builtin(engine: &Engine) {
         Rc::new(exec::ExecApp(exec::Flavour::Exec)),
         Rc::new(exec::ExecApp(exec::Flavour::Try)),
         Rc::new(raise_exception::RaiseException),
+        Rc::new(userevent::UserEvent),
         Rc::new(time_apps::GotoIfTime),
         Rc::new(time_apps::ExecIfTime),
         Rc::new(log::Log),

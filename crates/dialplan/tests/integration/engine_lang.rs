@@ -455,3 +455,42 @@ exten => s,1,Set(A=$${B})
         ]
     );
 }
+
+/// apps/app_userevent.c userevent_exec + main/stasis.c multi_user_event_to_ami: class `user`, the
+/// channel's snapshot, `UserEvent: <name>`, then each `key: value` argument (value trimmed) in order.
+#[test]
+fn userevent_publishes_ami() {
+    let conf = "\
+[t]
+exten => s,1,UserEvent(Mark,Status: ok ,junk,Count:2)
+ same => n,UserEvent()
+ same => n,NoOp(not reached)
+";
+    let ev = run_conf(conf, "t", "s", outside_caller());
+    let ue: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match &e.body {
+            dialplan::engine::EventBody::Ami(f) if f.name == "UserEvent" => Some(f.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ue.len(), 1);
+    assert_eq!(ue[0].class, "user");
+    assert_eq!(ue[0].fields[0].0, "Channel");
+    let tail: Vec<(String, String)> = ue[0].fields[ue[0].fields.len() - 3..]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            ("UserEvent".to_string(), "Mark".to_string()),
+            ("Status".to_string(), "ok".to_string()),
+            ("Count".to_string(), "2".to_string()),
+        ]
+    );
+    assert_eq!(
+        noops(&ev),
+        ["WARNING: app_userevent.c: UserEvent requires an argument (eventname,optional event body)"]
+    );
+}
