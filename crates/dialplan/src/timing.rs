@@ -10,6 +10,9 @@
 
 use crate::diag::{LogLevel, LogLine};
 
+mod strftime;
+pub use strftime::strftime;
+
 /// A time zone for [`Zone::localtime`] and [`Zone::mktime`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Zone {
@@ -247,114 +250,6 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-
-/// ISO 8601 week-based year and week number.
-fn iso_week(tm: &Tm) -> (i64, u32) {
-    let wday = (tm.wday + 6) % 7; // Monday = 0
-    let yday = i64::from(tm.yday);
-    let week = (yday - i64::from(wday) + 10) / 7;
-    if week < 1 {
-        let py = tm.year - 1;
-        let pdays = if is_leap(py) { 366 } else { 365 };
-        let pyday = yday + pdays;
-        return (py, ((pyday - i64::from(wday) + 10) / 7) as u32);
-    }
-    let days = if is_leap(tm.year) { 366 } else { 365 };
-    if week == 53 && (days - yday) <= (3 - i64::from(wday)).max(0) {
-        return (tm.year + 1, 1);
-    }
-    if week == 53 {
-        // A year has 53 ISO weeks only when it ends late enough in the week.
-        let dec31_wday = (i64::from(wday) + (days - 1 - yday)) % 7;
-        if dec31_wday < 3 {
-            return (tm.year + 1, 1);
-        }
-    }
-    (tm.year, week as u32)
-}
-
-/// C's `strftime` in the C locale with Asterisk's `%q` extension (`%3q` = milliseconds).
-pub fn strftime(fmt: &str, tm: &Tm) -> String {
-    let mut out = String::new();
-    let mut it = fmt.chars().peekable();
-    while let Some(c) = it.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        // Asterisk's %<n>q: fractions of a second with n digits.
-        let mut digits = None;
-        if let Some(&d) = it.peek() {
-            if d.is_ascii_digit() {
-                let mut look = it.clone();
-                look.next();
-                if look.peek() == Some(&'q') {
-                    digits = d.to_digit(10);
-                    it.next();
-                }
-            }
-        }
-        let Some(spec) = it.next() else {
-            out.push('%');
-            break;
-        };
-        let h12 = if tm.hour % 12 == 0 { 12 } else { tm.hour % 12 };
-        match spec {
-            'q' => {
-                let n = digits.unwrap_or(3).clamp(1, 6) as usize;
-                let frac = format!("{:06}", tm.usec);
-                out.push_str(&frac[..n]);
-            }
-            'a' => out.push_str(&DAYS[tm.wday as usize % 7][..3]),
-            'A' => out.push_str(DAYS[tm.wday as usize % 7]),
-            'b' | 'h' => out.push_str(&MONTHS[tm.mon as usize % 12][..3]),
-            'B' => out.push_str(MONTHS[tm.mon as usize % 12]),
-            'c' => out.push_str(&strftime("%a %b %e %H:%M:%S %Y", tm)),
-            'C' => out.push_str(&format!("{:02}", tm.year.div_euclid(100))),
-            'd' => out.push_str(&format!("{:02}", tm.mday)),
-            'D' | 'x' => out.push_str(&strftime("%m/%d/%y", tm)),
-            'e' => out.push_str(&format!("{:2}", tm.mday)),
-            'F' => out.push_str(&strftime("%Y-%m-%d", tm)),
-            'g' => out.push_str(&format!("{:02}", iso_week(tm).0.rem_euclid(100))),
-            'G' => out.push_str(&iso_week(tm).0.to_string()),
-            'H' => out.push_str(&format!("{:02}", tm.hour)),
-            'I' => out.push_str(&format!("{h12:02}")),
-            'j' => out.push_str(&format!("{:03}", tm.yday + 1)),
-            'k' => out.push_str(&format!("{:2}", tm.hour)),
-            'l' => out.push_str(&format!("{h12:2}")),
-            'm' => out.push_str(&format!("{:02}", tm.mon + 1)),
-            'M' => out.push_str(&format!("{:02}", tm.min)),
-            'n' => out.push('\n'),
-            'p' => out.push_str(if tm.hour < 12 { "AM" } else { "PM" }),
-            'P' => out.push_str(if tm.hour < 12 { "am" } else { "pm" }),
-            'r' => out.push_str(&strftime("%I:%M:%S %p", tm)),
-            'R' => out.push_str(&strftime("%H:%M", tm)),
-            's' => out.push_str(&(tm.to_unix() - i64::from(tm.gmtoff)).to_string()),
-            'S' => out.push_str(&format!("{:02}", tm.sec)),
-            't' => out.push('\t'),
-            'T' | 'X' => out.push_str(&strftime("%H:%M:%S", tm)),
-            'u' => out.push_str(&(if tm.wday == 0 { 7 } else { tm.wday }).to_string()),
-            'U' => out.push_str(&format!("{:02}", (tm.yday + 7 - tm.wday) / 7)),
-            'V' => out.push_str(&format!("{:02}", iso_week(tm).1)),
-            'w' => out.push_str(&tm.wday.to_string()),
-            'W' => out.push_str(&format!("{:02}", (tm.yday + 7 - (tm.wday + 6) % 7) / 7)),
-            'y' => out.push_str(&format!("{:02}", tm.year.rem_euclid(100))),
-            'Y' => out.push_str(&tm.year.to_string()),
-            'z' => {
-                let off = tm.gmtoff.unsigned_abs() / 60;
-                let sign = if tm.gmtoff < 0 { '-' } else { '+' };
-                out.push_str(&format!("{sign}{:02}{:02}", off / 60, off % 60));
-            }
-            'Z' => out.push_str(tm.abbr.as_str()),
-            '%' => out.push('%'),
-            other => {
-                out.push('%');
-                out.push(other);
-            }
-        }
-    }
-    out
-}
 
 /// C's `strptime` (C locale) for the common conversions; `None` when the text does not match the format.
 pub fn strptime(text: &str, fmt: &str) -> Option<Tm> {

@@ -417,3 +417,16 @@ fn argument_rules_match_the_reads() {
     }
     assert!(checked >= 19, "{checked} rules");
 }
+
+/// STRFTIME hands its format to glibc's strftime (funcs/func_strings.c acf_strftime → ast_strftime →
+/// strftime): the GNU flags and widths work as on the Linux systems Asterisk 22 runs on.
+#[test]
+fn strftime_uses_glibc_flags() {
+    let v: Vec<(&str, &str)> = Vec::new();
+    let (out, log) = run_with(
+        &v,
+        "${STRFTIME(1699000000,UTC,%-d/%-m %-I:%M%P %_H|%^a|%5Y)}",
+    );
+    assert_eq!(out, "3/11 8:26am  8|FRI|02023");
+    assert!(log.is_empty(), "{log:?}");
+}
