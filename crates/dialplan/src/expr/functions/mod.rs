@@ -12,6 +12,7 @@
 mod callerid;
 mod case;
 mod channel;
+mod codec;
 mod connectedline;
 mod cut;
 mod db;
@@ -55,6 +56,7 @@ mod varfuncs;
 pub use callerid::{parse_caller_id, CallerId, CallerIdFn};
 pub use case::{ToLower, ToUpper};
 pub use channel::{ChannelFn, ChannelItem};
+pub use codec::{Codec, CodecFn};
 pub use connectedline::ConnectedLine;
 pub use cut::{Cut, Sort};
 pub use db::{Db, DbDelete, DbExists, DbKeyCount, DbKeys};
@@ -249,6 +251,10 @@ impl FunctionRegistry {
         r.register(Box::new(GlobalDelete));
         r.register(Box::new(GlobalExists));
         r.register(Box::new(Import));
+        r.register(Box::new(CodecFn(Codec::Base64Encode)));
+        r.register(Box::new(CodecFn(Codec::Base64Decode)));
+        r.register(Box::new(CodecFn(Codec::UriEncode)));
+        r.register(Box::new(CodecFn(Codec::UriDecode)));
         r
     }
 

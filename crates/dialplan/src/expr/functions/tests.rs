@@ -430,3 +430,26 @@ fn strftime_uses_glibc_flags() {
     assert_eq!(out, "3/11 8:26am  8|FRI|02023");
     assert!(log.is_empty(), "{log:?}");
 }
+
+/// funcs/func_base64.c and funcs/func_uri.c through substitution: an empty BASE64 argument warns and
+/// yields nothing; an empty URI argument is simply empty.
+#[test]
+fn base64_and_uri_functions() {
+    let v = [("X", "a b")];
+    let t = |s: &str| run_with(&v, s);
+    assert_eq!(t("${BASE64_ENCODE(${X})}").0, "YSBi");
+    assert_eq!(t("${BASE64_DECODE(YSBi)}").0, "a b");
+    assert_eq!(t("${URIENCODE(${X}/?)}").0, "a%20b%2F%3F");
+    assert_eq!(t("${URIDECODE(a%20b%2F)}").0, "a b/");
+    assert_eq!(t("[${URIENCODE()}]"), ("[]".to_string(), vec![]));
+    assert_eq!(
+        t("[${BASE64_ENCODE()}]"),
+        (
+            "[]".to_string(),
+            vec![
+                "WARNING: func_base64.c: Syntax: BASE64_ENCODE(<data>) - missing argument!"
+                    .to_string()
+            ]
+        )
+    );
+}
