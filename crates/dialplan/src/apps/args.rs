@@ -18,25 +18,73 @@ pub fn arg(args: &[String], i: usize) -> &str {
     args.get(i).map_or("", String::as_str)
 }
 
-/// `ast_app_parse_timelen` with a default unit: a number (decimals allowed) with an optional unit suffix
-/// `ms`, `s`, `m`, `h`. `None` when it does not parse or is negative.
+/// `ast_app_parse_timelen` (main/app.c) with a default unit: `sscanf("%30lf%9s")`, so a number (decimals
+/// and an exponent allowed) and, after optional blanks, one word that must be exactly `h`, `s`, `m` or
+/// `ms` (any case); anything after that word is ignored. The result is truncated to whole milliseconds
+/// as C's `(int)` does. `None` when it does not parse or is negative.
 pub fn parse_timelen(text: &str, default_unit_ms: f64) -> Option<f64> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let factor = match unit.trim().to_ascii_lowercase().as_str() {
-        "" => default_unit_ms,
-        "ms" | "msec" => 1.0,
-        "s" | "sec" => 1000.0,
-        "m" | "min" => 60_000.0,
-        "h" | "hour" => 3_600_000.0,
+    let (n, rest) = scan_lf(text)?;
+    let unit: String = rest
+        .trim_start_matches(is_c_space)
+        .chars()
+        .take_while(|c| !is_c_space(*c))
+        .take(9)
+        .collect();
+    let u = unit.as_bytes();
+    let factor = match u.first().map(u8::to_ascii_lowercase) {
+        None => default_unit_ms,
+        Some(b'h') if u.len() == 1 => 3_600_000.0,
+        Some(b's') if u.len() == 1 => 1000.0,
+        Some(b'm') if u.len() == 1 => 60_000.0,
+        Some(b'm') if u.len() == 2 && u[1].eq_ignore_ascii_case(&b's') => 1.0,
         _ => return None,
     };
-    let ms = n * factor;
+    let ms = (n * factor).min(f64::from(i32::MAX)).trunc();
     (ms >= 0.0).then_some(ms)
+}
+
+fn is_c_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
+}
+
+/// `%30lf`: blanks, then the longest decimal floating-point number (sign, digits, point, exponent)
+/// within 30 characters; the value and the text after it.
+fn scan_lf(text: &str) -> Option<(f64, &str)> {
+    let t = text.trim_start_matches(is_c_space);
+    let b = &t.as_bytes()[..t.len().min(30)];
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let mut digits = 0;
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        digits += 1;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            digits += 1;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        let mut j = i + 1;
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        let start = j;
+        while b.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        if j > start {
+            i = j;
+        }
+    }
+    Some((t[..i].parse().ok()?, &t[i..]))
 }
 
 /// `sscanf("%30lf")`-like: the leading decimal number of `text` (after blanks), if any.
@@ -133,6 +181,15 @@ mod tests {
         assert_eq!(parse_timelen("2s", 1.0), Some(2000.0));
         assert_eq!(parse_timelen("1.5", 1000.0), Some(1500.0));
         assert_eq!(parse_timelen("x", 1.0), None);
+        // main/app.c ast_app_parse_timelen: `%30lf%9s` and exactly one of h, s, m, ms.
+        assert_eq!(parse_timelen("2sec", 1000.0), None);
+        assert_eq!(parse_timelen("1min", 1000.0), None);
+        assert_eq!(parse_timelen("1 M", 1000.0), Some(60_000.0));
+        assert_eq!(parse_timelen("500MS", 1000.0), Some(500.0));
+        assert_eq!(parse_timelen("2s and more", 1000.0), Some(2000.0));
+        assert_eq!(parse_timelen("1e1", 1000.0), Some(10_000.0));
+        assert_eq!(parse_timelen("0.0015", 1000.0), Some(1.0));
+        assert_eq!(parse_timelen("", 1000.0), None);
     }
 
     #[test]

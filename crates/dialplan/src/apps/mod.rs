@@ -23,6 +23,7 @@ pub mod mset;
 pub mod noop;
 pub mod playback;
 pub mod playtones;
+pub mod proceeding;
 pub mod progress;
 pub mod raise_exception;
 pub mod read;
@@ -35,6 +36,7 @@ pub mod time_apps;
 pub mod userevent;
 pub mod verbose;
 pub mod wait;
+pub mod waitdigit;
 pub mod waitexten;
 pub mod while_;
 
@@ -73,6 +75,8 @@ pub fn register_builtin(engine: &Engine) {
         Rc::new(exec::ExecApp(exec::Flavour::Try)),
         Rc::new(raise_exception::RaiseException),
         Rc::new(userevent::UserEvent),
+        Rc::new(waitdigit::WaitDigit),
+        Rc::new(proceeding::Proceeding),
         Rc::new(time_apps::GotoIfTime),
         Rc::new(time_apps::ExecIfTime),
         Rc::new(log::Log),

@@ -494,3 +494,29 @@ exten => s,1,UserEvent(Mark,Status: ok ,junk,Count:2)
         ["WARNING: app_userevent.c: UserEvent requires an argument (eventname,optional event body)"]
     );
 }
+
+/// main/pbx_builtins.c pbx_builtin_waitdigit: WAITDIGITSTATUS DTMF (with WAITDIGITRESULT), TIMEOUT when
+/// no digit of the list came, ERROR when the time does not parse.
+#[test]
+fn waitdigit_statuses() {
+    let conf = "\
+[t]
+exten => s,1,Answer()
+ same => n,WaitDigit(1,#)
+ same => n,NoOp(${WAITDIGITSTATUS} ${WAITDIGITRESULT})
+ same => n,WaitDigit(5)
+ same => n,NoOp(${WAITDIGITSTATUS} ${WAITDIGITRESULT})
+ same => n,WaitDigit(2sec)
+ same => n,NoOp(${WAITDIGITSTATUS})
+ same => n,Proceeding()
+ same => n,Hangup()
+";
+    // The first WaitDigit drops digits outside its list, so the keys come after it.
+    let ev = run_conf(conf, "t", "s", keys(1500, "12"));
+    assert_eq!(
+        noops(&ev),
+        ["TIMEOUT ", "DTMF 1", "ERROR"],
+        "{}",
+        console(&ev)
+    );
+}
