@@ -3,23 +3,28 @@
 //! one, else `t`, else `e` (`RESPONSETIMEOUT`), else the call ends. The default wait is the channel's
 //! response timeout. Option `m[(class)]` plays music on hold while waiting.
 
-use super::args::{arg, standard_args};
+use super::args::{arg, parse_timelen, standard_args};
 use crate::diag::LogLevel;
 use crate::engine::{App, AppResult, ChannelId, Engine, Exec};
 use std::time::Duration;
 
 pub struct WaitExten;
 
-/// Parsed arguments: the wait (`None`: the response timeout) and the music class (`Some("")`: default).
+/// Parsed arguments: the wait in milliseconds (`None`: the response timeout) and the music class
+/// (`Some("")`: default).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Args {
-    pub seconds: Option<f64>,
+    pub ms: Option<u64>,
     pub moh: Option<String>,
 }
 
 pub fn parse(data: &str) -> Args {
     let a = standard_args(data, 2);
-    let seconds = crate::expr::functions::util::scan_double(arg(&a, 0)).filter(|s| *s > 0.0);
+    // ast_app_parse_timelen in seconds by default (`500ms`, `1m` and `2h` too); nothing positive: the
+    // response timeout.
+    let ms = parse_timelen(arg(&a, 0), 1000.0)
+        .filter(|ms| *ms >= 1.0)
+        .map(|ms| ms as u64);
     let opts = arg(&a, 1);
     let moh = opts.find('m').map(|i| {
         let rest = &opts[i + 1..];
@@ -28,7 +33,7 @@ pub fn parse(data: &str) -> Args {
             None => String::new(),
         }
     });
-    Args { seconds, moh }
+    Args { ms, moh }
 }
 
 impl App for WaitExten {
@@ -49,8 +54,8 @@ impl App for WaitExten {
                 }
                 engine.moh_start(chan, if class.is_empty() { "default" } else { class });
             }
-            let wait = match args.seconds {
-                Some(s) => Duration::from_millis((s * 1000.0) as u64),
+            let wait = match args.ms {
+                Some(ms) => Duration::from_millis(ms),
                 None => Duration::from_millis(engine.timeouts(chan).response_ms.max(0) as u64),
             };
             let got = engine.wait_for_digit(chan, wait).await;
@@ -104,8 +109,14 @@ mod tests {
 
     #[test]
     fn parses() {
-        assert_eq!(parse("").seconds, None);
-        assert_eq!(parse("5").seconds, Some(5.0));
+        assert_eq!(parse("").ms, None);
+        assert_eq!(parse("5").ms, Some(5000));
+        assert_eq!(parse("0.5").ms, Some(500));
+        // main/pbx_builtins.c pbx_builtin_waitexten reads the time with ast_app_parse_timelen.
+        assert_eq!(parse("500ms").ms, Some(500));
+        assert_eq!(parse("1m").ms, Some(60_000));
+        assert_eq!(parse("2sec").ms, None);
+        assert_eq!(parse("0").ms, None);
         assert_eq!(parse("2.5,m(jazz)").moh.as_deref(), Some("jazz"));
         assert_eq!(parse(",m").moh.as_deref(), Some(""));
     }
