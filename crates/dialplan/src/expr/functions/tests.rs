@@ -453,3 +453,12 @@ fn base64_and_uri_functions() {
         )
     );
 }
+
+/// funcs/func_math.c reads its operands with `sscanf("%30lf")`, which in glibc takes hexadecimal
+/// floating-point numbers too.
+#[test]
+fn math_reads_hex_operands() {
+    let v: Vec<(&str, &str)> = Vec::new();
+    assert_eq!(run_with(&v, "${MATH(0x10+1,i)}").0, "17");
+    assert_eq!(run_with(&v, "${MATH(0x10+1,h)}").0, "11");
+}

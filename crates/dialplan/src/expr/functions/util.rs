@@ -148,6 +148,10 @@ pub(crate) fn scan_double(s: &str) -> Option<f64> {
     if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
         i += 1;
     }
+    if b.get(i) == Some(&b'0') && matches!(b.get(i + 1), Some(b'x' | b'X')) {
+        let hex = scan_hex_float(&b[i + 2..])?;
+        return Some(if negative { -hex } else { hex });
+    }
     let mut digits = 0;
     while i < b.len() && b[i].is_ascii_digit() {
         i += 1;
@@ -178,6 +182,51 @@ pub(crate) fn scan_double(s: &str) -> Option<f64> {
         }
     }
     t[..end].parse().ok()
+}
+
+/// The rest of a hexadecimal floating-point number after `0x` (glibc's scanf reads them for `%lf`):
+/// hex digits with an optional point, then an optional binary exponent `p[±]digits`. `None` without a
+/// digit (glibc's scanf then fails: it cannot take back the `0x`).
+fn scan_hex_float(b: &[u8]) -> Option<f64> {
+    let mut i = 0;
+    let mut value = 0.0f64;
+    let mut digits = 0;
+    let mut scale = 0i32;
+    while let Some(d) = b.get(i).and_then(|c| (*c as char).to_digit(16)) {
+        value = value * 16.0 + f64::from(d);
+        digits += 1;
+        i += 1;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        while let Some(d) = b.get(i).and_then(|c| (*c as char).to_digit(16)) {
+            value = value * 16.0 + f64::from(d);
+            scale -= 4;
+            digits += 1;
+            i += 1;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'p' | b'P')) {
+        let mut j = i + 1;
+        let mut negative = false;
+        if let Some(&c @ (b'+' | b'-')) = b.get(j) {
+            negative = c == b'-';
+            j += 1;
+        }
+        let mut exp: i32 = 0;
+        let start = j;
+        while let Some(d) = b.get(j).filter(|c| c.is_ascii_digit()) {
+            exp = exp.saturating_mul(10).saturating_add(i32::from(d - b'0'));
+            j += 1;
+        }
+        if j > start {
+            scale = scale.saturating_add(if negative { -exp } else { exp });
+        }
+    }
+    Some(value * 2f64.powi(scale))
 }
 
 /// C's `(int)` of a double as x86 does it: out of range (or NaN) gives `INT_MIN`.
@@ -226,5 +275,19 @@ mod tests {
             ["ERROR: app.c: Illegal character 'g' in hexadecimal string"]
         );
         assert_eq!(encoded_str(b"a\\tb\\x2C", &mut fx), b"a\tb,");
+    }
+
+    /// Each value is what glibc 2.36's `sscanf(s, "%30lf")` read.
+    #[test]
+    fn scanf_reads_hex_floats() {
+        assert_eq!(scan_double("0x10"), Some(16.0));
+        assert_eq!(scan_double("0x1p4"), Some(16.0));
+        assert_eq!(scan_double("0X.8"), Some(0.5));
+        assert_eq!(scan_double("-0x1A"), Some(-26.0));
+        assert_eq!(scan_double("  0x10z"), Some(16.0));
+        assert_eq!(scan_double("0x1p"), Some(1.0));
+        assert_eq!(scan_double("0x"), None);
+        assert_eq!(scan_double("0xg"), None);
+        assert_eq!(scan_double("1e"), Some(1.0));
     }
 }
