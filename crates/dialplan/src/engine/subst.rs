@@ -68,6 +68,12 @@ impl Engine {
             "CHANNEL" => Some(c.name.to_string()),
             "UNIQUEID" => Some(c.uniqueid.to_string()),
             "HANGUPCAUSE" => Some(c.hangupcause.to_string()),
+            // main/channel.c ast_party_id_presentation: presentations are not simulated (allowed, user
+            // number not screened: 0), but a caller id with neither a valid name nor a valid number is
+            // AST_PRES_NUMBER_NOT_AVAILABLE (67).
+            "CALLINGPRES" if c.caller.name.is_none() && c.caller.number.is_none() => {
+                Some(String::from("67"))
+            }
             "CALLINGPRES" | "CALLINGANI2" | "CALLINGTON" | "CALLINGTNS" => Some(String::from("0")),
             _ => None,
         });

@@ -520,3 +520,20 @@ exten => s,1,Answer()
         console(&ev)
     );
 }
+
+/// main/pbx_variables.c ast_str_retrieve_variable: CALLINGPRES is ast_party_id_presentation of the
+/// caller id, 67 (number not available) when neither name nor number is valid.
+#[test]
+fn callingpres_follows_the_caller_id() {
+    let conf = "\
+[t]
+exten => s,1,NoOp(${CALLINGPRES})
+ same => n,Set(CALLERID(num)=100)
+ same => n,NoOp(${CALLINGPRES})
+";
+    let anonymous = PhoneSpec {
+        callerid: None,
+        ..outside_caller()
+    };
+    assert_eq!(noops(&run_conf(conf, "t", "s", anonymous)), ["67", "0"]);
+}
