@@ -36,7 +36,6 @@ const FUNCTION_GAPS: &[(&str, &str)] = &[
     ("CALLERID", "`ani`, `dnid`, `rdnis`, subaddresses, tags and presentation items are not simulated"),
     ("CHANNEL", "only the items a simulation has (name, state, uniqueid, linkedid, language, musicclass, parkinglot, accountcode, exten, context, channeltype, peer, appname, appdata, checkhangup, hangup_handler_push/pop/wipe)"),
     ("SORT", "equal values keep their written order (Asterisk's qsort leaves it unspecified)"),
-    ("SPRINTF", "`%a`/`%A` print as `%e`"),
     ("STRPTIME", "the common conversions of C's strptime; a local time skipped by a clock change is read with the offset before it"),
     ("IMPORT", "reads variables of channels of the same simulation only"),
 ];

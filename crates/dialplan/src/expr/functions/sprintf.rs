@@ -22,6 +22,8 @@ pub struct Spec {
     pub alt: bool,
     pub width: usize,
     pub precision: Option<usize>,
+    /// `h` (1) or `hh` (2): C's printf converts the int argument to `short` or `char` first.
+    pub short: u8,
     pub conv: char,
 }
 
@@ -70,8 +72,11 @@ pub fn parse_format(format: &str) -> Vec<Result<String, (Spec, String)>> {
             s.precision = Some(p);
         }
         if i < chars.len() && "hl".contains(chars[i]) {
+            let h = chars[i] == 'h';
+            s.short = u8::from(h);
             if chars.get(i + 1) == Some(&chars[i]) {
                 i += 1;
+                s.short *= 2;
             }
             i += 1;
         } else if i < chars.len() && "Lqjzt".contains(chars[i]) {
@@ -145,8 +150,66 @@ fn exp_form(v: f64, prec: usize, upper: bool) -> String {
     )
 }
 
+/// `%a` body for a non-negative finite value, as glibc prints it: `0x1.8p+1`; without a precision the
+/// fraction's trailing zeros go, with one it is rounded to that many hex digits (ties to even; a carry
+/// makes the leading digit 2, which glibc does not renormalise).
+fn hex_form(v: f64, precision: Option<usize>, alt: bool, upper: bool) -> String {
+    let bits = v.to_bits();
+    let exp_bits = (bits >> 52) & 0x7ff;
+    let mut frac = bits & ((1u64 << 52) - 1);
+    let (mut lead, exp) = match (v == 0.0, exp_bits) {
+        (true, _) => (0u64, 0i64),
+        (false, 0) => (0, -1022),
+        (false, e) => (1, e as i64 - 1023),
+    };
+    let digits = match precision {
+        None => format!("{frac:013x}").trim_end_matches('0').to_string(),
+        Some(p) if p >= 13 => format!("{frac:013x}{}", "0".repeat(p - 13)),
+        Some(p) => {
+            let shift = 4 * (13 - p) as u32;
+            let rem = frac & ((1u64 << shift) - 1);
+            frac >>= shift;
+            let half = 1u64 << (shift - 1);
+            // The last kept digit decides a tie; with no fraction digits that is the leading one.
+            let odd = if p == 0 { lead & 1 == 1 } else { frac & 1 == 1 };
+            if rem > half || (rem == half && odd) {
+                frac += 1;
+                if p == 0 || frac >> (4 * p) != 0 {
+                    lead += 1;
+                    frac = 0;
+                }
+            }
+            if p == 0 {
+                String::new()
+            } else {
+                format!("{frac:0p$x}")
+            }
+        }
+    };
+    let point = if digits.is_empty() && !alt { "" } else { "." };
+    let text = format!(
+        "0x{lead}{point}{digits}p{}{}",
+        if exp < 0 { '-' } else { '+' },
+        exp.abs()
+    );
+    if upper {
+        text.to_ascii_uppercase()
+    } else {
+        text
+    }
+}
+
 /// Formats an int conversion.
 pub fn format_int(s: &Spec, v: i32) -> String {
+    // `%hd`/`%hhd` print the value converted to short/signed char, `%hu`/`%hhx`… to their unsigned types.
+    let signed = matches!(s.conv, 'd' | 'i');
+    let v = match (s.short, signed) {
+        (1, true) => i32::from(v as i16),
+        (2, true) => i32::from(v as i8),
+        (1, false) => i32::from(v as u16),
+        (2, false) => i32::from(v as u8),
+        _ => v,
+    };
     let mut digits = match s.conv {
         'd' | 'i' => v.unsigned_abs().to_string(),
         'o' => format!("{:o}", v as u32),
@@ -172,7 +235,6 @@ pub fn format_int(s: &Spec, v: i32) -> String {
             _ => {}
         }
     }
-    let signed = matches!(s.conv, 'd' | 'i');
     let body = format!("{}{digits}", if signed { sign(s, v < 0) } else { "" });
     pad(s, body, true)
 }
@@ -220,14 +282,11 @@ pub fn format_double(s: &Spec, v: f64) -> String {
                 }
                 t
             }
-            _ => {
-                // %a: dialsim prints the value as %e does (hexadecimal floats are rare in dialplans).
-                exp_form(a, prec, upper)
-            }
+            _ => hex_form(a, s.precision, s.alt, upper),
         }
     };
     let numeric = a.is_finite();
-    pad(s, format!("{}{body}", sign(s, neg && !a.is_nan())), numeric)
+    pad(s, format!("{}{body}", sign(s, neg)), numeric)
 }
 
 impl Function for Sprintf {
@@ -349,5 +408,39 @@ mod tests {
         assert_eq!(format_double(&one("%g"), 1234567.0), "1.23457e+06");
         assert_eq!(format_double(&one("%g"), 100.0), "100");
         assert_eq!(format_double(&one("%010.2f"), -1.5), "-000001.50");
+    }
+
+    /// Printed by glibc 2.36's snprintf with the same format and value.
+    #[test]
+    fn like_glibc() {
+        let d = |f: &str, v: f64| format_double(&one(f), v);
+        assert_eq!(d("%a", 1.0), "0x1p+0");
+        assert_eq!(d("%a", 0.5), "0x1p-1");
+        assert_eq!(d("%a", 255.5), "0x1.ffp+7");
+        assert_eq!(d("%a", 0.1), "0x1.999999999999ap-4");
+        assert_eq!(d("%a", 1e-310), "0x0.012688b70e62bp-1022");
+        assert_eq!(d("%.2a", 1e-310), "0x0.01p-1022");
+        assert_eq!(d("%.0a", 2.5), "0x1p+1");
+        assert_eq!(d("%.0a", 0.5), "0x1p-1");
+        assert_eq!(d("%a", 0.0), "0x0p+0");
+        assert_eq!(d("%a", -2.0), "-0x1p+1");
+        assert_eq!(d("%.0a", 1.5), "0x2p+0");
+        assert_eq!(d("%.1a", 0.1), "0x1.ap-4");
+        assert_eq!(d("%#.0a", 1.0), "0x1.p+0");
+        assert_eq!(d("%A", 10.0), "0X1.4P+3");
+        assert_eq!(d("%12a", 1.0), "      0x1p+0");
+        assert_eq!(d("%012a", 1.0), "0x0000001p+0");
+        assert_eq!(d("%.15a", 1.0), "0x1.000000000000000p+0");
+        assert_eq!(d("%+f", f64::NAN), "+nan");
+        assert_eq!(d("%5.1f", -f64::NAN), " -nan");
+        assert_eq!(d("%05f", f64::NAN), "  nan");
+        assert_eq!(d("%E", -f64::NAN), "-NAN");
+        let i = |f: &str, v: i32| format_int(&one(f), v);
+        assert_eq!(i("%hhd", 300), "44");
+        assert_eq!(i("%hd", 70000), "4464");
+        assert_eq!(i("%hhu", -1), "255");
+        assert_eq!(i("%hx", -1), "ffff");
+        assert_eq!(i("%hho", 511), "377");
+        assert_eq!(i("%hhc", 321), "A");
     }
 }

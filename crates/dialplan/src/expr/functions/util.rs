@@ -141,7 +141,8 @@ pub(crate) fn scan_double(s: &str) -> Option<f64> {
         });
     }
     if lower.as_deref() == Some("nan") {
-        return Some(f64::NAN);
+        // glibc keeps the sign: `-nan` prints back as `-nan`.
+        return Some(if negative { -f64::NAN } else { f64::NAN });
     }
     let b = t.as_bytes();
     let mut i = 0;
