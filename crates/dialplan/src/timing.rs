@@ -11,7 +11,9 @@
 use crate::diag::{LogLevel, LogLine};
 
 mod strftime;
+mod strptime;
 pub use strftime::strftime;
+pub use strptime::strptime;
 
 /// A time zone for [`Zone::localtime`] and [`Zone::mktime`].
 #[derive(Clone, Debug, PartialEq)]
@@ -250,150 +252,6 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-
-/// C's `strptime` (C locale) for the common conversions; `None` when the text does not match the format.
-pub fn strptime(text: &str, fmt: &str) -> Option<Tm> {
-    let mut tm = Tm {
-        year: 1900,
-        mday: 1,
-        ..Tm::default()
-    };
-    let fmt = fmt
-        .replace("%T", "%H:%M:%S")
-        .replace("%D", "%m/%d/%y")
-        .replace("%R", "%H:%M")
-        .replace("%F", "%Y-%m-%d");
-    let mut s = text.as_bytes();
-    let mut f = fmt.as_bytes();
-    let mut pm: Option<bool> = None;
-    let skip_ws = |s: &mut &[u8]| {
-        while let Some(c) = s.first() {
-            if c.is_ascii_whitespace() {
-                *s = &s[1..];
-            } else {
-                break;
-            }
-        }
-    };
-    fn num(s: &mut &[u8], max_digits: usize) -> Option<i64> {
-        let mut neg = false;
-        if let Some(b'-') | Some(b'+') = s.first() {
-            neg = s[0] == b'-';
-            *s = &s[1..];
-        }
-        let mut n = 0i64;
-        let mut k = 0;
-        while k < max_digits && s.first().is_some_and(u8::is_ascii_digit) {
-            n = n * 10 + i64::from(s[0] - b'0');
-            *s = &s[1..];
-            k += 1;
-        }
-        (k > 0).then_some(if neg { -n } else { n })
-    }
-    fn name(s: &mut &[u8], names: &[&str]) -> Option<usize> {
-        for (i, n) in names.iter().enumerate() {
-            for cand in [n.as_bytes(), &n.as_bytes()[..3]] {
-                if s.len() >= cand.len() && s[..cand.len()].eq_ignore_ascii_case(cand) {
-                    *s = &s[cand.len()..];
-                    return Some(i);
-                }
-            }
-        }
-        None
-    }
-    while let Some(&c) = f.first() {
-        f = &f[1..];
-        if c.is_ascii_whitespace() {
-            skip_ws(&mut s);
-            continue;
-        }
-        if c != b'%' {
-            if s.first() != Some(&c) {
-                return None;
-            }
-            s = &s[1..];
-            continue;
-        }
-        let spec = *f.first()?;
-        f = &f[1..];
-        match spec {
-            b'%' => {
-                if s.first() != Some(&b'%') {
-                    return None;
-                }
-                s = &s[1..];
-            }
-            b'Y' => {
-                skip_ws(&mut s);
-                tm.year = num(&mut s, 4)?;
-            }
-            b'y' => {
-                skip_ws(&mut s);
-                let y = num(&mut s, 2)?;
-                tm.year = if y < 69 { 2000 + y } else { 1900 + y };
-            }
-            b'm' => {
-                skip_ws(&mut s);
-                tm.mon = u32::try_from(num(&mut s, 2)? - 1)
-                    .ok()
-                    .filter(|&m| m < 12)?;
-            }
-            b'd' | b'e' => {
-                skip_ws(&mut s);
-                tm.mday = u32::try_from(num(&mut s, 2)?)
-                    .ok()
-                    .filter(|&d| (1..=31).contains(&d))?;
-            }
-            b'H' | b'k' => {
-                skip_ws(&mut s);
-                tm.hour = u32::try_from(num(&mut s, 2)?).ok().filter(|&h| h < 24)?;
-            }
-            b'I' | b'l' => {
-                skip_ws(&mut s);
-                tm.hour = u32::try_from(num(&mut s, 2)?)
-                    .ok()
-                    .filter(|&h| (1..=12).contains(&h))?
-                    % 12;
-            }
-            b'M' => {
-                skip_ws(&mut s);
-                tm.min = u32::try_from(num(&mut s, 2)?).ok().filter(|&m| m < 60)?;
-            }
-            b'S' => {
-                skip_ws(&mut s);
-                tm.sec = u32::try_from(num(&mut s, 2)?).ok().filter(|&m| m <= 61)?;
-            }
-            b'j' => {
-                skip_ws(&mut s);
-                let d = num(&mut s, 3)?;
-                tm.yday = u32::try_from(d - 1).ok()?;
-            }
-            b'p' | b'P' => {
-                skip_ws(&mut s);
-                pm = Some(name(&mut s, &["AM", "PM"])? == 1);
-            }
-            b'a' | b'A' => {
-                skip_ws(&mut s);
-                tm.wday = name(&mut s, &DAYS)? as u32;
-            }
-            b'b' | b'B' | b'h' => {
-                skip_ws(&mut s);
-                tm.mon = name(&mut s, &MONTHS)? as u32;
-            }
-            b's' => {
-                skip_ws(&mut s);
-                let secs = num(&mut s, 20)?;
-                tm = Tm::from_unix(secs, 0);
-            }
-            b'n' | b't' => skip_ws(&mut s),
-            _ => return None,
-        }
-    }
-    if let Some(true) = pm {
-        tm.hour += 12;
-    }
-    Some(tm)
-}
 
 /// A time specification (`ast_timing`): minute mask per half hour, weekday, day-of-month and month masks.
 #[derive(Clone, Debug, PartialEq, Eq)]
