@@ -462,3 +462,18 @@ fn math_reads_hex_operands() {
     assert_eq!(run_with(&v, "${MATH(0x10+1,i)}").0, "17");
     assert_eq!(run_with(&v, "${MATH(0x10+1,h)}").0, "11");
 }
+
+/// funcs/func_strings.c acf_strptime: `(int)` of ast_mktime of glibc's strptime on a zeroed struct tm
+/// (values printed by glibc 2.36 for the same calls); `%p` used to panic.
+#[test]
+fn strptime_like_glibc() {
+    let v: Vec<(&str, &str)> = Vec::new();
+    assert_eq!(
+        run_with(&v, "${STRPTIME(10:30 PM,UTC,%I:%M %p)}").0,
+        "2085973096"
+    );
+    assert_eq!(
+        run_with(&v, "${STRPTIME(2024 032,UTC,%Y %j)}").0,
+        "1706745600"
+    );
+}
