@@ -80,6 +80,16 @@ impl Engine {
         if let Some(Some(v)) = builtin {
             return Some(v);
         }
+        if name == "HINT" || name == "HINTNAME" {
+            // ast_str_get_hint: the hint of the channel's extension (includes and patterns searched, no
+            // caller id); its device list for HINT, its data for HINTNAME. No hint: unset, without
+            // falling back to a channel variable of that name.
+            let (ctx, exten) = self.with_chan(chan, |c| (c.context.clone(), c.exten.clone()))?;
+            let plan = self.plan();
+            let step = plan.step(&ctx, &exten, crate::model::PRIORITY_HINT, None)?;
+            let text = if name == "HINT" { step.app } else { step.data };
+            return Some(text.to_string());
+        }
         if name == "EPOCH" {
             return Some((self.inner.config.epoch + self.now().as_secs() as i64).to_string());
         }

@@ -537,3 +537,27 @@ exten => s,1,NoOp(${CALLINGPRES})
     };
     assert_eq!(noops(&run_conf(conf, "t", "s", anonymous)), ["67", "0"]);
 }
+
+/// main/pbx_variables.c: HINT and HINTNAME are the current extension's hint (main/pbx.c
+/// ast_str_get_hint: the device list, and the hint's data), found through patterns and includes; no
+/// hint leaves them empty even when a channel variable of that name exists.
+#[test]
+fn hint_and_hintname() {
+    let conf = "\
+[t]
+include => other
+exten => 100,1,NoOp(${HINT}|${HINTNAME})
+ same => n,Set(HINT=mine)
+ same => n,Goto(200,1)
+exten => 100,hint,PJSIP/alice&PJSIP/bob
+exten => 200,1,NoOp(${HINT}|${HINTNAME})
+ same => n,Goto(300,1)
+exten => 300,1,NoOp(${HINT})
+[other]
+exten => _2XX,hint,Custom:x(Name)
+";
+    assert_eq!(
+        noops(&run_conf(conf, "t", "100", outside_caller())),
+        ["PJSIP/alice&PJSIP/bob|", "Custom:x|Name", ""]
+    );
+}
