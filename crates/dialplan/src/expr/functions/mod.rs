@@ -17,6 +17,7 @@ mod connectedline;
 mod cut;
 mod db;
 mod dialplan_exists;
+mod digest;
 mod eval;
 mod exception;
 mod exists;
@@ -61,6 +62,7 @@ pub use connectedline::ConnectedLine;
 pub use cut::{Cut, Sort};
 pub use db::{Db, DbDelete, DbExists, DbKeyCount, DbKeys};
 pub use dialplan_exists::{DialplanExists, ValidExten};
+pub use digest::Md5Fn;
 pub use eval::Eval;
 pub use exception::ExceptionFn;
 pub use exists::Exists;
@@ -255,6 +257,7 @@ impl FunctionRegistry {
         r.register(Box::new(CodecFn(Codec::Base64Decode)));
         r.register(Box::new(CodecFn(Codec::UriEncode)));
         r.register(Box::new(CodecFn(Codec::UriDecode)));
+        r.register(Box::new(Md5Fn));
         r
     }
 
