@@ -35,6 +35,7 @@ pub enum BridgeKind {
     /// Two-party basic bridge: tech `simple_bridge`, class `basic`; dissolves when a member hangs up.
     Basic,
     /// Holding bridge: tech `holding_bridge`, class `parking`; members hear music on hold, never each other.
+    /// It leaves as [`BridgeKind::BaseHolding`] does.
     Holding,
     /// Holding bridge of the base class (`ast_bridge_base_new` with the holding capability, as BridgeWait
     /// makes them): tech `holding_bridge`, class `base`. Its personality (entertainment, announcer) is
@@ -523,7 +524,10 @@ impl Engine {
         if !moving {
             self.clear_interval_hooks(chan);
         }
-        if kind == BridgeKind::BaseHolding {
+        // Asterisk's pull prints the `left` line, runs the technology's leave (a holding bridge stops the
+        // music) and the class's pull (the parking bridge publishes ParkedCallTimeOut or ParkedCallGiveUp)
+        // and only then publishes BridgeLeave [main/bridge_channel.c · bridge_channel_internal_pull].
+        if kind.is_holding() {
             self.joined_line(id, chan, "left");
             if let Some(d) = &delegate {
                 d.leaving(self, id, chan);

@@ -202,8 +202,9 @@ pub trait BridgeDelegate {
     fn entering(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
     /// A channel entered the bridge (after `BridgeEnter`).
     fn entered(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
-    /// A channel is leaving a [`super::BridgeKind::BaseHolding`] bridge: after its `left` line, before
-    /// `BridgeLeave` (where Asterisk calls the bridge technology's leave).
+    /// A channel is leaving a holding bridge ([`super::BridgeKind::Holding`] or
+    /// [`super::BridgeKind::BaseHolding`]): after its `left` line, before `BridgeLeave` (where Asterisk
+    /// calls the bridge technology's leave and the bridge class's pull).
     fn leaving(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
     /// A channel left the bridge (after `BridgeLeave`), for the given reason.
     fn left(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId, _why: LeaveReason) {}

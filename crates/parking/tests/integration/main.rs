@@ -10,6 +10,7 @@ mod common;
 mod ami_park_yank;
 mod apps;
 mod hints;
+mod leave_order;
 mod lifecycle_prop;
 mod lots;
 mod one_touch;

@@ -1,0 +1,113 @@
+//! The order of what happens when a call leaves its lot other than by retrieval: the time limit, or the
+//! parked caller hanging up.
+//!
+//! Asterisk's pull [main/bridge_channel.c · bridge_channel_internal_pull] prints the `left` line, runs the
+//! holding technology's leave (the music stops: `MusicOnHoldStop`), then the parking class's pull
+//! [res/parking/parking_bridge.c · bridge_parking_pull] (`ParkedCallTimeOut` or `ParkedCallGiveUp`), and
+//! publishes `BridgeLeave` last. The timeout's variables come before all of it: they are set in the interval
+//! hook [res/parking/parking_bridge_features.c · parking_duration_callback], which only asks the channel to
+//! leave. (`ParkedCall()`'s retrieval has the same shape: the real run in oracle-example-1 shows
+//! `MusicOnHoldStop`, `UnParkedCall`, `BridgeLeave`.)
+
+use crate::common;
+use common::*;
+use dialplan::engine::{PhoneAction, PhoneActionKind, PhoneSpec};
+use std::time::Duration;
+
+const EXTENSIONS: &str = "\
+[from-outside]
+exten => 5555001,1,Dial(PJSIP/alice,,k)
+ same => n,Hangup()
+
+[gone]
+exten => s,1,Hangup()
+";
+
+const RES_PARKING: &str = "\
+[default]
+parkext => 700
+parkpos => 701-709
+context => parkedcalls
+parkingtime => 10
+comebacktoorigin => no
+comebackcontext => gone
+";
+
+/// alice answers after 1 s and parks the caller with #72 2 s later (the park is at 3.9 s).
+fn alice() -> PhoneSpec {
+    PhoneSpec {
+        answer_after: Some(Duration::from_secs(1)),
+        media: true,
+        actions: vec![PhoneAction {
+            after: Duration::from_secs(2),
+            kind: PhoneActionKind::Dtmf("#72".into()),
+        }],
+        ..PhoneSpec::default()
+    }
+}
+
+/// The caller's AMI events from `from_ms` on, up to its `BridgeLeave` from the lot.
+fn leaving(hangup_after: Option<Duration>, from_ms: u64) -> Vec<String> {
+    let sim = build(EXTENSIONS, ORACLE_FEATURES, Some(RES_PARKING));
+    sim.devices(Devices::default().phone("PJSIP/alice", vec![alice()]));
+    let spec = PhoneSpec {
+        hangup_after,
+        ..outside_caller()
+    };
+    let call = Call::new(0, "outside", spec, "5555001", "from-outside");
+    let r = sim.run(vec![call], vec![], Duration::from_secs(60));
+    let later: Vec<_> = r
+        .events
+        .into_iter()
+        .filter(|e| ms(e.time) >= from_ms)
+        .collect();
+    let mut names = Vec::new();
+    for n in ami_names(&later) {
+        if !n.ends_with("PJSIP/outside-00000000") {
+            continue;
+        }
+        let done = n.starts_with("BridgeLeave");
+        names.push(n);
+        if done {
+            break;
+        }
+    }
+    names
+}
+
+#[test]
+fn a_timeout_stops_the_music_then_times_out_then_leaves_the_bridge() {
+    let names = leaving(None, 13_900);
+    let chan = "PJSIP/outside-00000000";
+    let expect: Vec<String> = [
+        "VarSet",
+        "VarSet",
+        "VarSet",
+        "VarSet",
+        "VarSet",
+        "MusicOnHoldStop",
+        "ParkedCallTimeOut",
+        "BridgeLeave",
+    ]
+    .iter()
+    .map(|n| format!("{n} {chan}"))
+    .collect();
+    assert_eq!(names, expect);
+}
+
+#[test]
+fn a_parked_caller_hanging_up_stops_the_music_then_gives_up_then_leaves_the_bridge() {
+    // The caller's channel is up at 1 s (alice answers); it hangs up 8 s later, parked.
+    let names = leaving(Some(Duration::from_secs(8)), 9_000);
+    let chan = "PJSIP/outside-00000000";
+    let expect: Vec<String> = [
+        "HangupRequest",
+        "MusicOnHoldStop",
+        "ParkedCallGiveUp",
+        "BridgeLeave",
+    ]
+    .iter()
+    .map(|n| format!("{n} {chan}"))
+    .collect();
+    assert_eq!(names, expect);
+}
