@@ -111,3 +111,42 @@ fn a_parked_caller_hanging_up_stops_the_music_then_gives_up_then_leaves_the_brid
     .collect();
     assert_eq!(names, expect);
 }
+
+/// `ParkedCallTimeOut` carries a fresh snapshot of the parkee, taken after the comeback's async goto moved it
+/// (`s@gone`, priority 1); the events built from the cached snapshot (`MusicOnHoldStop`, `BridgeLeave`)
+/// still show where it was parked from. [res/parking/parking_manager.c · parked_call_payload_from_parked_user;
+/// main/pbx.c · ast_async_goto]
+#[test]
+fn the_timeout_event_shows_the_comeback_destination() {
+    let sim = build(EXTENSIONS, ORACLE_FEATURES, Some(RES_PARKING));
+    sim.devices(Devices::default().phone("PJSIP/alice", vec![alice()]));
+    let call = Call::new(0, "outside", outside_caller(), "5555001", "from-outside");
+    let ev = sim.run(vec![call], vec![], Duration::from_secs(60)).events;
+    let place = |name: &str, prefix: &str| {
+        let f = find_ami(&ev, name, Some("PJSIP/outside-00000000"))
+            .and_then(|e| e.fields())
+            .expect(name);
+        ["Context", "Exten", "Priority"].map(|k| {
+            f.get(&format!("{prefix}{k}"))
+                .unwrap_or_default()
+                .to_string()
+        })
+    };
+    assert_eq!(place("ParkedCallTimeOut", "Parkee"), ["gone", "s", "1"]);
+    assert_eq!(
+        place("MusicOnHoldStop", ""),
+        ["from-outside", "5555001", "1"]
+    );
+    let leave = ev
+        .iter()
+        .filter(|e| ms(e.time) == 13_900)
+        .filter_map(|e| e.fields())
+        .find(|f| f.name == "BridgeLeave" && f.get("Channel") == Some("PJSIP/outside-00000000"))
+        .expect("BridgeLeave");
+    assert_eq!(leave.get("Context"), Some("from-outside"));
+    // The parking events before the timeout show the place it was parked from.
+    assert_eq!(
+        place("ParkedCall", "Parkee"),
+        ["from-outside", "5555001", "1"]
+    );
+}
