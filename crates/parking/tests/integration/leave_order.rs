@@ -150,3 +150,33 @@ fn the_timeout_event_shows_the_comeback_destination() {
         ["from-outside", "5555001", "1"]
     );
 }
+
+/// The caller's Dial ends by the comeback's async goto: `ast_bridge_call_with_flags` returns 0 and skips
+/// Dial's `end_bridge_callback`, so no `ANSWEREDTIME`/`DIALEDTIME` is set; `DIALSTATUS` still is.
+/// [main/features.c · ast_bridge_call_with_flags; apps/app_dial.c · end_bridge_callback, dial_exec_full]
+#[test]
+fn a_caller_timed_out_of_its_dial_gets_no_answered_time() {
+    let sim = build(EXTENSIONS, ORACLE_FEATURES, Some(RES_PARKING));
+    sim.devices(Devices::default().phone("PJSIP/alice", vec![alice()]));
+    let call = Call::new(0, "outside", outside_caller(), "5555001", "from-outside");
+    let ev = sim.run(vec![call], vec![], Duration::from_secs(60)).events;
+    let set: Vec<String> = ev
+        .iter()
+        .filter_map(|e| e.fields())
+        .filter(|f| f.name == "VarSet" && f.get("Channel") == Some("PJSIP/outside-00000000"))
+        .map(|f| {
+            format!(
+                "{}={}",
+                f.get("Variable").unwrap_or(""),
+                f.get("Value").unwrap_or("")
+            )
+        })
+        .collect();
+    // What the Dial sets once the caller is out of the lot (its start cleared these with empty values).
+    let after = set
+        .iter()
+        .position(|v| v == "BRIDGE_FEATURES=")
+        .map(|i| &set[i + 1..])
+        .expect("timeout variables");
+    assert_eq!(after, ["DIALSTATUS=ANSWER"]);
+}
