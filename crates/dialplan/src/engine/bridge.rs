@@ -687,7 +687,42 @@ impl Engine {
     }
 
     /// Services a channel that is in a bridge until it leaves; returns why.
+    ///
+    /// A channel leaving for an async goto (a parking timeout, a Redirect, a blind transfer) is already at
+    /// its destination: `ast_async_goto` moved a bridged channel's position at once, and the bridge
+    /// system's last act, `ast_channel_internal_bridge_set(chan, NULL)`, publishes its snapshot — a
+    /// `Newexten` for the new position that still names the application the channel was in (§8). The
+    /// first step there publishes no other (`channel_newexten`: the position did not change), and what
+    /// the application does before returning (Dial's `DIALSTATUS`) shows the new position.
+    /// [main/bridge_channel.c · bridge_channel_internal_join; main/channel_internal_api.c ·
+    /// ast_channel_internal_bridge_set; main/manager_channels.c · channel_newexten]
     pub async fn bridge_run(&self, chan: ChannelId) -> LeaveReason {
+        let why = self.bridge_loop(chan).await;
+        self.leave_for_async_goto(chan);
+        why
+    }
+
+    /// [`Engine::bridge_run`]'s publish of the async goto's position.
+    fn leave_for_async_goto(&self, chan: ChannelId) {
+        if self.interrupt(chan) != Some(Interrupt::AsyncGoto) {
+            return;
+        }
+        let Some(Some((to, appl))) = self.with_chan(chan, |c| {
+            c.pending_goto.clone().map(|to| (to, c.appl.clone()))
+        }) else {
+            return;
+        };
+        self.set_location(chan, &to.context, &to.exten, to.priority);
+        // An empty application makes no Newexten [main/manager_channels.c · channel_newexten]; then the
+        // first step's own is kept (docs/divergences.md: Asterisk would publish none).
+        if appl.is_empty() || !self.bus().wants_ami() {
+            return;
+        }
+        self.newexten(chan);
+        self.with_chan_mut(chan, |c| c.newexten_published = Some(Box::new(to)));
+    }
+
+    async fn bridge_loop(&self, chan: ChannelId) -> LeaveReason {
         let mut yields = 0u8;
         loop {
             let Some(bridge) = self.bridge_of(chan) else {

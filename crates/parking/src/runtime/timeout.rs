@@ -143,14 +143,8 @@ fn time_is_up(module: &ParkingModule, engine: &Engine, chan: ChannelId) {
     );
 
     match comeback {
-        Some(dest) => {
-            engine.keep_app_for_next_newexten(chan);
-            async_parseable_goto(engine, chan, &dest)
-        }
-        None => {
-            engine.keep_app_for_next_newexten(chan);
-            comeback_goto(module, engine, chan, lot, &flat)
-        }
+        Some(dest) => async_parseable_goto(engine, chan, &dest),
+        None => comeback_goto(module, engine, chan, lot, &flat),
     }
 }
 

@@ -180,3 +180,55 @@ fn a_caller_timed_out_of_its_dial_gets_no_answered_time() {
         .expect("timeout variables");
     assert_eq!(after, ["DIALSTATUS=ANSWER"]);
 }
+
+/// Leaving the bridge system publishes the channel's snapshot, already at the comeback destination
+/// (`ast_async_goto` moved it): one `Newexten` for `s@gone:1` that still names the Dial the caller was
+/// parked from, before Dial's `DIALSTATUS`, which shows the new place too; the step at `s@gone:1` publishes
+/// no second one (`channel_newexten` ignores an unchanged position). [main/bridge_channel.c ·
+/// bridge_channel_internal_join; main/channel_internal_api.c · ast_channel_internal_bridge_set;
+/// main/manager_channels.c · channel_newexten]
+#[test]
+fn leaving_for_the_comeback_publishes_the_destination_with_the_old_application() {
+    let sim = build(EXTENSIONS, ORACLE_FEATURES, Some(RES_PARKING));
+    sim.devices(Devices::default().phone("PJSIP/alice", vec![alice()]));
+    let call = Call::new(0, "outside", outside_caller(), "5555001", "from-outside");
+    let ev = sim.run(vec![call], vec![], Duration::from_secs(60)).events;
+    let after: Vec<String> = ev
+        .iter()
+        .filter(|e| ms(e.time) == 13_900)
+        .filter_map(|e| e.fields())
+        .filter(|f| f.get("Channel").or(f.get("ParkeeChannel")) == Some("PJSIP/outside-00000000"))
+        .skip_while(|f| f.name != "BridgeLeave")
+        .map(|f| {
+            let g = |k| f.get(k).unwrap_or_default();
+            format!(
+                "{} {}@{}:{} {}({}){}",
+                f.name,
+                g("Exten"),
+                g("Context"),
+                g("Priority"),
+                g("Application"),
+                g("AppData"),
+                g("Variable")
+            )
+        })
+        .collect();
+    assert_eq!(
+        after[..4],
+        [
+            "BridgeLeave 5555001@from-outside:1 ()",
+            "Newexten s@gone:1 Dial(PJSIP/alice,,k)",
+            "VarSet s@gone:1 ()DIALSTATUS",
+            "SoftHangupRequest s@gone:1 ()",
+        ]
+    );
+    assert_eq!(
+        after.iter().filter(|a| a.starts_with("Newexten")).count(),
+        1
+    );
+    assert!(log_time(
+        &ev,
+        "Executing [s@gone:1] Hangup(\"PJSIP/outside-00000000\", \"\")"
+    )
+    .is_some());
+}
