@@ -232,3 +232,41 @@ fn leaving_for_the_comeback_publishes_the_destination_with_the_old_application()
     )
     .is_some());
 }
+
+/// A `Park()` whose time limit (1 s) runs out while the parkee still hears its space: the lot's interval
+/// hook shares the parkee's bridge thread with the announcement (a queued play-file action), so it runs
+/// when the announcement is over (2.606 s of digits) and the music has restarted.
+/// [main/bridge_channel.c · bridge_channel_handle_action, bridge_channel_wait; bridges/bridge_holding.c ·
+/// holding_bridge_unsuspend; res/parking/parking_bridge_features.c · parking_duration_callback]
+#[test]
+fn a_timeout_during_the_parkees_own_announcement_waits_for_its_end() {
+    let extensions = "\
+[internal]
+exten => 100,1,Park()
+
+[gone]
+exten => s,1,Hangup()
+";
+    let res_parking = RES_PARKING.replace("parkingtime => 10", "parkingtime => 1");
+    let sim = build(extensions, ORACLE_FEATURES, Some(&res_parking));
+    let call = Call::new(0, "bob", phone("bob"), "100", "internal");
+    let ev = sim.run(vec![call], vec![], Duration::from_secs(60)).events;
+    // phone() sends no media: Park answers and waits 500 ms, then parks.
+    let at = |text: &str| log_time(&ev, text).map(ms);
+    assert_eq!(
+        at("Parking 'PJSIP/bob-00000000' in 'default' at space 701"),
+        Some(500)
+    );
+    assert_eq!(at("Playing 'digits/1.slin'"), Some(500 + 820 + 875));
+    let end = 500 + 820 + 875 + 911;
+    assert_eq!(at("Started music on hold"), Some(end));
+    assert_eq!(
+        find_ami(&ev, "ParkedCallTimeOut", None).map(|e| ms(e.time)),
+        Some(end)
+    );
+    assert_eq!(
+        at("Channel PJSIP/bob-00000000 left 'holding_bridge'"),
+        Some(end)
+    );
+    assert_eq!(at("Executing [s@gone:1] Hangup"), Some(end));
+}
