@@ -344,6 +344,18 @@ impl Engine {
     }
 
     fn bridge_event(&self, name: &'static str, id: BridgeId, chan: Option<ChannelId>) {
+        self.bridge_event_swap(name, id, chan, None);
+    }
+
+    /// [`Self::bridge_event`] with `SwapUniqueid` (a `BridgeEnter` in a swapped-out channel's place)
+    /// [main/manager_bridges.c · channel_enter_cb].
+    fn bridge_event_swap(
+        &self,
+        name: &'static str,
+        id: BridgeId,
+        chan: Option<ChannelId>,
+        swap: Option<ChannelId>,
+    ) {
         if !self.bus().wants_ami() {
             return;
         }
@@ -364,6 +376,12 @@ impl Engine {
             {
                 push_channel(f, Prefix::NONE, c);
             }
+            if let Some(s) = swap
+                .and_then(|s| chans.get(s.0 as usize))
+                .and_then(|s| s.as_deref())
+            {
+                f.push("SwapUniqueid", s.uniqueid.to_string());
+            }
         });
     }
 
@@ -371,6 +389,29 @@ impl Engine {
     /// `BridgeEnter` and the `joined` line, clears the transfer variables and sets `BRIDGEPEER`. `false`
     /// when the features module refused the channel (it is then not in the bridge).
     pub fn bridge_push(&self, id: BridgeId, chan: ChannelId) -> bool {
+        self.push_swapping(id, chan, None)
+    }
+
+    /// Moves `chan` from its bridge into `to` in `swap`'s place, as the Local channel optimization does
+    /// (`bridge_do_move` with a swap channel): `chan` leaves its bridge; the bridge class takes it in
+    /// ([`BridgeDelegate::swapping`]); `swap` is pulled (its `left` line, the technology's leave,
+    /// `BridgeLeave`) and its bridge loop ends; then `chan`'s `swapped with` line and its `BridgeEnter`
+    /// with `SwapUniqueid`. Without `swap` in `to`, an ordinary move. `false` as for
+    /// [`Self::bridge_move`]. [main/bridge.c · try_swap_optimize_out, bridge_do_move;
+    /// main/bridge_channel.c · bridge_channel_internal_push_full]
+    pub fn bridge_move_swap(&self, chan: ChannelId, to: BridgeId, swap: ChannelId) -> bool {
+        let swap = (self.bridge_of(swap) == Some(to)).then_some(swap);
+        if self.bridge_of(chan).is_some() {
+            self.bridge_pull(chan, LeaveReason::Kicked, true);
+        }
+        let ok = self.push_swapping(to, chan, swap);
+        if !ok {
+            self.with_chan_mut(chan, |c| c.notify.notify_one());
+        }
+        ok
+    }
+
+    fn push_swapping(&self, id: BridgeId, chan: ChannelId, swap: Option<ChannelId>) -> bool {
         let Some((kind, delegate)) = self.with_bridge(id, |b| (b.kind, b.delegate.clone())) else {
             return false;
         };
@@ -388,8 +429,16 @@ impl Engine {
                 }
             }
         }
-        if let Some(d) = &delegate {
-            d.entering(self, id, chan);
+        match (&delegate, swap) {
+            (Some(d), Some(s)) => d.swapping(self, id, chan, s),
+            (Some(d), None) => d.entering(self, id, chan),
+            (None, _) => {}
+        }
+        if let Some(s) = swap {
+            // The swapped-out channel leaves before the newcomer is listed; its loop then finds itself
+            // outside any bridge and ends.
+            self.bridge_pull(s, LeaveReason::Kicked, false);
+            self.wake(s);
         }
         self.with_chan_mut(chan, |c| c.bridge = Some(id));
         let mut released = None;
@@ -417,8 +466,11 @@ impl Engine {
         if let Some(old) = released {
             self.destroy_if_unreferenced(old);
         }
-        self.bridge_event("BridgeEnter", id, Some(chan));
-        self.joined_line(id, chan, "joined");
+        self.bridge_event_swap("BridgeEnter", id, Some(chan), swap);
+        match swap.and_then(|s| self.chan_name(s)) {
+            Some(s) => self.joined_line(id, chan, &format!("swapped with {s} into")),
+            None => self.joined_line(id, chan, "joined"),
+        }
         for var in ["BLINDTRANSFER", "ATTENDEDTRANSFER"] {
             if self.chan_var(chan, var).is_some() {
                 self.set_var(chan, var, None);
@@ -432,7 +484,7 @@ impl Engine {
         true
     }
 
-    fn joined_line(&self, id: BridgeId, chan: ChannelId, verb: &'static str) {
+    fn joined_line(&self, id: BridgeId, chan: ChannelId, verb: &str) {
         if !self.bus().wants_log(crate::diag::LogLevel::Verbose(3)) {
             return;
         }

@@ -200,6 +200,9 @@ pub trait BridgeFeatures {
 pub trait BridgeDelegate {
     /// A channel is about to enter the bridge (before `BridgeEnter`; after it left its previous bridge).
     fn entering(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
+    /// A channel is about to enter the bridge in `swap`'s place ([`Engine::bridge_move_swap`]), instead of
+    /// [`Self::entering`]: before `swap` is pulled.
+    fn swapping(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId, _swap: ChannelId) {}
     /// A channel entered the bridge (after `BridgeEnter`).
     fn entered(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
     /// A channel is leaving a holding bridge ([`super::BridgeKind::Holding`] or

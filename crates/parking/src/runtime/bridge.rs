@@ -33,6 +33,10 @@ impl BridgeDelegate for LotBridge {
         });
     }
 
+    fn swapping(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId, swap: ChannelId) {
+        super::transfer::take_over(&self.module, engine, swap, chan);
+    }
+
     fn entered(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId) {
         let found = {
             let state = self.module.state();
@@ -59,6 +63,11 @@ impl BridgeDelegate for LotBridge {
     /// `ParkedCallTimeOut`. A retrieval's `UnParkedCall` was published by `ParkedCall` already.
     /// [res/parking/parking_bridge.c · bridge_parking_pull; bridges/bridge_holding.c · holding_bridge_leave]
     fn leaving(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId) {
+        if self.module.state_mut().swapped_out_music.remove(&chan) {
+            moh_stop_event(engine, chan);
+            moh_stop_line(engine, chan);
+            return;
+        }
         let user = {
             let mut state = self.module.state_mut();
             state.users.get_mut(&chan).map(|u| {

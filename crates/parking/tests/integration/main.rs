@@ -9,6 +9,7 @@ mod common;
 
 mod ami_park_yank;
 mod apps;
+mod atxfer_swap;
 mod hints;
 mod leave_order;
 mod lifecycle_prop;
