@@ -393,14 +393,19 @@ impl Engine {
     }
 
     /// Moves `chan` from its bridge into `to` in `swap`'s place, as the Local channel optimization does
-    /// (`bridge_do_move` with a swap channel): `chan` leaves its bridge; the bridge class takes it in
-    /// ([`BridgeDelegate::swapping`]); `swap` is pulled (its `left` line, the technology's leave,
+    /// (`bridge_do_move` with a swap channel): the bridge class takes it in ([`BridgeDelegate::swapping`]);
+    /// `chan` leaves its bridge; `swap` is pulled (its `left` line, the technology's leave,
     /// `BridgeLeave`) and its bridge loop ends; then `chan`'s `swapped with` line and its `BridgeEnter`
     /// with `SwapUniqueid`. Without `swap` in `to`, an ordinary move. `false` as for
     /// [`Self::bridge_move`]. [main/bridge.c · try_swap_optimize_out, bridge_do_move;
     /// main/bridge_channel.c · bridge_channel_internal_push_full]
     pub fn bridge_move_swap(&self, chan: ChannelId, to: BridgeId, swap: ChannelId) -> bool {
         let swap = (self.bridge_of(swap) == Some(to)).then_some(swap);
+        if let Some(s) = swap {
+            if let Some(d) = self.with_bridge(to, |b| b.delegate.clone()).flatten() {
+                d.swapping(self, to, chan, s);
+            }
+        }
         if self.bridge_of(chan).is_some() {
             self.bridge_pull(chan, LeaveReason::Kicked, true);
         }
@@ -429,10 +434,8 @@ impl Engine {
                 }
             }
         }
-        match (&delegate, swap) {
-            (Some(d), Some(s)) => d.swapping(self, id, chan, s),
-            (Some(d), None) => d.entering(self, id, chan),
-            (None, _) => {}
+        if let (Some(d), None) = (&delegate, swap) {
+            d.entering(self, id, chan);
         }
         if let Some(s) = swap {
             // The swapped-out channel leaves before the newcomer is listed; its loop then finds itself

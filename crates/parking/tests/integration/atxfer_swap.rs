@@ -11,6 +11,12 @@
 //! transferee's `Channel … swapped with … into …` line and its `BridgeEnter` with `SwapUniqueid`
 //! [main/manager_bridges.c · channel_enter_cb]. `LocalOptimizationEnd` follows, with `Success: No`: the
 //! callback is given `res == 1`, which is false when the move worked.
+//!
+//! One exception to the source's order: `ParkedCallSwap` is published ahead of the transferee's
+//! `BridgeLeave`. The source publishes it just after (the push follows the pull), but the real run of
+//! oracle-example-1 shows the same push's `ParkedCall` ahead of the one-touch parkee's `BridgeLeave`
+//! (res_parking's AMI subscription is the shorter path), and the swap goes through the same
+//! `bridge_do_move`.
 
 use crate::common;
 use common::*;
@@ -76,8 +82,8 @@ fn the_swap_publishes_in_the_order_of_bridge_do_move() {
     let two = "Local/700@internal-00000000;2";
     let expect: Vec<String> = vec![
         "LocalOptimizationBegin".into(),
-        format!("BridgeLeave {frank}"),
         format!("ParkedCallSwap {frank}"),
+        format!("BridgeLeave {frank}"),
         format!("MusicOnHoldStop {two}"),
         format!("BridgeLeave {two}"),
         format!("BridgeEnter {frank}"),
