@@ -17,6 +17,7 @@ mod lots;
 mod one_touch;
 mod oracle_example_1;
 mod oracle_run;
+mod park_and_announce;
 mod park_options;
 mod retrieval;
 mod timeout_comeback;
