@@ -248,11 +248,24 @@ impl Builder {
             EventBody::Dialsim(f) => self.dialsim(e.time, f),
             EventBody::Log(line) => {
                 if let Some((chan, loc, app, data)) = executing(&line.text) {
-                    // Asterisk prints this line just before `Newexten`, which can still carry the
-                    // application a timed-out parked call was parked in; the line names what runs.
-                    self.executing.retain(|e| e.0 != chan);
-                    self.executing
-                        .push((chan.into(), loc.into(), app.into(), data.into()));
+                    // Asterisk prints this line just before the step's `Newexten` — except where a
+                    // channel left its bridge for an async goto (a parking timeout): the `Newexten`
+                    // came first, still naming the application it was in. The line names what runs.
+                    let step_first = self
+                        .t
+                        .channels
+                        .iter_mut()
+                        .find(|c| c.name == chan)
+                        .and_then(|c| c.steps.last_mut())
+                        .filter(|s| s.time == e.time && s.location() == loc);
+                    if let Some(step) = step_first {
+                        step.app = app.into();
+                        step.data = data.into();
+                    } else {
+                        self.executing.retain(|e| e.0 != chan);
+                        self.executing
+                            .push((chan.into(), loc.into(), app.into(), data.into()));
+                    }
                 }
                 if !matches!(line.level, dialplan::diag::LogLevel::Verbose(_)) {
                     self.t.marks.push(Mark {

@@ -9,43 +9,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use dialplan::conf::{load, FileStatus, MemorySource};
 use dialplan::source::SourceMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const SIZE: usize = 10_000_000;
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
-
-/// The generator script, looked for beside the workspace (`../shared`) and in `/work/shared`.
-fn script() -> Option<PathBuf> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        manifest.join("../../../shared/bench/gen_dialplan.py"),
-        PathBuf::from("/work/shared/bench/gen_dialplan.py"),
-    ]
-    .into_iter()
-    .find(|p| p.exists())
-}
-
-fn generated() -> Option<Vec<u8>> {
-    let out = target_dir().join("bench-extensions-10M.conf");
-    if !out.exists() {
-        let status = Command::new("python3")
-            .arg(script()?)
-            .args(["--size", "10M", "-o"])
-            .arg(&out)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .ok()?;
-        if !status.success() {
-            return None;
-        }
-    }
-    std::fs::read(&out).ok()
-}
+#[path = "common/workload.rs"]
+mod workload;
+use workload::{generated, SIZE};
 
 /// A file of the same shape as gen_dialplan.py's, for machines without python3.
 fn synthetic() -> Vec<u8> {

@@ -16,46 +16,15 @@ use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 use std::alloc::System;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-const SIZE: usize = 10_000_000;
+#[path = "common/workload.rs"]
+mod workload;
+use workload::{generated, SIZE};
+
 const MAX_BYTES_PER_PRIORITY: f64 = 550.0;
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
-
-fn script() -> Option<PathBuf> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        manifest.join("../../../shared/bench/gen_dialplan.py"),
-        PathBuf::from("/work/shared/bench/gen_dialplan.py"),
-    ]
-    .into_iter()
-    .find(|p| p.exists())
-}
-
-fn generated() -> Option<Vec<u8>> {
-    let out = target_dir().join("bench-extensions-10M.conf");
-    if !out.exists() {
-        let status = Command::new("python3")
-            .arg(script()?)
-            .args(["--size", "10M", "-o"])
-            .arg(&out)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .ok()?;
-        if !status.success() {
-            return None;
-        }
-    }
-    std::fs::read(&out).ok()
-}
 
 /// A file of gen_dialplan.py's shape for machines without python3: 20 literal extensions of 3-6
 /// priorities and 10 patterns per context, each context including the next.

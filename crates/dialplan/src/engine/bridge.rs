@@ -35,6 +35,7 @@ pub enum BridgeKind {
     /// Two-party basic bridge: tech `simple_bridge`, class `basic`; dissolves when a member hangs up.
     Basic,
     /// Holding bridge: tech `holding_bridge`, class `parking`; members hear music on hold, never each other.
+    /// It leaves as [`BridgeKind::BaseHolding`] does.
     Holding,
     /// Holding bridge of the base class (`ast_bridge_base_new` with the holding capability, as BridgeWait
     /// makes them): tech `holding_bridge`, class `base`. Its personality (entertainment, announcer) is
@@ -343,6 +344,18 @@ impl Engine {
     }
 
     fn bridge_event(&self, name: &'static str, id: BridgeId, chan: Option<ChannelId>) {
+        self.bridge_event_swap(name, id, chan, None);
+    }
+
+    /// [`Self::bridge_event`] with `SwapUniqueid` (a `BridgeEnter` in a swapped-out channel's place)
+    /// [main/manager_bridges.c · channel_enter_cb].
+    fn bridge_event_swap(
+        &self,
+        name: &'static str,
+        id: BridgeId,
+        chan: Option<ChannelId>,
+        swap: Option<ChannelId>,
+    ) {
         if !self.bus().wants_ami() {
             return;
         }
@@ -363,6 +376,12 @@ impl Engine {
             {
                 push_channel(f, Prefix::NONE, c);
             }
+            if let Some(s) = swap
+                .and_then(|s| chans.get(s.0 as usize))
+                .and_then(|s| s.as_deref())
+            {
+                f.push("SwapUniqueid", s.uniqueid.to_string());
+            }
         });
     }
 
@@ -370,6 +389,34 @@ impl Engine {
     /// `BridgeEnter` and the `joined` line, clears the transfer variables and sets `BRIDGEPEER`. `false`
     /// when the features module refused the channel (it is then not in the bridge).
     pub fn bridge_push(&self, id: BridgeId, chan: ChannelId) -> bool {
+        self.push_swapping(id, chan, None)
+    }
+
+    /// Moves `chan` from its bridge into `to` in `swap`'s place, as the Local channel optimization does
+    /// (`bridge_do_move` with a swap channel): the bridge class takes it in ([`BridgeDelegate::swapping`]);
+    /// `chan` leaves its bridge; `swap` is pulled (its `left` line, the technology's leave,
+    /// `BridgeLeave`) and its bridge loop ends; then `chan`'s `swapped with` line and its `BridgeEnter`
+    /// with `SwapUniqueid`. Without `swap` in `to`, an ordinary move. `false` as for
+    /// [`Self::bridge_move`]. [main/bridge.c · try_swap_optimize_out, bridge_do_move;
+    /// main/bridge_channel.c · bridge_channel_internal_push_full]
+    pub fn bridge_move_swap(&self, chan: ChannelId, to: BridgeId, swap: ChannelId) -> bool {
+        let swap = (self.bridge_of(swap) == Some(to)).then_some(swap);
+        if let Some(s) = swap {
+            if let Some(d) = self.with_bridge(to, |b| b.delegate.clone()).flatten() {
+                d.swapping(self, to, chan, s);
+            }
+        }
+        if self.bridge_of(chan).is_some() {
+            self.bridge_pull(chan, LeaveReason::Kicked, true);
+        }
+        let ok = self.push_swapping(to, chan, swap);
+        if !ok {
+            self.with_chan_mut(chan, |c| c.notify.notify_one());
+        }
+        ok
+    }
+
+    fn push_swapping(&self, id: BridgeId, chan: ChannelId, swap: Option<ChannelId>) -> bool {
         let Some((kind, delegate)) = self.with_bridge(id, |b| (b.kind, b.delegate.clone())) else {
             return false;
         };
@@ -387,8 +434,14 @@ impl Engine {
                 }
             }
         }
-        if let Some(d) = &delegate {
+        if let (Some(d), None) = (&delegate, swap) {
             d.entering(self, id, chan);
+        }
+        if let Some(s) = swap {
+            // The swapped-out channel leaves before the newcomer is listed; its loop then finds itself
+            // outside any bridge and ends.
+            self.bridge_pull(s, LeaveReason::Kicked, false);
+            self.wake(s);
         }
         self.with_chan_mut(chan, |c| c.bridge = Some(id));
         let mut released = None;
@@ -416,8 +469,11 @@ impl Engine {
         if let Some(old) = released {
             self.destroy_if_unreferenced(old);
         }
-        self.bridge_event("BridgeEnter", id, Some(chan));
-        self.joined_line(id, chan, "joined");
+        self.bridge_event_swap("BridgeEnter", id, Some(chan), swap);
+        match swap.and_then(|s| self.chan_name(s)) {
+            Some(s) => self.joined_line(id, chan, &format!("swapped with {s} into")),
+            None => self.joined_line(id, chan, "joined"),
+        }
         for var in ["BLINDTRANSFER", "ATTENDEDTRANSFER"] {
             if self.chan_var(chan, var).is_some() {
                 self.set_var(chan, var, None);
@@ -431,7 +487,7 @@ impl Engine {
         true
     }
 
-    fn joined_line(&self, id: BridgeId, chan: ChannelId, verb: &'static str) {
+    fn joined_line(&self, id: BridgeId, chan: ChannelId, verb: &str) {
         if !self.bus().wants_log(crate::diag::LogLevel::Verbose(3)) {
             return;
         }
@@ -523,7 +579,10 @@ impl Engine {
         if !moving {
             self.clear_interval_hooks(chan);
         }
-        if kind == BridgeKind::BaseHolding {
+        // Asterisk's pull prints the `left` line, runs the technology's leave (a holding bridge stops the
+        // music) and the class's pull (the parking bridge publishes ParkedCallTimeOut or ParkedCallGiveUp)
+        // and only then publishes BridgeLeave [main/bridge_channel.c · bridge_channel_internal_pull].
+        if kind.is_holding() {
             self.joined_line(id, chan, "left");
             if let Some(d) = &delegate {
                 d.leaving(self, id, chan);
@@ -683,7 +742,42 @@ impl Engine {
     }
 
     /// Services a channel that is in a bridge until it leaves; returns why.
+    ///
+    /// A channel leaving for an async goto (a parking timeout, a Redirect, a blind transfer) is already at
+    /// its destination: `ast_async_goto` moved a bridged channel's position at once, and the bridge
+    /// system's last act, `ast_channel_internal_bridge_set(chan, NULL)`, publishes its snapshot — a
+    /// `Newexten` for the new position that still names the application the channel was in (§8). The
+    /// first step there publishes no other (`channel_newexten`: the position did not change), and what
+    /// the application does before returning (Dial's `DIALSTATUS`) shows the new position.
+    /// [main/bridge_channel.c · bridge_channel_internal_join; main/channel_internal_api.c ·
+    /// ast_channel_internal_bridge_set; main/manager_channels.c · channel_newexten]
     pub async fn bridge_run(&self, chan: ChannelId) -> LeaveReason {
+        let why = self.bridge_loop(chan).await;
+        self.leave_for_async_goto(chan);
+        why
+    }
+
+    /// [`Engine::bridge_run`]'s publish of the async goto's position.
+    fn leave_for_async_goto(&self, chan: ChannelId) {
+        if self.interrupt(chan) != Some(Interrupt::AsyncGoto) {
+            return;
+        }
+        let Some(Some((to, appl))) = self.with_chan(chan, |c| {
+            c.pending_goto.clone().map(|to| (to, c.appl.clone()))
+        }) else {
+            return;
+        };
+        self.set_location(chan, &to.context, &to.exten, to.priority);
+        // An empty application makes no Newexten [main/manager_channels.c · channel_newexten]; then the
+        // first step's own is kept (docs/divergences.md: Asterisk would publish none).
+        if appl.is_empty() || !self.bus().wants_ami() {
+            return;
+        }
+        self.newexten(chan);
+        self.with_chan_mut(chan, |c| c.newexten_published = Some(Box::new(to)));
+    }
+
+    async fn bridge_loop(&self, chan: ChannelId) -> LeaveReason {
         let mut yields = 0u8;
         loop {
             let Some(bridge) = self.bridge_of(chan) else {

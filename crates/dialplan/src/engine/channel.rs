@@ -304,10 +304,9 @@ pub struct Channel {
     /// show this one until the next snapshot publish, which also raises `NewCallerid`.
     /// Boxed: set only on Local halves, and inline it was 48 of every channel's bytes.
     pub stale_caller: Option<Box<Party>>,
-    /// Application and data the next `Newexten` shows instead of the step's own (§8: after a parking
-    /// timeout, the destination's first `Newexten` still carries the app the channel was parked in,
-    /// because the new position is published before the first step sets its application).
-    pub newexten_app: Option<(Rc<str>, Rc<str>)>,
+    /// The position a `Newexten` was published for when the channel left its bridge for an async goto
+    /// (with the application it was in then): the first step there publishes none (§8).
+    pub newexten_published: Option<Box<Location>>,
     /// Module data attached to the channel (Asterisk's datastores), by key.
     pub datastores: BTreeMap<&'static str, Box<dyn Any>>,
 }

@@ -200,10 +200,16 @@ pub trait BridgeFeatures {
 pub trait BridgeDelegate {
     /// A channel is about to enter the bridge (before `BridgeEnter`; after it left its previous bridge).
     fn entering(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
+    /// A channel is about to enter the bridge in `swap`'s place ([`Engine::bridge_move_swap`]), instead of
+    /// [`Self::entering`]: before it leaves its old bridge and before `swap` is pulled. (In Asterisk the
+    /// class's push runs after the old bridge's pull, but a real run shows the parking event of that push
+    /// ahead of the pull's `BridgeLeave`: res_parking's subscription is the shorter path.)
+    fn swapping(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId, _swap: ChannelId) {}
     /// A channel entered the bridge (after `BridgeEnter`).
     fn entered(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
-    /// A channel is leaving a [`super::BridgeKind::BaseHolding`] bridge: after its `left` line, before
-    /// `BridgeLeave` (where Asterisk calls the bridge technology's leave).
+    /// A channel is leaving a holding bridge ([`super::BridgeKind::Holding`] or
+    /// [`super::BridgeKind::BaseHolding`]): after its `left` line, before `BridgeLeave` (where Asterisk
+    /// calls the bridge technology's leave and the bridge class's pull).
     fn leaving(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId) {}
     /// A channel left the bridge (after `BridgeLeave`), for the given reason.
     fn left(&self, _engine: &Engine, _bridge: BridgeId, _chan: ChannelId, _why: LeaveReason) {}

@@ -169,6 +169,66 @@ impl Engine {
         Ok(())
     }
 
+    /// The Local channel optimization's move-swap (`try_swap_optimize_out`), for a pair whose half `dest`
+    /// sits in a bridge that others may be swapped into while its peer half shares a two-party bridge with
+    /// `other`: `Move-swap optimizing <dest> <-- <other>.` (verbose 4) and `LocalOptimizationBegin`,
+    /// `other` takes `dest`'s place ([`Engine::bridge_move_swap`]), the peer half is made to leave its
+    /// bridge (cause 16), then `LocalOptimizationEnd`. Its `Success` is Asterisk's `res == 1`, that is
+    /// `No` when the move worked [main/bridge.c · try_swap_optimize_out; main/core_local.c ·
+    /// local_optimization_started_cb, local_optimization_finished_cb, local_message_to_ami]. `false` when
+    /// `dest` is no Local half in a bridge or the move was refused.
+    pub fn local_optimize_swap(&self, dest: ChannelId, other: ChannelId) -> bool {
+        let Some((peer, half)) = self
+            .with_chan(dest, |c| match c.far {
+                FarEnd::Local { peer, half, .. } => Some((peer, half)),
+                _ => None,
+            })
+            .flatten()
+        else {
+            return false;
+        };
+        let Some(to) = self.bridge_of(dest) else {
+            return false;
+        };
+        let (one, two) = match half {
+            LocalHalf::One => (dest, peer),
+            LocalHalf::Two => (peer, dest),
+        };
+        let id = {
+            let mut counters = self.inner.counters.borrow_mut();
+            let id = counters.optimization;
+            counters.optimization = id.wrapping_add(1);
+            id
+        };
+        let dest_name = self.chan_name(dest).unwrap_or_else(|| Rc::from(""));
+        let other_name = self.chan_name(other).unwrap_or_else(|| Rc::from(""));
+        self.verbose(4, "bridge.c", || {
+            format!("Move-swap optimizing {dest_name} <-- {other_name}.")
+        });
+        let dest_uid = self
+            .with_chan(dest, |c| c.uniqueid.to_string())
+            .unwrap_or_default();
+        self.ami("LocalOptimizationBegin", "call", |f| {
+            self.push_snapshot(f, Prefix::LOCAL_ONE, one);
+            self.push_snapshot(f, Prefix::LOCAL_TWO, two);
+            self.push_snapshot(f, Prefix("Source"), other);
+            f.push("DestUniqueId", dest_uid);
+            f.push("Id", id.to_string());
+        });
+        let moved = self.bridge_move_swap(other, to, dest);
+        if moved {
+            self.set_hangupcause(peer, super::channel::cause::NORMAL_CLEARING);
+            self.bridge_kick(peer);
+        }
+        self.ami("LocalOptimizationEnd", "call", |f| {
+            self.push_snapshot(f, Prefix::LOCAL_ONE, one);
+            self.push_snapshot(f, Prefix::LOCAL_TWO, two);
+            f.push("Success", if moved { "No" } else { "Yes" });
+            f.push("Id", id.to_string());
+        });
+        moved
+    }
+
     /// `ast_unreal_call_setup`: caller id and connected line cross over, language, music class and
     /// account code follow, every variable is copied (with `VarSet`), then one snapshot update.
     fn unreal_call_setup(&self, one: ChannelId, two: ChannelId) {

@@ -186,6 +186,8 @@ pub(crate) struct Counters {
     pub(crate) rng: u64,
     /// PBXs started (`ast_processed_calls`).
     pub(crate) pbx_runs: u32,
+    /// The next Local channel optimization's `Id` (`optimization_id` of main/bridge.c).
+    pub(crate) optimization: u32,
 }
 
 /// Applications by name, looked up case-insensitively, with a cache by exact spelling so the PBX loop

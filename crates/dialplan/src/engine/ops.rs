@@ -189,7 +189,7 @@ impl Engine {
             moh: None,
             h_ran: false,
             stale_caller: None,
-            newexten_app: None,
+            newexten_published: None,
             datastores: BTreeMap::new(),
         }
     }

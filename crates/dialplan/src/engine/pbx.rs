@@ -471,25 +471,17 @@ impl Engine {
         self.newexten(chan);
     }
 
-    /// The next `Newexten` of `chan` shows the application and data it has now (a parking timeout's
-    /// destination, §8), whatever its first step there runs.
-    pub fn keep_app_for_next_newexten(&self, chan: ChannelId) {
-        self.with_chan_mut(chan, |c| {
-            c.newexten_app = Some((c.appl.clone(), c.data.clone()));
-        });
-    }
-
-    /// Publishes `Newexten` from the channel's current position and application.
+    /// Publishes `Newexten` from the channel's current position and application — unless it was published
+    /// for this position already when the channel left its bridge ([`Engine::bridge_run`]).
     pub fn newexten(&self, chan: ChannelId) {
         if !self.bus().wants_ami() {
             return;
         }
-        let Some((exten, appl, data)) = self.with_chan_mut(chan, |c| {
-            let (appl, data) = c
-                .newexten_app
-                .take()
-                .unwrap_or_else(|| (c.appl.clone(), c.data.clone()));
-            (c.exten.clone(), appl, data)
+        let Some(Some((exten, appl, data))) = self.with_chan_mut(chan, |c| {
+            let done = c.newexten_published.take().is_some_and(|at| {
+                at.context == c.context && at.exten == c.exten && at.priority == c.priority
+            });
+            (!done).then(|| (c.exten.clone(), c.appl.clone(), c.data.clone()))
         }) else {
             return;
         };

@@ -33,6 +33,10 @@ impl BridgeDelegate for LotBridge {
         });
     }
 
+    fn swapping(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId, swap: ChannelId) {
+        super::transfer::take_over(&self.module, engine, swap, chan);
+    }
+
     fn entered(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId) {
         let found = {
             let state = self.module.state();
@@ -53,24 +57,56 @@ impl BridgeDelegate for LotBridge {
         }
     }
 
-    fn left(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId, _why: LeaveReason) {
-        let Some(mut user) = self.module.state_mut().users.remove(&chan) else {
+    /// Between the `left` line and `BridgeLeave`: the holding technology stops the music
+    /// (`MusicOnHoldStop`, `Stopped music on hold on …`), then the parking class's pull publishes
+    /// `ParkedCallGiveUp` (a call that left unresolved: it hung up or was redirected) or
+    /// `ParkedCallTimeOut`. A retrieval's `UnParkedCall` was published by `ParkedCall` already.
+    /// [res/parking/parking_bridge.c · bridge_parking_pull; bridges/bridge_holding.c · holding_bridge_leave]
+    fn leaving(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId) {
+        if self.module.state_mut().swapped_out_music.remove(&chan) {
+            moh_stop_event(engine, chan);
+            moh_stop_line(engine, chan);
+            return;
+        }
+        let user = {
+            let mut state = self.module.state_mut();
+            state.users.get_mut(&chan).map(|u| {
+                if u.resolution == Resolution::Unset {
+                    u.resolution = Resolution::Abandon;
+                }
+                let music = u.moh_playing.take();
+                let stop_published = std::mem::replace(&mut u.moh_stop_published, true);
+                (u.clone(), music.is_some(), stop_published)
+            })
+        };
+        let Some((user, music, stop_published)) = user else {
             return;
         };
-        if user.moh_playing.is_some() {
-            if !user.moh_stop_published {
+        if music {
+            if !stop_published {
                 moh_stop_event(engine, chan);
             }
             moh_stop_line(engine, chan);
         }
-        let cfg = &self.module.lot_cfg(user.lot);
-        self.module
-            .notify_metermaids(engine, user.space, &cfg.context.value, false);
         let lot = lot_name(&self.module, user.lot).to_string();
         match user.resolution {
             Resolution::Unset | Resolution::Abandon => {
-                user.resolution = Resolution::Abandon;
                 publish(engine, ParkingEvent::GiveUp, &user, &lot);
+            }
+            Resolution::Timeout => publish(engine, ParkingEvent::TimeOut, &user, &lot),
+            Resolution::Answered => {}
+        }
+    }
+
+    fn left(&self, engine: &Engine, _bridge: BridgeId, chan: ChannelId, _why: LeaveReason) {
+        let Some(user) = self.module.state_mut().users.remove(&chan) else {
+            return;
+        };
+        let cfg = &self.module.lot_cfg(user.lot);
+        self.module
+            .notify_metermaids(engine, user.space, &cfg.context.value, false);
+        match user.resolution {
+            Resolution::Unset | Resolution::Abandon => {
                 self.module.state_mut().lots[user.lot].release(&user);
             }
             Resolution::Answered => {
@@ -80,7 +116,6 @@ impl BridgeDelegate for LotBridge {
                 }
             }
             Resolution::Timeout => {
-                publish(engine, ParkingEvent::TimeOut, &user, &lot);
                 add_channel_permissions(engine, chan, retrieval_features(cfg, Side::Callee));
                 self.module.state_mut().lots[user.lot].release(&user);
             }

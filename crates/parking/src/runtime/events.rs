@@ -59,6 +59,7 @@ pub fn parked_call_body(
     let timeout = (start + i64::from(user.time_limit) - now) as u64;
     let duration = (now - start) as u64;
     engine.push_snapshot(f, Prefix::PARKEE, user.chan);
+    point_at_pending_goto(engine, f, user.chan);
     if with_retriever {
         if let Some(r) = user.retriever {
             engine.push_snapshot(f, Prefix::RETRIEVER, r);
@@ -69,6 +70,28 @@ pub fn parked_call_body(
     f.push("ParkingSpace", user.space.to_string());
     f.push("ParkingTimeout", timeout.to_string());
     f.push("ParkingDuration", duration.to_string());
+}
+
+/// The parkee's block is a fresh snapshot (`ast_channel_snapshot_create`), not the channel's last published
+/// one, and `ast_async_goto` moves a bridged channel's context, extension and priority at once (its
+/// priority lands on the target's: the PBX loop's `+1` is taken back). So a call that times out (or is
+/// redirected) shows its destination in `ParkedCallTimeOut`/`ParkedCallGiveUp`, while the cached-snapshot
+/// events around it (`MusicOnHoldStop`, `BridgeLeave`, the Dial's `VarSet`s) still show the old place.
+/// dialsim applies the goto later, so the block is corrected from the pending goto.
+/// [res/parking/parking_manager.c · parked_call_payload_from_parked_user; main/pbx.c · ast_async_goto;
+/// main/channel_internal_api.c · ast_channel_context_set]
+fn point_at_pending_goto(engine: &Engine, f: &mut Fields, chan: ChannelId) {
+    let Some(to) = engine.pending_goto(chan) else {
+        return;
+    };
+    for (key, value) in f.fields.iter_mut() {
+        match key.as_ref() {
+            "ParkeeContext" => value.clone_from(&to.context),
+            "ParkeeExten" => value.clone_from(&to.exten),
+            "ParkeePriority" => *value = to.priority.to_string(),
+            _ => {}
+        }
+    }
 }
 
 /// The class `ast_moh_start` uses. musiconhold.conf's `preferchannelclass` defaults to yes, so a class set on

@@ -130,6 +130,12 @@ pub(crate) struct State {
     /// Retrieved parkees whose courtesy tone waits for the end of that announcement (Asterisk queues it on
     /// the bridge channel behind the pending playback).
     pub(crate) tone_after_announcement: BTreeMap<ChannelId, String>,
+    /// Parkees whose time ran out while they heard their own space: the lot's interval hook runs in the
+    /// parkee's bridge thread, which is busy playing, so the timeout waits for the announcement's end.
+    pub(crate) timeout_after_announcement: BTreeSet<ChannelId>,
+    /// Channels swapped out of a lot whose music still plays: it stops when they are pulled, right after
+    /// their parked user went to the channel taking their place.
+    pub(crate) swapped_out_music: BTreeSet<ChannelId>,
     /// Cached `park:` device states (true: in use); only looked up by name, never listed.
     pub(crate) devices: devstate::ParkDevices,
     /// The last state of each hint that changed, by (context, exten).
@@ -176,6 +182,8 @@ impl ParkingModule {
                     seq: 0,
                     announcing: BTreeSet::new(),
                     tone_after_announcement: BTreeMap::new(),
+                    timeout_after_announcement: BTreeSet::new(),
+                    swapped_out_music: BTreeSet::new(),
                     devices: devstate::ParkDevices::default(),
                     hint_states: BTreeMap::new(),
                     hint_index: None,

@@ -18,7 +18,7 @@ use super::say::say_digits;
 use super::ParkingModule;
 use dialplan::apps::args::{arg, standard_args};
 use dialplan::diag::LogLevel;
-use dialplan::engine::channel::FarEnd;
+use dialplan::engine::channel::{cause, FarEnd, Party};
 use dialplan::engine::device::PhoneLink;
 use dialplan::engine::media::Played;
 use dialplan::engine::ops::{NewChannel, Waited};
@@ -227,18 +227,43 @@ async fn request_and_dial(
                 for l in log {
                     engine.log_line(l);
                 }
+                unable(engine, "request", tech, resource);
                 return None;
             }
         }
     };
+    // The variable list is built as `inherit_channel_vars_from_id` does: each inheritable variable of the
+    // parkee (walked newest first) is put in front of `_PARKEDAT`, so they are set oldest first and
+    // `_PARKEDAT` last (`ast_set_variables`, each with its `VarSet`).
+    let inherited = engine
+        .with_chan(parkee, |c| c.vars.inheritable())
+        .unwrap_or_default();
+    for v in inherited.iter().rev() {
+        engine.set_var(chan, v.full_name(), Some(v.value()));
+    }
     engine.set_var(chan, "_PARKEDAT", Some(&space.to_string()));
-    engine.inherit_variables(parkee, chan);
-    if let Some(caller) = engine.with_chan(parkee, |c| c.caller.clone()) {
-        engine.set_caller(chan, caller);
+    // `ast_set_callerid` with the parkee's number and name, then the connected line set to the same: each
+    // publishes a snapshot, which makes `NewCallerid` / `NewConnectedLine` only when it changed.
+    let cid = engine
+        .with_chan(parkee, |c| c.caller.clone())
+        .unwrap_or_default();
+    let cid = Party {
+        number: Some(cid.number.unwrap_or_default()),
+        name: Some(cid.name.unwrap_or_default()),
+    };
+    let (caller, connected) = engine
+        .with_chan(chan, |c| (c.caller.clone(), c.connected.clone()))
+        .unwrap_or_default();
+    if !same_party(&caller, &cid) {
+        engine.set_caller(chan, cid.clone());
+    }
+    if !same_party(&connected, &cid) {
+        engine.set_connected(chan, cid);
     }
     engine.set_reading(chan, true);
     let called = engine.call(chan);
     if !called {
+        unable(engine, "call", tech, resource);
         engine.hangup(chan);
         return None;
     }
@@ -256,10 +281,29 @@ async fn request_and_dial(
             return Some(chan);
         }
         if engine.wait(chan, Some(deadline)).await == Waited::Timeout {
+            // Still ringing after the 30 s: "no answer".
+            if engine.state(chan) == Some(ChannelState::Ringing) {
+                engine.set_hangupcause(chan, cause::NO_ANSWER);
+            }
             engine.hangup(chan);
             return None;
         }
     }
+}
+
+/// `__ast_request_and_dial`'s NOTICE when the channel cannot be requested or called.
+fn unable(engine: &Engine, what: &'static str, tech: &str, resource: &str) {
+    let (tech, resource) = (tech.to_string(), resource.to_string());
+    engine.log(LogLevel::Notice, "channel.c", || {
+        format!("Unable to {what} channel {tech}/{resource}")
+    });
+}
+
+/// `ast_channel_snapshot_caller_id_equal` / `…_connected_line_equal`: number and name compared as strings,
+/// a missing one being empty.
+fn same_party(a: &Party, b: &Party) -> bool {
+    let text = |s: &Option<String>| s.as_deref().unwrap_or("").to_string();
+    text(&a.number) == text(&b.number) && text(&a.name) == text(&b.name)
 }
 
 #[cfg(test)]

@@ -242,6 +242,9 @@ async fn park(
                 start_idle(module, engine, chan);
             }
         }
+        // A time limit that ran out while the space was being said takes effect now; a parkee that hung
+        // up meanwhile gives up instead, and a retrieved one is no longer waiting for it.
+        super::timeout::timeout_after_announcement(module, engine, chan, said.is_ok());
     }
     None
 }

@@ -99,8 +99,40 @@ fn fire_due(module: &ParkingModule, engine: &Engine, lot: usize) {
             }
         };
         if let Some(chan) = due {
-            time_is_up(module, engine, chan);
+            if !defer_past_announcement(module, chan) {
+                time_is_up(module, engine, chan);
+            }
         }
+    }
+}
+
+/// A parkee still hearing its own space (`Park()` without `s`) cannot run its timeout yet: the interval
+/// hook and the announcement (a queued play-file action) share the parkee's bridge thread, so the hook runs
+/// once the announcement is over and the music has started [main/bridge_channel.c ·
+/// bridge_channel_handle_action, bridge_channel_wait; bridges/bridge_holding.c · holding_bridge_unsuspend].
+/// `Park` runs it then ([`timeout_after_announcement`]).
+fn defer_past_announcement(module: &ParkingModule, chan: ChannelId) -> bool {
+    let mut state = module.state_mut();
+    if !state.announcing.contains(&chan) {
+        return false;
+    }
+    state.timeout_after_announcement.insert(chan);
+    if let Some(u) = state.users.get_mut(&chan) {
+        u.timeout_key = None;
+    }
+    true
+}
+
+/// After `chan`'s announcement (`heard`: it played to the end): its timeout, if the time ran out meanwhile.
+pub(crate) fn timeout_after_announcement(
+    module: &ParkingModule,
+    engine: &Engine,
+    chan: ChannelId,
+    heard: bool,
+) {
+    let due = module.state_mut().timeout_after_announcement.remove(&chan);
+    if due && heard {
+        time_is_up(module, engine, chan);
     }
 }
 
@@ -143,14 +175,8 @@ fn time_is_up(module: &ParkingModule, engine: &Engine, chan: ChannelId) {
     );
 
     match comeback {
-        Some(dest) => {
-            engine.keep_app_for_next_newexten(chan);
-            async_parseable_goto(engine, chan, &dest)
-        }
-        None => {
-            engine.keep_app_for_next_newexten(chan);
-            comeback_goto(module, engine, chan, lot, &flat)
-        }
+        Some(dest) => async_parseable_goto(engine, chan, &dest),
+        None => comeback_goto(module, engine, chan, lot, &flat),
     }
 }
 

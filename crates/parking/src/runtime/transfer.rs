@@ -12,10 +12,10 @@
 //!   time left), gets the lot's music, and `ParkedCallSwap` is published; the Local channel leaves the lot
 //!   without a `ParkedCallGiveUp`.
 
-use super::events::{moh_stop_event, moh_stop_line, publish, ParkingEvent};
+use super::events::{publish, ParkingEvent};
 use super::lot::Resolution;
 use super::one_touch::park_peer;
-use super::park::{channel_lot_name, lot_name, start_idle};
+use super::park::{channel_lot_name, lot_name};
 use super::ParkingModule;
 use crate::config::PARK_APPLICATION;
 use dialplan::engine::{BridgeId, ChannelId, Engine, FeatureOutcome, LocalBoxFuture};
@@ -67,7 +67,9 @@ pub fn park_exten_data(engine: &Engine, context: &str, exten: &str) -> Option<St
         .map(|s| s.data.to_string())
 }
 
-/// `incoming` takes `parked`'s place in its lot (`bridge_parking_push` with a swap channel).
+/// `incoming` takes `parked`'s place in its lot: the Local channel optimization moves it into the lot's
+/// bridge in `parked`'s place ([`Engine::local_optimize_swap`]), and the lot's bridge hands it the parked user
+/// ([`take_over`]). `false` when `parked` is no longer parked.
 pub fn swap(
     module: &ParkingModule,
     engine: &Engine,
@@ -79,17 +81,28 @@ pub fn swap(
         .users
         .get(&parked)
         .is_some_and(|u| u.resolution == Resolution::Unset);
-    let Some(bridge) = engine.bridge_of(parked).filter(|_| still_parked) else {
-        return false;
-    };
-    // The incoming channel enters before it owns the parked user: a swap prints no `Parking … at space`.
-    if !engine.bridge_move(incoming, bridge) {
+    if !still_parked || engine.bridge_of(parked).is_none() {
         return false;
     }
+    engine.local_optimize_swap(parked, incoming)
+}
+
+/// `bridge_parking_push` with a swap channel: `incoming` takes over `parked`'s parked user (same space,
+/// same start, so the time left; no `Parking … at space` line) and `ParkedCallSwap` is published, before
+/// `parked` is pulled — whose music then stops, with no event saying it gave up. `incoming`'s own music
+/// starts once it is in ([`super::bridge::LotBridge`]'s `entered`).
+pub(crate) fn take_over(
+    module: &ParkingModule,
+    engine: &Engine,
+    parked: ChannelId,
+    incoming: ChannelId,
+) {
     let Some(mut user) = module.state_mut().users.remove(&parked) else {
-        return false;
+        return;
     };
-    let old_music = user.moh_playing.take();
+    if user.moh_playing.take().is_some() {
+        module.state_mut().swapped_out_music.insert(parked);
+    }
     user.chan = incoming;
     user.moh_stop_published = false;
     user.idle_at_once = true;
@@ -104,11 +117,4 @@ pub fn swap(
     }
     let lot = lot_name(module, user.lot);
     publish(engine, ParkingEvent::Swap, &user, &lot);
-    start_idle(module, engine, incoming);
-    // The swapped-out channel leaves the holding bridge: its music stops, and no event says it gave up.
-    if old_music.is_some() {
-        moh_stop_event(engine, parked);
-        moh_stop_line(engine, parked);
-    }
-    true
 }

@@ -9,12 +9,15 @@ mod common;
 
 mod ami_park_yank;
 mod apps;
+mod atxfer_swap;
 mod hints;
+mod leave_order;
 mod lifecycle_prop;
 mod lots;
 mod one_touch;
 mod oracle_example_1;
 mod oracle_run;
+mod park_and_announce;
 mod park_options;
 mod retrieval;
 mod timeout_comeback;

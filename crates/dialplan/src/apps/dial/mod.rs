@@ -341,9 +341,14 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
     extras::arm_bridge_limit(&engine, chan, peer, &limit);
     let why = bridge_call(&engine, chan, peer).await;
     engine.clear_interval_hooks(chan);
-    // end_bridge_callback
+    // end_bridge_callback, which ast_bridge_call_with_flags runs only when the bridge returns -1: a caller
+    // sent elsewhere by an async goto (a parking timeout, a Redirect, a blind transfer) gets no
+    // ANSWEREDTIME/DIALEDTIME [main/features.c · ast_bridge_call_with_flags].
     let now = engine.now();
-    if let Some((up, created)) = engine.with_chan(chan, |c| (c.answered_at, c.created())) {
+    let durations = (why != LeaveReason::AsyncGoto)
+        .then(|| engine.with_chan(chan, |c| (c.answered_at, c.created())))
+        .flatten();
+    if let Some((up, created)) = durations {
         let answered = up.map_or(0, |u| now.saturating_sub(u).as_millis() as u64);
         set_duration_var(&engine, chan, "ANSWEREDTIME", answered);
         set_duration_var(
