@@ -1,31 +1,21 @@
-//! `core show hints`: every hint of the dialplan with its current state. [main/pbx.c · handle_show_hints]
+//! `core show hints`: every hint of the dialplan with its current state. [main/extension_state.c ·
+//! handle_show_hints]
 //!
-//! Asterisk walks its hints container: a hash table of 563 buckets keyed by the extension name
-//! (`ast_str_case_hash`), each bucket in insertion order. dialsim walks the same buckets; within a bucket it
-//! keeps the dialplan's order (contexts in list order), which is Asterisk's insertion order for hints
-//! registered together. Only `park:` devices are modelled: a hint that names any other device is answered
-//! with a note rather than an invented state.
+//! Since Asterisk 22.9 the hints live in their own store, a tree sorted by `exten@context` (byte order,
+//! `strcmp`), which the command walks: dialsim sorts the same way. `Watchers` counts the subscribers of a
+//! hint's topic, which always include the manager's own callback (the one sending `ExtensionStatus`), so
+//! it is 1 (0 for a pattern hint, which has no topic). Only `park:` devices are modelled: a hint that names
+//! any other device is answered with a note rather than an invented state.
 
 use super::{CliAnswer, CliContext};
 use dialplan::engine::Engine;
 use parking::runtime::devstate::{engine_hints, ExtensionState, Hint};
 use std::fmt::Write;
 
-/// The number of buckets of Asterisk's hints container (`HASH_EXTENHINT_SIZE`).
-const HINT_BUCKETS: u32 = 563;
-
-/// `ast_str_case_hash` restricted to a non-negative `int`, then the bucket.
-pub fn hint_bucket(exten: &str) -> u32 {
-    let mut hash: u32 = 5381;
-    for b in exten.bytes() {
-        hash = hash.wrapping_mul(33) ^ u32::from(b.to_ascii_lowercase());
-    }
-    (hash & 0x7fff_ffff) % HINT_BUCKETS
-}
-
-/// The hints in the order Asterisk lists them.
+/// The hints in the order Asterisk lists them: by `exten@context`, byte by byte
+/// [main/extension_state.c · ast_extension_state_init (rbtree, `AO2_STRING_FIELD_SORT_FN`)].
 pub fn ordered(mut hints: Vec<Hint>) -> Vec<Hint> {
-    hints.sort_by_key(|h| hint_bucket(&h.exten));
+    hints.sort_by_cached_key(|h| format!("{}@{}", h.exten, h.context).into_bytes());
     hints
 }
 
@@ -34,7 +24,8 @@ pub(super) fn show(engine: &Engine, ctx: &CliContext) -> CliAnswer {
     let answer = render(hints, |h| {
         ctx.parking
             .as_ref()
-            .map_or(ExtensionState::Idle, |p| p.hint_state(h))
+            // Without res_parking no `park` provider exists: every park: device is invalid.
+            .map_or(ExtensionState::Unavailable, |p| p.hint_state(h))
     });
     match answer {
         Ok(text) => CliAnswer::Output(text),
@@ -65,7 +56,7 @@ pub fn render(hints: Vec<Hint>, state: impl Fn(&Hint) -> ExtensionState) -> Resu
             h.devices,
             state(h).text(),
             "not_set",
-            0
+            h.watchers()
         );
     }
     out.push_str("----------------\n");
@@ -77,14 +68,64 @@ pub fn render(hints: Vec<Hint>, state: impl Fn(&Hint) -> ExtensionState) -> Resu
 mod tests {
     use super::*;
 
-    #[test]
-    fn buckets_follow_asterisks_hash() {
-        // djb2 with xor over lower-cased bytes: "701" → 5381*33^'7'…
-        let mut h: u32 = 5381;
-        for b in b"701" {
-            h = h.wrapping_mul(33) ^ u32::from(*b);
+    fn hint(exten: &str, context: &str, registrar: &str) -> Hint {
+        Hint {
+            exten: exten.into(),
+            context: context.into(),
+            devices: format!("park:701@{context}"),
+            registrar: registrar.into(),
         }
-        assert_eq!(hint_bucket("701"), (h & 0x7fff_ffff) % 563);
-        assert_eq!(hint_bucket("ABC"), hint_bucket("abc"));
+    }
+
+    // Asterisk 22.9+ lists hints from a tree sorted with strcmp on "exten@context"
+    // [main/extension_state.c · ast_extension_state_init, handle_show_hints].
+    #[test]
+    fn hints_are_listed_in_byte_order_of_exten_at_context() {
+        let hints = vec![
+            hint("lobby", "internal", "pbx_config"),
+            hint("702", "parkedcalls", "res_parking/default"),
+            hint("Lobby", "internal", "pbx_config"),
+            hint("701", "zeta", "pbx_config"),
+            hint("701", "parkedcalls", "res_parking/default"),
+        ];
+        let order: Vec<String> = ordered(hints)
+            .iter()
+            .map(|h| format!("{}@{}", h.exten, h.context))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "701@parkedcalls",
+                "701@zeta",
+                "702@parkedcalls",
+                "Lobby@internal",
+                "lobby@internal"
+            ]
+        );
+    }
+
+    // Watchers: the manager's callback on the all-hints topic reaches every hint's topic
+    // [main/manager.c · __init_manager; main/stasis.c · stasis_forward_all]; a pattern hint has no topic
+    // [main/extension_state.c · extension_state_alloc].
+    #[test]
+    fn every_hint_has_the_managers_watcher_but_patterns() {
+        let text = render(
+            vec![
+                hint("701", "parkedcalls", "res_parking/default"),
+                hint("_7XX", "internal", "pbx_config"),
+            ],
+            |h| {
+                if h.is_pattern() {
+                    ExtensionState::Unavailable
+                } else {
+                    ExtensionState::Idle
+                }
+            },
+        )
+        .unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[2].ends_with("State:Idle            Presence:not_set         Watchers  1"));
+        assert!(lines[3].starts_with("_7XX@internal "));
+        assert!(lines[3].ends_with("State:Unavailable     Presence:not_set         Watchers  0"));
     }
 }
