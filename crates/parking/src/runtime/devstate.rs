@@ -277,6 +277,32 @@ impl ParkingModule {
         }
     }
 
+    /// Hints made now, after start-up (a dynamic lot's `parkinghints`): each starts `Unavailable` and
+    /// reads its devices at once; the provider answers (not in use), so the state changes and the manager
+    /// sends `ExtensionStatus` for it. [main/extension_state.c · pbx_extension_state_hint_set,
+    /// extension_state_alloc, extension_state_update_sources; main/manager.c · manager_state_cb]
+    pub(crate) fn hints_created(&self, engine: &Engine, hints: &[Hint]) {
+        self.hints_changed();
+        for hint in hints.iter().filter(|h| h.modelled() && !h.is_pattern()) {
+            let now = self.hint_state(hint);
+            if now == ExtensionState::Unavailable {
+                continue;
+            }
+            self.state_mut()
+                .hint_states
+                .insert((hint.context.clone(), hint.exten.clone()), now);
+            if engine.bus().wants_ami() {
+                engine.ami("ExtensionStatus", "call", |f| {
+                    f.push("Exten", hint.exten.clone());
+                    f.push("Context", hint.context.clone());
+                    f.push("Hint", hint.devices.clone());
+                    f.push("Status", now.code().to_string());
+                    f.push("StatusText", now.text());
+                });
+            }
+        }
+    }
+
     /// The modelled hints that list `device`, from an index of the dialplan's hints made at the first
     /// state change (and rebuilt when the dialplan's hints changed: a dynamic lot, a reload).
     fn hints_watching(&self, engine: &Engine, device: &str) -> Vec<Hint> {

@@ -146,3 +146,38 @@ fn startup_parking_hints_are_unavailable_until_their_space_is_used() {
         ]
     );
 }
+
+/// A dynamic lot cloned from a lot with `parkinghints` gets hints when a channel creates it
+/// [res/res_parking.c · create_dynamic_lot_full, parking_lot_cfg_create_extensions]; each new hint starts
+/// Unavailable and reads its device from the `park` provider at once (not in use), so the manager sends
+/// ExtensionStatus Idle for every space before the park makes its own space InUse
+/// [main/extension_state.c · extension_state_alloc, extension_state_update_sources; main/manager.c ·
+/// manager_state_cb].
+#[test]
+fn a_dynamic_lots_hints_report_idle_when_created() {
+    let extensions = "\
+[internal]
+include => parkedcalls
+exten => 100,1,Set(PARKINGDYNPOS=751-752)
+ same => n,Park(vip)
+";
+    let res = "[general]\nparkeddynamic => yes\n[default]\nparkext => 700\nparkpos => 701-702\ncontext => parkedcalls\nparkinghints => yes\n";
+    let sim = build(extensions, ORACLE_FEATURES, Some(res));
+    let parkee = PhoneSpec {
+        media: false,
+        ..PhoneSpec::default()
+    };
+    let r = sim.run(
+        vec![Call::new(0, "a", parkee, "100", "internal")],
+        vec![],
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        status(&r.events),
+        [
+            "751 parkedcalls park:751@parkedcalls 0 Idle",
+            "752 parkedcalls park:752@parkedcalls 0 Idle",
+            "751 parkedcalls park:751@parkedcalls 1 InUse",
+        ]
+    );
+}
