@@ -912,6 +912,24 @@ fn extension_state_of_parking_hints_follows_the_spaces() {
     assert!(ask("703", "parkedcalls")
         .ends_with("Hint: park:703@parkedcalls\nStatus: 4\nStatusText: Unavailable\n"));
     assert!(ask("lobby", "internal").ends_with("Status: 0\nStatusText: Idle\n"));
+    // ExtensionStateList walks the same store, sorted by exten@context [main/extension_state.c ·
+    // action_extensionstatelist].
+    c.send(&[("Action", "ExtensionStateList"), ("ActionID", "l")]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nActionID: l\nEventList: start\nMessage: Extension Statuses will follow\n"
+    );
+    let items = list(&mut c, "ExtensionStateListComplete");
+    assert_eq!(
+        items,
+        [
+            "Event: ExtensionStatus\nActionID: l\nExten: 701\nContext: parkedcalls\nHint: park:701@parkedcalls\nStatus: 4\nStatusText: Unavailable\n",
+            "Event: ExtensionStatus\nActionID: l\nExten: 702\nContext: parkedcalls\nHint: park:702@parkedcalls\nStatus: 4\nStatusText: Unavailable\n",
+            "Event: ExtensionStatus\nActionID: l\nExten: 703\nContext: parkedcalls\nHint: park:703@parkedcalls\nStatus: 4\nStatusText: Unavailable\n",
+            "Event: ExtensionStatus\nActionID: l\nExten: lobby\nContext: internal\nHint: park:701@parkedcalls&park:702@parkedcalls\nStatus: 0\nStatusText: Idle\n",
+            "Event: ExtensionStateListComplete\nActionID: l\nEventList: Complete\nListItems: 4\n",
+        ]
+    );
     c.send(&[
         ("Action", "Originate"),
         ("Channel", "Local/100@internal/n"),

@@ -29,15 +29,7 @@ fn run(ctx: &AmiContext<'_>, m: &Message) -> Reply {
         .filter(|c| !c.is_empty())
         .unwrap_or("default");
     let found = find_hint(ctx.engine, context, exten);
-    let status = match &found {
-        Some(hint) if hint.modelled() => match &ctx.modules.parking {
-            Some(parking) => parking.hint_state(hint).code(),
-            // No res_parking, no `park` provider: the devices are invalid.
-            None => ExtensionState::Unavailable.code(),
-        },
-        Some(hint) => state(ctx.engine, &hint.devices),
-        None => -1,
-    };
+    let status = found.as_ref().map_or(-1, |hint| hint_status(ctx, hint));
     let hint = found.map(|h| h.devices);
     let mut r = Reply::success(m, Some("Extension Status"));
     r.response.push("Exten", exten);
@@ -46,6 +38,19 @@ fn run(ctx: &AmiContext<'_>, m: &Message) -> Reply {
     r.response.push("Status", status.to_string());
     r.response.push("StatusText", state_text(status));
     r
+}
+
+/// A hint's state as the extension-state store holds it: from the parking spaces for a hint made of
+/// `park:` devices, else from its devices' channels.
+pub(super) fn hint_status(ctx: &AmiContext<'_>, hint: &Hint) -> i32 {
+    if !hint.modelled() {
+        return state(ctx.engine, &hint.devices);
+    }
+    match &ctx.modules.parking {
+        Some(parking) => parking.hint_state(hint).code(),
+        // No res_parking, no `park` provider: the devices are invalid.
+        None => ExtensionState::Unavailable.code(),
+    }
 }
 
 /// The hint, following includes as `ast_get_hint` does (named by the context it was found in).
@@ -90,7 +95,7 @@ fn state(engine: &Engine, devices: &str) -> i32 {
     }
 }
 
-fn state_text(status: i32) -> &'static str {
+pub(super) fn state_text(status: i32) -> &'static str {
     match status {
         0 => "Idle",
         1 => "InUse",
