@@ -33,6 +33,83 @@ pub(super) fn show(engine: &Engine, ctx: &CliContext) -> CliAnswer {
     }
 }
 
+/// `core show hint <exten>`: the hints whose `exten@context` starts with `prefix` (ignoring case), then a
+/// count line. [main/extension_state.c · handle_show_hint]
+pub(super) fn show_one(engine: &Engine, ctx: &CliContext, prefix: &str) -> CliAnswer {
+    let hints = engine_hints(engine);
+    let answer = render_matching(hints, prefix, |h| {
+        ctx.parking
+            .as_ref()
+            .map_or(ExtensionState::Unavailable, |p| p.hint_state(h))
+    });
+    match answer {
+        Ok(text) => CliAnswer::Output(text),
+        Err(note) => CliAnswer::NotSimulated(note),
+    }
+}
+
+/// The text of `core show hint <prefix>`; `Err` with a note when a matching hint names devices dialsim
+/// does not model.
+pub fn render_matching(
+    hints: Vec<Hint>,
+    prefix: &str,
+    state: impl Fn(&Hint) -> ExtensionState,
+) -> Result<String, String> {
+    if hints.is_empty() {
+        return Ok("There are no registered dialplan hints\n".to_string());
+    }
+    let wanted = prefix.as_bytes();
+    let matching: Vec<Hint> = ordered(hints)
+        .into_iter()
+        .filter(|h| {
+            let at = format!("{}@{}", h.exten, h.context);
+            at.as_bytes()
+                .get(..wanted.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(wanted))
+        })
+        .collect();
+    if let Some(h) = matching.iter().find(|h| !h.modelled()) {
+        return Err(not_modelled(h));
+    }
+    let mut out = String::new();
+    for h in &matching {
+        row(&mut out, h, state(h));
+    }
+    match matching.len() {
+        0 => {
+            let _ = writeln!(out, "No hints matching extension {prefix}");
+        }
+        1 => {
+            let _ = writeln!(out, "1 hint matching extension {prefix}");
+        }
+        n => {
+            let _ = writeln!(out, "{n} hints matching extension {prefix}");
+        }
+    }
+    Ok(out)
+}
+
+fn not_modelled(h: &Hint) -> String {
+    format!(
+        "'core show hints' is not simulated for this dialplan: hint '{}@{}' names devices dialsim does not model ('{}'); only park: devices have states",
+        h.exten, h.context, h.devices
+    )
+}
+
+/// One hint's line, as both commands print it.
+fn row(out: &mut String, h: &Hint, state: ExtensionState) {
+    let at = format!("{}@{}", h.exten, h.context);
+    let _ = writeln!(
+        out,
+        "{:<30.30}: {:<60.60}  State:{:<15.15} Presence:{:<15.15} Watchers {:>2}",
+        at,
+        h.devices,
+        state.text(),
+        "not_set",
+        h.watchers()
+    );
+}
+
 /// The command's text for `hints` with their states; `Err` with a note when a hint names devices dialsim
 /// does not model.
 pub fn render(hints: Vec<Hint>, state: impl Fn(&Hint) -> ExtensionState) -> Result<String, String> {
@@ -41,23 +118,11 @@ pub fn render(hints: Vec<Hint>, state: impl Fn(&Hint) -> ExtensionState) -> Resu
         return Ok("There are no registered dialplan hints\n".to_string());
     }
     if let Some(h) = hints.iter().find(|h| !h.modelled()) {
-        return Err(format!(
-            "'core show hints' is not simulated for this dialplan: hint '{}@{}' names devices dialsim does not model ('{}'); only park: devices have states",
-            h.exten, h.context, h.devices
-        ));
+        return Err(not_modelled(h));
     }
     let mut out = String::from("\n    -= Registered Asterisk Dial Plan Hints =-\n");
     for h in &hints {
-        let at = format!("{}@{}", h.exten, h.context);
-        let _ = writeln!(
-            out,
-            "{:<30.30}: {:<60.60}  State:{:<15.15} Presence:{:<15.15} Watchers {:>2}",
-            at,
-            h.devices,
-            state(h).text(),
-            "not_set",
-            h.watchers()
-        );
+        row(&mut out, h, state(h));
     }
     out.push_str("----------------\n");
     let _ = writeln!(out, "- {} hints registered", hints.len());
@@ -107,6 +172,37 @@ mod tests {
     // Watchers: the manager's callback on the all-hints topic reaches every hint's topic
     // [main/manager.c · __init_manager; main/stasis.c · stasis_forward_all]; a pattern hint has no topic
     // [main/extension_state.c · extension_state_alloc].
+    // core show hint <x>: prefix of exten@context, case-insensitive, then the count line
+    // [main/extension_state.c · handle_show_hint].
+    #[test]
+    fn show_hint_matches_a_prefix_of_exten_at_context() {
+        let hints = || {
+            vec![
+                hint("701", "parkedcalls", "res_parking/default"),
+                hint("702", "parkedcalls", "res_parking/default"),
+                hint("Lobby", "internal", "pbx_config"),
+            ]
+        };
+        let idle = |_: &Hint| ExtensionState::Idle;
+        let one = render_matching(hints(), "701@PARK", idle).unwrap_or_default();
+        assert!(one.starts_with("701@parkedcalls "));
+        assert!(one.ends_with("Watchers  1\n1 hint matching extension 701@PARK\n"));
+        let two = render_matching(hints(), "70", idle).unwrap_or_default();
+        assert_eq!(two.lines().count(), 3);
+        assert!(two.ends_with("\n2 hints matching extension 70\n"));
+        assert!(render_matching(hints(), "lob", idle)
+            .unwrap_or_default()
+            .starts_with("Lobby@internal "));
+        assert_eq!(
+            render_matching(hints(), "9", idle).unwrap_or_default(),
+            "No hints matching extension 9\n"
+        );
+        assert_eq!(
+            render_matching(Vec::new(), "9", idle).unwrap_or_default(),
+            "There are no registered dialplan hints\n"
+        );
+    }
+
     #[test]
     fn every_hint_has_the_managers_watcher_but_patterns() {
         let text = render(
