@@ -45,7 +45,7 @@ pub enum CliAnswer {
 
 /// The commands dialsim answers, for messages.
 pub const KNOWN: &str =
-    "dialplan show, parking show, features show, core show channels, core show channel, core show hints, module reload, core reload, dialplan reload";
+    "dialplan show, parking show, features show, core show channels, core show channel, core show hints, core show hint, module reload, core reload, dialplan reload";
 
 /// Answers `command` from the engine's state.
 pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
@@ -64,6 +64,7 @@ pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
             "'{command}' changes a console's verbosity; a scenario's trace keeps the --verbose level"
         )),
         ["core", "show", "hints"] => core_show_hints::show(engine, ctx),
+        ["core", "show", "hint", prefix, ..] => core_show_hints::show_one(engine, ctx, prefix),
         ["module", "reload", names @ ..] => module_reload::module(engine, ctx, names),
         ["core", "reload"] => module_reload::core(engine, ctx),
         ["dialplan", "reload"] => dialplan_reload::reload(engine, ctx, command),

@@ -66,9 +66,10 @@ pub fn render(config: &LoadedConfig, command: &ShowCommand) -> (String, bool) {
         ShowCommand::Features { .. } => (features::show_features(&config.features), true),
         ShowCommand::Hints { .. } => {
             let hints = parking::runtime::devstate::dialplan_hints(&config.dialplan);
-            match crate::asterisk_cli::core_show_hints::render(hints, |_| {
-                parking::runtime::devstate::ExtensionState::Idle
-            }) {
+            match crate::asterisk_cli::core_show_hints::render(
+                hints,
+                parking::runtime::devstate::loaded_hint_state,
+            ) {
                 Ok(text) => (text, true),
                 Err(note) => (format!("{note}\n"), false),
             }

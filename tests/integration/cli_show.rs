@@ -97,3 +97,34 @@ fn a_missing_folder_is_unusable() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
 }
+
+/// `dialsim show hints` is `core show hints` right after start-up on Asterisk 22.9+: sorted by
+/// exten@context, Watchers 1 (the manager's callback), res_parking's `parkinghints` hints Unavailable (made
+/// before its `park` provider: res/res_parking.c · load_module), the extensions.conf hint Idle.
+/// [main/extension_state.c · handle_show_hints, extension_state_update_sources]
+#[test]
+fn show_hints_at_start_up() {
+    let out = dialsim(&[
+        "show",
+        "hints",
+        "--config",
+        "dialplan-examples/parking/hints",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let state = |line: &str| -> String {
+        let (at, rest) = line.split_once(": ").unwrap_or_default();
+        let state = rest.split("State:").nth(1).unwrap_or_default();
+        let state = state.split_whitespace().next().unwrap_or_default();
+        format!("{} {state} {}", at.trim_end(), &line[line.len() - 2..])
+    };
+    let rows: Vec<String> = out.stdout.lines().skip(2).take(4).map(state).collect();
+    assert_eq!(
+        rows,
+        [
+            "701@parkedcalls Unavailable  1",
+            "702@parkedcalls Unavailable  1",
+            "703@parkedcalls Unavailable  1",
+            "lobby@internal Idle  1",
+        ]
+    );
+}

@@ -22,7 +22,10 @@ fn example_dir() -> PathBuf {
 }
 
 fn start(speed: f64) -> Server {
-    let dir = example_dir();
+    start_in(example_dir(), speed)
+}
+
+fn start_in(dir: PathBuf, speed: f64) -> Server {
     let source = DirSource { dir };
     let manager = ManagerConf::load(
         &dialplan::conf::MemorySource::new().with("manager.conf", MANAGER),
@@ -882,6 +885,76 @@ fn extension_state_follows_the_hints_devices() {
         ("Action", "ExtensionState"),
         ("Exten", "6001"),
         ("Context", "phones"),
+    ]);
+    assert!(c.response().ends_with("Status: 1\nStatusText: InUse\n"));
+    server.stop();
+}
+
+/// The action reads the hint's extension state [main/manager.c · action_extensionstate ·
+/// ast_extension_state]: for park: devices that is the parking spaces' state. The hints res_parking made
+/// at start-up read Unavailable until first used (they exist before its `park` provider:
+/// res/res_parking.c · load_module; main/extension_state.c · extension_state_update_sources); the
+/// extensions.conf hint over two spaces reads Idle, then InUse once a call is parked at 701.
+#[test]
+fn extension_state_of_parking_hints_follows_the_spaces() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dialplan-examples/parking/hints");
+    let server = start_in(dir, 20.0);
+    let mut c = Client::connect(&server);
+    c.login_admin("off");
+    let mut ask = |exten: &str, context: &str| {
+        c.send(&[
+            ("Action", "ExtensionState"),
+            ("Exten", exten),
+            ("Context", context),
+        ]);
+        c.response()
+    };
+    assert!(ask("703", "parkedcalls")
+        .ends_with("Hint: park:703@parkedcalls\nStatus: 4\nStatusText: Unavailable\n"));
+    assert!(ask("lobby", "internal").ends_with("Status: 0\nStatusText: Idle\n"));
+    // ExtensionStateList walks the same store, sorted by exten@context [main/extension_state.c ·
+    // action_extensionstatelist].
+    c.send(&[("Action", "ExtensionStateList"), ("ActionID", "l")]);
+    assert_eq!(
+        c.response(),
+        "Response: Success\nActionID: l\nEventList: start\nMessage: Extension Statuses will follow\n"
+    );
+    let items = list(&mut c, "ExtensionStateListComplete");
+    assert_eq!(
+        items,
+        [
+            "Event: ExtensionStatus\nActionID: l\nExten: 701\nContext: parkedcalls\nHint: park:701@parkedcalls\nStatus: 4\nStatusText: Unavailable\n",
+            "Event: ExtensionStatus\nActionID: l\nExten: 702\nContext: parkedcalls\nHint: park:702@parkedcalls\nStatus: 4\nStatusText: Unavailable\n",
+            "Event: ExtensionStatus\nActionID: l\nExten: 703\nContext: parkedcalls\nHint: park:703@parkedcalls\nStatus: 4\nStatusText: Unavailable\n",
+            "Event: ExtensionStatus\nActionID: l\nExten: lobby\nContext: internal\nHint: park:701@parkedcalls&park:702@parkedcalls\nStatus: 0\nStatusText: Idle\n",
+            "Event: ExtensionStateListComplete\nActionID: l\nEventList: Complete\nListItems: 4\n",
+        ]
+    );
+    c.send(&[
+        ("Action", "Originate"),
+        ("Channel", "Local/100@internal/n"),
+        ("Application", "Wait"),
+        ("Data", "600"),
+    ]);
+    c.response();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        c.send(&[
+            ("Action", "ExtensionState"),
+            ("Exten", "701"),
+            ("Context", "parkedcalls"),
+        ]);
+        let r = c.response();
+        if r.ends_with("Status: 1\nStatusText: InUse\n") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "701 never went InUse: {r}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    c.send(&[
+        ("Action", "ExtensionState"),
+        ("Exten", "lobby"),
+        ("Context", "internal"),
     ]);
     assert!(c.response().ends_with("Status: 1\nStatusText: InUse\n"));
     server.stop();

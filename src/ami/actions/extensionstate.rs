@@ -1,12 +1,16 @@
 //! `ExtensionState`: the state of an extension's hint (`action_extensionstate`).
 //!
 //! A hint's devices are in use when a channel of theirs is up, ringing when one rings, idle otherwise
-//! (dialsim has no registrations, so a device is never `Unavailable`, and no hold state).
+//! (dialsim has no registrations, so a phone is never `Unavailable`, and no hold state). A hint made only
+//! of `park:` devices reports the state res_parking's spaces give it, as `core show hints` and
+//! `ExtensionStatus` do (the action reads the same extension state, [main/manager.c ·
+//! action_extensionstate; main/extension_state_legacy.c · ast_extension_state]).
 
 use super::ActionDef;
 use crate::ami::{AmiContext, Message, Reply};
 use dialplan::engine::{ChannelState, Engine};
 use dialplan::model::Dialplan;
+use parking::runtime::devstate::{ExtensionState, Hint};
 
 pub const DEF: ActionDef = ActionDef {
     name: "ExtensionState",
@@ -24,11 +28,9 @@ fn run(ctx: &AmiContext<'_>, m: &Message) -> Reply {
         .get("Context")
         .filter(|c| !c.is_empty())
         .unwrap_or("default");
-    let hint = find_hint(ctx.engine, context, exten);
-    let status = match &hint {
-        Some(devices) => state(ctx.engine, devices),
-        None => -1,
-    };
+    let found = find_hint(ctx.engine, context, exten);
+    let status = found.as_ref().map_or(-1, |hint| hint_status(ctx, hint));
+    let hint = found.map(|h| h.devices);
     let mut r = Reply::success(m, Some("Extension Status"));
     r.response.push("Exten", exten);
     r.response.push("Context", context);
@@ -38,12 +40,30 @@ fn run(ctx: &AmiContext<'_>, m: &Message) -> Reply {
     r
 }
 
-/// The hint's device string, following includes as `ast_get_hint` does.
-fn find_hint(engine: &Engine, context: &str, exten: &str) -> Option<String> {
+/// A hint's state as the extension-state store holds it: from the parking spaces for a hint made of
+/// `park:` devices, else from its devices' channels.
+pub(super) fn hint_status(ctx: &AmiContext<'_>, hint: &Hint) -> i32 {
+    if !hint.modelled() {
+        return state(ctx.engine, &hint.devices);
+    }
+    match &ctx.modules.parking {
+        Some(parking) => parking.hint_state(hint).code(),
+        // No res_parking, no `park` provider: the devices are invalid.
+        None => ExtensionState::Unavailable.code(),
+    }
+}
+
+/// The hint, following includes as `ast_get_hint` does (named by the context it was found in).
+fn find_hint(engine: &Engine, context: &str, exten: &str) -> Option<Hint> {
     let plan = engine.plan();
     let dp = plan.as_any().downcast_ref::<Dialplan>()?;
     dp.find(context, exten, dialplan::model::PRIORITY_HINT, None)
-        .map(|f| f.priority.app().to_string())
+        .map(|f| Hint {
+            exten: f.extension.name().to_string(),
+            context: f.context.name().to_string(),
+            devices: f.priority.app().to_string(),
+            registrar: f.priority.registrar().to_string(),
+        })
 }
 
 /// `ast_extension_state` over the hint's `&`-separated devices.
@@ -75,7 +95,7 @@ fn state(engine: &Engine, devices: &str) -> i32 {
     }
 }
 
-fn state_text(status: i32) -> &'static str {
+pub(super) fn state_text(status: i32) -> &'static str {
     match status {
         0 => "Idle",
         1 => "InUse",

@@ -5,6 +5,7 @@ mod coresettings;
 mod coreshowchannels;
 mod corestatus;
 mod extensionstate;
+mod extensionstatelist;
 mod getvar;
 mod hangup;
 mod listcommands;
@@ -40,6 +41,7 @@ pub const ACTIONS: &[ActionDef] = &[
     coreshowchannels::DEF,
     corestatus::DEF,
     extensionstate::DEF,
+    extensionstatelist::DEF,
     getvar::DEF,
     hangup::DEF,
     listcommands::DEF,

@@ -7,6 +7,14 @@
 //! the core's manager callback sends `ExtensionStatus` (`Exten`, `Context`, `Hint`, `Status`, `StatusText`) —
 //! for every hint, not only those res_parking generated (`parkinghints=yes`).
 //!
+//! Since Asterisk 22.9 hints live in their own extension-state store [main/extension_state.c]: each hint
+//! reads its devices' states once when it is created and then follows their changes. res_parking creates
+//! its `parkinghints` hints while loading its configuration, before it registers the `park` device-state
+//! provider [res/res_parking.c · load_module], so those hints start `Unavailable` (no provider: the device
+//! is invalid) and stay so until their space is first used; hints created later (extensions.conf, dynamic
+//! lots, a reload) start `Idle`. A pattern hint has no device sources: always `Unavailable`, never a
+//! change.
+//!
 //! Not modelled: the `DeviceStateChange` AMI event, which only res_manager_devicestate sends (the reference
 //! installation did not load it: its run shows none), and hints that mix `park:` devices with devices dialsim
 //! does not model (phones): they never change state here.
@@ -24,6 +32,8 @@ pub struct Hint {
     pub context: String,
     /// The device string as written (`park:701@parkedcalls&…`).
     pub devices: String,
+    /// Who added it (`pbx_config`, `res_parking/<lot>`).
+    pub registrar: String,
 }
 
 impl Hint {
@@ -36,6 +46,20 @@ impl Hint {
     pub fn modelled(&self) -> bool {
         self.device_list().all(|d| d.starts_with("park:"))
     }
+
+    /// A hint on a pattern extension: Asterisk keeps it in its list but gives it no device sources, so its
+    /// state stays `Unavailable` and nobody watches it. [main/extension_state.c · extension_state_alloc]
+    pub fn is_pattern(&self) -> bool {
+        self.exten.starts_with('_')
+    }
+
+    /// The `Watchers` count of `core show hints`: the subscribers of the hint's topic. The manager's
+    /// global extension-state callback (registered at start-up for `ExtensionStatus`) subscribes to every
+    /// hint's topic through the all-hints forward; a pattern hint has no topic.
+    /// [main/manager.c · __init_manager; main/extension_state_legacy.c; main/stasis.c · stasis_forward_all]
+    pub fn watchers(&self) -> usize {
+        usize::from(!self.is_pattern())
+    }
 }
 
 /// An extension state (`enum ast_extension_states`) as dialsim models it for parking hints.
@@ -43,6 +67,8 @@ impl Hint {
 pub enum ExtensionState {
     Idle,
     InUse,
+    /// No device could be asked (no provider yet), or a pattern hint.
+    Unavailable,
 }
 
 impl ExtensionState {
@@ -51,6 +77,7 @@ impl ExtensionState {
         match self {
             ExtensionState::Idle => 0,
             ExtensionState::InUse => 1,
+            ExtensionState::Unavailable => 4,
         }
     }
 
@@ -59,6 +86,7 @@ impl ExtensionState {
         match self {
             ExtensionState::Idle => "Idle",
             ExtensionState::InUse => "InUse",
+            ExtensionState::Unavailable => "Unavailable",
         }
     }
 }
@@ -73,6 +101,7 @@ pub fn dialplan_hints(dp: &Dialplan) -> Vec<Hint> {
                     exten: ext.name().to_string(),
                     context: ctx.name().to_string(),
                     devices: h.app().to_string(),
+                    registrar: h.registrar().to_string(),
                 });
             }
         }
@@ -132,6 +161,26 @@ impl ParkDevices {
             .copied()
             .unwrap_or(false)
     }
+
+    /// Whether `park:<space>@<context>` ever changed state (a call parked there).
+    pub fn changed_ever(&self, space: u32, context: &str) -> bool {
+        self.by_context
+            .get(context)
+            .is_some_and(|spaces| spaces.contains_key(&space))
+    }
+}
+
+/// The state of a hint before any of its devices changed, right after a load: the hints res_parking adds
+/// for `parkinghints` (registrar `res_parking/<lot>`) are created before its device-state provider exists
+/// and read `Unavailable`; pattern hints are `Unavailable` too; any other hint of `park:` devices reads the
+/// provider's answer, not in use. [res/res_parking.c · load_module; main/extension_state.c ·
+/// extension_state_update_sources]
+pub fn loaded_hint_state(hint: &Hint) -> ExtensionState {
+    if hint.is_pattern() || hint.registrar.starts_with("res_parking/") {
+        ExtensionState::Unavailable
+    } else {
+        ExtensionState::Idle
+    }
 }
 
 /// The device a parking space is.
@@ -145,10 +194,40 @@ impl ParkingModule {
         self.state().devices.in_use(device)
     }
 
-    /// The state of a hint made of `park:` devices: in use if any of them is.
+    /// The state of a hint made of `park:` devices: in use if any of them is; `Unavailable` for a pattern
+    /// hint, and for a hint res_parking made at start-up whose space was never used since.
     pub fn hint_state(&self, hint: &Hint) -> ExtensionState {
-        if hint.device_list().any(|d| self.park_device_in_use(d)) {
+        if hint.is_pattern() {
+            return ExtensionState::Unavailable;
+        }
+        let state = self.state();
+        if state
+            .startup_hints
+            .contains(&(hint.context.clone(), hint.exten.clone()))
+        {
+            let used = hint
+                .exten
+                .parse::<u32>()
+                .is_ok_and(|space| state.devices.changed_ever(space, &hint.context));
+            if !used {
+                return ExtensionState::Unavailable;
+            }
+        }
+        if hint.device_list().any(|d| state.devices.in_use(d)) {
             ExtensionState::InUse
+        } else {
+            ExtensionState::Idle
+        }
+    }
+
+    /// The state a hint had before its devices changed, as [`Self::hint_state`] would have given then.
+    fn initial_hint_state(&self, hint: &Hint) -> ExtensionState {
+        let startup = self
+            .state()
+            .startup_hints
+            .contains(&(hint.context.clone(), hint.exten.clone()));
+        if startup || hint.is_pattern() {
+            ExtensionState::Unavailable
         } else {
             ExtensionState::Idle
         }
@@ -180,8 +259,9 @@ impl ParkingModule {
                     .get(&(hint.context.clone(), hint.exten.clone()))
                     .copied()
             };
+            let before = before.unwrap_or_else(|| self.initial_hint_state(&hint));
             let now = self.hint_state(&hint);
-            if before == Some(now) || (before.is_none() && now == ExtensionState::Idle) {
+            if before == now {
                 continue;
             }
             self.state_mut()
@@ -197,13 +277,40 @@ impl ParkingModule {
         }
     }
 
+    /// Hints made now, after start-up (a dynamic lot's `parkinghints`): each starts `Unavailable` and
+    /// reads its devices at once; the provider answers (not in use), so the state changes and the manager
+    /// sends `ExtensionStatus` for it. [main/extension_state.c · pbx_extension_state_hint_set,
+    /// extension_state_alloc, extension_state_update_sources; main/manager.c · manager_state_cb]
+    pub(crate) fn hints_created(&self, engine: &Engine, hints: &[Hint]) {
+        self.hints_changed();
+        for hint in hints.iter().filter(|h| h.modelled() && !h.is_pattern()) {
+            let now = self.hint_state(hint);
+            if now == ExtensionState::Unavailable {
+                continue;
+            }
+            self.state_mut()
+                .hint_states
+                .insert((hint.context.clone(), hint.exten.clone()), now);
+            if engine.bus().wants_ami() {
+                engine.ami("ExtensionStatus", "call", |f| {
+                    f.push("Exten", hint.exten.clone());
+                    f.push("Context", hint.context.clone());
+                    f.push("Hint", hint.devices.clone());
+                    f.push("Status", now.code().to_string());
+                    f.push("StatusText", now.text());
+                });
+            }
+        }
+    }
+
     /// The modelled hints that list `device`, from an index of the dialplan's hints made at the first
     /// state change (and rebuilt when the dialplan's hints changed: a dynamic lot, a reload).
     fn hints_watching(&self, engine: &Engine, device: &str) -> Vec<Hint> {
         let stale = self.state().hint_index.is_none();
         if stale {
             let mut index: BTreeMap<String, Vec<Hint>> = BTreeMap::new();
-            for hint in engine_hints(engine).into_iter().filter(Hint::modelled) {
+            let watched = |h: &Hint| h.modelled() && !h.is_pattern();
+            for hint in engine_hints(engine).into_iter().filter(watched) {
                 let devices: Vec<String> = hint.device_list().map(str::to_string).collect();
                 for d in devices {
                     index.entry(d).or_default().push(hint.clone());
@@ -234,6 +341,7 @@ mod tests {
             exten: "701".into(),
             context: "parkedcalls".into(),
             devices: "park:701@parkedcalls&park:702@parkedcalls".into(),
+            registrar: "pbx_config".into(),
         };
         assert_eq!(
             h.device_list().collect::<Vec<_>>(),

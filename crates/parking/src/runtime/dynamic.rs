@@ -7,6 +7,7 @@
 //! The variables are read from the channel whose lot it is (the parker). A dynamic lot shows `Dynamic: yes`
 //! in `parking show`; like Asterisk, it stays after its last call leaves (only a reload can disable it).
 
+use super::devstate::{park_device, Hint};
 use super::lot::LotState;
 use super::ParkingModule;
 use crate::config::{LotConfig, SpaceRange, DEFAULT_LOT};
@@ -116,8 +117,18 @@ pub fn create_dynamic_lot(
         });
         return None;
     }
-    if cfg.parkinghints.value {
-        module.hints_changed();
+    if cfg.parkinghints.value && !cfg.parkext.value.is_empty() {
+        let context = cfg.context.value.clone();
+        let range = cfg.parkpos.value;
+        let hints: Vec<Hint> = (range.start..=range.stop)
+            .map(|space| Hint {
+                exten: space.to_string(),
+                devices: park_device(space, &context),
+                context: context.clone(),
+                registrar: cfg.registrar(),
+            })
+            .collect();
+        module.hints_created(engine, &hints);
     }
     let lot = LotState::new(Rc::new(cfg), LotMode::Dynamic);
     module.directory().insert(name, lot.names.clone());

@@ -138,6 +138,10 @@ pub(crate) struct State {
     pub(crate) swapped_out_music: BTreeSet<ChannelId>,
     /// Cached `park:` device states (true: in use); only looked up by name, never listed.
     pub(crate) devices: devstate::ParkDevices,
+    /// The hints res_parking added for `parkinghints` when the module loaded, by (context, space): created
+    /// before its device-state provider, they read `Unavailable` until their space is first used
+    /// ([`devstate`]). A reload re-creates them with the provider present, so it empties this set.
+    pub(crate) startup_hints: BTreeSet<(String, String)>,
     /// The last state of each hint that changed, by (context, exten).
     pub(crate) hint_states: BTreeMap<(String, String), devstate::ExtensionState>,
     /// Modelled hints by device; `None` until needed or after the dialplan's hints changed.
@@ -164,7 +168,14 @@ impl ParkingModule {
         let directory = park_get_channel::Directory::default();
         let mut lots = Vec::new();
         let mut by_name = BTreeMap::new();
+        let mut startup_hints = BTreeSet::new();
         for cfg in &config.lots {
+            if cfg.parkinghints.value && !cfg.parkext.value.is_empty() {
+                let range = cfg.parkpos.value;
+                for space in range.start..=range.stop {
+                    startup_hints.insert((cfg.context.value.clone(), space.to_string()));
+                }
+            }
             let lot = LotState::new(Rc::new(cfg.clone()), LotMode::Normal);
             directory.insert(&cfg.name, lot.names.clone());
             by_name.insert(cfg.name.clone(), lots.len());
@@ -185,6 +196,7 @@ impl ParkingModule {
                     timeout_after_announcement: BTreeSet::new(),
                     swapped_out_music: BTreeSet::new(),
                     devices: devstate::ParkDevices::default(),
+                    startup_hints,
                     hint_states: BTreeMap::new(),
                     hint_index: None,
                 }),

@@ -99,6 +99,8 @@ impl ParkingModule {
             }
         };
         self.hints_changed();
+        // The lots' hints were removed and made anew, now with the `park` provider present.
+        self.state_mut().startup_hints.clear();
         if let Err(diags) = registered {
             // At a reload the module stays loaded: the loader's "declined" lines belong to start-up only.
             return Err(diags

@@ -79,3 +79,105 @@ fn without_parkinghints_only_written_hints_report() {
         ]
     );
 }
+
+/// The hints res_parking adds while loading its configuration exist before it registers the `park`
+/// device-state provider [res/res_parking.c · load_module: aco_process_config, then load_parking_devstate];
+/// since 22.9 a hint reads its devices once when created [main/extension_state.c ·
+/// extension_state_update_sources, extension_state_device_source_alloc] and a device without provider is
+/// invalid [main/devicestate.c · _ast_device_state, getproviderstate], so such a hint is Unavailable until its
+/// space is first used. The extensions.conf hint, made after res_parking loaded, asked the provider: Idle.
+/// The first park still sends InUse, the leaving Idle.
+#[test]
+fn startup_parking_hints_are_unavailable_until_their_space_is_used() {
+    use parking::runtime::devstate::{engine_hints, ExtensionState};
+    let res = "[default]\nparkext => 700\nparkpos => 701-702\ncontext => parkedcalls\nparkinghints => yes\n";
+    let sim = build(EXTENSIONS, ORACLE_FEATURES, Some(res));
+    let parking = sim.parking.clone().expect("res_parking loaded");
+    let states = |sim: &Sim| -> Vec<(String, ExtensionState)> {
+        engine_hints(&sim.engine)
+            .iter()
+            .map(|h| (h.exten.clone(), parking.hint_state(h)))
+            .collect()
+    };
+    let mut before = states(&sim);
+    before.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        before,
+        [
+            ("701".to_string(), ExtensionState::Unavailable),
+            ("702".to_string(), ExtensionState::Unavailable),
+            ("both".to_string(), ExtensionState::Idle),
+        ]
+    );
+    let retriever = PhoneSpec {
+        media: false,
+        hangup_after: Some(Duration::from_secs(1)),
+        ..PhoneSpec::default()
+    };
+    let parkee = PhoneSpec {
+        media: false,
+        ..PhoneSpec::default()
+    };
+    let r = sim.run(
+        vec![
+            Call::new(0, "a", parkee, "100", "internal"),
+            Call::new(5000, "c", retriever, "200", "internal"),
+        ],
+        vec![],
+        Duration::from_secs(10),
+    );
+    assert_eq!(
+        status(&r.events),
+        [
+            "701 parkedcalls park:701@parkedcalls 1 InUse",
+            "both internal park:701@parkedcalls&park:702@parkedcalls 1 InUse",
+            "701 parkedcalls park:701@parkedcalls 0 Idle",
+            "both internal park:701@parkedcalls&park:702@parkedcalls 0 Idle",
+        ]
+    );
+    let mut after = states(&sim);
+    after.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        after,
+        [
+            ("701".to_string(), ExtensionState::Idle),
+            ("702".to_string(), ExtensionState::Unavailable),
+            ("both".to_string(), ExtensionState::Idle),
+        ]
+    );
+}
+
+/// A dynamic lot cloned from a lot with `parkinghints` gets hints when a channel creates it
+/// [res/res_parking.c · create_dynamic_lot_full, parking_lot_cfg_create_extensions]; each new hint starts
+/// Unavailable and reads its device from the `park` provider at once (not in use), so the manager sends
+/// ExtensionStatus Idle for every space before the park makes its own space InUse
+/// [main/extension_state.c · extension_state_alloc, extension_state_update_sources; main/manager.c ·
+/// manager_state_cb].
+#[test]
+fn a_dynamic_lots_hints_report_idle_when_created() {
+    let extensions = "\
+[internal]
+include => parkedcalls
+exten => 100,1,Set(PARKINGDYNPOS=751-752)
+ same => n,Park(vip)
+";
+    let res = "[general]\nparkeddynamic => yes\n[default]\nparkext => 700\nparkpos => 701-702\ncontext => parkedcalls\nparkinghints => yes\n";
+    let sim = build(extensions, ORACLE_FEATURES, Some(res));
+    let parkee = PhoneSpec {
+        media: false,
+        ..PhoneSpec::default()
+    };
+    let r = sim.run(
+        vec![Call::new(0, "a", parkee, "100", "internal")],
+        vec![],
+        Duration::from_secs(5),
+    );
+    assert_eq!(
+        status(&r.events),
+        [
+            "751 parkedcalls park:751@parkedcalls 0 Idle",
+            "752 parkedcalls park:752@parkedcalls 0 Idle",
+            "751 parkedcalls park:751@parkedcalls 1 InUse",
+        ]
+    );
+}
