@@ -162,3 +162,64 @@ fn call_limits() {
     let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,,L(abc))\nexten => h,1,NoOp(h ${DIALSTATUS})\n";
     insta::assert_snapshot!("l0", console(&run(conf, alice(1, None), outside_caller())));
 }
+
+/// Only the lines and events that show the caller's music and the Dial's course.
+fn music_trace(events: &[Event]) -> String {
+    render(events)
+        .lines()
+        .filter(|l| {
+            l.contains("music on hold")
+                || l.contains("MusicOnHold")
+                || l.contains("Dial")
+                || l.contains("answered")
+                || l.contains("picked up")
+                || l.contains("ringing")
+                || l.contains("progress")
+                || l.contains("joined")
+                || l.contains("] Hangup ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+// Dial's `m`: music on hold starts on the caller after the calls are placed, then progress is indicated;
+// it stops when nobody answers (`out:`, before the callee is hung up) or just before the bridge
+// [apps/app_dial.c · dial_exec_full; res/res_musiconhold.c · moh_post_start, moh_post_stop].
+#[test]
+fn music_on_hold_while_dialling() {
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,2,m)\n same => n,NoOp(${DIALSTATUS})\n";
+    let never = PhoneSpec {
+        answer_after: None,
+        ..PhoneSpec::default()
+    };
+    insta::assert_snapshot!(
+        "m_no_answer",
+        music_trace(&run(conf, never, outside_caller()))
+    );
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,5,m(jazz))\n";
+    insta::assert_snapshot!(
+        "m_class_answered",
+        music_trace(&run(conf, alice(1, Some(2)), outside_caller()))
+    );
+}
+
+// With `m`, a callee's ringing is not passed to the caller (wait_for_answer skips the RINGING indication
+// under OPT_MUSICBACK), the start's PROGRESS is: an outer Dial through a Local pair sees `is making
+// progress`, never `is ringing`. With `r`, a callee's progress is not passed on [apps/app_dial.c ·
+// wait_for_answer].
+#[test]
+fn music_or_ringback_shape_what_an_outer_dial_sees() {
+    let conf = "[t]\nexten => s,1,Dial(Local/mid@t/n,5)\nexten => mid,1,Dial(PJSIP/alice,5,m)\n";
+    let out = console(&run(conf, alice(1, Some(2)), outside_caller()));
+    assert!(
+        out.contains(
+            "Local/mid@t-00000000;1 is making progress passing it to PJSIP/outside-00000000"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains(";1 is ringing"), "{out}");
+    let conf = "[t]\nexten => s,1,Dial(Local/mid@t/n,5)\nexten => mid,1,Dial(PJSIP/alice,5,r)\n";
+    let out = console(&run(conf, alice(1, Some(2)), outside_caller()));
+    assert!(out.contains("Local/mid@t-00000000;1 is ringing"), "{out}");
+    assert!(!out.contains("Started music on hold"), "{out}");
+}

@@ -196,6 +196,8 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         }
     }
     let timeouts = parse_timeouts(&args.timeout_text);
+    // `moh` in dial_exec_full: music started for `m` and not yet stopped.
+    let mut moh = false;
     for w in &timeouts.warnings {
         let w = w.clone();
         engine.log(LogLevel::Warning, "app_dial.c", || w);
@@ -205,6 +207,11 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
     } else {
         status = "NOANSWER";
         if args.options.music {
+            // `m[(class)]`: music on hold, then progress, before waiting [apps/app_dial.c ·
+            // dial_exec_full; res/res_musiconhold.c · moh_post_start].
+            let class = dial_moh_class(&engine, chan, args.options.music_class.as_deref());
+            engine.moh_start(chan, &class);
+            moh = true;
             engine.indicate(chan, Control::Progress);
         } else if args.options.ringback {
             engine.indicate(chan, Control::Ringing);
@@ -217,6 +224,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         timeouts.answer,
         &mut num,
         &mut status,
+        &args.options,
     )
     .await;
     let peer_idx = match waited {
@@ -226,6 +234,7 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
             } else {
                 AppResult::Continue
             };
+            stop_moh(&engine, chan, &mut moh);
             return finish(&engine, chan, &mut outs, status, res, args.options.go_on);
         }
         Waited2::Answered(i) => i,
@@ -320,6 +329,8 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
             .is_err();
     }
     if failed || !engine.is_alive(peer) || engine.interrupt(chan).is_some() {
+        // `out:` stops the caller's music before hanging the callee up.
+        stop_moh(&engine, chan, &mut moh);
         if engine.is_alive(peer) {
             engine.hangup(peer);
         }
@@ -337,6 +348,8 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
     if let Some(features) = engine.bridge_features() {
         features.dial_letters(&engine, chan, peer, &args.options.features);
     }
+    // The caller's music stops once the bridge features are set up, just before the bridge.
+    stop_moh(&engine, chan, &mut moh);
     extras::set_callee_go_on(&engine, chan, peer, &args.options);
     extras::arm_bridge_limit(&engine, chan, peer, &limit);
     let why = bridge_call(&engine, chan, peer).await;
@@ -393,6 +406,30 @@ fn finish(
         return AppResult::Continue;
     }
     res
+}
+
+/// The class Dial's `m` plays: `m(class)` sets the caller's class for the start, so that class wins;
+/// plain `m` takes the caller's own class, else `default` (`ast_moh_start` with `preferchannelclass=yes`)
+/// [apps/app_dial.c · dial_exec_full; res/res_musiconhold.c · local_ast_moh_start].
+fn dial_moh_class(engine: &Engine, chan: ChannelId, written: Option<&str>) -> String {
+    if let Some(class) = written {
+        return class.to_string();
+    }
+    let own = engine
+        .with_chan(chan, |c| c.musicclass().to_string())
+        .unwrap_or_default();
+    if own.is_empty() {
+        "default".to_string()
+    } else {
+        own
+    }
+}
+
+/// `if (moh) { moh = 0; ast_moh_stop(chan); }`: stops the music Dial's `m` started, once.
+fn stop_moh(engine: &Engine, chan: ChannelId, moh: &mut bool) {
+    if std::mem::take(moh) {
+        engine.moh_stop(chan);
+    }
 }
 
 fn set_duration_var(engine: &Engine, chan: ChannelId, base: &str, ms: u64) {
@@ -561,6 +598,7 @@ async fn wait_for_answer(
     answer_timeout: Option<Duration>,
     num: &mut Causes,
     status: &mut &'static str,
+    opts: &options::Options,
 ) -> Waited2 {
     let Some(notify) = engine.notify_of(chan) else {
         return Waited2::NoAnswer { hangup: true };
@@ -575,6 +613,8 @@ async fn wait_for_answer(
     let mut sent_ring = false;
     let mut sent_progress = false;
     let mut sentringing = false;
+    // `single` in wait_for_answer: exactly one callee.
+    let single = outs.len() == 1;
     loop {
         if !outs.iter().any(|o| o.going) {
             let numlines = prestart + outs.len() as u32;
@@ -655,7 +695,10 @@ async fn wait_for_answer(
                     Frame::Control(Control::Ringing) => {
                         let name = engine.chan_name(c).unwrap_or_default();
                         engine.verbose(3, "app_dial.c", || format!("{name} is ringing"));
-                        if !sentringing {
+                        // No ringing over `m`'s music or `r(tone)`'s tones.
+                        let entertained =
+                            opts.music || (opts.ringback && opts.ringback_tone.is_some());
+                        if !sentringing && !entertained {
                             engine.indicate(chan, Control::Ringing);
                             sentringing = true;
                         }
@@ -675,7 +718,11 @@ async fn wait_for_answer(
                         engine.verbose(3, "app_dial.c", || {
                             format!("{name} is making progress passing it to {in_name}")
                         });
-                        engine.indicate(chan, Control::Progress);
+                        // Progress reaches the caller unless `r` rings it; with several callees only
+                        // while no ringing was sent.
+                        if !opts.ringback && (single || !sentringing) {
+                            engine.indicate(chan, Control::Progress);
+                        }
                         if !sent_progress {
                             let created =
                                 engine.with_chan(c, |ch| ch.created()).unwrap_or_default();

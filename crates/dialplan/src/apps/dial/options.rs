@@ -45,8 +45,12 @@ pub struct Options {
     pub announce: Option<String>,
     /// `r`: ringing indication to the caller.
     pub ringback: bool,
+    /// `r(tone)`: the tone written (empty or absent: plain ringing).
+    pub ringback_tone: Option<String>,
     /// `m`: music on hold to the caller.
     pub music: bool,
+    /// `m(class)`: the class written (empty or absent: the caller's own class, else `default`).
+    pub music_class: Option<String>,
     /// `U(x[^arg…])`: a subroutine run on the callee before bridging (`^` already turned into `,`).
     pub callee_gosub: Option<String>,
     /// `b(context^exten^priority)`: a pre-dial handler run on each callee (`^` turned into `,`).
@@ -161,8 +165,14 @@ pub fn parse_dial_options(text: &str) -> Options {
         match c {
             't' | 'T' | 'h' | 'H' | 'k' | 'K' | 'x' | 'X' | 'w' | 'W' => o.features.push(c),
             'g' => o.go_on = true,
-            'r' => o.ringback = true,
-            'm' => o.music = true,
+            'r' => {
+                o.ringback = true;
+                o.ringback_tone = a.filter(|s| !s.is_empty());
+            }
+            'm' => {
+                o.music = true;
+                o.music_class = a.filter(|s| !s.is_empty());
+            }
             'D' => {
                 let a = a.unwrap_or_default();
                 let mut parts = a.split(':');
