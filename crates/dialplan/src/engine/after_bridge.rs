@@ -1,6 +1,6 @@
 //! The after-bridge goto (main/bridge_after.c): where a channel without a PBX goes when it leaves its
-//! bridge still up — Dial's `F` (the caller's next priority) and `F(context^exten^priority)`. Without
-//! one, such a channel is hung up.
+//! bridge still up — Dial's `F` (the caller's next priority) and `F(context^exten^priority)` — or the `h`
+//! extension it runs on leaving (Dial's `e`). Without one, such a channel is hung up.
 
 use super::channel::ChannelId;
 use super::Engine;
@@ -17,7 +17,43 @@ pub struct AfterGoOn {
     pub parseable: Option<String>,
 }
 
+/// What `ast_bridge_set_after_h` stores: the context whose `h` extension the channel runs on leaving.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct AfterH {
+    context: String,
+}
+
 impl Engine {
+    /// Stores an after-bridge `h` run on `chan` (replacing any earlier goto, as the one datastore does).
+    pub fn set_after_h(&self, chan: ChannelId, context: String) {
+        self.with_chan_mut(chan, |c| {
+            c.datastores
+                .insert(AFTER_GOTO, Box::new(AfterH { context }));
+        });
+    }
+
+    /// `ast_bridge_setup_after_goto`'s `run_h_exten` case: removes a stored after-bridge `h` run and gives
+    /// its context when that context has `h`,1 (the channel then runs it, hung up or not, and is hung up).
+    /// Anything else stored stays for [`Engine::setup_after_goto`].
+    pub fn take_after_h(&self, chan: ChannelId) -> Option<String> {
+        let stored = self.with_chan_mut(chan, |c| {
+            let is_h = c
+                .datastores
+                .get(AFTER_GOTO)
+                .is_some_and(|b| b.downcast_ref::<AfterH>().is_some());
+            if is_h {
+                c.datastores.remove(AFTER_GOTO)
+            } else {
+                None
+            }
+        });
+        let h = stored.flatten()?.downcast::<AfterH>().ok()?;
+        let cid = self.with_chan(chan, |c| c.caller.number.clone()).flatten();
+        self.plan()
+            .exists(&h.context, "h", 1, cid.as_deref())
+            .then_some(h.context)
+    }
+
     /// Stores an after-bridge goto on `chan` (replacing any earlier one).
     pub fn set_after_go_on(&self, chan: ChannelId, go_on: AfterGoOn) {
         self.with_chan_mut(chan, |c| {

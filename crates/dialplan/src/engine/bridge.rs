@@ -712,6 +712,14 @@ impl Engine {
         let engine = self.clone();
         self.spawn_local(async move {
             let why = engine.bridge_run(chan).await;
+            // An async goto wins; otherwise a stored `h` run (Dial's `e`) happens here, then the
+            // channel is hung up [main/bridge_after.c · ast_bridge_setup_after_goto].
+            let async_goto = engine.with_chan(chan, |c| c.pending_goto.is_some());
+            if async_goto == Some(false) {
+                if let Some(context) = engine.take_after_h(chan) {
+                    Box::pin(engine.run_h_in(chan, &context)).await;
+                }
+            }
             engine.after_bridge(chan, why);
         });
         true

@@ -312,6 +312,15 @@ impl Engine {
         self.hangup(chan);
     }
 
+    /// `ast_pbx_h_exten_run` in `context`, for a channel without a PBX (Dial's `e` on the callee).
+    pub(crate) async fn run_h_in(&self, chan: ChannelId, context: &str) {
+        let Some((exten, prio)) = self.with_chan(chan, |c| (c.exten.clone(), c.priority)) else {
+            return;
+        };
+        self.set_location(chan, context, &exten, prio);
+        self.run_h(chan).await;
+    }
+
     /// `ast_pbx_h_exten_run`.
     async fn run_h(&self, chan: ChannelId) {
         let Some(ctx) = self.with_chan(chan, |c| c.context.clone()) else {

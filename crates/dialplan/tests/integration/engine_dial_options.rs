@@ -223,3 +223,68 @@ fn music_or_ringback_shape_what_an_outer_dial_sees() {
     assert!(out.contains("Local/mid@t-00000000;1 is ringing"), "{out}");
     assert!(!out.contains("Started music on hold"), "{out}");
 }
+
+// `e`: the callee runs the caller's context's `h` extension when it leaves the bridge, and `F` is then
+// ignored (setup_peer_after_bridge_goto stores ast_bridge_set_after_h); without `h` there nothing runs
+// [apps/app_dial.c · setup_peer_after_bridge_goto; main/bridge_after.c · ast_bridge_setup_after_goto].
+#[test]
+fn callee_runs_h_with_e() {
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,5,eF(t^after^1))\nexten => after,1,NoOp(never)\nexten => h,1,NoOp(h on ${CHANNEL} ${HANGUPCAUSE})\n";
+    let out = console(&run(conf, alice(1, Some(2)), outside_caller()));
+    assert!(
+        out.contains(
+            r#"Executing [h@t:1] NoOp("PJSIP/alice-00000001", "h on PJSIP/alice-00000001 16")"#
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("never"), "{out}");
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,5,e)\n";
+    let out = console(&run(conf, alice(1, Some(2)), outside_caller()));
+    assert!(!out.contains("Executing [h@"), "{out}");
+}
+
+// `Q(cause)`: the callees that lost the race are hung up with that cause (a name, NONE = 0, or a number);
+// an unreadable one warns and leaves answered elsewhere (26) [apps/app_dial.c · dial_exec_full].
+#[test]
+fn losing_callees_hang_up_with_q_cause() {
+    for (q, cause, warns) in [
+        ("", "26", false),
+        (",Q(NO_ANSWER)", "19", false),
+        (",Q(NONE)", "0", false),
+        (",Q(21)", "21", false),
+        (",Q(bogus)", "26", true),
+    ] {
+        let conf = format!("[t]\nexten => s,1,Dial(PJSIP/alice&PJSIP/bob,5{q})\n");
+        let never = PhoneSpec {
+            answer_after: None,
+            ..PhoneSpec::default()
+        };
+        let events = run_with_devices(
+            plan_from_conf(&conf),
+            EngineConfig::default(),
+            Devices(
+                vec![
+                    ("PJSIP/alice".into(), alice(1, Some(2))),
+                    ("PJSIP/bob".into(), never),
+                ],
+                vec![],
+            ),
+            "outside",
+            outside_caller(),
+            "t",
+            "s",
+        );
+        let text = render(&events);
+        assert!(
+            text.contains(&format!(
+                "Hangup Channel=PJSIP/bob-00000002 Cause={cause}\n"
+            )),
+            "{q}:\n{text}"
+        );
+        assert_eq!(
+            text.contains(r#"Invalid cause given to Dial(...Q(<cause>)): "bogus""#),
+            warns,
+            "{q}:\n{text}"
+        );
+    }
+}

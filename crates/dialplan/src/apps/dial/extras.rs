@@ -232,6 +232,15 @@ pub async fn callee_gosub(
 /// `setup_peer_after_bridge_goto` for `F`: the callee continues after the bridge at the caller's next
 /// priority, or at `F()`'s location.
 pub fn set_callee_go_on(engine: &Engine, chan: ChannelId, peer: ChannelId, o: &Options) {
+    // `e` first: `setup_peer_after_bridge_goto` stores the caller's context for the callee's `h`, and
+    // then ignores `F` [apps/app_dial.c · setup_peer_after_bridge_goto; main/bridge_after.c ·
+    // ast_bridge_set_after_h].
+    if o.peer_h {
+        if let Some(context) = engine.with_chan(chan, |c| c.context.clone()) {
+            engine.set_after_h(peer, context);
+        }
+        return;
+    }
     let Some(go) = &o.callee_go_on else {
         return;
     };

@@ -240,10 +240,11 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         Waited2::Answered(i) => i,
     };
     let peer = outs[peer_idx].chan;
-    // Everybody else: answered elsewhere.
+    // Everybody else: answered elsewhere, or `Q()`'s cause.
+    let others = others_cause(&engine, args.options.others_cause.as_deref());
     for (j, o) in outs.iter().enumerate() {
         if j != peer_idx && engine.is_alive(o.chan) {
-            engine.set_hangupcause(o.chan, cause::ANSWERED_ELSEWHERE);
+            engine.set_hangupcause(o.chan, others);
             engine.hangup(o.chan);
         }
     }
@@ -406,6 +407,36 @@ fn finish(
         return AppResult::Continue;
     }
     res
+}
+
+/// The cause the callees that did not answer are hung up with: `Q(cause)` read as a cause name, `NONE`
+/// (0) or a number not below 0; anything else warns and, like no `Q`, gives answered elsewhere (26)
+/// [apps/app_dial.c · dial_exec_full; main/channel.c · ast_str2cause].
+fn others_cause(engine: &Engine, written: Option<&str>) -> i32 {
+    let Some(text) = written else {
+        return cause::ANSWERED_ELSEWHERE;
+    };
+    if let Some(c) = cause::from_name(text).filter(|&c| c > 0) {
+        return c;
+    }
+    if text.eq_ignore_ascii_case("NONE") {
+        return 0;
+    }
+    // sscanf's `%d`: blanks, at most one sign, then a digit.
+    let t = text.trim_start();
+    let numeric = t
+        .strip_prefix(['+', '-'])
+        .unwrap_or(t)
+        .starts_with(|c: char| c.is_ascii_digit());
+    let n = crate::apps::args::atoi(text);
+    if numeric && (0..=i64::from(i32::MAX)).contains(&n) {
+        return n as i32;
+    }
+    let text = text.to_string();
+    engine.log(LogLevel::Warning, "app_dial.c", || {
+        format!("Invalid cause given to Dial(...Q(<cause>)): \"{text}\"")
+    });
+    cause::ANSWERED_ELSEWHERE
 }
 
 /// The class Dial's `m` plays: `m(class)` sets the caller's class for the start, so that class wins;

@@ -59,6 +59,10 @@ pub struct Options {
     pub predial_caller: Option<String>,
     /// `F` (`Some(None)`) or `F(context^exten^priority)`: where the callee goes on when the caller hangs up.
     pub callee_go_on: Option<Option<String>>,
+    /// `Q(cause)`: the cause the other callees are hung up with when one answers (the text as written).
+    pub others_cause: Option<String>,
+    /// `e`: the callee runs the caller's context's `h` extension when it leaves the bridge (wins over `F`).
+    pub peer_h: bool,
     /// `S(x)`: hang the callee up `x` seconds after the answer (the text as written).
     pub duration_stop: Option<String>,
     /// `L(x[:y][:z])`: the call limit (the text as written).
@@ -185,6 +189,8 @@ pub fn parse_dial_options(text: &str) -> Options {
             'b' => o.predial_callee = a.filter(|s| !s.is_empty()).map(|g| g.replace('^', ",")),
             'B' => o.predial_caller = a.filter(|s| !s.is_empty()).map(|g| g.replace('^', ",")),
             'F' => o.callee_go_on = Some(a.filter(|s| !s.is_empty())),
+            'e' => o.peer_h = true,
+            'Q' => o.others_cause = a.filter(|s| !s.is_empty()),
             'S' => o.duration_stop = a.filter(|s| !s.is_empty()),
             'L' => o.duration_limit = a.filter(|s| !s.is_empty()),
             _ => {}
