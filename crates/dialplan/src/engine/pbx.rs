@@ -317,6 +317,9 @@ impl Engine {
         let Some((exten, prio)) = self.with_chan(chan, |c| (c.exten.clone(), c.priority)) else {
             return;
         };
+        // ast_pbx_h_exten_run marks the channel hung up (AST_SOFTHANGUP_HANGUP_EXEC, no event) first:
+        // a callee still up when its caller left runs its `h` as a hung-up channel.
+        self.soft_hangup_quiet(chan);
         self.set_location(chan, context, &exten, prio);
         self.run_h(chan).await;
     }

@@ -288,3 +288,22 @@ fn losing_callees_hang_up_with_q_cause() {
         );
     }
 }
+
+// A callee still up when its caller hangs up runs `e`'s `h` as a hung-up channel: ast_pbx_h_exten_run
+// sets AST_SOFTHANGUP_HANGUP_EXEC first, so a Wait there returns at once [main/pbx.c ·
+// ast_pbx_h_exten_run].
+#[test]
+fn e_h_runs_hung_up_when_the_caller_leaves() {
+    let conf = "[t]\nexten => s,1,Dial(PJSIP/alice,5,e)\nexten => h,1,Wait(5)\n same => n,NoOp(after wait on ${CHANNEL})\n";
+    let events = run(conf, alice(1, None), caller_hangs_up_after(3));
+    let out = console(&events);
+    assert!(
+        out.contains(r#"Executing [h@t:1] Wait("PJSIP/alice-00000001", "5")"#),
+        "{out}"
+    );
+    assert!(!out.contains("after wait on PJSIP/alice"), "{out}");
+    assert!(
+        out.contains("Spawn extension (t, h, 1) exited non-zero on 'PJSIP/alice-00000001'"),
+        "{out}"
+    );
+}
