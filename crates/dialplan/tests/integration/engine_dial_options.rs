@@ -307,3 +307,23 @@ fn e_h_runs_hung_up_when_the_caller_leaves() {
         "{out}"
     );
 }
+
+// `c`: a callee still ringing when Dial gives up is hung up as answered elsewhere (26), not with no
+// cause [apps/app_dial.c · dial_exec_full, the `out:` hanguptree cause].
+#[test]
+fn c_hangs_up_ringing_callees_as_answered_elsewhere() {
+    let never = || PhoneSpec {
+        answer_after: None,
+        ..PhoneSpec::default()
+    };
+    for (opts, cause) in [("", "0"), (",c", "26")] {
+        let conf = format!("[t]\nexten => s,1,Dial(PJSIP/alice,2{opts})\n");
+        let text = render(&run(&conf, never(), outside_caller()));
+        assert!(
+            text.contains(&format!(
+                "Hangup Channel=PJSIP/alice-00000001 Cause={cause}\n"
+            )),
+            "{opts}:\n{text}"
+        );
+    }
+}

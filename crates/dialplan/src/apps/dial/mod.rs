@@ -235,6 +235,16 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
                 AppResult::Continue
             };
             stop_moh(&engine, chan, &mut moh);
+            // `out:`: `c`, or a caller itself hung up as answered elsewhere, passes answered elsewhere
+            // on to the callees still ringing (ahead of a cancel's cause) [apps/app_dial.c ·
+            // dial_exec_full].
+            if args.options.cancel_elsewhere
+                || engine.hangupcause(chan) == cause::ANSWERED_ELSEWHERE
+            {
+                for o in outs.iter().filter(|o| engine.is_alive(o.chan)) {
+                    engine.set_hangupcause(o.chan, cause::ANSWERED_ELSEWHERE);
+                }
+            }
             return finish(&engine, chan, &mut outs, status, res, args.options.go_on);
         }
         Waited2::Answered(i) => i,

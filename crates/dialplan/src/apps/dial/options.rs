@@ -61,6 +61,8 @@ pub struct Options {
     pub callee_go_on: Option<Option<String>>,
     /// `Q(cause)`: the cause the other callees are hung up with when one answers (the text as written).
     pub others_cause: Option<String>,
+    /// `c`: callees still ringing at the end are hung up as answered elsewhere.
+    pub cancel_elsewhere: bool,
     /// `e`: the callee runs the caller's context's `h` extension when it leaves the bridge (wins over `F`).
     pub peer_h: bool,
     /// `S(x)`: hang the callee up `x` seconds after the answer (the text as written).
@@ -190,6 +192,7 @@ pub fn parse_dial_options(text: &str) -> Options {
             'B' => o.predial_caller = a.filter(|s| !s.is_empty()).map(|g| g.replace('^', ",")),
             'F' => o.callee_go_on = Some(a.filter(|s| !s.is_empty())),
             'e' => o.peer_h = true,
+            'c' => o.cancel_elsewhere = true,
             'Q' => o.others_cause = a.filter(|s| !s.is_empty()),
             'S' => o.duration_stop = a.filter(|s| !s.is_empty()),
             'L' => o.duration_limit = a.filter(|s| !s.is_empty()),
