@@ -327,3 +327,21 @@ fn c_hangs_up_ringing_callees_as_answered_elsewhere() {
         );
     }
 }
+
+// `a`: the caller is answered when the callee answers, even where Dial itself never would (`G()`);
+// ast_answer on a ringing caller then waits for media as Answer() does [apps/app_dial.c ·
+// dial_exec_full; main/channel.c · __ast_answer].
+#[test]
+fn a_answers_the_caller_when_the_callee_answers() {
+    for (opts, answered) in [("G(t^after^1)", false), ("aG(t^after^1)", true)] {
+        let conf = format!(
+            "[t]\nexten => s,1,Dial(PJSIP/alice,5,{opts})\nexten => after,1,NoOp(caller)\n same => n,Hangup()\n same => n,NoOp(callee)\n"
+        );
+        let events = run(&conf, alice(1, Some(2)), outside_caller());
+        let text = render(&events);
+        let up = text
+            .lines()
+            .any(|l| l.contains("Newstate Channel=PJSIP/outside-00000000"));
+        assert_eq!(up, answered, "{opts}:\n{text}");
+    }
+}

@@ -249,6 +249,11 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         }
         Waited2::Answered(i) => i,
     };
+    if args.options.caller_answer && engine.state(chan) != Some(ChannelState::Up) {
+        // `a`: ast_answer on the caller first, before the other callees are hung up, `U()`, `G()` or
+        // `D()` [apps/app_dial.c · dial_exec_full]; its result is not looked at.
+        let _ = engine.answer(chan, Duration::ZERO).await;
+    }
     let peer = outs[peer_idx].chan;
     // Everybody else: answered elsewhere, or `Q()`'s cause.
     let others = others_cause(&engine, args.options.others_cause.as_deref());

@@ -61,6 +61,8 @@ pub struct Options {
     pub callee_go_on: Option<Option<String>>,
     /// `Q(cause)`: the cause the other callees are hung up with when one answers (the text as written).
     pub others_cause: Option<String>,
+    /// `a`: the caller is answered as soon as a callee answers.
+    pub caller_answer: bool,
     /// `c`: callees still ringing at the end are hung up as answered elsewhere.
     pub cancel_elsewhere: bool,
     /// `e`: the callee runs the caller's context's `h` extension when it leaves the bridge (wins over `F`).
@@ -193,6 +195,7 @@ pub fn parse_dial_options(text: &str) -> Options {
             'F' => o.callee_go_on = Some(a.filter(|s| !s.is_empty())),
             'e' => o.peer_h = true,
             'c' => o.cancel_elsewhere = true,
+            'a' => o.caller_answer = true,
             'Q' => o.others_cause = a.filter(|s| !s.is_empty()),
             'S' => o.duration_stop = a.filter(|s| !s.is_empty()),
             'L' => o.duration_limit = a.filter(|s| !s.is_empty()),
