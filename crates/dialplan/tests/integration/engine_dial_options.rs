@@ -345,3 +345,18 @@ fn a_answers_the_caller_when_the_callee_answers() {
         assert_eq!(up, answered, "{opts}:\n{text}");
     }
 }
+
+// A `U()` subroutine that stops the call (`GOSUB_RESULT=BUSY`) goes to `out:`: `m`'s music stops there,
+// and `e` runs the callee's `h` before it is hung up [apps/app_dial.c · dial_exec_full].
+#[test]
+fn u_stop_ends_music_and_runs_e_h() {
+    let conf = format!(
+        "[t]\nexten => s,1,Dial(PJSIP/alice,5,meU(screen^BUSY^x))\n same => n,NoOp(after ${{DIALSTATUS}})\nexten => h,1,NoOp(h on ${{CHANNEL}})\n{SUBS}"
+    );
+    let out = console(&run(&conf, alice(1, None), outside_caller()));
+    let stop = out.find("Stopped music on hold on PJSIP/outside-00000000");
+    let h = out.find(r#"NoOp("PJSIP/alice-00000001", "h on PJSIP/alice-00000001")"#);
+    let after = out.find("after BUSY");
+    assert!(stop.is_some() && h.is_some() && after.is_some(), "{out}");
+    assert!(h < stop && stop < after, "{out}");
+}

@@ -303,7 +303,12 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
         }
         extras::set_callee_go_on(&engine, chan, peer, &args.options);
         if engine.is_alive(peer) {
-            if engine.setup_after_goto(peer) {
+            if let Some(context) = engine.take_after_h(peer) {
+                // `e`: ast_bridge_setup_after_goto runs the callee's `h` here, on the caller's
+                // thread, and the callee is then hung up [apps/app_dial.c · dial_exec_full].
+                Box::pin(engine.run_h_in(peer, &context)).await;
+                engine.hangup(peer);
+            } else if engine.setup_after_goto(peer) {
                 engine.set_notify(peer, Rc::new(crate::engine::notify::Notify::new()));
                 engine.set_reading(peer, false);
                 engine.spawn_pbx(peer);
@@ -311,6 +316,8 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
                 engine.hangup(peer);
             }
         }
+        // `out:`: the caller's music (`m`) stops before DIALSTATUS is set.
+        stop_moh(&engine, chan, &mut moh);
         let final_status = new_status.unwrap_or_else(|| status.to_string());
         engine.set_reading(chan, false);
         engine.set_var(chan, "DIALSTATUS", Some(&final_status));
@@ -345,11 +352,11 @@ async fn dial(engine: Engine, chan: ChannelId, data: String) -> AppResult {
             .is_err();
     }
     if failed || !engine.is_alive(peer) || engine.interrupt(chan).is_some() {
-        // `out:` stops the caller's music before hanging the callee up.
-        stop_moh(&engine, chan, &mut moh);
         if engine.is_alive(peer) {
             engine.hangup(peer);
         }
+        // Then `out:` stops the caller's music.
+        stop_moh(&engine, chan, &mut moh);
         return finish(
             &engine,
             chan,
