@@ -38,6 +38,8 @@ const FUNCTION_GAPS: &[(&str, &str)] = &[
     ("SORT", "equal values keep their written order (Asterisk's qsort leaves it unspecified)"),
     ("STRPTIME", "the common conversions of C's strptime; a local time skipped by a clock change is read with the offset before it"),
     ("IMPORT", "reads variables of channels of the same simulation only"),
+    ("DEVICE_STATE", "a channel's hold is not tracked (never `ONHOLD`); a PJSIP endpoint's `device_state_busy_at` is not read; a Local device is in use while any of its channels exists"),
+    ("EXTENSION_STATE", "its devices' states as `DEVICE_STATE` gives them"),
 ];
 
 /// The status of an application.

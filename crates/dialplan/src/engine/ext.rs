@@ -118,6 +118,17 @@ pub trait DeviceProvider {
 
     /// A channel of technology `tech` (anything but `Local`) to `resource` is requested.
     fn request(&self, engine: &Engine, tech: &str, resource: &str) -> DeviceRequest;
+
+    /// The channel driver's device-state callback for `tech/resource` (never `Local`). `None`: the
+    /// driver has none, and the state is that of the first channel named `tech/resource-…`.
+    fn device_state(
+        &self,
+        _engine: &Engine,
+        _tech: &str,
+        _resource: &str,
+    ) -> Option<super::devstate::DeviceState> {
+        None
+    }
 }
 
 /// What a DTMF hook does with an input; the engine carries these out in order.

@@ -37,6 +37,7 @@ pub mod bridge;
 pub mod channel;
 pub mod colp;
 pub mod device;
+pub mod devstate;
 pub mod event;
 pub mod exec;
 pub mod ext;
@@ -172,6 +173,7 @@ pub(crate) struct Inner {
     pub(crate) idle: tokio::sync::Notify,
     pub(crate) media_waiters: RefCell<Vec<(ChannelId, Option<Duration>)>>,
     pub(crate) astdb: RefCell<astdb::AstDb>,
+    pub(crate) devstates: RefCell<devstate::DeviceStates>,
 }
 
 #[derive(Default)]
@@ -251,6 +253,7 @@ impl Engine {
                 idle: tokio::sync::Notify::new(),
                 media_waiters: RefCell::new(Vec::new()),
                 astdb: RefCell::new(astdb::AstDb::new()),
+                devstates: RefCell::new(devstate::DeviceStates::default()),
             }),
         };
         crate::apps::register_builtin(&engine);

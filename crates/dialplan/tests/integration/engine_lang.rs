@@ -561,3 +561,36 @@ exten => _2XX,hint,Custom:x(Name)
         ["PJSIP/alice&PJSIP/bob|", "Custom:x|Name", ""]
     );
 }
+
+/// DEVICE_STATE (funcs/func_devstate.c) and EXTENSION_STATE (funcs/func_extstate.c) over main/devicestate.c
+/// _ast_device_state: a channel device without a driver callback is its first channel's state
+/// (ast_parse_device_state, ast_state_chan2dev: a ringing-in caller is INUSE), none is UNKNOWN; a
+/// `label:data` device without a provider, or text with neither `/` nor `:`, is INVALID; Local devices
+/// (main/core_local.c local_devicestate) are NOT_INUSE when the extension exists, else INVALID. Writing
+/// sets only `Custom:` devices, kept in the AstDB family CustomDevstate; an unknown state name is an
+/// ERROR. A hint aggregates its devices (BUSY outranks INUSE, ast_devstate_aggregate_add); no hint is
+/// UNKNOWN; the context defaults to `default`.
+#[test]
+fn device_state_and_extension_state() {
+    let conf = "\
+[t]
+exten => s,1,NoOp(${DEVICE_STATE(PJSIP/outside)}|${DEVICE_STATE(PJSIP/nobody)}|${DEVICE_STATE(Custom:lamp)}|${DEVICE_STATE(nothing)}|${DEVICE_STATE(Local/s@t)}|${DEVICE_STATE(Local/9@t)}|${DEVICE_STATE(Foo:1)})
+ same => n,Set(DEVICE_STATE(Custom:lamp)=busy)
+ same => n,Set(DEVICE_STATE(PJSIP/outside)=INUSE)
+ same => n,Set(DEVICE_STATE(Custom:)=INUSE)
+ same => n,Set(DEVICE_STATE(Custom:lamp)=maybe)
+ same => n,NoOp(${DEVICE_STATE(Custom:lamp)}|${DEVICE_STATE(custom:lamp)}|${DB(CustomDevstate/lamp)}|${EXTENSION_STATE(s@t)}|${EXTENSION_STATE(s)}|${EXTENSION_STATE(@t)})
+exten => s,hint,Custom:lamp&PJSIP/outside
+";
+    assert_eq!(
+        noops(&run_conf(conf, "t", "s", outside_caller())),
+        [
+            "INUSE|UNKNOWN|UNKNOWN|INVALID|NOT_INUSE|INVALID|INVALID",
+            "WARNING: func_devstate.c: The DEVICE_STATE function can only be used to set 'Custom:' device state!",
+            "WARNING: func_devstate.c: DEVICE_STATE function called with no custom device name!",
+            "ERROR: func_devstate.c: DEVICE_STATE function given invalid state value 'maybe'",
+            "WARNING: func_extstate.c: EXTENSION_STATE requires an extension",
+            "BUSY|BUSY|busy|BUSY|UNKNOWN|",
+        ]
+    );
+}

@@ -16,6 +16,7 @@ mod codec;
 mod connectedline;
 mod cut;
 mod db;
+mod devstate;
 mod dialplan_exists;
 mod digest;
 mod eval;
@@ -61,6 +62,7 @@ pub use codec::{Codec, CodecFn};
 pub use connectedline::ConnectedLine;
 pub use cut::{Cut, Sort};
 pub use db::{Db, DbDelete, DbExists, DbKeyCount, DbKeys};
+pub use devstate::{DeviceStateFn, ExtensionStateFn};
 pub use dialplan_exists::{DialplanExists, ValidExten};
 pub use digest::Md5Fn;
 pub use eval::Eval;
@@ -258,6 +260,8 @@ impl FunctionRegistry {
         r.register(Box::new(CodecFn(Codec::UriEncode)));
         r.register(Box::new(CodecFn(Codec::UriDecode)));
         r.register(Box::new(Md5Fn));
+        r.register(Box::new(DeviceStateFn));
+        r.register(Box::new(ExtensionStateFn));
         r
     }
 
