@@ -41,6 +41,7 @@ pub mod devstate;
 pub mod event;
 pub mod exec;
 pub mod ext;
+pub mod groups;
 pub mod hangup_handlers;
 pub mod lang;
 pub mod local;
@@ -174,6 +175,7 @@ pub(crate) struct Inner {
     pub(crate) media_waiters: RefCell<Vec<(ChannelId, Option<Duration>)>>,
     pub(crate) astdb: RefCell<astdb::AstDb>,
     pub(crate) devstates: RefCell<devstate::DeviceStates>,
+    pub(crate) groups: RefCell<Vec<groups::GroupEntry>>,
 }
 
 #[derive(Default)]
@@ -254,6 +256,7 @@ impl Engine {
                 media_waiters: RefCell::new(Vec::new()),
                 astdb: RefCell::new(astdb::AstDb::new()),
                 devstates: RefCell::new(devstate::DeviceStates::default()),
+                groups: RefCell::new(Vec::new()),
             }),
         };
         crate::apps::register_builtin(&engine);

@@ -732,6 +732,7 @@ impl Engine {
             c.notify.notify_one();
         });
         if freed.is_some() {
+            self.group_discard(id);
             // Free the channel's memory; its slot stays so ids are never reused. Its box, emptied now,
             // is kept for the next channel (see `Inner::spare_chans`).
             let old = self.inner.chans.borrow_mut()[id.0 as usize].take();

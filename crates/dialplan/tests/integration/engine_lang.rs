@@ -594,3 +594,38 @@ exten => s,hint,Custom:lamp&PJSIP/outside
         ]
     );
 }
+
+/// GROUP, GROUP_COUNT, GROUP_MATCH_COUNT, GROUP_LIST (funcs/func_groupcount.c over main/app.c
+/// ast_app_group_*): one entry per channel and category (categories case-insensitive; setting one again
+/// moves it to the end of the list), GROUP() is the channel's first entry of any category, counts
+/// compare groups case-insensitively while GROUP_MATCH_COUNT's POSIX patterns are case-sensitive, a
+/// pattern that does not compile logs app.c's ERROR and counts 0, an empty group removes the entry, and a
+/// channel's entries go when it is destroyed (main/channel.c ast_channel_destructor).
+#[test]
+fn groups() {
+    let conf = "\
+[t]
+exten => s,1,Set(GROUP()=sales)
+ same => n,Set(GROUP(region)=north)
+ same => n,Set(GROUP(Region)=South)
+ same => n,NoOp(${GROUP()}|${GROUP(region)}|${GROUP(none)}|${GROUP_LIST()}|${GROUP_COUNT()}|${GROUP_COUNT(sales)}|${GROUP_COUNT(@region)}|${GROUP_COUNT(south@REGION)})
+ same => n,Dial(Local/l@t)
+ same => n,NoOp(${GROUP_COUNT(sales)}|${GROUP_MATCH_COUNT(a)})
+exten => l,1,Set(GROUP()=SALES)
+ same => n,NoOp(${GROUP_COUNT(sales)}|${GROUP_MATCH_COUNT(^s)}|${GROUP_MATCH_COUNT(.*@^R)}|${GROUP_MATCH_COUNT(x)}|${GROUP_MATCH_COUNT([)}|${GROUP_MATCH_COUNT(@x)})
+ same => n,Set(GROUP()=)
+ same => n,NoOp(${GROUP_COUNT(sales)}|${GROUP_LIST()})
+ same => n,Set(GROUP()=SALES)
+ same => n,Hangup()
+";
+    assert_eq!(
+        noops(&run_conf(conf, "t", "s", outside_caller())),
+        [
+            "sales|South||sales South@Region|1|1|1|1",
+            "ERROR: app.c: Regex compile failed on: [",
+            "2|1|1|0|0|",
+            "1|",
+            "1|1",
+        ]
+    );
+}

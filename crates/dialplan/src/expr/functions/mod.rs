@@ -26,6 +26,7 @@ mod fieldnum;
 mod fieldqty;
 mod filter;
 mod global;
+mod group;
 mod hash;
 mod if_;
 mod iftime;
@@ -72,6 +73,7 @@ pub use fieldnum::FieldNum;
 pub use fieldqty::FieldQty;
 pub use filter::Filter;
 pub use global::Global;
+pub use group::{Group, GroupCount, GroupList, GroupMatchCount};
 pub use hash::{Array, Hash, HashKeys};
 pub use if_::If;
 pub use iftime::IfTime;
@@ -262,6 +264,10 @@ impl FunctionRegistry {
         r.register(Box::new(Md5Fn));
         r.register(Box::new(DeviceStateFn));
         r.register(Box::new(ExtensionStateFn));
+        r.register(Box::new(Group));
+        r.register(Box::new(GroupCount));
+        r.register(Box::new(GroupMatchCount));
+        r.register(Box::new(GroupList));
         r
     }
 
