@@ -40,6 +40,8 @@ const FUNCTION_GAPS: &[(&str, &str)] = &[
     ("IMPORT", "reads variables of channels of the same simulation only"),
     ("DEVICE_STATE", "a channel's hold is not tracked (never `ONHOLD`); a PJSIP endpoint's `device_state_busy_at` is not read; a Local device is in use while any of its channels exists"),
     ("EXTENSION_STATE", "its devices' states as `DEVICE_STATE` gives them"),
+    ("ENV", "the simulation's own environment, empty at the start (Asterisk's is the process environment, with the `AST_` variables asterisk.c sets)"),
+    ("VERSION", "the reference installation's version and build details; `BUILD_KERNEL` is not simulated"),
 ];
 
 /// The status of an application.

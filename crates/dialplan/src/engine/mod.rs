@@ -176,6 +176,8 @@ pub(crate) struct Inner {
     pub(crate) astdb: RefCell<astdb::AstDb>,
     pub(crate) devstates: RefCell<devstate::DeviceStates>,
     pub(crate) groups: RefCell<Vec<groups::GroupEntry>>,
+    /// The simulated process environment (`ENV`): empty at the start.
+    pub(crate) env: RefCell<BTreeMap<String, String>>,
 }
 
 #[derive(Default)]
@@ -257,6 +259,7 @@ impl Engine {
                 astdb: RefCell::new(astdb::AstDb::new()),
                 devstates: RefCell::new(devstate::DeviceStates::default()),
                 groups: RefCell::new(Vec::new()),
+                env: RefCell::new(BTreeMap::new()),
             }),
         };
         crate::apps::register_builtin(&engine);

@@ -629,3 +629,42 @@ exten => l,1,Set(GROUP()=SALES)
         ]
     );
 }
+
+/// ENV (funcs/func_env.c): reads as empty when unset, writes set or (empty value) unset, names starting
+/// with `AST_` are not written; the simulated environment starts empty. VERSION (funcs/func_version.c):
+/// the reference installation's 22.10.1, `ASTERISK_VERSION_NUM` as the Makefile prints it
+/// (`%01d%02d%02d`). SHARED (funcs/func_global.c): a channel's shared variables, read from another channel
+/// by name prefix; none stored reads empty; an unknown channel is an ERROR.
+#[test]
+fn env_version_shared() {
+    let conf = "\
+[t]
+exten => s,1,NoOp(${ENV(HOME)}|${ENV(X)})
+ same => n,Set(ENV(X)=1)
+ same => n,Set(ENV(AST_Y)=2)
+ same => n,NoOp(${ENV(X)}|${ENV(AST_Y)})
+ same => n,Set(ENV(X)=)
+ same => n,NoOp(${ENV(X)}|${VERSION()}|${VERSION(asterisk_version_num)}|${VERSION(BUILD_OS)})
+ same => n,NoOp(${SHARED(v)})
+ same => n,Set(SHARED(v)=mine)
+ same => n,Set(SHARED(v,PJSIP/nobody)=x)
+ same => n,Dial(Local/l@t)
+ same => n,NoOp(${SHARED(v)}|${SHARED()})
+exten => l,1,NoOp(${SHARED(v)}|${SHARED(v,PJSIP/outside)}|${SHARED(w,PJSIP/outside)})
+ same => n,Set(SHARED(v,PJSIP/outside)=theirs)
+ same => n,Hangup()
+";
+    assert_eq!(
+        noops(&run_conf(conf, "t", "s", outside_caller())),
+        [
+            "|",
+            "1|",
+            "|22.10.1|221001|Linux",
+            "",
+            "ERROR: func_global.c: Channel 'PJSIP/nobody' not found!  Variable 'v' not set to 'x'.",
+            "|mine|",
+            "WARNING: func_global.c: SHARED() requires an argument: SHARED(<var>[,<chan>])",
+            "theirs|",
+        ]
+    );
+}

@@ -19,6 +19,7 @@ mod db;
 mod devstate;
 mod dialplan_exists;
 mod digest;
+mod env;
 mod eval;
 mod exception;
 mod exists;
@@ -44,6 +45,7 @@ mod rand;
 mod regex;
 mod replace;
 mod set;
+mod shared;
 mod shift;
 mod sprintf;
 mod strbetween;
@@ -55,6 +57,7 @@ mod trim;
 pub(crate) mod util;
 mod uuid;
 mod varfuncs;
+mod version;
 
 pub use callerid::{parse_caller_id, CallerId, CallerIdFn};
 pub use case::{ToLower, ToUpper};
@@ -66,6 +69,7 @@ pub use db::{Db, DbDelete, DbExists, DbKeyCount, DbKeys};
 pub use devstate::{DeviceStateFn, ExtensionStateFn};
 pub use dialplan_exists::{DialplanExists, ValidExten};
 pub use digest::Md5Fn;
+pub use env::Env;
 pub use eval::Eval;
 pub use exception::ExceptionFn;
 pub use exists::Exists;
@@ -91,6 +95,7 @@ pub use rand::Rand;
 pub use regex::RegexFn;
 pub use replace::Replace;
 pub use set::Set;
+pub use shared::Shared;
 pub use shift::{Pop, Shift};
 pub use sprintf::Sprintf;
 pub use strbetween::StrBetween;
@@ -101,6 +106,7 @@ pub use timeout::Timeout;
 pub use trim::{LTrim, RTrim, Trim};
 pub use uuid::Uuid;
 pub use varfuncs::{Delete, GlobalDelete, GlobalExists, Import, VariableExists};
+pub use version::{Version, ASTERISK_VERSION};
 
 use super::args::{separate_args, ArgMode};
 use super::{Effects, FuncError, VarContext};
@@ -268,6 +274,9 @@ impl FunctionRegistry {
         r.register(Box::new(GroupCount));
         r.register(Box::new(GroupMatchCount));
         r.register(Box::new(GroupList));
+        r.register(Box::new(Env));
+        r.register(Box::new(Version));
+        r.register(Box::new(Shared));
         r
     }
 
