@@ -668,3 +668,48 @@ exten => l,1,NoOp(${SHARED(v)}|${SHARED(v,PJSIP/outside)}|${SHARED(w,PJSIP/outsi
         ]
     );
 }
+
+/// SayAlphaCase, SayOrdinal and SayMoney (main/pbx_builtins.c over main/say.c ast_get_character_str,
+/// get_ordinal_str_en, ast_get_money_en_dollars_str): the prompts each plays, in order, and the
+/// argument checks' warnings.
+#[test]
+fn say_alpha_case_ordinal_money() {
+    let conf = "\
+[t]
+exten => s,1,SayAlphaCase(u,aB)
+ same => n,SayAlphaCase(x,a)
+ same => n,SayAlphaCase(au,a)
+ same => n,SayOrdinal(42)
+ same => n,SayOrdinal(x)
+ same => n,SayMoney(12)
+ same => n,SayOrdinal(1,q)
+";
+    let events = run_conf(conf, "t", "s", outside_caller());
+    let lines: Vec<String> = console(&events)
+        .lines()
+        .filter_map(|l| {
+            let l = l.split_once("] ").map_or(l, |(_, r)| r);
+            if let Some((_, rest)) = l.split_once("Playing '") {
+                rest.split_once(".slin'").map(|(f, _)| f.to_string())
+            } else {
+                l.starts_with("WARNING").then(|| l.to_string())
+            }
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "letters/a",
+            "uppercase",
+            "letters/b",
+            "WARNING: pbx_builtins.c: Invalid option: 'x'",
+            "WARNING: pbx_builtins.c: SayAlphaCase options are mutually exclusive and required",
+            "digits/40",
+            "digits/h-2",
+            "WARNING: pbx_builtins.c: argument 'x' to SayOrdinal could not be parsed as a number.",
+            "digits/12",
+            "dollars",
+            "WARNING: pbx_builtins.c: SayOrdinal gender option is either 'f', 'm', 'c' or 'n'",
+        ]
+    );
+}
