@@ -19,6 +19,8 @@ const APP_GAPS: &[(&str, &str)] = &[
     ("BridgeWait", "music-on-hold classes are not checked against musiconhold.conf (Asterisk tries the next candidate, then `default`, when a class does not exist); `e(h)` starts music on hold as a PJSIP channel does on a hold indication; an announcer's audio is not carried"),
     ("BackGround", "option `m` listens to every digit, not only those that can start an extension; `l` (language) is ignored"),
     ("Dial", "the URL is ignored"),
+    ("MusicOnHold", "musiconhold.conf is not read: every class exists (Asterisk tries the next candidate, then `default`, and warns when none does)"),
+    ("StartMusicOnHold", "musiconhold.conf is not read: every class exists"),
     ("Echo", "no audio: only the timing (it ends on `#` or hang-up)"),
     ("Playback", "`say`/`mix` options play the text as a file name"),
     ("PlayTones", "no tones are generated"),

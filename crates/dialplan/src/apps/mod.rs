@@ -19,7 +19,8 @@ pub mod goto;
 pub mod gotoif;
 pub mod hangup;
 pub mod log;
-pub mod mset;
+pub mod moh;
+mod mset;
 pub mod noop;
 pub mod playback;
 pub mod playtones;
@@ -90,6 +91,9 @@ pub fn register_builtin(engine: &Engine) {
         Rc::new(say::SayAlphaCase),
         Rc::new(say::SayOrdinal),
         Rc::new(say::SayMoney),
+        Rc::new(moh::MusicOnHold),
+        Rc::new(moh::StartMusicOnHold),
+        Rc::new(moh::StopMusicOnHold),
         Rc::new(playtones::Playtones),
         Rc::new(playtones::StopPlaytones),
         Rc::new(echo::Echo),

@@ -680,6 +680,12 @@ impl Engine {
             FarEnd::Local { peer, .. } => Some(*peer),
             _ => None,
         };
+        // ast_hangup releases a generator still running (music started by StartMusicOnHold) before the
+        // technology's hangup: res_musiconhold's release prints the stop and sends MusicOnHoldStop. In
+        // a bridge, the bridge stops its own music.
+        if bridge.is_none() {
+            self.moh_stop(id);
+        }
         if let Some(b) = bridge {
             self.bridge_remove_dead(b, id);
         }

@@ -713,3 +713,63 @@ exten => s,1,SayAlphaCase(u,aB)
         ]
     );
 }
+
+/// StartMusicOnHold, StopMusicOnHold and MusicOnHold (res/res_musiconhold.c): the class is the channel's
+/// musicclass, else the requested one, else `default`; a bad duration warns and waits until the hangup;
+/// music still playing at a hangup outside a bridge stops in ast_hangup's generator release
+/// (main/channel.c), before the channel's Hangup.
+#[test]
+fn music_on_hold_apps() {
+    let conf = "\
+[t]
+exten => s,1,StartMusicOnHold(jazz)
+ same => n,Wait(1)
+ same => n,StopMusicOnHold()
+ same => n,StopMusicOnHold()
+ same => n,Set(CHANNEL(musicclass)=mine)
+ same => n,MusicOnHold(jazz,2)
+ same => n,StartMusicOnHold()
+ same => n,Hangup()
+";
+    let events = run_conf(conf, "t", "s", outside_caller());
+    let text = console(&events);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.split_once("] ").map_or(l, |(_, r)| r).trim_start())
+        .filter(|l| l.contains("music on hold") || l.contains("MusicOnHold"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "-- Executing [s@t:1] StartMusicOnHold(\"PJSIP/outside-00000000\", \"jazz\") in new stack",
+            "-- Started music on hold, class 'jazz', on channel 'PJSIP/outside-00000000'",
+            "-- Executing [s@t:3] StopMusicOnHold(\"PJSIP/outside-00000000\", \"\") in new stack",
+            "-- Stopped music on hold on PJSIP/outside-00000000",
+            "-- Executing [s@t:4] StopMusicOnHold(\"PJSIP/outside-00000000\", \"\") in new stack",
+            "-- Executing [s@t:6] MusicOnHold(\"PJSIP/outside-00000000\", \"jazz,2\") in new stack",
+            "-- Started music on hold, class 'mine', on channel 'PJSIP/outside-00000000'",
+            "-- Stopped music on hold on PJSIP/outside-00000000",
+            "-- Executing [s@t:7] StartMusicOnHold(\"PJSIP/outside-00000000\", \"\") in new stack",
+            "-- Started music on hold, class 'mine', on channel 'PJSIP/outside-00000000'",
+            "-- Stopped music on hold on PJSIP/outside-00000000",
+        ]
+    );
+    let moh: Vec<(u128, String)> = events
+        .iter()
+        .filter_map(|e| e.fields().map(|f| (e.time.as_millis(), f.name.to_string())))
+        .filter(|(_, n)| n.starts_with("MusicOnHold") || n == "Hangup")
+        .collect();
+    let moh: Vec<(u128, &str)> = moh.iter().map(|(t, n)| (*t, n.as_str())).collect();
+    assert_eq!(
+        moh,
+        [
+            (0, "MusicOnHoldStart"),
+            (1000, "MusicOnHoldStop"),
+            (1000, "MusicOnHoldStart"),
+            (3000, "MusicOnHoldStop"),
+            (3000, "MusicOnHoldStart"),
+            (3000, "MusicOnHoldStop"),
+            (3000, "Hangup"),
+        ]
+    );
+}
