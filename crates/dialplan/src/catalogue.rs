@@ -22,6 +22,7 @@ const APP_GAPS: &[(&str, &str)] = &[
     ("MusicOnHold", "musiconhold.conf is not read: every class exists (Asterisk tries the next candidate, then `default`, and warns when none does)"),
     ("StartMusicOnHold", "musiconhold.conf is not read: every class exists"),
     ("Echo", "no audio: only the timing (it ends on `#` or hang-up)"),
+    ("Incomplete", "with `n` on a channel not yet answered, the incomplete-number indication has no effect (chan_pjsip may answer it with a 484)"),
     ("Playback", "`say`/`mix` options play the text as a file name"),
     ("PlayTones", "no tones are generated"),
     ("Read", "option `i` plays no indication tone"),

@@ -18,6 +18,7 @@ pub mod gosub;
 pub mod goto;
 pub mod gotoif;
 pub mod hangup;
+mod incomplete;
 pub mod log;
 pub mod moh;
 mod mset;
@@ -91,6 +92,7 @@ pub fn register_builtin(engine: &Engine) {
         Rc::new(say::SayAlphaCase),
         Rc::new(say::SayOrdinal),
         Rc::new(say::SayMoney),
+        Rc::new(incomplete::Incomplete),
         Rc::new(moh::MusicOnHold),
         Rc::new(moh::StartMusicOnHold),
         Rc::new(moh::StopMusicOnHold),

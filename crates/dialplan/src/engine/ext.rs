@@ -34,6 +34,8 @@ pub enum AppResult {
     Digit(char),
     /// `AST_PBX_ERROR`: go to `e` if it exists.
     Error,
+    /// `AST_PBX_INCOMPLETE` (Incomplete): collect more digits of the current extension.
+    Incomplete,
 }
 
 /// How an application runs: most finish at once (no allocation); the others return a future.

@@ -773,3 +773,55 @@ exten => s,1,StartMusicOnHold(jazz)
         ]
     );
 }
+
+/// Incomplete (main/pbx_builtins.c pbx_builtin_incomplete) answers and returns AST_PBX_INCOMPLETE;
+/// main/pbx.c __ast_pbx_run then prints `exited INCOMPLETE` and, when a longer extension could match,
+/// collects more digits after the current extension (a digit completes it; none is a timeout, `t`),
+/// otherwise it is an invalid extension (`i`).
+#[test]
+fn incomplete_collects_more_digits() {
+    let conf = "\
+[t]
+exten => s,1,Goto(1,1)
+exten => 1,1,Incomplete()
+exten => 12,1,NoOp(got ${EXTEN})
+ same => n,Hangup()
+exten => 9,1,Incomplete(n)
+exten => t,1,NoOp(timeout)
+ same => n,Goto(9,1)
+exten => i,1,NoOp(invalid ${INVALID_EXTEN})
+ same => n,Hangup()
+";
+    let pick = |events: &[Event]| -> Vec<String> {
+        console(events)
+            .lines()
+            .map(|l| {
+                l.split_once("] ")
+                    .map_or(l, |(_, r)| r)
+                    .trim_start()
+                    .to_string()
+            })
+            .filter(|l| {
+                l.contains("INCOMPLETE") || l.contains("NoOp") || l.starts_with("-- Timeout")
+            })
+            .collect()
+    };
+    let name = "PJSIP/outside-00000000";
+    assert_eq!(
+        pick(&run_conf(conf, "t", "s", keys(1000, "2"))),
+        [
+            format!("== Spawn extension (t, 1, 1) exited INCOMPLETE on '{name}'"),
+            format!("-- Executing [12@t:1] NoOp(\"{name}\", \"got 12\") in new stack"),
+        ]
+    );
+    assert_eq!(
+        pick(&run_conf(conf, "t", "s", outside_caller())),
+        [
+            format!("== Spawn extension (t, 1, 1) exited INCOMPLETE on '{name}'"),
+            format!("-- Timeout on {name}"),
+            format!("-- Executing [t@t:1] NoOp(\"{name}\", \"timeout\") in new stack"),
+            format!("== Spawn extension (t, 9, 1) exited INCOMPLETE on '{name}'"),
+            format!("-- Executing [i@t:1] NoOp(\"{name}\", \"invalid 9\") in new stack"),
+        ]
+    );
+}
