@@ -825,3 +825,29 @@ exten => i,1,NoOp(invalid ${INVALID_EXTEN})
         ]
     );
 }
+
+/// HINT (funcs/func_devstate.c hint_read): the hint's device list, or with `n` its name, found through
+/// includes and patterns as ast_get_hint finds it; context `default` when none is given; no hint is
+/// empty; no extension warns.
+#[test]
+fn hint_function() {
+    let conf = "\
+[t]
+include => other
+exten => s,1,NoOp(${HINT(100@t)}|${HINT(100@t,n)}|${HINT(250@t)}|${HINT(250@t,n)}|${HINT(100)}|${HINT(7@default)})
+ same => n,NoOp(${HINT()})
+exten => 100,hint,PJSIP/alice&PJSIP/bob
+[other]
+exten => _2XX,hint,Custom:x(Name)
+[default]
+exten => 7,hint,park:701@parkedcalls
+";
+    assert_eq!(
+        noops(&run_conf(conf, "t", "s", outside_caller())),
+        [
+            "PJSIP/alice&PJSIP/bob||Custom:x|Name||park:701@parkedcalls",
+            "WARNING: func_devstate.c: The HINT function requires an extension",
+            "",
+        ]
+    );
+}

@@ -1,9 +1,10 @@
-//! `DEVICE_STATE(device)` (funcs/func_devstate.c devstate_read/devstate_write) and
+//! `DEVICE_STATE(device)` (funcs/func_devstate.c devstate_read/devstate_write), `HINT(exten[@context][,n])`
+//! (funcs/func_devstate.c hint_read) and
 //! `EXTENSION_STATE(exten[@context])` (funcs/func_extstate.c extstate_read), over the engine's device
 //! states ([`crate::engine::devstate`]).
 
 use super::util::{engine_of, log};
-use super::Function;
+use super::{split_args, Function};
 use crate::diag::LogLevel;
 use crate::engine::devstate::{DeviceState, CUSTOM_FAMILY};
 use crate::expr::{Effects, FuncError, VarContext};
@@ -105,5 +106,42 @@ impl Function for ExtensionStateFn {
         }
         let (e, _) = engine_of(ctx, "EXTENSION_STATE")?;
         Ok(e.extension_state(context, exten).as_str().to_string())
+    }
+}
+
+/// `HINT(exten[@context][,options])`: the device list of the extension's hint (context `default`
+/// when none is given), or with option `n` its name (the hint's data); no hint fails (empty).
+pub struct HintFn;
+
+impl Function for HintFn {
+    fn name(&self) -> &'static str {
+        "HINT"
+    }
+
+    fn read(
+        &self,
+        args: &str,
+        ctx: &mut dyn VarContext,
+        fx: &mut Effects,
+    ) -> Result<String, FuncError> {
+        const WARNING: &str = "The HINT function requires an extension";
+        let a = split_args(args, 2);
+        let target = a.first().map(String::as_str).unwrap_or("");
+        if target.is_empty() {
+            log(fx, LogLevel::Warning, "func_devstate.c", WARNING);
+            return Err(FuncError::Failed);
+        }
+        let (exten, context) = match target.split_once('@') {
+            Some((x, c)) if !c.is_empty() => (x, c),
+            Some((x, _)) => (x, "default"),
+            None => (target, "default"),
+        };
+        let name = a.get(1).is_some_and(|o| o.contains('n'));
+        let (e, _) = engine_of(ctx, "HINT")?;
+        let plan = e.plan();
+        let step = plan
+            .step(context, exten, crate::model::PRIORITY_HINT, None)
+            .ok_or(FuncError::Failed)?;
+        Ok(if name { step.data } else { step.app }.to_string())
     }
 }

@@ -66,7 +66,7 @@ pub use codec::{Codec, CodecFn};
 pub use connectedline::ConnectedLine;
 pub use cut::{Cut, Sort};
 pub use db::{Db, DbDelete, DbExists, DbKeyCount, DbKeys};
-pub use devstate::{DeviceStateFn, ExtensionStateFn};
+pub use devstate::{DeviceStateFn, ExtensionStateFn, HintFn};
 pub use dialplan_exists::{DialplanExists, ValidExten};
 pub use digest::Md5Fn;
 pub use env::Env;
@@ -270,6 +270,7 @@ impl FunctionRegistry {
         r.register(Box::new(Md5Fn));
         r.register(Box::new(DeviceStateFn));
         r.register(Box::new(ExtensionStateFn));
+        r.register(Box::new(HintFn));
         r.register(Box::new(Group));
         r.register(Box::new(GroupCount));
         r.register(Box::new(GroupMatchCount));
