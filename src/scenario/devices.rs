@@ -13,6 +13,7 @@
 use super::{DeviceActionKind, DeviceKind, Phone, Scenario, When};
 use dialplan::diag::{LogLevel, LogLine};
 use dialplan::engine::channel::cause;
+use dialplan::engine::devstate::DeviceState;
 use dialplan::engine::{
     DeviceProvider, DeviceRequest, Engine, Party, PhoneAction, PhoneActionKind, PhoneSpec, Rewrite,
 };
@@ -108,6 +109,10 @@ impl DeviceProvider for ScenarioDevices {
         })
     }
 
+    fn device_state(&self, engine: &Engine, tech: &str, resource: &str) -> Option<DeviceState> {
+        self.endpoint_state(engine, tech, resource)
+    }
+
     fn request(&self, _engine: &Engine, tech: &str, resource: &str) -> DeviceRequest {
         let endpoint = resource.split('/').next().unwrap_or(resource);
         let Some(entry) = self.find(tech, resource) else {
@@ -128,6 +133,35 @@ impl DeviceProvider for ScenarioDevices {
                 ..PhoneSpec::default()
             }),
         }
+    }
+}
+
+impl ScenarioDevices {
+    /// chan_pjsip_devicestate: an endpoint the scenario does not declare is invalid; a declared one is
+    /// unavailable when it has no reachable contact (`unavailable = true`), not in use otherwise, unless
+    /// it has channels, whose aggregate state it then has. Another technology the scenario does not
+    /// declare has no channel driver (invalid); a declared one is judged by its channels.
+    fn endpoint_state(&self, engine: &Engine, tech: &str, resource: &str) -> Option<DeviceState> {
+        let entry = self.find(tech, resource);
+        if !tech.eq_ignore_ascii_case("PJSIP") {
+            return match entry {
+                Some(_) => None,
+                None => Some(DeviceState::Invalid),
+            };
+        }
+        let Some(entry) = entry else {
+            return Some(DeviceState::Invalid);
+        };
+        let base = match &entry.kind {
+            DeviceKind::Phone(p) if p.unavailable => DeviceState::Unavailable,
+            _ => DeviceState::NotInUse,
+        };
+        Some(
+            engine
+                .channels_device_state(tech, resource)
+                .filter(|s| *s != DeviceState::Invalid)
+                .unwrap_or(base),
+        )
     }
 }
 
@@ -246,5 +280,22 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// channels/chan_pjsip.c chan_pjsip_devicestate: no endpoint is INVALID, an offline one (no reachable
+    /// contact) UNAVAILABLE, an online one without channels NOT_INUSE; main/devicestate.c
+    /// _ast_device_state: a technology without a loaded driver is INVALID.
+    #[test]
+    fn endpoint_device_states() {
+        let (d, e) = devices(
+            "[devices.\"PJSIP/bob\"]\nanswer_after = \"3s\"\n\
+             [devices.\"PJSIP/carol\"]\nunavailable = true\n",
+        );
+        e.set_device_provider(std::rc::Rc::new(d));
+        let states: Vec<&str> = ["PJSIP/bob", "pjsip/carol", "PJSIP/dave", "SIP/bob"]
+            .iter()
+            .map(|dev| e.device_state(dev).as_str())
+            .collect();
+        assert_eq!(states, ["NOT_INUSE", "UNAVAILABLE", "INVALID", "INVALID"]);
     }
 }

@@ -436,7 +436,7 @@ impl WaitBridge {
 
 /// The class `ast_moh_start` picks with `preferchannelclass=yes` (the default): the channel's
 /// `CHANNEL(musicclass)`, else the requested class, else `default`.
-fn moh_class_for(engine: &Engine, chan: ChannelId, requested: Option<&str>) -> String {
+pub(crate) fn moh_class_for(engine: &Engine, chan: ChannelId, requested: Option<&str>) -> String {
     let own = engine
         .with_chan(chan, |c| c.musicclass().to_string())
         .unwrap_or_default();

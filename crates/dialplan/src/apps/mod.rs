@@ -18,8 +18,10 @@ pub mod gosub;
 pub mod goto;
 pub mod gotoif;
 pub mod hangup;
+mod incomplete;
 pub mod log;
-pub mod mset;
+pub mod moh;
+mod mset;
 pub mod noop;
 pub mod playback;
 pub mod playtones;
@@ -87,6 +89,13 @@ pub fn register_builtin(engine: &Engine) {
         Rc::new(say::SayNumber),
         Rc::new(say::SayAlpha),
         Rc::new(say::SayPhonetic),
+        Rc::new(say::SayAlphaCase),
+        Rc::new(say::SayOrdinal),
+        Rc::new(say::SayMoney),
+        Rc::new(incomplete::Incomplete),
+        Rc::new(moh::MusicOnHold),
+        Rc::new(moh::StartMusicOnHold),
+        Rc::new(moh::StopMusicOnHold),
         Rc::new(playtones::Playtones),
         Rc::new(playtones::StopPlaytones),
         Rc::new(echo::Echo),

@@ -34,6 +34,8 @@ pub enum AppResult {
     Digit(char),
     /// `AST_PBX_ERROR`: go to `e` if it exists.
     Error,
+    /// `AST_PBX_INCOMPLETE` (Incomplete): collect more digits of the current extension.
+    Incomplete,
 }
 
 /// How an application runs: most finish at once (no allocation); the others return a future.
@@ -118,6 +120,17 @@ pub trait DeviceProvider {
 
     /// A channel of technology `tech` (anything but `Local`) to `resource` is requested.
     fn request(&self, engine: &Engine, tech: &str, resource: &str) -> DeviceRequest;
+
+    /// The channel driver's device-state callback for `tech/resource` (never `Local`). `None`: the
+    /// driver has none, and the state is that of the first channel named `tech/resource-…`.
+    fn device_state(
+        &self,
+        _engine: &Engine,
+        _tech: &str,
+        _resource: &str,
+    ) -> Option<super::devstate::DeviceState> {
+        None
+    }
 }
 
 /// What a DTMF hook does with an input; the engine carries these out in order.

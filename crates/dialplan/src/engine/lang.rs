@@ -94,6 +94,24 @@ impl Engine {
         &self.inner.config.timezone
     }
 
+    /// A variable of the simulated process environment (`ENV`).
+    pub fn env_var(&self, name: &str) -> Option<String> {
+        self.inner.env.borrow().get(name).cloned()
+    }
+
+    /// Sets (or with `None` unsets) a variable of the simulated process environment.
+    pub fn set_env_var(&self, name: &str, value: Option<&str>) {
+        let mut env = self.inner.env.borrow_mut();
+        match value {
+            Some(v) => {
+                env.insert(name.to_string(), v.to_string());
+            }
+            None => {
+                env.remove(name);
+            }
+        }
+    }
+
     /// The engine's AstDB.
     pub fn astdb(&self) -> RefMut<'_, AstDb> {
         self.inner.astdb.borrow_mut()

@@ -37,9 +37,11 @@ pub mod bridge;
 pub mod channel;
 pub mod colp;
 pub mod device;
+pub mod devstate;
 pub mod event;
 pub mod exec;
 pub mod ext;
+pub mod groups;
 pub mod hangup_handlers;
 pub mod lang;
 pub mod local;
@@ -172,6 +174,10 @@ pub(crate) struct Inner {
     pub(crate) idle: tokio::sync::Notify,
     pub(crate) media_waiters: RefCell<Vec<(ChannelId, Option<Duration>)>>,
     pub(crate) astdb: RefCell<astdb::AstDb>,
+    pub(crate) devstates: RefCell<devstate::DeviceStates>,
+    pub(crate) groups: RefCell<Vec<groups::GroupEntry>>,
+    /// The simulated process environment (`ENV`): empty at the start.
+    pub(crate) env: RefCell<BTreeMap<String, String>>,
 }
 
 #[derive(Default)]
@@ -251,6 +257,9 @@ impl Engine {
                 idle: tokio::sync::Notify::new(),
                 media_waiters: RefCell::new(Vec::new()),
                 astdb: RefCell::new(astdb::AstDb::new()),
+                devstates: RefCell::new(devstate::DeviceStates::default()),
+                groups: RefCell::new(Vec::new()),
+                env: RefCell::new(BTreeMap::new()),
             }),
         };
         crate::apps::register_builtin(&engine);

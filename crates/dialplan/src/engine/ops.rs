@@ -680,6 +680,12 @@ impl Engine {
             FarEnd::Local { peer, .. } => Some(*peer),
             _ => None,
         };
+        // ast_hangup releases a generator still running (music started by StartMusicOnHold) before the
+        // technology's hangup: res_musiconhold's release prints the stop and sends MusicOnHoldStop. In
+        // a bridge, the bridge stops its own music.
+        if bridge.is_none() {
+            self.moh_stop(id);
+        }
         if let Some(b) = bridge {
             self.bridge_remove_dead(b, id);
         }
@@ -732,6 +738,7 @@ impl Engine {
             c.notify.notify_one();
         });
         if freed.is_some() {
+            self.group_discard(id);
             // Free the channel's memory; its slot stays so ids are never reused. Its box, emptied now,
             // is kept for the next channel (see `Inner::spare_chans`).
             let old = self.inner.chans.borrow_mut()[id.0 as usize].take();

@@ -46,6 +46,18 @@ enum RanOut {
     Stop,
 }
 
+/// What led the PBX loop to [`Engine::ran_out`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RanOutBy {
+    /// The dialplan ran out, or an application returned a digit.
+    Plain,
+    /// An application returned `AST_PBX_INCOMPLETE` and more digits could match: the digits collected
+    /// now must add to the extension, or it is a timeout.
+    Incomplete,
+    /// An application returned `AST_PBX_INCOMPLETE` and nothing longer could match: invalid.
+    IncompleteInvalid,
+}
+
 enum Collected {
     Done,
     Hangup,
@@ -90,6 +102,7 @@ impl Engine {
         'outer: loop {
             let mut dst = String::new();
             let mut digit = false;
+            let mut by = RanOutBy::Plain;
             let res;
             loop {
                 match self.spawn_one(chan).await {
@@ -135,6 +148,19 @@ impl Engine {
                 if let AppResult::Digit(d) = res {
                     dst.push(d);
                     digit = true;
+                } else if res == AppResult::Incomplete {
+                    // __ast_pbx_run: go on collecting digits of this extension when a longer one
+                    // could match, else treat it as invalid.
+                    self.spawn_exited(chan, "INCOMPLETE");
+                    if let Some((ctx, exten, _, cid)) = self.position(chan) {
+                        if self.plan().match_more(&ctx, &exten, cid.as_deref()) {
+                            dst = exten;
+                            digit = true;
+                            by = RanOutBy::Incomplete;
+                        } else {
+                            by = RanOutBy::IncompleteInvalid;
+                        }
+                    }
                 } else {
                     self.spawn_exited(chan, "non-zero");
                     if res == AppResult::Error && self.exists_here(chan, "e") {
@@ -159,7 +185,7 @@ impl Engine {
             }
             // The dialplan ran out (or a digit was returned): rare, so its state machine is boxed and
             // the PBX future a parked call keeps holds only the loop above (docs/performance.md, issue 4).
-            match Box::pin(self.ran_out(chan, dst, digit)).await {
+            match Box::pin(self.ran_out(chan, dst, digit, by)).await {
                 RanOut::Next => {}
                 RanOut::Error => {
                     error = true;
@@ -184,14 +210,14 @@ impl Engine {
 
     /// What the PBX loop does when the dialplan ran out at the channel's position or an application
     /// returned a digit (`dst` holds it): `i`, `e`, autofallthrough, or collecting more digits.
-    async fn ran_out(&self, chan: ChannelId, mut dst: String, digit: bool) -> RanOut {
+    async fn ran_out(&self, chan: ChannelId, mut dst: String, digit: bool, by: RanOutBy) -> RanOut {
         let (Some(name), Some((ctx, exten, prio, cid))) =
             (self.chan_name(chan), self.position(chan))
         else {
             return RanOut::Error;
         };
         let exists = self.plan().exists(&ctx, &exten, 1, cid.as_deref());
-        if dst.is_empty() && !exists {
+        if by == RanOutBy::IncompleteInvalid || (dst.is_empty() && !exists) {
             let invalid = || {
                 self.verbose(3, "pbx.c", || {
                     format!(
@@ -239,28 +265,33 @@ impl Engine {
             }
             return RanOut::Error;
         }
+        let pos = dst.len();
         match Box::pin(self.collect_digits(chan, waittime, &mut dst)).await {
             Collected::Hangup => return RanOut::Stop,
             Collected::Done => {}
         }
-        let taken = if !dst.is_empty() && self.plan().exists(&ctx, &dst, 1, cid.as_deref()) {
-            self.set_location(chan, &ctx, &dst, 1);
-            true
-        } else if !dst.is_empty() {
-            let invalid = || {
-                self.verbose(3, "pbx.c", || {
-                    format!("Invalid extension '{dst}' in context '{ctx}' on {name}")
-                });
-                self.set_var(chan, "INVALID_EXTEN", Some(&dst));
+        // After Incomplete, no new digit is a timeout even though the extension so far exists.
+        let timeout = by == RanOutBy::Incomplete && dst.len() == pos;
+        let taken =
+            if !timeout && !dst.is_empty() && self.plan().exists(&ctx, &dst, 1, cid.as_deref()) {
+                self.set_location(chan, &ctx, &dst, 1);
+                true
+            } else if !timeout && !dst.is_empty() {
+                let invalid = || {
+                    self.verbose(3, "pbx.c", || {
+                        format!("Invalid extension '{dst}' in context '{ctx}' on {name}")
+                    });
+                    self.set_var(chan, "INVALID_EXTEN", Some(&dst));
+                };
+                let unhandled = || {
+                    format!("Invalid extension '{dst}', but no rule 'i' or 'e' in context '{ctx}'")
+                };
+                self.fall_back(chan, &ctx, "i", "INVALID", invalid, unhandled)
+            } else {
+                let timeout = || self.verbose(3, "pbx.c", || format!("Timeout on {name}"));
+                let unhandled = || format!("Timeout, but no rule 't' or 'e' in context '{ctx}'");
+                self.fall_back(chan, &ctx, "t", "RESPONSETIMEOUT", timeout, unhandled)
             };
-            let unhandled =
-                || format!("Invalid extension '{dst}', but no rule 'i' or 'e' in context '{ctx}'");
-            self.fall_back(chan, &ctx, "i", "INVALID", invalid, unhandled)
-        } else {
-            let timeout = || self.verbose(3, "pbx.c", || format!("Timeout on {name}"));
-            let unhandled = || format!("Timeout, but no rule 't' or 'e' in context '{ctx}'");
-            self.fall_back(chan, &ctx, "t", "RESPONSETIMEOUT", timeout, unhandled)
-        };
         if taken {
             RanOut::Next
         } else {

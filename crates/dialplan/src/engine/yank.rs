@@ -95,6 +95,7 @@ impl Engine {
         let Some(far) = given else {
             return;
         };
+        self.group_update(clone, original);
         self.with_chan_mut(clone, |c| {
             c.name = taken.name;
             c.tech = taken.tech;

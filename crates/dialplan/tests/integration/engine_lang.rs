@@ -561,3 +561,293 @@ exten => _2XX,hint,Custom:x(Name)
         ["PJSIP/alice&PJSIP/bob|", "Custom:x|Name", ""]
     );
 }
+
+/// DEVICE_STATE (funcs/func_devstate.c) and EXTENSION_STATE (funcs/func_extstate.c) over main/devicestate.c
+/// _ast_device_state: a channel device without a driver callback is its first channel's state
+/// (ast_parse_device_state, ast_state_chan2dev: a ringing-in caller is INUSE), none is UNKNOWN; a
+/// `label:data` device without a provider, or text with neither `/` nor `:`, is INVALID; Local devices
+/// (main/core_local.c local_devicestate) are NOT_INUSE when the extension exists, else INVALID. Writing
+/// sets only `Custom:` devices, kept in the AstDB family CustomDevstate; an unknown state name is an
+/// ERROR. A hint aggregates its devices (BUSY outranks INUSE, ast_devstate_aggregate_add); no hint is
+/// UNKNOWN; the context defaults to `default`.
+#[test]
+fn device_state_and_extension_state() {
+    let conf = "\
+[t]
+exten => s,1,NoOp(${DEVICE_STATE(PJSIP/outside)}|${DEVICE_STATE(PJSIP/nobody)}|${DEVICE_STATE(Custom:lamp)}|${DEVICE_STATE(nothing)}|${DEVICE_STATE(Local/s@t)}|${DEVICE_STATE(Local/9@t)}|${DEVICE_STATE(Foo:1)})
+ same => n,Set(DEVICE_STATE(Custom:lamp)=busy)
+ same => n,Set(DEVICE_STATE(PJSIP/outside)=INUSE)
+ same => n,Set(DEVICE_STATE(Custom:)=INUSE)
+ same => n,Set(DEVICE_STATE(Custom:lamp)=maybe)
+ same => n,NoOp(${DEVICE_STATE(Custom:lamp)}|${DEVICE_STATE(custom:lamp)}|${DB(CustomDevstate/lamp)}|${EXTENSION_STATE(s@t)}|${EXTENSION_STATE(s)}|${EXTENSION_STATE(@t)})
+exten => s,hint,Custom:lamp&PJSIP/outside
+";
+    assert_eq!(
+        noops(&run_conf(conf, "t", "s", outside_caller())),
+        [
+            "INUSE|UNKNOWN|UNKNOWN|INVALID|NOT_INUSE|INVALID|INVALID",
+            "WARNING: func_devstate.c: The DEVICE_STATE function can only be used to set 'Custom:' device state!",
+            "WARNING: func_devstate.c: DEVICE_STATE function called with no custom device name!",
+            "ERROR: func_devstate.c: DEVICE_STATE function given invalid state value 'maybe'",
+            "WARNING: func_extstate.c: EXTENSION_STATE requires an extension",
+            "BUSY|BUSY|busy|BUSY|UNKNOWN|",
+        ]
+    );
+}
+
+/// GROUP, GROUP_COUNT, GROUP_MATCH_COUNT, GROUP_LIST (funcs/func_groupcount.c over main/app.c
+/// ast_app_group_*): one entry per channel and category (categories case-insensitive; setting one again
+/// moves it to the end of the list), GROUP() is the channel's first entry of any category, counts
+/// compare groups case-insensitively while GROUP_MATCH_COUNT's POSIX patterns are case-sensitive, a
+/// pattern that does not compile logs app.c's ERROR and counts 0, an empty group removes the entry, and a
+/// channel's entries go when it is destroyed (main/channel.c ast_channel_destructor).
+#[test]
+fn groups() {
+    let conf = "\
+[t]
+exten => s,1,Set(GROUP()=sales)
+ same => n,Set(GROUP(region)=north)
+ same => n,Set(GROUP(Region)=South)
+ same => n,NoOp(${GROUP()}|${GROUP(region)}|${GROUP(none)}|${GROUP_LIST()}|${GROUP_COUNT()}|${GROUP_COUNT(sales)}|${GROUP_COUNT(@region)}|${GROUP_COUNT(south@REGION)})
+ same => n,Dial(Local/l@t)
+ same => n,NoOp(${GROUP_COUNT(sales)}|${GROUP_MATCH_COUNT(a)})
+exten => l,1,Set(GROUP()=SALES)
+ same => n,NoOp(${GROUP_COUNT(sales)}|${GROUP_MATCH_COUNT(^s)}|${GROUP_MATCH_COUNT(.*@^R)}|${GROUP_MATCH_COUNT(x)}|${GROUP_MATCH_COUNT([)}|${GROUP_MATCH_COUNT(@x)})
+ same => n,Set(GROUP()=)
+ same => n,NoOp(${GROUP_COUNT(sales)}|${GROUP_LIST()})
+ same => n,Set(GROUP()=SALES)
+ same => n,Hangup()
+";
+    assert_eq!(
+        noops(&run_conf(conf, "t", "s", outside_caller())),
+        [
+            "sales|South||sales South@Region|1|1|1|1",
+            "ERROR: app.c: Regex compile failed on: [",
+            "2|1|1|0|0|",
+            "1|",
+            "1|1",
+        ]
+    );
+}
+
+/// ENV (funcs/func_env.c): reads as empty when unset, writes set or (empty value) unset, names starting
+/// with `AST_` are not written; the simulated environment starts empty. VERSION (funcs/func_version.c):
+/// the reference installation's 22.10.1, `ASTERISK_VERSION_NUM` as the Makefile prints it
+/// (`%01d%02d%02d`). SHARED (funcs/func_global.c): a channel's shared variables, read from another channel
+/// by name prefix; none stored reads empty; an unknown channel is an ERROR.
+#[test]
+fn env_version_shared() {
+    let conf = "\
+[t]
+exten => s,1,NoOp(${ENV(HOME)}|${ENV(X)})
+ same => n,Set(ENV(X)=1)
+ same => n,Set(ENV(AST_Y)=2)
+ same => n,NoOp(${ENV(X)}|${ENV(AST_Y)})
+ same => n,Set(ENV(X)=)
+ same => n,NoOp(${ENV(X)}|${VERSION()}|${VERSION(asterisk_version_num)}|${VERSION(BUILD_OS)})
+ same => n,NoOp(${SHARED(v)})
+ same => n,Set(SHARED(v)=mine)
+ same => n,Set(SHARED(v,PJSIP/nobody)=x)
+ same => n,Dial(Local/l@t)
+ same => n,NoOp(${SHARED(v)}|${SHARED()})
+exten => l,1,NoOp(${SHARED(v)}|${SHARED(v,PJSIP/outside)}|${SHARED(w,PJSIP/outside)})
+ same => n,Set(SHARED(v,PJSIP/outside)=theirs)
+ same => n,Hangup()
+";
+    assert_eq!(
+        noops(&run_conf(conf, "t", "s", outside_caller())),
+        [
+            "|",
+            "1|",
+            "|22.10.1|221001|Linux",
+            "",
+            "ERROR: func_global.c: Channel 'PJSIP/nobody' not found!  Variable 'v' not set to 'x'.",
+            "|mine|",
+            "WARNING: func_global.c: SHARED() requires an argument: SHARED(<var>[,<chan>])",
+            "theirs|",
+        ]
+    );
+}
+
+/// SayAlphaCase, SayOrdinal and SayMoney (main/pbx_builtins.c over main/say.c ast_get_character_str,
+/// get_ordinal_str_en, ast_get_money_en_dollars_str): the prompts each plays, in order, and the
+/// argument checks' warnings.
+#[test]
+fn say_alpha_case_ordinal_money() {
+    let conf = "\
+[t]
+exten => s,1,SayAlphaCase(u,aB)
+ same => n,SayAlphaCase(x,a)
+ same => n,SayAlphaCase(au,a)
+ same => n,SayOrdinal(42)
+ same => n,SayOrdinal(x)
+ same => n,SayMoney(12)
+ same => n,SayOrdinal(1,q)
+";
+    let events = run_conf(conf, "t", "s", outside_caller());
+    let lines: Vec<String> = console(&events)
+        .lines()
+        .filter_map(|l| {
+            let l = l.split_once("] ").map_or(l, |(_, r)| r);
+            if let Some((_, rest)) = l.split_once("Playing '") {
+                rest.split_once(".slin'").map(|(f, _)| f.to_string())
+            } else {
+                l.starts_with("WARNING").then(|| l.to_string())
+            }
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "letters/a",
+            "uppercase",
+            "letters/b",
+            "WARNING: pbx_builtins.c: Invalid option: 'x'",
+            "WARNING: pbx_builtins.c: SayAlphaCase options are mutually exclusive and required",
+            "digits/40",
+            "digits/h-2",
+            "WARNING: pbx_builtins.c: argument 'x' to SayOrdinal could not be parsed as a number.",
+            "digits/12",
+            "dollars",
+            "WARNING: pbx_builtins.c: SayOrdinal gender option is either 'f', 'm', 'c' or 'n'",
+        ]
+    );
+}
+
+/// StartMusicOnHold, StopMusicOnHold and MusicOnHold (res/res_musiconhold.c): the class is the channel's
+/// musicclass, else the requested one, else `default`; a bad duration warns and waits until the hangup;
+/// music still playing at a hangup outside a bridge stops in ast_hangup's generator release
+/// (main/channel.c), before the channel's Hangup.
+#[test]
+fn music_on_hold_apps() {
+    let conf = "\
+[t]
+exten => s,1,StartMusicOnHold(jazz)
+ same => n,Wait(1)
+ same => n,StopMusicOnHold()
+ same => n,StopMusicOnHold()
+ same => n,Set(CHANNEL(musicclass)=mine)
+ same => n,MusicOnHold(jazz,2)
+ same => n,StartMusicOnHold()
+ same => n,Hangup()
+";
+    let events = run_conf(conf, "t", "s", outside_caller());
+    let text = console(&events);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.split_once("] ").map_or(l, |(_, r)| r).trim_start())
+        .filter(|l| l.contains("music on hold") || l.contains("MusicOnHold"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "-- Executing [s@t:1] StartMusicOnHold(\"PJSIP/outside-00000000\", \"jazz\") in new stack",
+            "-- Started music on hold, class 'jazz', on channel 'PJSIP/outside-00000000'",
+            "-- Executing [s@t:3] StopMusicOnHold(\"PJSIP/outside-00000000\", \"\") in new stack",
+            "-- Stopped music on hold on PJSIP/outside-00000000",
+            "-- Executing [s@t:4] StopMusicOnHold(\"PJSIP/outside-00000000\", \"\") in new stack",
+            "-- Executing [s@t:6] MusicOnHold(\"PJSIP/outside-00000000\", \"jazz,2\") in new stack",
+            "-- Started music on hold, class 'mine', on channel 'PJSIP/outside-00000000'",
+            "-- Stopped music on hold on PJSIP/outside-00000000",
+            "-- Executing [s@t:7] StartMusicOnHold(\"PJSIP/outside-00000000\", \"\") in new stack",
+            "-- Started music on hold, class 'mine', on channel 'PJSIP/outside-00000000'",
+            "-- Stopped music on hold on PJSIP/outside-00000000",
+        ]
+    );
+    let moh: Vec<(u128, String)> = events
+        .iter()
+        .filter_map(|e| e.fields().map(|f| (e.time.as_millis(), f.name.to_string())))
+        .filter(|(_, n)| n.starts_with("MusicOnHold") || n == "Hangup")
+        .collect();
+    let moh: Vec<(u128, &str)> = moh.iter().map(|(t, n)| (*t, n.as_str())).collect();
+    assert_eq!(
+        moh,
+        [
+            (0, "MusicOnHoldStart"),
+            (1000, "MusicOnHoldStop"),
+            (1000, "MusicOnHoldStart"),
+            (3000, "MusicOnHoldStop"),
+            (3000, "MusicOnHoldStart"),
+            (3000, "MusicOnHoldStop"),
+            (3000, "Hangup"),
+        ]
+    );
+}
+
+/// Incomplete (main/pbx_builtins.c pbx_builtin_incomplete) answers and returns AST_PBX_INCOMPLETE;
+/// main/pbx.c __ast_pbx_run then prints `exited INCOMPLETE` and, when a longer extension could match,
+/// collects more digits after the current extension (a digit completes it; none is a timeout, `t`),
+/// otherwise it is an invalid extension (`i`).
+#[test]
+fn incomplete_collects_more_digits() {
+    let conf = "\
+[t]
+exten => s,1,Goto(1,1)
+exten => 1,1,Incomplete()
+exten => 12,1,NoOp(got ${EXTEN})
+ same => n,Hangup()
+exten => 9,1,Incomplete(n)
+exten => t,1,NoOp(timeout)
+ same => n,Goto(9,1)
+exten => i,1,NoOp(invalid ${INVALID_EXTEN})
+ same => n,Hangup()
+";
+    let pick = |events: &[Event]| -> Vec<String> {
+        console(events)
+            .lines()
+            .map(|l| {
+                l.split_once("] ")
+                    .map_or(l, |(_, r)| r)
+                    .trim_start()
+                    .to_string()
+            })
+            .filter(|l| {
+                l.contains("INCOMPLETE") || l.contains("NoOp") || l.starts_with("-- Timeout")
+            })
+            .collect()
+    };
+    let name = "PJSIP/outside-00000000";
+    assert_eq!(
+        pick(&run_conf(conf, "t", "s", keys(1000, "2"))),
+        [
+            format!("== Spawn extension (t, 1, 1) exited INCOMPLETE on '{name}'"),
+            format!("-- Executing [12@t:1] NoOp(\"{name}\", \"got 12\") in new stack"),
+        ]
+    );
+    assert_eq!(
+        pick(&run_conf(conf, "t", "s", outside_caller())),
+        [
+            format!("== Spawn extension (t, 1, 1) exited INCOMPLETE on '{name}'"),
+            format!("-- Timeout on {name}"),
+            format!("-- Executing [t@t:1] NoOp(\"{name}\", \"timeout\") in new stack"),
+            format!("== Spawn extension (t, 9, 1) exited INCOMPLETE on '{name}'"),
+            format!("-- Executing [i@t:1] NoOp(\"{name}\", \"invalid 9\") in new stack"),
+        ]
+    );
+}
+
+/// HINT (funcs/func_devstate.c hint_read): the hint's device list, or with `n` its name, found through
+/// includes and patterns as ast_get_hint finds it; context `default` when none is given; no hint is
+/// empty; no extension warns.
+#[test]
+fn hint_function() {
+    let conf = "\
+[t]
+include => other
+exten => s,1,NoOp(${HINT(100@t)}|${HINT(100@t,n)}|${HINT(250@t)}|${HINT(250@t,n)}|${HINT(100)}|${HINT(7@default)})
+ same => n,NoOp(${HINT()})
+exten => 100,hint,PJSIP/alice&PJSIP/bob
+[other]
+exten => _2XX,hint,Custom:x(Name)
+[default]
+exten => 7,hint,park:701@parkedcalls
+";
+    assert_eq!(
+        noops(&run_conf(conf, "t", "s", outside_caller())),
+        [
+            "PJSIP/alice&PJSIP/bob||Custom:x|Name||park:701@parkedcalls",
+            "WARNING: func_devstate.c: The HINT function requires an extension",
+            "",
+        ]
+    );
+}

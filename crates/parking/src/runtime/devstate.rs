@@ -20,6 +20,7 @@
 //! does not model (phones): they never change state here.
 
 use super::ParkingModule;
+use dialplan::engine::devstate::{DeviceState, DeviceStateProvider};
 use dialplan::engine::Engine;
 use dialplan::hash::Fx;
 use dialplan::model::Dialplan;
@@ -183,6 +184,32 @@ pub fn loaded_hint_state(hint: &Hint) -> ExtensionState {
     }
 }
 
+/// The `Park` device-state provider (parking_devicestate.c metermaidstate), asked for a `park:` device
+/// whose state was never published. `data` must be `<space>@<context>` with a space `sscanf("%d")`
+/// reads, else the device is invalid. Asterisk 22 then searches the lots with the device text in place
+/// of its search structure (`ao2_callback(…, &data)`), so no lot ever matches and the answer is always
+/// not in use; a parked call's space is in use through the published state instead.
+pub struct ParkDeviceStates;
+
+impl DeviceStateProvider for ParkDeviceStates {
+    fn state(&self, _engine: &Engine, data: &str) -> DeviceState {
+        let Some((exten, context)) = data.split_once('@') else {
+            return DeviceState::Invalid;
+        };
+        if exten.is_empty() || context.is_empty() || !scans_as_int(exten) {
+            return DeviceState::Invalid;
+        }
+        DeviceState::NotInUse
+    }
+}
+
+/// Whether `sscanf(text, "%d")` reads a number: blanks, an optional sign, then a digit.
+fn scans_as_int(text: &str) -> bool {
+    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
+    t.bytes().next().is_some_and(|b| b.is_ascii_digit())
+}
+
 /// The device a parking space is.
 pub fn park_device(space: u32, context: &str) -> String {
     format!("park:{space}@{context}")
@@ -242,6 +269,16 @@ impl ParkingModule {
         context: &str,
         in_use: bool,
     ) {
+        // ast_devstate_changed(…, AST_DEVSTATE_CACHABLE, "park:%d@%s"): what DEVICE_STATE and
+        // EXTENSION_STATE read from the cache.
+        engine.devstate_changed(
+            &park_device(space, context),
+            if in_use {
+                DeviceState::InUse
+            } else {
+                DeviceState::NotInUse
+            },
+        );
         let changed = {
             let mut state = self.state_mut();
             let before = state.devices.set(space, context, in_use);
@@ -372,5 +409,12 @@ mod tests {
         assert!(!d.in_use("park:701@parkedcalls"));
         assert!(!d.set(0, "a@b", true));
         assert!(d.in_use("park:0@a@b"));
+    }
+
+    #[test]
+    fn provider_validates_as_metermaidstate() {
+        assert!(scans_as_int(" -7x"));
+        assert!(!scans_as_int("x7"));
+        assert!(!scans_as_int("+"));
     }
 }

@@ -327,6 +327,7 @@ impl Module for ParkingModule {
         engine.register_app(Rc::new(park_and_announce::ParkAndAnnounce {
             module: self.clone(),
         }));
+        engine.register_devstate_provider("Park", Rc::new(devstate::ParkDeviceStates));
         engine.register_function(Box::new(park_get_channel::ParkGetChannel {
             directory: self.inner.directory.clone(),
         }));

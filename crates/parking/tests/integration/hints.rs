@@ -181,3 +181,51 @@ exten => 100,1,Set(PARKINGDYNPOS=751-752)
         ]
     );
 }
+
+/// DEVICE_STATE and EXTENSION_STATE (funcs/func_devstate.c, funcs/func_extstate.c) over parking's
+/// devices: main/devicestate.c _ast_device_state answers a `park:` device from the state
+/// parking_notify_metermaids published (ast_devstate_changed, cachable, keyed by the exact name); a
+/// device never published asks res_parking's provider (parking_devicestate.c metermaidstate), which
+/// rejects what `%d@context` does not read (INVALID) and otherwise answers NOT_INUSE. A hint's state is
+/// the aggregate of its devices (main/extension_state.c); no hint is UNKNOWN.
+#[test]
+fn device_and_extension_state_functions_see_the_spaces() {
+    const PROBE: &str = "\
+exten => 300,1,NoOp(${DEVICE_STATE(park:701@parkedcalls)}|${EXTENSION_STATE(701@parkedcalls)}|${EXTENSION_STATE(both@internal)}|${DEVICE_STATE(park:0701@parkedcalls)}|${DEVICE_STATE(park:x@parkedcalls)}|${DEVICE_STATE(Park:701)}|${EXTENSION_STATE(100@internal)})
+";
+    let extensions = EXTENSIONS.replace("\n[gone]", &format!("{PROBE}\n[gone]"));
+    let res = "[default]\nparkext => 700\nparkpos => 701-702\ncontext => parkedcalls\nparkingtime => 20\ncomebacktoorigin => no\ncomebackcontext => gone\nparkinghints => yes\n";
+    let sim = build(&extensions, ORACLE_FEATURES, Some(res));
+    let phone = || PhoneSpec {
+        media: false,
+        ..PhoneSpec::default()
+    };
+    let retriever = PhoneSpec {
+        hangup_after: Some(Duration::from_secs(1)),
+        ..phone()
+    };
+    let r = sim.run(
+        vec![
+            Call::new(0, "p", phone(), "300", "internal"),
+            Call::new(100, "a", phone(), "100", "internal"),
+            Call::new(3000, "q", phone(), "300", "internal"),
+            Call::new(5000, "c", retriever, "200", "internal"),
+            Call::new(8000, "r", phone(), "300", "internal"),
+        ],
+        vec![],
+        Duration::from_secs(60),
+    );
+    let probes: Vec<String> = console(&r.events)
+        .lines()
+        .filter_map(|l| l.split_once("NoOp(\"").map(|(_, rest)| rest.to_string()))
+        .filter(|l| l.contains('|'))
+        .collect();
+    assert_eq!(
+        probes,
+        [
+            "PJSIP/p-00000000\", \"NOT_INUSE|NOT_INUSE|NOT_INUSE|NOT_INUSE|INVALID|INVALID|UNKNOWN\") in new stack",
+            "PJSIP/q-00000002\", \"INUSE|INUSE|INUSE|NOT_INUSE|INVALID|INVALID|UNKNOWN\") in new stack",
+            "PJSIP/r-00000004\", \"NOT_INUSE|NOT_INUSE|NOT_INUSE|NOT_INUSE|INVALID|INVALID|UNKNOWN\") in new stack",
+        ]
+    );
+}

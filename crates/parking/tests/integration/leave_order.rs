@@ -46,6 +46,14 @@ fn alice() -> PhoneSpec {
     }
 }
 
+/// `names` as [`leaving`] lists them: each event's name, then the caller's channel.
+fn of_caller(names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .map(|n| format!("{n} PJSIP/outside-00000000"))
+        .collect()
+}
+
 /// The caller's AMI events from `from_ms` on, up to its `BridgeLeave` from the lot.
 fn leaving(hangup_after: Option<Duration>, from_ms: u64) -> Vec<String> {
     let sim = build(EXTENSIONS, ORACLE_FEATURES, Some(RES_PARKING));
@@ -78,8 +86,7 @@ fn leaving(hangup_after: Option<Duration>, from_ms: u64) -> Vec<String> {
 #[test]
 fn a_timeout_stops_the_music_then_times_out_then_leaves_the_bridge() {
     let names = leaving(None, 13_900);
-    let chan = "PJSIP/outside-00000000";
-    let expect: Vec<String> = [
+    let expect = [
         "VarSet",
         "VarSet",
         "VarSet",
@@ -88,28 +95,21 @@ fn a_timeout_stops_the_music_then_times_out_then_leaves_the_bridge() {
         "MusicOnHoldStop",
         "ParkedCallTimeOut",
         "BridgeLeave",
-    ]
-    .iter()
-    .map(|n| format!("{n} {chan}"))
-    .collect();
-    assert_eq!(names, expect);
+    ];
+    assert_eq!(names, of_caller(&expect));
 }
 
 #[test]
 fn a_parked_caller_hanging_up_stops_the_music_then_gives_up_then_leaves_the_bridge() {
     // The caller's channel is up at 1 s (alice answers); it hangs up 8 s later, parked.
     let names = leaving(Some(Duration::from_secs(8)), 9_000);
-    let chan = "PJSIP/outside-00000000";
-    let expect: Vec<String> = [
+    let expect = [
         "HangupRequest",
         "MusicOnHoldStop",
         "ParkedCallGiveUp",
         "BridgeLeave",
-    ]
-    .iter()
-    .map(|n| format!("{n} {chan}"))
-    .collect();
-    assert_eq!(names, expect);
+    ];
+    assert_eq!(names, of_caller(&expect));
 }
 
 /// `ParkedCallTimeOut` carries a fresh snapshot of the parkee, taken after the comeback's async goto moved it
