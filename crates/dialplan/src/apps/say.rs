@@ -378,6 +378,18 @@ fn interruptible(engine: &Engine, chan: ChannelId) -> bool {
         .is_some_and(|v| crate::expr::cond::ast_true(&v))
 }
 
+/// Says `files` as main/say.c's `say_filenames` does and returns its result (a digit only when
+/// `SAY_DTMF_INTERRUPT` is on; a missing prompt stops the say with -1).
+fn say_all(engine: &Engine, chan: ChannelId, files: Vec<String>) -> Exec {
+    let interrupt = interruptible(engine, chan);
+    let engine = engine.clone();
+    Exec::Pending(Box::pin(async move {
+        say_filenames(&engine, chan, files, interrupt)
+            .await
+            .result()
+    }))
+}
+
 fn run(engine: &Engine, chan: ChannelId, files: Vec<String>) -> Exec {
     let interrupt = interruptible(engine, chan);
     let engine = engine.clone();
@@ -459,13 +471,7 @@ impl App for SayAlphaCase {
             }
         };
         let files = existing_alpha(engine, alpha_case_prompts(&characters, case));
-        let interrupt = interruptible(engine, chan);
-        let engine = engine.clone();
-        Exec::Pending(Box::pin(async move {
-            say_filenames(&engine, chan, files, interrupt)
-                .await
-                .result()
-        }))
+        say_all(engine, chan, files)
     }
 }
 
@@ -535,13 +541,7 @@ impl App for SayMoney {
     /// pbx_builtin_saymoney: the amount in dollars and cents (English prompts).
     fn exec(&self, engine: &Engine, chan: ChannelId, data: &str) -> Exec {
         let files = money_prompts(data).unwrap_or_default();
-        let interrupt = interruptible(engine, chan);
-        let engine = engine.clone();
-        Exec::Pending(Box::pin(async move {
-            say_filenames(&engine, chan, files, interrupt)
-                .await
-                .result()
-        }))
+        say_all(engine, chan, files)
     }
 }
 

@@ -31,28 +31,9 @@ impl Function for Shared {
         ctx: &mut dyn VarContext,
         fx: &mut Effects,
     ) -> Result<String, FuncError> {
-        if args.is_empty() {
-            log(fx, LogLevel::Warning, SRC, USAGE);
-            return Err(FuncError::Failed);
-        }
-        let a = split_args(args, 2);
-        let var = a.first().cloned().unwrap_or_default();
-        let (e, own) = engine_of(ctx, "SHARED")?;
-        let chan = match a.get(1).filter(|c| !c.is_empty()) {
-            Some(name) => match find_channel(&e, name) {
-                Some(c) => c,
-                None => {
-                    log(
-                        fx,
-                        LogLevel::Error,
-                        SRC,
-                        format!("Channel '{name}' not found!  Variable '{var}' will be blank."),
-                    );
-                    return Err(FuncError::Failed);
-                }
-            },
-            None => own,
-        };
+        let (e, chan, var) = target(args, ctx, fx, |name, var| {
+            format!("Channel '{name}' not found!  Variable '{var}' will be blank.")
+        })?;
         e.with_chan(chan, |c| {
             c.datastores
                 .get(SHARED_VARS)
@@ -76,30 +57,9 @@ impl Function for Shared {
         ctx: &mut dyn VarContext,
         fx: &mut Effects,
     ) -> Result<(), FuncError> {
-        if args.is_empty() {
-            log(fx, LogLevel::Warning, SRC, USAGE);
-            return Err(FuncError::Failed);
-        }
-        let a = split_args(args, 2);
-        let var = a.first().cloned().unwrap_or_default();
-        let (e, own) = engine_of(ctx, "SHARED")?;
-        let chan = match a.get(1).filter(|c| !c.is_empty()) {
-            Some(name) => match find_channel(&e, name) {
-                Some(c) => c,
-                None => {
-                    log(
-                        fx,
-                        LogLevel::Error,
-                        SRC,
-                        format!(
-                            "Channel '{name}' not found!  Variable '{var}' not set to '{value}'."
-                        ),
-                    );
-                    return Err(FuncError::Failed);
-                }
-            },
-            None => own,
-        };
+        let (e, chan, var) = target(args, ctx, fx, |name, var| {
+            format!("Channel '{name}' not found!  Variable '{var}' not set to '{value}'.")
+        })?;
         let stored = e.with_chan_mut(chan, |c| {
             let store = c
                 .datastores
@@ -120,6 +80,34 @@ impl Function for Shared {
         }
         Ok(())
     }
+}
+
+/// The engine, the channel and the variable name `args` designate (the caller's channel when no channel
+/// is given); the usage WARNING without arguments, the `not_found` ERROR for an unknown channel.
+fn target(
+    args: &str,
+    ctx: &mut dyn VarContext,
+    fx: &mut Effects,
+    not_found: impl Fn(&str, &str) -> String,
+) -> Result<(Engine, ChannelId, String), FuncError> {
+    if args.is_empty() {
+        log(fx, LogLevel::Warning, SRC, USAGE);
+        return Err(FuncError::Failed);
+    }
+    let a = split_args(args, 2);
+    let var = a.first().cloned().unwrap_or_default();
+    let (e, own) = engine_of(ctx, "SHARED")?;
+    let chan = match a.get(1).filter(|c| !c.is_empty()) {
+        Some(name) => match find_channel(&e, name) {
+            Some(c) => c,
+            None => {
+                log(fx, LogLevel::Error, SRC, not_found(name, &var));
+                return Err(FuncError::Failed);
+            }
+        },
+        None => own,
+    };
+    Ok((e, chan, var))
 }
 
 /// `ast_channel_get_by_name` (name, case-insensitive, or unique id), then
