@@ -390,6 +390,8 @@ fn say_all(engine: &Engine, chan: ChannelId, files: Vec<String>) -> Exec {
     }))
 }
 
+/// SayNumber's English path (main/say.c `ast_say_number_full_en`): a prompt that does not exist is
+/// skipped, not an error; the result is a digit only when interrupting.
 fn run(engine: &Engine, chan: ChannelId, files: Vec<String>) -> Exec {
     let interrupt = interruptible(engine, chan);
     let engine = engine.clone();
@@ -409,7 +411,7 @@ impl App for SayDigits {
     }
 
     fn exec(&self, engine: &Engine, chan: ChannelId, data: &str) -> Exec {
-        run(engine, chan, digit_prompts(data))
+        say_all(engine, chan, digit_prompts(data))
     }
 }
 
@@ -419,20 +421,8 @@ impl App for SayAlpha {
     }
 
     fn exec(&self, engine: &Engine, chan: ChannelId, data: &str) -> Exec {
-        let files = {
-            let p = engine.prompts();
-            alpha_prompts(data)
-                .into_iter()
-                .filter_map(|(main, ascii)| {
-                    if p.get(&main).is_some() {
-                        Some(main)
-                    } else {
-                        p.get(&ascii).is_some().then_some(ascii)
-                    }
-                })
-                .collect()
-        };
-        run(engine, chan, files)
+        let files = existing_alpha(engine, alpha_prompts(data));
+        say_all(engine, chan, files)
     }
 }
 
@@ -551,7 +541,7 @@ impl App for SayPhonetic {
     }
 
     fn exec(&self, engine: &Engine, chan: ChannelId, data: &str) -> Exec {
-        run(engine, chan, phonetic_prompts(data))
+        say_all(engine, chan, phonetic_prompts(data))
     }
 }
 

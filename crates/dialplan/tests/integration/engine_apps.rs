@@ -246,3 +246,24 @@ exten => s,1,Answer()
     );
     insta::assert_snapshot!(text);
 }
+
+/// SayDigits and SayPhonetic play through main/say.c's `say_filenames`: the first prompt that does not
+/// exist stops the say with -1 (after `ast_streamfile`'s warnings), so the application hangs up; SayNumber's
+/// English path (`ast_say_number_full_en`) skips it and goes on. [main/say.c · say_filenames,
+/// say_digit_str_full, ast_say_number_full_en; main/pbx_builtins.c · pbx_builtin_saydigits]
+#[test]
+fn say_digits_stops_at_a_missing_prompt_and_say_number_skips_it() {
+    let conf = "[s]\nexten => d,1,SayDigits(123)\n same => n,NoOp(after digits)\nexten => n,1,SayNumber(2)\n same => n,NoOp(after number)\n";
+    let without_two = |e: &Engine, _| {
+        let mut p = Prompts::empty(UnknownPrompt::Missing);
+        p.insert("digits/1", 500);
+        p.insert("digits/3", 500);
+        e.set_prompts(p);
+    };
+    let digits = console(&run(conf, "s", "d", silent(), without_two));
+    assert!(digits.contains("Playing 'digits/1."), "{digits}");
+    assert!(!digits.contains("Playing 'digits/3."), "{digits}");
+    assert!(!digits.contains("after digits"), "{digits}");
+    let number = console(&run(conf, "s", "n", silent(), without_two));
+    assert!(number.contains("after number"), "{number}");
+}
