@@ -35,6 +35,17 @@ pub(super) fn show(engine: &Engine, ctx: &CliContext) -> CliAnswer {
 
 /// `core show hint <exten>`: the hints whose `exten@context` starts with `prefix` (ignoring case), then a
 /// count line. [main/extension_state.c · handle_show_hint]
+/// What `core show hint` without an extension prints (`CLI_SHOWUSAGE`).
+pub const HINT_USAGE: &str = "Usage: core show hint <exten>
+       List registered hint.
+       Hint details are shown in five columns. In order from left to right, they are:
+       1. Hint extension URI.
+       2. List of mapped device or presence state identifiers.
+       3. Current extension state. The aggregate of mapped device states.
+       4. Current presence state for the mapped presence state provider.
+       5. Watchers - number of subscriptions and other entities watching this hint.
+";
+
 pub(super) fn show_one(engine: &Engine, ctx: &CliContext, prefix: &str) -> CliAnswer {
     let hints = engine_hints(engine);
     let answer = render_matching(hints, prefix, |h| {

@@ -54,9 +54,7 @@ pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
         ["dialplan", "show", rest @ ..] if rest.len() <= 1 => {
             dialplan_show::show(engine, rest.first().copied(), command)
         }
-        ["parking", "show", rest @ ..] if rest.len() <= 1 => {
-            parking_show::show(engine, ctx, &words, command)
-        }
+        ["parking", "show", ..] => parking_show::show(engine, ctx, &words, command),
         ["features", "show"] => features_show::show(ctx),
         ["core", "show", "channels", rest @ ..] => core_show_channels::show(engine, rest),
         ["core", "show", "channel", rest @ ..] => core_show_channel::show(engine, rest),
@@ -65,6 +63,7 @@ pub fn execute(engine: &Engine, ctx: &CliContext, command: &str) -> CliAnswer {
         )),
         ["core", "show", "hints"] => core_show_hints::show(engine, ctx),
         ["core", "show", "hint", prefix, ..] => core_show_hints::show_one(engine, ctx, prefix),
+        ["core", "show", "hint"] => CliAnswer::Output(core_show_hints::HINT_USAGE.to_string()),
         ["module", "reload", names @ ..] => module_reload::module(engine, ctx, names),
         ["core", "reload"] => module_reload::core(engine, ctx),
         ["dialplan", "reload"] => dialplan_reload::reload(engine, ctx, command),

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{dialsim, example_folders, snapshot_name};
+use common::{copy_dir, dialsim, example_folders, root, snapshot_name};
 
 /// The text of the first `### CLI> <command>` block of the oracle's CLI snapshots. The capture separates
 /// blocks with one blank line, so a block is the command's output plus a final newline.
@@ -126,5 +126,33 @@ fn show_hints_at_start_up() {
             "703@parkedcalls Unavailable  1",
             "lobby@internal Idle  1",
         ]
+    );
+}
+
+/// A CLI command answered with its usage (`CLI_SHOWUSAGE`: main/cli.c · ast_cli_command_full prints
+/// `e->usage` as it is): `parking show` with two lots writes its empty line first and its usage has no final
+/// newline [res/parking/parking_ui.c · handle_show_parking_lot_cmd]; `core show hint` needs an extension
+/// [main/extension_state.c · handle_show_hint].
+#[test]
+fn cli_commands_with_the_wrong_words_print_their_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("usage");
+    copy_dir(&root().join("dialplan-examples/parking/hints"), &folder);
+    let scenario = "until = \"2s\"\n\n[[actions]]\nat = \"1s\"\ncli = \"parking show default sales\"\n\n[[actions]]\nat = \"1s\"\ncli = \"core show hint\"\n";
+    std::fs::write(folder.join("scenario.toml"), scenario).unwrap();
+    let out = dialsim(&["run", folder.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(
+            "\nUsage: parking show [name]\n\tShows a list of parking lots or details of a specific parking lot."
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Usage: core show hint <exten>\n       List registered hint.\n"),
+        "{}",
+        out.stdout
     );
 }
