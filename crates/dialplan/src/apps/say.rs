@@ -372,6 +372,40 @@ fn existing_alpha(engine: &Engine, candidates: Vec<(String, String)>) -> Vec<Str
         .collect()
 }
 
+/// SayNumber's and SayOrdinal's `number[,gender]` as pbx_builtins.c reads them (the first 255 characters):
+/// the number and its value, or what the application does instead — hang up without an argument or with a
+/// gender other than `f`, `m`, `c`, `n`; go on when the number does not parse.
+fn number_args(engine: &Engine, app: &str, data: &str) -> Result<(String, i32), Exec> {
+    const SRC: &str = "pbx_builtins.c";
+    if data.is_empty() {
+        engine.log(LogLevel::Warning, SRC, || {
+            format!("{app} requires an argument (number)")
+        });
+        return Err(Exec::Done(AppResult::Hangup));
+    }
+    let tmp: String = data.chars().take(255).collect();
+    let mut parts = tmp.splitn(3, ',');
+    let number = parts.next().unwrap_or("").to_string();
+    let Ok(n) = number.trim().parse::<i32>() else {
+        engine.log(LogLevel::Warning, SRC, || {
+            format!("argument '{number}' to {app} could not be parsed as a number.")
+        });
+        return Err(Exec::Done(AppResult::Continue));
+    };
+    if let Some(g) = parts.next() {
+        if !["f", "m", "c", "n"]
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(g))
+        {
+            engine.log(LogLevel::Warning, SRC, || {
+                format!("{app} gender option is either 'f', 'm', 'c' or 'n'")
+            });
+            return Err(Exec::Done(AppResult::Hangup));
+        }
+    }
+    Ok((number, n))
+}
+
 fn interruptible(engine: &Engine, chan: ChannelId) -> bool {
     engine
         .get_var(chan, "SAY_DTMF_INTERRUPT")
@@ -473,32 +507,10 @@ impl App for SayOrdinal {
     /// pbx_builtin_sayordinal: `number[,gender]`; returns the say's result only when interrupting.
     fn exec(&self, engine: &Engine, chan: ChannelId, data: &str) -> Exec {
         const SRC: &str = "pbx_builtins.c";
-        if data.is_empty() {
-            engine.log(LogLevel::Warning, SRC, || {
-                "SayOrdinal requires an argument (number)".to_string()
-            });
-            return Exec::Done(AppResult::Hangup);
-        }
-        let tmp: String = data.chars().take(255).collect();
-        let mut parts = tmp.splitn(3, ',');
-        let number = parts.next().unwrap_or("").to_string();
-        let Ok(n) = number.trim().parse::<i32>() else {
-            engine.log(LogLevel::Warning, SRC, || {
-                format!("argument '{number}' to SayOrdinal could not be parsed as a number.")
-            });
-            return Exec::Done(AppResult::Continue);
+        let (number, n) = match number_args(engine, "SayOrdinal", data) {
+            Ok(parsed) => parsed,
+            Err(done) => return done,
         };
-        if let Some(g) = parts.next() {
-            if !["f", "m", "c", "n"]
-                .iter()
-                .any(|o| o.eq_ignore_ascii_case(g))
-            {
-                engine.log(LogLevel::Warning, SRC, || {
-                    "SayOrdinal gender option is either 'f', 'm', 'c' or 'n'".to_string()
-                });
-                return Exec::Done(AppResult::Hangup);
-            }
-        }
         let (files, too_big) = ordinal_prompts(n);
         if too_big {
             engine.log(LogLevel::Warning, "say.c", || {
@@ -551,32 +563,10 @@ impl App for SayNumber {
     }
 
     fn exec(&self, engine: &Engine, chan: ChannelId, data: &str) -> Exec {
-        if data.is_empty() {
-            engine.log(LogLevel::Warning, "pbx_builtins.c", || {
-                "SayNumber requires an argument (number)".to_string()
-            });
-            return Exec::Done(AppResult::Hangup);
-        }
-        let tmp: String = data.chars().take(255).collect();
-        let mut parts = tmp.splitn(3, ',');
-        let number = parts.next().unwrap_or("");
-        let Ok(n) = number.trim().parse::<i32>() else {
-            engine.log(LogLevel::Warning, "pbx_builtins.c", || {
-                format!("argument '{number}' to SayNumber could not be parsed as a number.")
-            });
-            return Exec::Done(AppResult::Continue);
+        let (number, n) = match number_args(engine, "SayNumber", data) {
+            Ok(parsed) => parsed,
+            Err(done) => return done,
         };
-        if let Some(g) = parts.next() {
-            if !["f", "m", "c", "n"]
-                .iter()
-                .any(|o| o.eq_ignore_ascii_case(g))
-            {
-                engine.log(LogLevel::Warning, "pbx_builtins.c", || {
-                    "SayNumber gender option is either 'f', 'm', 'c' or 'n'".to_string()
-                });
-                return Exec::Done(AppResult::Hangup);
-            }
-        }
         match number_prompts(n) {
             Some(files) => run(engine, chan, files),
             None => {
