@@ -14,7 +14,7 @@
 //! Not modelled: the hold state of a channel (`ONHOLD`), which dialsim does not track.
 
 use super::{ChannelState, Engine};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// `enum ast_device_state`, in Asterisk's order.
@@ -184,7 +184,8 @@ pub trait DeviceStateProvider {
 
 /// The engine's published device states and providers.
 pub(crate) struct DeviceStates {
-    cache: BTreeMap<String, DeviceState>,
+    /// Never iterated (so its order cannot show); a park and a departure each update one entry.
+    cache: HashMap<String, DeviceState, crate::hash::Fx>,
     providers: Vec<(String, Rc<dyn DeviceStateProvider>)>,
 }
 
@@ -192,7 +193,7 @@ impl Default for DeviceStates {
     /// func_devstate's `Custom` provider is there from the start (a default module).
     fn default() -> Self {
         DeviceStates {
-            cache: BTreeMap::new(),
+            cache: HashMap::default(),
             providers: vec![("Custom".to_string(), Rc::new(CustomDevices))],
         }
     }
@@ -222,11 +223,14 @@ impl Engine {
 
     /// `ast_devstate_changed` with a known state, cachable: the state `device` now has.
     pub fn devstate_changed(&self, device: &str, state: DeviceState) {
-        self.inner
-            .devstates
-            .borrow_mut()
-            .cache
-            .insert(device.to_string(), state);
+        let mut states = self.inner.devstates.borrow_mut();
+        // A device changes state again and again (each park and departure of its space): keep its key.
+        match states.cache.get_mut(device) {
+            Some(known) => *known = state,
+            None => {
+                states.cache.insert(device.to_string(), state);
+            }
+        }
     }
 
     /// `ast_device_state`: the device's cached state, else what its provider or channel driver says.

@@ -271,8 +271,9 @@ impl ParkingModule {
     ) {
         // ast_devstate_changed(…, AST_DEVSTATE_CACHABLE, "park:%d@%s"): what DEVICE_STATE and
         // EXTENSION_STATE read from the cache.
+        let device = park_device(space, context);
         engine.devstate_changed(
-            &park_device(space, context),
+            &device,
             if in_use {
                 DeviceState::InUse
             } else {
@@ -287,7 +288,6 @@ impl ParkingModule {
         if !changed || !engine.bus().wants_ami() {
             return;
         }
-        let device = park_device(space, context);
         for hint in self.hints_watching(engine, &device) {
             let before = {
                 let state = self.state();
