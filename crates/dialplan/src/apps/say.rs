@@ -304,32 +304,29 @@ pub fn number_prompts(n: i32) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// Plays `files` (those the catalogue has); with `interrupt`, any digit stops and is returned.
-async fn say(engine: &Engine, chan: ChannelId, files: Vec<String>, interrupt: bool) -> AppResult {
-    let stop = if interrupt { "0123456789*#ABCD" } else { "" };
-    for f in files {
-        if engine.prompts().get(&f).is_none() {
-            continue;
-        }
-        match engine.play_until_digit(chan, &f, stop).await {
-            Ok(Heard::Digit(d)) => return AppResult::Digit(d),
-            Ok(_) => {}
-            Err(_) => return AppResult::Hangup,
-        }
-    }
-    AppResult::Continue
+/// What a say does with a prompt that does not exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OnMissing {
+    /// `say_filenames`: stop with -1 (after Asterisk's warnings).
+    Stop,
+    /// `ast_say_number_full_en`: go on with the next prompt, silently.
+    Skip,
 }
 
-/// `say_filenames` (main/say.c): plays each file in turn; a missing one stops with -1 (after Asterisk's
-/// warnings), a digit of `AST_DIGIT_ANY` (when interrupting) stops with the digit.
+/// `say_filenames` (main/say.c): plays each file in turn; a missing one stops with -1 or is skipped, as
+/// `missing` says; a digit of `AST_DIGIT_ANY` (when interrupting) stops with the digit.
 async fn say_filenames(
     engine: &Engine,
     chan: ChannelId,
     files: Vec<String>,
     interrupt: bool,
+    missing: OnMissing,
 ) -> SayEnd {
     let stop = if interrupt { "0123456789*#ABCD" } else { "" };
     for f in files {
+        if missing == OnMissing::Skip && engine.prompts().get(&f).is_none() {
+            continue;
+        }
         match engine.play_until_digit(chan, &f, stop).await {
             Ok(Heard::Digit(d)) => return SayEnd::Said(AppResult::Digit(d)),
             Ok(Heard::Missing) => return SayEnd::Missing,
@@ -418,7 +415,7 @@ fn say_all(engine: &Engine, chan: ChannelId, files: Vec<String>) -> Exec {
     let interrupt = interruptible(engine, chan);
     let engine = engine.clone();
     Exec::Pending(Box::pin(async move {
-        say_filenames(&engine, chan, files, interrupt)
+        say_filenames(&engine, chan, files, interrupt, OnMissing::Stop)
             .await
             .result()
     }))
@@ -430,7 +427,9 @@ fn run(engine: &Engine, chan: ChannelId, files: Vec<String>) -> Exec {
     let interrupt = interruptible(engine, chan);
     let engine = engine.clone();
     Exec::Pending(Box::pin(async move {
-        let r = say(&engine, chan, files, interrupt).await;
+        let r = say_filenames(&engine, chan, files, interrupt, OnMissing::Skip)
+            .await
+            .result();
         if interrupt || r == AppResult::Hangup {
             r
         } else {
@@ -520,7 +519,7 @@ impl App for SayOrdinal {
         let interrupt = interruptible(engine, chan);
         let engine = engine.clone();
         Exec::Pending(Box::pin(async move {
-            let end = say_filenames(&engine, chan, files, interrupt).await;
+            let end = say_filenames(&engine, chan, files, interrupt, OnMissing::Stop).await;
             if end == SayEnd::Missing {
                 engine.log(LogLevel::Warning, SRC, || {
                     format!("We were unable to say the number {number}, is it too large?")
