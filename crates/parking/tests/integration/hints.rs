@@ -31,22 +31,35 @@ fn status(ev: &[dialplan::engine::Event]) -> Vec<String> {
         .collect()
 }
 
-fn run(hints: &str) -> Vec<String> {
-    let res = format!("[default]\nparkext => 700\nparkpos => 701-702\ncontext => parkedcalls\nparkingtime => 20\ncomebacktoorigin => no\ncomebackcontext => gone\nparkinghints => {hints}\n");
-    let sim = build(EXTENSIONS, ORACLE_FEATURES, Some(&res));
-    let phone = || PhoneSpec {
+/// The default lot: spaces 701-702, a 20 s limit, comeback to `gone`, `parkinghints` as given.
+fn lot(hints: &str) -> String {
+    format!("[default]\nparkext => 700\nparkpos => 701-702\ncontext => parkedcalls\nparkingtime => 20\ncomebacktoorigin => no\ncomebackcontext => gone\nparkinghints => {hints}\n")
+}
+
+/// A phone that sends no media (Answer and Park wait the full 500 ms, as a Local half does).
+fn silent() -> PhoneSpec {
+    PhoneSpec {
         media: false,
         ..PhoneSpec::default()
-    };
-    let retriever = PhoneSpec {
+    }
+}
+
+/// A silent phone that hangs up 1 s after its call is answered (a retrieval).
+fn retriever() -> PhoneSpec {
+    PhoneSpec {
         hangup_after: Some(Duration::from_secs(1)),
-        ..phone()
-    };
+        ..silent()
+    }
+}
+
+fn run(hints: &str) -> Vec<String> {
+    let res = lot(hints);
+    let sim = build(EXTENSIONS, ORACLE_FEATURES, Some(&res));
     let r = sim.run(
         vec![
-            Call::new(0, "a", phone(), "100", "internal"),
-            Call::new(1000, "b", phone(), "100", "internal"),
-            Call::new(5000, "c", retriever, "200", "internal"),
+            Call::new(0, "a", silent(), "100", "internal"),
+            Call::new(1000, "b", silent(), "100", "internal"),
+            Call::new(5000, "c", retriever(), "200", "internal"),
         ],
         vec![],
         Duration::from_secs(60),
@@ -109,19 +122,10 @@ fn startup_parking_hints_are_unavailable_until_their_space_is_used() {
             ("both".to_string(), ExtensionState::Idle),
         ]
     );
-    let retriever = PhoneSpec {
-        media: false,
-        hangup_after: Some(Duration::from_secs(1)),
-        ..PhoneSpec::default()
-    };
-    let parkee = PhoneSpec {
-        media: false,
-        ..PhoneSpec::default()
-    };
     let r = sim.run(
         vec![
-            Call::new(0, "a", parkee, "100", "internal"),
-            Call::new(5000, "c", retriever, "200", "internal"),
+            Call::new(0, "a", silent(), "100", "internal"),
+            Call::new(5000, "c", retriever(), "200", "internal"),
         ],
         vec![],
         Duration::from_secs(10),
@@ -163,12 +167,8 @@ exten => 100,1,Set(PARKINGDYNPOS=751-752)
 ";
     let res = "[general]\nparkeddynamic => yes\n[default]\nparkext => 700\nparkpos => 701-702\ncontext => parkedcalls\nparkinghints => yes\n";
     let sim = build(extensions, ORACLE_FEATURES, Some(res));
-    let parkee = PhoneSpec {
-        media: false,
-        ..PhoneSpec::default()
-    };
     let r = sim.run(
-        vec![Call::new(0, "a", parkee, "100", "internal")],
+        vec![Call::new(0, "a", silent(), "100", "internal")],
         vec![],
         Duration::from_secs(5),
     );
@@ -194,23 +194,14 @@ fn device_and_extension_state_functions_see_the_spaces() {
 exten => 300,1,NoOp(${DEVICE_STATE(park:701@parkedcalls)}|${EXTENSION_STATE(701@parkedcalls)}|${EXTENSION_STATE(both@internal)}|${DEVICE_STATE(park:0701@parkedcalls)}|${DEVICE_STATE(park:x@parkedcalls)}|${DEVICE_STATE(Park:701)}|${EXTENSION_STATE(100@internal)})
 ";
     let extensions = EXTENSIONS.replace("\n[gone]", &format!("{PROBE}\n[gone]"));
-    let res = "[default]\nparkext => 700\nparkpos => 701-702\ncontext => parkedcalls\nparkingtime => 20\ncomebacktoorigin => no\ncomebackcontext => gone\nparkinghints => yes\n";
-    let sim = build(&extensions, ORACLE_FEATURES, Some(res));
-    let phone = || PhoneSpec {
-        media: false,
-        ..PhoneSpec::default()
-    };
-    let retriever = PhoneSpec {
-        hangup_after: Some(Duration::from_secs(1)),
-        ..phone()
-    };
+    let sim = build(&extensions, ORACLE_FEATURES, Some(&lot("yes")));
     let r = sim.run(
         vec![
-            Call::new(0, "p", phone(), "300", "internal"),
-            Call::new(100, "a", phone(), "100", "internal"),
-            Call::new(3000, "q", phone(), "300", "internal"),
-            Call::new(5000, "c", retriever, "200", "internal"),
-            Call::new(8000, "r", phone(), "300", "internal"),
+            Call::new(0, "p", silent(), "300", "internal"),
+            Call::new(100, "a", silent(), "100", "internal"),
+            Call::new(3000, "q", silent(), "300", "internal"),
+            Call::new(5000, "c", retriever(), "200", "internal"),
+            Call::new(8000, "r", silent(), "300", "internal"),
         ],
         vec![],
         Duration::from_secs(60),
